@@ -1,0 +1,154 @@
+"""Settings: the only place hashbot reads the environment and `.env`.
+
+Every setting is a field of :class:`Settings`, read from ``HASHBOT_<NAME>``; `.env.example` lists
+them all (a test keeps the two in step). :func:`load_settings` turns validation failures into a
+:class:`~bot.errors.ConfigError` that names the setting.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+ENV_PREFIX = "HASHBOT_"
+
+#: A public channel's username or a numeric chat id (channels and supergroups are ``-100…``).
+_CHANNEL = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}|-?\d{1,20}")
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+LogFormat = Literal["text", "json"]
+TagCase = Literal["camel", "lower", "asis"]
+TagScript = Literal["ascii", "unicode"]
+
+CommaList = Annotated[tuple[str, ...], NoDecode]
+
+
+def _split_commas(value: Any) -> Any:
+    if isinstance(value, str):
+        return tuple(item.strip() for item in value.split(",") if item.strip())
+    return value
+
+
+class Settings(BaseSettings):
+    """hashbot's configuration, immutable once built."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        frozen=True,
+        extra="forbid",
+    )
+
+    bot_token: SecretStr | None = Field(None, description="Telegram bot token from @BotFather.")
+    channel: str | None = Field(None, description="Target channel: @username or numeric -100… id.")
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = Field(
+        (), description="Telegram user ids allowed to command the bot, comma-separated."
+    )
+    database: Path = Field(Path("hashbot.sqlite3"), description="SQLite database file.")
+    dry_run: bool = Field(False, description="Preview posts instead of publishing them.")
+    timezone: str = Field("UTC", description="IANA time zone for schedules and dates.")
+    templates_dir: Path | None = Field(
+        None, description="Folder whose templates override or add to the shipped ones."
+    )
+    template: str = Field("telegram.html.j2", description="Template used for posts.")
+    log_level: LogLevel = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    log_format: LogFormat = Field("text", description="text for people, json for log collectors.")
+    tag_limit: int = Field(8, ge=1, le=30, description="Maximum hashtags per post.")
+    tag_case: TagCase = Field("camel", description="camel (CessezLeFeu), lower or asis.")
+    tag_script: TagScript = Field(
+        "ascii", description="ascii transliterates; unicode keeps letters of any script."
+    )
+    tag_fixed: CommaList = Field((), description="Hashtags added to every post, comma-separated.")
+    tag_blocklist: CommaList = Field((), description="Hashtags never used, comma-separated.")
+    tag_aliases: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict,
+        description="Tag rewrites as from=to pairs, comma-separated (Royaume-Uni=GrandeBretagne).",
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any, info: Any) -> Any:
+        """An empty `KEY=` line in `.env` means "use the default", as operators expect."""
+        if value == "" and info.field_name in {"bot_token", "channel", "templates_dir"}:
+            return None
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: Any) -> Any:
+        items = _split_commas(value)
+        for item in items if isinstance(items, tuple) else ():
+            if not re.fullmatch(r"\d{1,20}", str(item)):
+                raise ValueError(f"{item!r} is not a numeric Telegram user id")
+        return items
+
+    @field_validator("tag_fixed", "tag_blocklist", mode="before")
+    @classmethod
+    def _parse_comma_list(cls, value: Any) -> Any:
+        return _split_commas(value)
+
+    @field_validator("tag_aliases", mode="before")
+    @classmethod
+    def _parse_aliases(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        aliases: dict[str, str] = {}
+        for pair in _split_commas(value):
+            source, sep, target = pair.partition("=")
+            if not sep or not source.strip() or not target.strip():
+                raise ValueError(f"{pair!r} is not a from=to pair")
+            aliases[source.strip()] = target.strip()
+        return aliases
+
+    @field_validator("channel")
+    @classmethod
+    def _check_channel(cls, value: str | None) -> str | None:
+        if value is not None and not _CHANNEL.fullmatch(value):
+            raise ValueError(f"{value!r} is neither @username nor a numeric chat id like -100123")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a known IANA time zone (e.g. Europe/Paris)") from None
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def env_name(field_name: str) -> str:
+    """The environment variable that sets a field."""
+    return f"{ENV_PREFIX}{field_name.upper()}"
+
+
+def load_settings(env_file: Path | None = Path(".env"), **overrides: Any) -> Settings:
+    """Build settings from the environment, `env_file` and explicit overrides (CLI flags)."""
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        location = str(error["loc"][0]) if error["loc"] else "settings"
+        message = error["msg"].removeprefix("Value error, ")
+        setting = env_name(location) if location in Settings.model_fields else location
+        if error["type"] == "extra_forbidden":
+            message = "unknown setting (check the spelling against .env.example)"
+            setting = location.upper()
+        raise ConfigError(setting, message) from exc

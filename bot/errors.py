@@ -1,0 +1,55 @@
+"""The one exception tree of hashbot.
+
+Everything hashbot raises on purpose derives from :class:`HashbotError`; the CLI and the bot turn
+these into messages and exit codes, nothing else does::
+
+    HashbotError
+    ├── ConfigError          a setting is missing or invalid               (exit 2)
+    ├── IngestError          a source could not be read into an article
+    │   └── SourceFormatError    the source was read but is not a usable article
+    ├── TagError             a tag option (alias map, fixed tag) is invalid
+    ├── RenderError          a template is missing, broken, or the post cannot fit
+    └── PublishError         a post could not be delivered
+
+Each exception carries the context an operator needs (which setting, which file) in its message.
+"""
+
+from __future__ import annotations
+
+
+class HashbotError(Exception):
+    """Base class of every error hashbot raises on purpose."""
+
+
+class ConfigError(HashbotError):
+    """A setting from the environment or `.env` is missing or invalid."""
+
+    def __init__(self, setting: str, problem: str) -> None:
+        super().__init__(f"{setting}: {problem}")
+        self.setting = setting
+        self.problem = problem
+
+
+class IngestError(HashbotError):
+    """A source (file, standard input, URL, feed) could not be read."""
+
+    def __init__(self, source: str, problem: str) -> None:
+        super().__init__(f"{source}: {problem}")
+        self.source = source
+        self.problem = problem
+
+
+class SourceFormatError(IngestError):
+    """A source was read but holds no usable article (empty, binary, malformed)."""
+
+
+class TagError(HashbotError):
+    """A hashtag option is invalid, for example an alias that normalizes to nothing."""
+
+
+class RenderError(HashbotError):
+    """A template is missing or broken, or the rendered post cannot fit Telegram's limits."""
+
+
+class PublishError(HashbotError):
+    """A post could not be delivered by the publisher."""

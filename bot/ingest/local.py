@@ -1,0 +1,119 @@
+"""Read articles from local files, folders and standard input.
+
+Every source is read on its own: a file that cannot be read becomes an
+:class:`~bot.errors.IngestError` in the stream, and the sources after it still come.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from bot.errors import IngestError, SourceFormatError
+from bot.ingest import formats
+from bot.models import Article
+
+STDIN = "-"
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")
+_MAX_BYTES = 20 * 1024 * 1024
+
+Loaded = Article | IngestError
+
+
+def decode_text(raw: bytes, *, source: str) -> str:
+    """Decode UTF-8 (or BOM-marked UTF-16) text, refusing binary data with a clear message."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    if b"\x00" in raw[:8192]:
+        raise SourceFormatError(source, "looks like a binary file, not text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceFormatError(
+            source,
+            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "convert it, e.g. with iconv -t utf-8",
+        ) from None
+    if not text.strip():
+        raise SourceFormatError(source, "is empty")
+    return text
+
+
+def _sniff(raw: bytes) -> str:
+    """Guess the format of standard input from its first characters."""
+    head = raw.lstrip()[:200].lower()
+    if head.startswith((b"{", b"[")):
+        return ".jsonl" if raw.strip().count(b"\n") and head.startswith(b"{") else ".json"
+    if head.startswith((b"<!doctype html", b"<html", b"<")):
+        return ".html"
+    if head.startswith((b"---", b"# ")):
+        return ".md"
+    return ".txt"
+
+
+def parse_bytes(raw: bytes, *, suffix: str, source: str) -> Iterator[Loaded]:
+    """Parse the bytes of one source according to its file suffix."""
+    try:
+        if suffix in (".html", ".htm"):
+            if not raw.strip():
+                raise SourceFormatError(source, "is empty")
+            yield formats.parse_html(raw, source=source)
+            return
+        text = decode_text(raw, source=source)
+        if suffix == ".jsonl":
+            yield from formats.iter_json_lines(text, source=source)
+        elif suffix == ".json":
+            yield from formats.parse_json(text, source=source)
+        elif suffix in (".md", ".markdown"):
+            yield formats.parse_markdown(text, source=source)
+        else:
+            yield formats.parse_text(text, source=source)
+    except IngestError as exc:
+        yield exc
+
+
+def _read_file(path: Path) -> Iterator[Loaded]:
+    source = str(path)
+    try:
+        if path.stat().st_size > _MAX_BYTES:
+            yield SourceFormatError(source, f"is larger than {_MAX_BYTES // (1024 * 1024)} MB")
+            return
+        raw = path.read_bytes()
+    except OSError as exc:
+        yield IngestError(source, f"cannot be read: {exc.strerror or exc}")
+        return
+    yield from parse_bytes(raw, suffix=path.suffix.lower(), source=source)
+
+
+def _expand(name: str) -> Iterator[Path | IngestError]:
+    path = Path(name)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        if not files:
+            yield IngestError(name, f"folder has no article files ({', '.join(SUFFIXES)})")
+        yield from files
+    elif "://" in name:
+        yield IngestError(name, "web pages and feeds are not supported yet; save the page as .html")
+    elif path.exists() and path.suffix.lower() not in SUFFIXES:
+        yield SourceFormatError(name, f"unsupported file type; expected one of {', '.join(SUFFIXES)}")
+    else:
+        yield path
+
+
+def load_sources(names: Iterable[str], *, stdin: BinaryIO | None = None) -> Iterator[Loaded]:
+    """Articles from each named file, folder or ``-``, in order, with an error item per failure."""
+    for name in names:
+        if name == STDIN:
+            if stdin is None:
+                yield IngestError(STDIN, "standard input is not available")
+                continue
+            raw = stdin.read()
+            yield from parse_bytes(raw, suffix=_sniff(raw), source="<stdin>")
+            continue
+        for item in _expand(name):
+            if isinstance(item, IngestError):
+                yield item
+            else:
+                yield from _read_file(item)

@@ -1,0 +1,85 @@
+"""The values that flow through hashbot: articles in, tags, posts out.
+
+Plain frozen dataclasses on the standard library only, so every layer can share them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article, however it arrived (file, feed item, web page, pasted text)."""
+
+    text: str
+    title: str | None = None
+    url: str | None = None
+    lang: str | None = None
+    image: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    summary: str | None = None
+    #: Hashtags the source itself attached (a trailing tag line, a JSON `tags` list): a hint only.
+    source_tags: tuple[str, ...] = ()
+    #: Categories a feed gave the item.
+    categories: tuple[str, ...] = ()
+    #: Where the article came from, for messages: a path, ``-``, a feed name.
+    source: str = ""
+    #: A stable identifier when the source has one (a JSON ``id``, a feed guid).
+    id: str | None = None
+
+
+class TagReason(StrEnum):
+    """Why a tag was chosen; shown in `hashbot tags --explain` and useful when tuning."""
+
+    TITLE = "title"
+    ENTITY = "entity"
+    PHRASE = "phrase"
+    CATEGORY = "category"
+    SOURCE = "source"
+    FIXED = "fixed"
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A normalized hashtag (without the leading ``#``) with its score and reason."""
+
+    name: str
+    score: float
+    reason: TagReason
+
+    @property
+    def hashtag(self) -> str:
+        return f"#{self.name}"
+
+
+class ParseMode(StrEnum):
+    """How Telegram should read a post's body."""
+
+    HTML = "HTML"
+    TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A rendered post, ready for a publisher: exactly what would be sent."""
+
+    article: Article
+    tags: tuple[Tag, ...]
+    body: str
+    parse_mode: ParseMode
+    template: str
+    photo: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What a publisher reports back after handling a post."""
+
+    post: Post
+    destination: str
+    message_id: int | None = None
+    sent_at: datetime | None = None

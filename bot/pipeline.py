@@ -1,0 +1,74 @@
+"""The one pipeline every command runs: article → hashtags → rendered post → publisher.
+
+Dry run is not a separate path: it is this pipeline with a preview publisher plugged in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from bot.errors import HashbotError, IngestError
+from bot.hashtags import TagOptions, extract_tags
+from bot.models import Article, Post, Receipt, Tag
+from bot.render import DEFAULT_TEMPLATE, Renderer
+
+logger = logging.getLogger(__name__)
+
+
+class Publisher(Protocol):
+    """Where posts go: the channel, or a preview for a person."""
+
+    async def publish(self, post: Post) -> Receipt: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PostPlanner:
+    """Pure: decides the tags and the rendered text of a post for an article."""
+
+    renderer: Renderer
+    tag_options: TagOptions = field(default_factory=TagOptions)
+    template: str = DEFAULT_TEMPLATE
+
+    def tags(self, article: Article) -> list[Tag]:
+        return extract_tags(article, self.tag_options)
+
+    def plan(self, article: Article, *, template: str | None = None, now: datetime | None = None) -> Post:
+        return self.renderer.render(article, self.tags(article), template=template or self.template, now=now)
+
+
+@dataclass(slots=True)
+class RunReport:
+    """What one pass of the pipeline did."""
+
+    receipts: list[Receipt] = field(default_factory=list)
+    errors: list[HashbotError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+async def publish_all(
+    items: Iterable[Article | IngestError],
+    *,
+    planner: PostPlanner,
+    publisher: Publisher,
+    on_error: Callable[[HashbotError], None] = lambda error: None,
+) -> RunReport:
+    """Plan and publish every article; a failure is recorded and the next article still goes."""
+    report = RunReport()
+    for item in items:
+        try:
+            if isinstance(item, IngestError):
+                raise item
+            post = planner.plan(item)
+            report.receipts.append(await publisher.publish(post))
+        except HashbotError as error:
+            logger.debug("pipeline error: %s", error)
+            report.errors.append(error)
+            on_error(error)
+    return report

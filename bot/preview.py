@@ -1,0 +1,59 @@
+"""The preview publisher: writes posts to a text stream instead of sending them."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, TextIO
+
+from bot.models import ParseMode, Post, Receipt
+from bot.render import visible_text
+
+
+class PreviewFormat(StrEnum):
+    HTML = "html"
+    TEXT = "text"
+    JSON = "json"
+
+
+def post_as_dict(post: Post) -> dict[str, Any]:
+    article = post.article
+    return {
+        "source": article.source,
+        "id": article.id,
+        "title": article.title,
+        "url": article.url,
+        "template": post.template,
+        "parse_mode": post.parse_mode.value,
+        "tags": [tag.hashtag for tag in post.tags],
+        "body": post.body,
+    }
+
+
+def format_post(post: Post, fmt: PreviewFormat) -> str:
+    """A post as the operator asked to see it: as sent (html), as read (text), or as data (json)."""
+    if fmt is PreviewFormat.JSON:
+        return json.dumps(post_as_dict(post), ensure_ascii=False)
+    if fmt is PreviewFormat.TEXT and post.parse_mode is ParseMode.HTML:
+        return visible_text(post.body)
+    return post.body
+
+
+class PreviewPublisher:
+    """Publishes to a stream: what `preview` and every dry run use in place of Telegram."""
+
+    def __init__(self, stream: TextIO, fmt: PreviewFormat = PreviewFormat.HTML) -> None:
+        self._stream = stream
+        self._fmt = fmt
+        self._count = 0
+
+    async def publish(self, post: Post) -> Receipt:
+        self._count += 1
+        if self._fmt is not PreviewFormat.JSON:
+            if self._count > 1:
+                self._stream.write("\n")
+            self._stream.write(f"──── {post.article.source or 'post'} ────\n")
+        self._stream.write(format_post(post, self._fmt) + "\n")
+        self._stream.flush()
+        return Receipt(post=post, destination="preview", sent_at=datetime.now(UTC))

@@ -1,0 +1,1 @@
+"""The Jinja2 templates shipped with hashbot, installed as the data package ``bot.templates``."""
