@@ -25,6 +25,7 @@ from bot.pipeline import PostPlanner, publish_all
 from bot.preview import PreviewFormat, PreviewPublisher
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DEFAULT_ENV_FILE = Path(".env")
 
 Command = Callable[[argparse.Namespace, Settings, "Console"], int]
 
@@ -135,9 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--env-file",
         type=Path,
-        default=Path(".env"),
         metavar="PATH",
-        help="settings file to read (default: .env in the current folder)",
+        help="settings file to read (default: .env in the current folder, when there is one)",
     )
     parser.add_argument(
         "--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="override HASHBOT_LOG_LEVEL"
@@ -196,8 +196,11 @@ def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -
     if args.command == "tags" and not args.jsonl and not args.sources:
         console.error("tags: give at least one SOURCE, or --jsonl")
         return EXIT_USAGE
+    if args.env_file is not None and not args.env_file.is_file():
+        console.error(f"--env-file: {args.env_file} is not a file")
+        return EXIT_USAGE
     try:
-        settings = load_settings(args.env_file if args.env_file.exists() else None)
+        settings = load_settings(args.env_file or DEFAULT_ENV_FILE)
     except ConfigError as exc:
         console.error(exc)
         return EXIT_USAGE

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 #: Bot API URLs carry the token (``/bot<token>/method``); never let one reach a log.
-_TOKEN_IN_TEXT = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{20,}")
+_TOKEN_IN_TEXT = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}")
 
 
 def redact(text: str) -> str:

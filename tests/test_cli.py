@@ -81,6 +81,16 @@ def test_env_file_option_is_read(run_cli: CliRunner, tmp_path: Path) -> None:
     assert result.out.split()[0] == "#Revue" and len(result.out.split()) == 2
 
 
+def test_missing_env_file_is_a_usage_error(run_cli: CliRunner, tmp_path: Path) -> None:
+    result = run_cli("--env-file", str(tmp_path / "nope.env"), "tags", str(SEED))
+    assert result.code == 2 and "nope.env is not a file" in result.err
+
+
+def test_dot_env_in_current_folder_is_read(run_cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("HASHBOT_TAG_LIMIT=1\n")
+    assert len(run_cli("tags", str(SEED)).out.split()) == 1
+
+
 def test_tags_prints_hashtags_with_limit(run_cli: CliRunner) -> None:
     result = run_cli("tags", "--limit", "3", str(SEED))
     tags = result.out.split()

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import pytest
+
+from bot.logs import configure_logging, redact
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
+
+
+@pytest.fixture(autouse=True)
+def _restore_root_logger() -> object:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def test_redact_hides_bot_tokens_in_urls() -> None:
+    assert redact(f"POST https://api.telegram.org/bot{TOKEN}/sendMessage") == (
+        "POST https://api.telegram.org/bot<token>/sendMessage"
+    )
+    assert redact("message id 12345 sent") == "message id 12345 sent"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_logs_never_contain_the_token(fmt: str) -> None:
+    stream = io.StringIO()
+    configure_logging(level="DEBUG", fmt=fmt, stream=stream)
+    logging.getLogger("bot.test").warning("calling https://api.telegram.org/bot%s/getMe", TOKEN)
+    output = stream.getvalue()
+    assert TOKEN not in output and "<token>" in output
+
+
+def test_json_format_is_one_object_per_line() -> None:
+    stream = io.StringIO()
+    configure_logging(level="INFO", fmt="json", stream=stream)
+    logging.getLogger("bot.test").info("polled %d feeds", 3)
+    [line] = stream.getvalue().splitlines()
+    entry = json.loads(line)
+    assert entry["message"] == "polled 3 feeds" and entry["level"] == "INFO" and entry["logger"] == "bot.test"
+
+
+def test_httpx_request_logs_are_silenced_below_warning() -> None:
+    stream = io.StringIO()
+    configure_logging(level="DEBUG", fmt="text", stream=stream)
+    logging.getLogger("httpx").info("HTTP Request: POST https://api.telegram.org/bot%s/getMe", TOKEN)
+    assert stream.getvalue() == ""
