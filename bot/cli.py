@@ -45,6 +45,8 @@ class Console:
 def _cmd_preview(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     planner = build_planner(settings, template=args.template)
     publisher = PreviewPublisher(console.out, PreviewFormat(args.format))
+    if args.digest:
+        return _preview_digest(args, planner, publisher, console)
     report = asyncio.run(
         publish_all(
             load_sources(args.sources, stdin=console.stdin),
@@ -57,6 +59,23 @@ def _cmd_preview(args: argparse.Namespace, settings: Settings, console: Console)
         console.error("no articles found")
         return EXIT_FAILED
     return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _preview_digest(
+    args: argparse.Namespace, planner: PostPlanner, publisher: PreviewPublisher, console: Console
+) -> int:
+    articles, failed = [], 0
+    for item in load_sources(args.sources, stdin=console.stdin):
+        if isinstance(item, HashbotError):
+            console.error(item)
+            failed += 1
+        else:
+            articles.append(item)
+    if not articles:
+        console.error("no articles found")
+        return EXIT_FAILED
+    asyncio.run(publisher.publish(planner.plan_digest(articles, template=args.template)))
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _cmd_tags(args: argparse.Namespace, settings: Settings, console: Console) -> int:
@@ -160,7 +179,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="html: as sent (default); text: as subscribers read it; json: one object per post",
     )
     preview.add_argument(
-        "--template", metavar="NAME", help="template to render with (default: HASHBOT_TEMPLATE)"
+        "--template",
+        metavar="NAME",
+        help="template to render with: telegram, photo, digest, x, mastodon or one of your own "
+        "(default: HASHBOT_TEMPLATE)",
+    )
+    preview.add_argument(
+        "--digest",
+        action="store_true",
+        help="render all articles into one digest post (template: --template, else digest.html.j2)",
     )
     preview.set_defaults(handler=_cmd_preview)
 

@@ -73,6 +73,8 @@ class Post:
     parse_mode: ParseMode
     template: str
     photo: str | None = None
+    #: Every article of a digest post, in order; empty for a single-article post.
+    articles: tuple[Article, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

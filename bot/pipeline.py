@@ -6,7 +6,7 @@ Dry run is not a separate path: it is this pipeline with a preview publisher plu
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -14,7 +14,7 @@ from typing import Protocol
 from bot.errors import HashbotError, IngestError
 from bot.hashtags import TagOptions, extract_tags
 from bot.models import Article, Post, Receipt, Tag
-from bot.render import DEFAULT_TEMPLATE, Renderer
+from bot.render import DEFAULT_TEMPLATE, DIGEST_TEMPLATE, Renderer
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,13 @@ class PostPlanner:
 
     def plan(self, article: Article, *, template: str | None = None, now: datetime | None = None) -> Post:
         return self.renderer.render(article, self.tags(article), template=template or self.template, now=now)
+
+    def plan_digest(
+        self, articles: Sequence[Article], *, template: str | None = None, now: datetime | None = None
+    ) -> Post:
+        """One post for several articles, with the digest template unless another is named."""
+        items = [(article, self.tags(article)) for article in articles]
+        return self.renderer.render_digest(items, template=template or DIGEST_TEMPLATE, now=now)
 
 
 @dataclass(slots=True)

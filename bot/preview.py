@@ -27,16 +27,20 @@ def post_as_dict(post: Post) -> dict[str, Any]:
         "template": post.template,
         "parse_mode": post.parse_mode.value,
         "tags": [tag.hashtag for tag in post.tags],
+        "photo": post.photo,
         "body": post.body,
     }
 
 
-def format_post(post: Post, fmt: PreviewFormat) -> str:
-    """A post as the operator asked to see it: as sent (html), as read (text), or as data (json)."""
+def format_post(post: Post, fmt: PreviewFormat, *, ansi: bool = False) -> str:
+    """A post as the operator asked to see it: as sent (html), as read (text), or as data (json).
+
+    With `ansi` (a terminal), the text view draws bold, italic and the rest as Telegram would.
+    """
     if fmt is PreviewFormat.JSON:
         return json.dumps(post_as_dict(post), ensure_ascii=False)
     if fmt is PreviewFormat.TEXT and post.parse_mode is ParseMode.HTML:
-        return visible_text(post.body)
+        return visible_text(post.body, ansi=ansi)
     return post.body
 
 
@@ -54,6 +58,6 @@ class PreviewPublisher:
             if self._count > 1:
                 self._stream.write("\n")
             self._stream.write(f"──── {post.article.source or 'post'} ────\n")
-        self._stream.write(format_post(post, self._fmt) + "\n")
+        self._stream.write(format_post(post, self._fmt, ansi=self._stream.isatty()) + "\n")
         self._stream.flush()
         return Receipt(post=post, destination="preview", sent_at=datetime.now(UTC))

@@ -1,0 +1,62 @@
+"""Render posts from Jinja2 templates that Telegram (or X, or Mastodon) always accepts.
+
+The shipped templates live in ``templates/`` and install as ``bot.templates``; a folder of the
+operator's overrides or adds to them by name. Pure: no I/O beyond reading templates.
+
+- ``_environment``: the Jinja2 environment, template loading and error messages;
+- ``_renderer``: :class:`Renderer`, fitting a post to its limit;
+- ``_limits``: each destination's limits and how it measures length;
+- ``_markup``: Telegram's HTML dialect (escaping, scanning, the terminal view);
+- ``_text``: sentences, summaries and safe cuts;
+- ``_filters``: the filters templates call.
+"""
+
+from bot.render._environment import shipped_templates_dir
+from bot.render._filters import domain, format_date, hashtag_line
+from bot.render._limits import (
+    CAPTION_LENGTH,
+    LIMITS,
+    LINK_LENGTH,
+    MASTODON_LENGTH,
+    MESSAGE_ENTITIES,
+    MESSAGE_LENGTH,
+    X_LENGTH,
+    Limit,
+    mastodon_length,
+    x_length,
+)
+from bot.render._markup import MarkupError, clean_text, escape, scan, utf16_length, visible_text
+from bot.render._renderer import DEFAULT_TEMPLATE, DIGEST_TEMPLATE, ArticleView, Renderer, merge_tags
+from bot.render._text import SUMMARY_LENGTH, shorten, split_sentences, summarize
+
+__all__ = [
+    "CAPTION_LENGTH",
+    "DEFAULT_TEMPLATE",
+    "DIGEST_TEMPLATE",
+    "LIMITS",
+    "LINK_LENGTH",
+    "MASTODON_LENGTH",
+    "MESSAGE_ENTITIES",
+    "MESSAGE_LENGTH",
+    "SUMMARY_LENGTH",
+    "X_LENGTH",
+    "ArticleView",
+    "Limit",
+    "MarkupError",
+    "Renderer",
+    "clean_text",
+    "domain",
+    "escape",
+    "format_date",
+    "hashtag_line",
+    "mastodon_length",
+    "merge_tags",
+    "scan",
+    "shipped_templates_dir",
+    "shorten",
+    "split_sentences",
+    "summarize",
+    "utf16_length",
+    "visible_text",
+    "x_length",
+]
