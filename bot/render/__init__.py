@@ -25,7 +25,7 @@ from bot.render._limits import (
     mastodon_length,
     x_length,
 )
-from bot.render._markup import MarkupError, clean_text, escape, scan, utf16_length, visible_text
+from bot.render._markup import MarkupError, clean_text, escape, safe_url, scan, utf16_length, visible_text
 from bot.render._renderer import DEFAULT_TEMPLATE, DIGEST_TEMPLATE, ArticleView, Renderer, merge_tags
 from bot.render._text import SUMMARY_LENGTH, shorten, split_sentences, summarize
 
@@ -51,6 +51,7 @@ __all__ = [
     "hashtag_line",
     "mastodon_length",
     "merge_tags",
+    "safe_url",
     "scan",
     "shipped_templates_dir",
     "shorten",

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from functools import cache
 
 from auxil.paths import EXAMPLES
-
 from bot.ingest import load_sources
 from bot.models import Article, Tag, TagReason
 

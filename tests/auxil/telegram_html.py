@@ -102,7 +102,9 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def validate(html: str, *, limit: int = MESSAGE_LENGTH, caption: bool = False, strict: bool = False) -> ParsedMessage:
+def validate(
+    html: str, *, limit: int = MESSAGE_LENGTH, caption: bool = False, strict: bool = False
+) -> ParsedMessage:
     """Parse `html` as Telegram does and check it against `limit`; raise what the Bot API would.
 
     A caption may be empty (a photo without one); a message may not.
@@ -265,7 +267,9 @@ class _Parser:
         quote = self.at(self.pos)
         if quote not in b"\"'":
             start = self.pos
-            while chr(self.at(self.pos)).isascii() and (chr(self.at(self.pos)).isalnum() or self.at(self.pos) in b".-"):
+            while chr(self.at(self.pos)).isascii() and (
+                chr(self.at(self.pos)).isalnum() or self.at(self.pos) in b".-"
+            ):
                 self.pos += 1
             if self.at(self.pos) not in _SPACE and self.at(self.pos) != ord(">"):
                 raise EntityParseError(f"Unexpected end of name token at byte offset {start}")

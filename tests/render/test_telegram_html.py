@@ -50,7 +50,7 @@ def test_refuses_like_telegram_with_its_words(html: str, problem: str) -> None:
         ("Tom & Jerry", "Tom & Jerry"),
         ("&nbsp; and &copy", "&nbsp; and &copy"),
         ("a > b", "a > b"),
-        ("&lt;&gt;&amp;&quot;", "<>&\""),
+        ("&lt;&gt;&amp;&quot;", '<>&"'),
         ("&lt&gt", "<>"),
         ("&#65;&#x42;&#67", "ABC"),
         ("l'Ukraine « 2 » — ok", "l'Ukraine « 2 » — ok"),

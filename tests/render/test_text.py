@@ -10,13 +10,19 @@ from bot.render import shorten, split_sentences, summarize
     [
         ("M. Macron est à Paris. Il parle.", ["M. Macron est à Paris.", "Il parle."]),
         ("Dr. Smith and Mr. Jones met. They talked.", ["Dr. Smith and Mr. Jones met.", "They talked."]),
-        ("Troops from the U.S. arrived. Others e.g. France too.", ["Troops from the U.S. arrived.", "Others e.g. France too."]),
+        (
+            "Troops from the U.S. arrived. Others e.g. France too.",
+            ["Troops from the U.S. arrived.", "Others e.g. France too."],
+        ),
         ("John F. Kennedy spoke. Then left.", ["John F. Kennedy spoke.", "Then left."]),
         ("Am 3. März kam er. Er blieb.", ["Am 3. März kam er.", "Er blieb."]),
         ("It grew in 2024. Then fell.", ["It grew in 2024.", "Then fell."]),
         ('He said "Stop." Then left.', ['He said "Stop."', "Then left."]),
         ("Il a dit : « Stop ! » Puis il est parti.", ["Il a dit : « Stop ! »", "Puis il est parti."]),
-        ("« Non », a-t-il dit. « Jamais ! » a-t-il ajouté.", ["« Non », a-t-il dit.", "« Jamais ! » a-t-il ajouté."]),
+        (
+            "« Non », a-t-il dit. « Jamais ! » a-t-il ajouté.",
+            ["« Non », a-t-il dit.", "« Jamais ! » a-t-il ajouté."],
+        ),
         ("Wait… what? Yes! 3.5 percent.", ["Wait… what?", "Yes!", "3.5 percent."]),
         ("第一句。第二句！", ["第一句。", "第二句！"]),
         ("No end", ["No end"]),
@@ -32,13 +38,18 @@ def test_summary_is_the_lead_without_boilerplate_or_a_repeated_title() -> None:
         "The storm reached the coast on Monday. Thousands lost power.\n\n"
         "Read more: how storms form\n\nA later paragraph that the lead does not need to reach at all."
     )
-    assert summarize(text, title="Storm hits coast") == "The storm reached the coast on Monday. Thousands lost power. A later paragraph that the lead does not need to reach at all."
+    assert (
+        summarize(text, title="Storm hits coast")
+        == "The storm reached the coast on Monday. Thousands lost power. A later paragraph that the lead does not need to reach at all."
+    )
     assert summarize("Go. " * 10 + "B" * 500, length=12) == "Go. Go. Go."
     assert summarize("word " * 200, length=20) == "word word word word…"
 
 
 def test_a_long_first_paragraph_is_enough_of_a_lead() -> None:
-    first = "This first sentence is long enough to be a lead on its own, and it goes on to say so at length. " * 2
+    first = (
+        "This first sentence is long enough to be a lead on its own, and it goes on to say so at length. " * 2
+    )
     assert summarize(first + "\n\nSecond paragraph.") == first.strip()
 
 
