@@ -40,7 +40,8 @@ def test_summary_is_the_lead_without_boilerplate_or_a_repeated_title() -> None:
     )
     assert (
         summarize(text, title="Storm hits coast")
-        == "The storm reached the coast on Monday. Thousands lost power. A later paragraph that the lead does not need to reach at all."
+        == "The storm reached the coast on Monday. Thousands lost power. "
+        "A later paragraph that the lead does not need to reach at all."
     )
     assert summarize("Go. " * 10 + "B" * 500, length=12) == "Go. Go. Go."
     assert summarize("word " * 200, length=20) == "word word word word…"
