@@ -201,7 +201,10 @@ class Renderer:
         if full.fits:
             return compiled, full
         longest_text = max(max(len(view.summary), len(view.text)) for view in views)
-        best = _longest_fitting(lambda cap: attempt(summary=cap), longest_text)
+        overflow = full.measure.length - full.limit.length
+        best = _longest_fitting(
+            lambda cap: attempt(summary=cap), longest_text, guess=longest_text - overflow - 1
+        )
         if best is None:
             longest_title = max(len(view.title or "") for view in views)
             best = _longest_fitting(lambda cap: attempt(summary=0, title=cap), longest_title)
@@ -239,10 +242,23 @@ class Renderer:
         return _Attempt(body, limit, measure)
 
 
-def _longest_fitting(attempt: Callable[[int], _Attempt], longest: int) -> _Attempt | None:
-    """Binary search for the largest cap in ``0..longest`` whose attempt fits."""
+def _longest_fitting(
+    attempt: Callable[[int], _Attempt], longest: int, *, guess: int | None = None
+) -> _Attempt | None:
+    """Binary search for the largest cap in ``0..longest`` whose attempt fits.
+
+    A `guess` that fits narrows the search to the room it leaves: every character kept costs at
+    least one unit of length, so the answer is at most that many characters further.
+    """
     best = None
     low, high = 0, longest
+    if guess is not None and 0 < guess < longest:
+        probe = attempt(guess)
+        if probe.fits:
+            best, low = probe, guess + 1
+            high = min(high, guess + probe.limit.length - probe.measure.length + 1)
+        else:
+            high = guess - 1
     while low <= high:
         middle = (low + high) // 2
         result = attempt(middle)

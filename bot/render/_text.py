@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from functools import lru_cache
 
 from bot.render._markup import clean_text
 
@@ -55,8 +57,12 @@ _BOILERPLATE_MAX = 120
 _URL_OR_HASHTAG = re.compile(r"https?://\S+|(?<![\w#])#\w+")
 
 
-def sentence_ends(text: str) -> list[int]:
-    """Offsets just past each sentence end in `text` (the last one is always ``len(text)``)."""
+@lru_cache(maxsize=32)
+def sentence_ends(text: str) -> tuple[int, ...]:
+    """Offsets just past each sentence end in `text` (the last one is always ``len(text)``).
+
+    Cached: fitting a post cuts the same text to many lengths.
+    """
     ends: list[int] = []
     for match in _SENTENCE_END.finditer(text):
         if match["term"] is not None and not _ends_sentence(text, match.start(), match.end(), match["term"]):
@@ -64,11 +70,11 @@ def sentence_ends(text: str) -> list[int]:
         ends.append(match.end())
     if not ends or ends[-1] < len(text.rstrip()):
         ends.append(len(text))
-    return ends
+    return tuple(ends)
 
 
 def _ends_sentence(text: str, start: int, end: int, term: str) -> bool:
-    following = text[end:].lstrip(_OPENERS)
+    following = text[end : end + 16].lstrip(_OPENERS)
     if following[:1].islower():
         return False
     if term != "." or end > start + 1:  # "!", "…", or a period before a closing quote
@@ -137,12 +143,13 @@ def shorten(text: str, length: int) -> str:
         return text
     if length <= len(ELLIPSIS):
         return ""
-    whole = [end for end in sentence_ends(text) if end <= length]
+    ends = sentence_ends(text)
+    whole = bisect_right(ends, length)
     if whole:
-        return text[: whole[-1]].rstrip()
+        return text[: ends[whole - 1]].rstrip()
     cut = _word_cut(text, length - len(ELLIPSIS))
-    head = text[:cut].rstrip().rstrip(",;:—–-").rstrip()
-    return f"{head}{ELLIPSIS}" if head else ""
+    kept = text[:cut].rstrip().rstrip(",;:—–-").rstrip()
+    return f"{kept}{ELLIPSIS}" if kept else ""
 
 
 def _word_cut(text: str, limit: int) -> int:
