@@ -109,11 +109,7 @@ def validate(
 
     A caption may be empty (a photo without one); a message may not.
     """
-    message = parse(html)
-    if message.length == 0 and not caption:
-        raise MessageEmpty("message text is empty")
-    if message.length > limit:
-        raise MessageTooLong("message caption is too long" if caption else "message is too long")
+    message = _check_size(parse(html), limit=limit, caption=caption)
     if strict:
         _check_strict(html, message)
     return message
@@ -121,7 +117,10 @@ def validate(
 
 def validate_text(text: str, *, limit: int = MESSAGE_LENGTH, caption: bool = False) -> ParsedMessage:
     """The same checks for a message sent without a parse mode."""
-    message = ParsedMessage(text)
+    return _check_size(ParsedMessage(text), limit=limit, caption=caption)
+
+
+def _check_size(message: ParsedMessage, *, limit: int, caption: bool) -> ParsedMessage:
     if message.length == 0 and not caption:
         raise MessageEmpty("message text is empty")
     if message.length > limit:
