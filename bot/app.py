@@ -5,10 +5,36 @@ Adapters and the core never build each other; they are built here and passed in.
 
 from __future__ import annotations
 
-from bot.config import Settings
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from telegram import Bot, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.config import Settings, env_name
+from bot.errors import ConfigError
 from bot.hashtags import TagOptions
+from bot.models import LinkPreview
 from bot.pipeline import PostPlanner
 from bot.render import Renderer
+from bot.telegram import (
+    AdminPreviewPublisher,
+    Admins,
+    ApprovalDesk,
+    BotCommands,
+    BotState,
+    PublishGate,
+    RetryPolicy,
+    TelegramPublisher,
+)
+from bot.telegram.commands import announce_commands
+from bot.telegram.publisher import Sleep
+
+logger = logging.getLogger(__name__)
 
 
 def tag_options(settings: Settings, *, limit: int | None = None) -> TagOptions:
@@ -31,3 +57,146 @@ def build_planner(
         tag_options=tag_options(settings, limit=tag_limit),
         template=template or settings.template,
     )
+
+
+# ── Telegram ─────────────────────────────────────────────────────────────────────────────────────
+
+
+def _require(settings: Settings, *names: str) -> None:
+    """Refuse, naming the setting, when something Telegram needs is not configured."""
+    hints = {
+        "bot_token": "is not set; create a bot with @BotFather and put its token here",
+        "channel": "is not set; give the channel's @username or numeric id",
+        "admin_ids": "is empty; nobody could command the bot (ask @userinfobot for your id)",
+    }
+    for name in names:
+        if not getattr(settings, name):
+            raise ConfigError(env_name(name), hints[name])
+
+
+def build_application(settings: Settings, *, read_timeout: float = 30.0) -> Application:  # type: ignore[type-arg]
+    """A PTB Application on the configured Bot API server, rate limited as the settings say.
+
+    The read timeout is generous on purpose: a send whose answer never comes cannot be retried
+    safely (see bot/telegram/publisher.py), so we would rather wait.
+    """
+    _require(settings, "bot_token")
+    assert settings.bot_token is not None
+    limiter = AIORateLimiter(
+        overall_max_rate=settings.rate_limit_overall,
+        overall_time_period=1,
+        group_max_rate=settings.rate_limit_per_chat,
+        group_time_period=60,
+        max_retries=0,  # the publisher owns retries, so it can bound them and never duplicate
+    )
+    return (
+        ApplicationBuilder()
+        .token(settings.bot_token.get_secret_value())
+        .base_url(settings.bot_api_url)
+        .base_file_url(settings.bot_file_url)
+        .rate_limiter(limiter)
+        .read_timeout(read_timeout)
+        .write_timeout(read_timeout)
+        .build()
+    )
+
+
+def build_channel_publisher(
+    settings: Settings, bot: Bot, *, retry: RetryPolicy | None = None, sleep: Sleep = asyncio.sleep
+) -> TelegramPublisher:
+    _require(settings, "channel")
+    assert settings.channel is not None
+    return TelegramPublisher(
+        bot,
+        channel=settings.channel,
+        link_preview=LinkPreview(settings.link_preview),
+        retry=retry,
+        sleep=sleep,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Hashbot:
+    """The running bot's parts, wired: what `hashbot bot` runs and what the tests drive."""
+
+    application: Application  # type: ignore[type-arg]
+    state: BotState
+    publisher: PublishGate
+    approvals: ApprovalDesk
+    admins: Admins
+
+    async def _on_start(self, application: Application) -> None:  # type: ignore[type-arg]
+        await announce_commands(application)
+        logger.info(
+            "bot @%s is listening; %d admin(s); dry run %s; approval %s",
+            application.bot.username,
+            len(self.admins.ids),
+            "on" if self.state.dry_run else "off",
+            "on" if self.approval else "off",
+        )
+
+    @property
+    def approval(self) -> bool:
+        """Whether new feed items go through :attr:`approvals` before the channel."""
+        return self.application.bot_data.get("approval", False) is True
+
+    def serve(self) -> None:
+        """Poll for updates until SIGINT or SIGTERM (PTB handles the signals and the shutdown)."""
+        self.application.post_init = self._on_start
+        self.application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+
+    @asynccontextmanager
+    async def running(self, *, poll_timeout: float = 1.0) -> AsyncIterator[Hashbot]:
+        """The same start as :meth:`serve`, inside an event loop that the caller owns."""
+        app = self.application
+        async with app:
+            await self._on_start(app)
+            await app.start()
+            assert app.updater is not None
+            await app.updater.start_polling(timeout=timedelta(seconds=poll_timeout))
+            try:
+                yield self
+            finally:
+                await app.updater.stop()
+                await app.stop()
+
+
+def build_bot(
+    settings: Settings,
+    *,
+    retry: RetryPolicy | None = None,
+    sleep: Sleep = asyncio.sleep,
+    read_timeout: float = 30.0,
+) -> Hashbot:
+    """Wire the whole bot: application, publishers, pause gate, commands and approval flow."""
+    _require(settings, "bot_token", "channel", "admin_ids")
+    application = build_application(settings, read_timeout=read_timeout)
+    bot = application.bot
+    admins = Admins(settings.admin_ids)
+    state = BotState(dry_run=settings.dry_run)
+    channel = build_channel_publisher(settings, bot, retry=retry, sleep=sleep)
+    gate = PublishGate(
+        channel=channel,
+        preview=AdminPreviewPublisher(channel, admins.ids),
+        state=state,
+        tell_admins=lambda text: admins.tell(bot, text),
+    )
+    approvals = ApprovalDesk(bot, admins=admins, publisher=gate)
+    assert settings.channel is not None
+    BotCommands(
+        planner=build_planner(settings),
+        gate=gate,
+        channel_publisher=channel,
+        state=state,
+        admins=admins,
+        channel=settings.channel,
+    ).register(application)
+    application.add_handler(approvals.handler())
+    application.add_error_handler(_log_error)
+    application.bot_data["approval"] = settings.approval
+    return Hashbot(application=application, state=state, publisher=gate, approvals=approvals, admins=admins)
+
+
+async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A failing handler is logged and the bot goes on; the update's contents stay out of the log."""
+    logger.error("handling an update failed: %r", context.error, exc_info=context.error)

@@ -26,6 +26,7 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 LogFormat = Literal["text", "json"]
 TagCase = Literal["camel", "lower", "asis"]
 TagScript = Literal["ascii", "unicode"]
+LinkPreviewMode = Literal["on", "off", "above"]
 
 CommaList = Annotated[tuple[str, ...], NoDecode]
 
@@ -52,6 +53,20 @@ class Settings(BaseSettings):
     admin_ids: Annotated[tuple[int, ...], NoDecode] = Field(
         (), description="Telegram user ids allowed to command the bot, comma-separated."
     )
+    bot_api_url: str = Field(
+        "https://api.telegram.org/bot",
+        description="Bot API base URL; the token is appended. Change it for a self-hosted Bot API server.",
+    )
+    rate_limit_overall: float = Field(
+        30, ge=0, description="Messages per second the bot sends in all; 0 turns the limit off."
+    )
+    rate_limit_per_chat: float = Field(
+        20, ge=0, description="Messages per minute the bot sends to one group or channel; 0: no limit."
+    )
+    link_preview: LinkPreviewMode = Field(
+        "on", description="Link preview under posts: on, off, or above the text."
+    )
+    approval: bool = Field(False, description="Send new feed items to admins for approval first.")
     database: Path = Field(Path("hashbot.sqlite3"), description="SQLite database file.")
     dry_run: bool = Field(False, description="Preview posts instead of publishing them.")
     timezone: str = Field("UTC", description="IANA time zone for schedules and dates.")
@@ -115,6 +130,13 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is neither @username nor a numeric chat id like -100123")
         return value
 
+    @field_validator("bot_api_url")
+    @classmethod
+    def _check_bot_api_url(cls, value: str) -> str:
+        if not re.match(r"https?://[^/\s]+", value):
+            raise ValueError(f"{value!r} is not an http(s) URL such as https://api.telegram.org/bot")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _check_timezone(cls, value: str) -> str:
@@ -132,6 +154,12 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def bot_file_url(self) -> str:
+        """Where the Bot API serves files: ``…/file/bot`` beside ``…/bot``, as Telegram lays it out."""
+        base = self.bot_api_url.rstrip("/")
+        return f"{base.removesuffix('/bot')}/file/bot" if base.endswith("/bot") else f"{base}/file"
 
 
 def env_name(field_name: str) -> str:

@@ -10,6 +10,9 @@ these into messages and exit codes, nothing else does::
     ├── TagError             a tag option (alias map, fixed tag) is invalid
     ├── RenderError          a template is missing, broken, or the post cannot fit
     └── PublishError         a post could not be delivered
+        ├── PublishForbidden     Telegram refused the bot the chat (403): pause and tell admins
+        ├── PublishUncertain     the send may or may not have happened: never retried blindly
+        └── PublishPaused        publishing is paused; the post was not sent and is not lost
 
 Each exception carries the context an operator needs (which setting, which file) in its message.
 """
@@ -53,3 +56,23 @@ class RenderError(HashbotError):
 
 class PublishError(HashbotError):
     """A post could not be delivered by the publisher."""
+
+
+class PublishForbidden(PublishError):
+    """Telegram answered 403: the bot was removed from the chat or may not post there."""
+
+    def __init__(self, chat: str, reason: str) -> None:
+        super().__init__(f"{chat}: {reason}")
+        self.chat = chat
+        self.reason = reason
+
+
+class PublishUncertain(PublishError):
+    """The connection failed after the request was sent: Telegram may have posted it.
+
+    Telegram has no idempotency key, so retrying could post a second copy; a person checks instead.
+    """
+
+
+class PublishPaused(PublishError):
+    """Publishing is paused (by an admin or after a 403); the post was not sent."""

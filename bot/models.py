@@ -63,6 +63,26 @@ class ParseMode(StrEnum):
     TEXT = "text"
 
 
+class LinkPreview(StrEnum):
+    """How Telegram shows the preview of a post's link."""
+
+    ON = "on"
+    OFF = "off"
+    ABOVE = "above"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a post goes when not to the configured channel: a feed's own channel, group or topic."""
+
+    #: ``@username`` or a numeric chat id.
+    chat: str
+    #: A forum topic of a group (Telegram's ``message_thread_id``).
+    thread_id: int | None = None
+    #: Overrides the link preview setting for this target.
+    link_preview: LinkPreview | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Post:
     """A rendered post, ready for a publisher: exactly what would be sent."""
@@ -75,6 +95,8 @@ class Post:
     photo: str | None = None
     #: Every article of a digest post, in order; empty for a single-article post.
     articles: tuple[Article, ...] = ()
+    #: None: the configured channel.
+    target: Target | None = None
 
 
 @dataclass(frozen=True, slots=True)

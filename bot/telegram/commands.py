@@ -1,0 +1,270 @@
+"""The bot's commands: the table Telegram shows (setMyCommands) and the handlers behind it.
+
+Every command but `/start` and `/help` is for admins; a command with bad arguments answers with
+its usage line. Handlers turn hashbot's errors into short replies; nothing here stops the bot.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from telegram import BotCommand, Message, Update
+from telegram.ext import Application, BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.errors import HashbotError, PublishError, PublishForbidden, PublishPaused
+from bot.ingest.formats import parse_text
+from bot.models import Post
+from bot.pipeline import PostPlanner
+from bot.telegram.auth import Admins
+from bot.telegram.publisher import AdminPreviewPublisher, TelegramPublisher
+from bot.telegram.state import BotState, PublishGate
+
+logger = logging.getLogger(__name__)
+
+_URL = re.compile(r"https?://\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    arguments: str
+    description: str
+
+    @property
+    def usage(self) -> str:
+        return f"/{self.name} {self.arguments}".strip()
+
+
+COMMANDS = (
+    Command("start", "", "Introduce the bot"),
+    Command("help", "", "List the commands"),
+    Command("preview", "<url|text>", "Show the post for an article without publishing it"),
+    Command("post", "<text>", "Publish a post for an article to the channel"),
+    Command("tags", "<text>", "Show the hashtags chosen for a text"),
+    Command("pause", "", "Stop publishing until /resume"),
+    Command("resume", "", "Publish again after /pause"),
+    Command("status", "", "Show what the bot is doing"),
+    Command("dryrun", "on|off", "Send posts to the admins as previews instead of the channel"),
+)
+_BY_NAME = {command.name: command for command in COMMANDS}
+
+URLS_NOT_YET = (
+    "Reading articles from links is not available yet. Paste the article's text instead "
+    "(a first line followed by an empty line becomes the title)."
+)
+
+
+def bot_commands() -> list[BotCommand]:
+    return [BotCommand(command.name, command.description) for command in COMMANDS]
+
+
+def help_text() -> str:
+    lines = [f"{command.usage} — {command.description}" for command in COMMANDS]
+    lines.append("/preview also works as a reply to a message.")
+    return "\n".join(lines)
+
+
+def _usage(name: str) -> str:
+    return f"Usage: {_BY_NAME[name].usage}"
+
+
+def argument_text(message: Message) -> str:
+    """What follows the command (newlines kept), or else the text of the message it replies to."""
+    text = message.text or ""
+    command = next((e for e in message.entities if e.type == "bot_command" and e.offset == 0), None)
+    rest = text[command.length :].strip() if command else text.strip()
+    if not rest and message.reply_to_message is not None:
+        replied = message.reply_to_message
+        rest = (replied.text or replied.caption or "").strip()
+    return rest
+
+
+class BotCommands:
+    """The handlers of every command, sharing the planner, the publish gate and the bot's state."""
+
+    def __init__(
+        self,
+        *,
+        planner: PostPlanner,
+        gate: PublishGate,
+        channel_publisher: TelegramPublisher,
+        state: BotState,
+        admins: Admins,
+        channel: str,
+    ) -> None:
+        self._planner = planner
+        self._gate = gate
+        self._channel_publisher = channel_publisher
+        self._state = state
+        self._admins = admins
+        self._channel = channel
+        self._channel_link: str | None = None
+
+    def handlers(self) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+        admin = self._admins.only
+        return [
+            CommandHandler("start", self.start),
+            CommandHandler("help", admin("/help", self.help)),
+            CommandHandler("preview", admin("/preview", self.preview)),
+            CommandHandler("post", admin("/post", self.post)),
+            CommandHandler("tags", admin("/tags", self.tags)),
+            CommandHandler("pause", admin("/pause", self.pause)),
+            CommandHandler("resume", admin("/resume", self.resume)),
+            CommandHandler("status", admin("/status", self.status)),
+            CommandHandler("dryrun", admin("/dryrun", self.dryrun)),
+            MessageHandler(
+                filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, admin("a message", self.other)
+            ),
+        ]
+
+    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+        application.add_handlers(self.handlers())
+
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        if self._admins.allows(update.effective_user):
+            await message.reply_text(
+                "Hello! Send me an article's text with /preview to see its post, or /post to publish it.\n\n"
+                + help_text()
+            )
+            return
+        link = await self._public_link(context)
+        await message.reply_text(f"This bot publishes the news of {link}. Subscribe there to read them!")
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await _reply(update, help_text())
+
+    async def preview(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        post = await self._plan(update, "preview")
+        if post is None or update.effective_user is None:
+            return
+        try:
+            await AdminPreviewPublisher(self._channel_publisher, [update.effective_user.id]).publish(post)
+        except PublishError as exc:
+            await _reply(update, f"Could not show the preview: {exc}")
+
+    async def post(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        post = await self._plan(update, "post")
+        if post is None:
+            return
+        try:
+            receipt = await self._gate.publish(post)
+        except PublishForbidden:
+            return  # the gate paused publishing and told every admin, this one included
+        except PublishPaused as exc:
+            await _reply(update, f"Not published: {exc}.")
+            return
+        except PublishError as exc:
+            await _reply(update, f"Not published: {exc}")
+            return
+        if receipt.destination == "preview":
+            await _reply(update, "Dry run is on: the post went to the admins as a preview.")
+        else:
+            await _reply(update, f"Published to {self._channel} (message {receipt.message_id}).")
+
+    async def tags(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        text = argument_text(message)
+        if not text:
+            await message.reply_text(_usage("tags"))
+            return
+        try:
+            tags = self._planner.tags(parse_text(text, source="message"))
+        except HashbotError as exc:
+            await message.reply_text(f"No tags: {exc}")
+            return
+        await message.reply_text(" ".join(tag.hashtag for tag in tags) or "No hashtags found in that text.")
+
+    async def pause(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        self._state.pause(f"paused by {user.first_name if user else 'an admin'}")
+        logger.info("publishing paused by user %s", user.id if user else "unknown")
+        await _reply(update, "⏸ Publishing paused. Nothing goes to the channel until /resume.")
+
+    async def resume(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        was = self._state.pause_reason
+        self._state.resume()
+        logger.info("publishing resumed (was: %s)", was)
+        await _reply(update, "▶️ Publishing resumed." if was else "Publishing was not paused.")
+
+    async def status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        state = self._state
+        lines = [
+            f"Channel: {self._channel}",
+            "Publishing: " + (f"paused ({state.pause_reason})" if state.paused else "active"),
+            "Mode: " + ("dry run (posts go to the admins as previews)" if state.dry_run else "live"),
+            f"Since {state.started_at:%Y-%m-%d %H:%M} UTC: {state.published} published, "
+            f"{state.previewed} previewed, {state.failed} failed",
+        ]
+        if state.last_receipt is not None and state.last_receipt.sent_at is not None:
+            receipt = state.last_receipt
+            lines.append(f"Last post: message {receipt.message_id}, {receipt.sent_at:%Y-%m-%d %H:%M} UTC")
+        if state.last_error:
+            lines.append(f"Last error: {state.last_error}")
+        await _reply(update, "\n".join(lines))
+
+    async def dryrun(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        choice = (context.args or [""])[0].lower()
+        if choice not in ("on", "off") or len(context.args or []) != 1:
+            now = "on" if self._state.dry_run else "off"
+            await _reply(update, f"{_usage('dryrun')}\nDry run is {now}.")
+            return
+        self._state.dry_run = choice == "on"
+        logger.info("dry run turned %s", choice)
+        await _reply(
+            update,
+            "Dry run is on: posts go to the admins as previews."
+            if self._state.dry_run
+            else "Dry run is off: posts go to the channel.",
+        )
+
+    async def other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await _reply(update, "I did not understand that. /help lists what I can do.")
+
+    async def _plan(self, update: Update, name: str) -> Post | None:
+        """The post for the command's article, or None once the admin has been told why not."""
+        message = update.effective_message
+        if message is None:
+            return None
+        text = argument_text(message)
+        if not text:
+            hint = " — or reply with it to a message" if name == "preview" else ""
+            await message.reply_text(_usage(name) + hint)
+            return None
+        if _URL.fullmatch(text):
+            await message.reply_text(URLS_NOT_YET)
+            return None
+        try:
+            return self._planner.plan(parse_text(text, source=f"/{name} from {message.chat_id}"))
+        except HashbotError as exc:
+            await message.reply_text(f"Cannot make a post of that: {exc}")
+            return None
+
+    async def _public_link(self, context: ContextTypes.DEFAULT_TYPE) -> str:
+        """The channel's public link (t.me/…), asked of Telegram once, for people who are not admins."""
+        if self._channel_link is None:
+            if self._channel.startswith("@"):
+                self._channel_link = f"https://t.me/{self._channel[1:]}"
+            else:
+                chat = await context.bot.get_chat(self._channel)
+                if chat.username:
+                    self._channel_link = f"https://t.me/{chat.username}"
+                else:
+                    self._channel_link = chat.invite_link or chat.title or "our channel"
+        return self._channel_link
+
+
+async def _reply(update: Update, text: str) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(text)
+
+
+async def announce_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """Register the command list with Telegram, so clients offer it in the menu."""
+    await application.bot.set_my_commands(bot_commands())

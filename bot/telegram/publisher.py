@@ -1,0 +1,230 @@
+"""The Telegram publisher: delivers a post to its chat once, whatever the network does.
+
+Retry rules, and why none of them can post a second copy (the Bot API has no idempotency key):
+
+- **429** ``RetryAfter``: Telegram refused the request; wait what it asks, send the same post again.
+- **5xx**: the server answered that the method failed, so nothing was posted; retry with backoff.
+- **the connection never opened** (connect error, connect or pool timeout): nothing left this
+  machine; retry with backoff.
+- **anything else once the request is out** (read timeout, connection dropped before the answer):
+  Telegram may have posted it. Retrying could post a second copy, so :class:`PublishUncertain` is
+  raised instead and a person checks the channel. A generous read timeout keeps this rare.
+- **400 "can't parse entities"**: sent once more as plain text (what a reader would see); a second
+  refusal fails the post with Telegram's reason.
+- **403**: :class:`PublishForbidden`, so the caller pauses publishing and tells the admins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from telegram import Bot, InputFile, LinkPreviewOptions, Message
+from telegram.constants import MessageLimit
+from telegram.constants import ParseMode as TelegramParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.errors import PublishError, PublishForbidden, PublishUncertain
+from bot.models import LinkPreview, ParseMode, Post, Receipt, Target
+from bot.render import visible_text
+
+logger = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+#: Failures of the transport that prove the request never reached Telegram.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How hard the publisher tries before giving up on a post (all retries share `attempts`)."""
+
+    attempts: int = 6
+    #: Waits between attempts after a network failure or a 5xx; the last one repeats.
+    backoff: Sequence[float] = (1.0, 2.0, 4.0, 8.0, 16.0)
+    #: The longest flood wait honoured; Telegram asking for more fails the post instead.
+    max_retry_after: float = 600.0
+
+    def delay(self, retry: int) -> float:
+        return self.backoff[min(retry, len(self.backoff) - 1)] if self.backoff else 0.0
+
+
+def caption_fits(post: Post) -> bool:
+    """Whether the post's visible text fits a photo caption (counted in UTF-16 units, as Telegram does)."""
+    text = visible_text(post.body) if post.parse_mode is ParseMode.HTML else post.body
+    return len(text.encode("utf-16-le")) // 2 <= MessageLimit.CAPTION_LENGTH
+
+
+def link_preview_options(mode: LinkPreview, url: str | None) -> LinkPreviewOptions | None:
+    """Telegram's options for a preview mode; the article's own link is previewed when known."""
+    if mode is LinkPreview.OFF:
+        return LinkPreviewOptions(is_disabled=True)
+    above = mode is LinkPreview.ABOVE
+    if url is None and not above:
+        return None
+    return LinkPreviewOptions(url=url, show_above_text=above or None)
+
+
+def _retry_after_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        # PTB 22 warns that this attribute becomes a timedelta; accept either form.
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value: int | float | timedelta = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _surely_not_sent(exc: NetworkError) -> bool:
+    """True when the error proves Telegram did not post: it answered, or we never connected."""
+    cause = exc.__cause__
+    return cause is None or isinstance(cause, _NOT_SENT)
+
+
+def _is_parse_error(exc: BadRequest) -> bool:
+    return "can't parse entities" in exc.message.lower()
+
+
+class TelegramPublisher:
+    """Publishes posts to Telegram chats through an initialized PTB ``Bot``."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        channel: str,
+        link_preview: LinkPreview = LinkPreview.ON,
+        retry: RetryPolicy | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._bot = bot
+        self._default = Target(chat=channel)
+        self._link_preview = link_preview
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
+
+    async def publish(self, post: Post) -> Receipt:
+        target = post.target or self._default
+        try:
+            message = await self._deliver(post, target)
+        except Forbidden as exc:
+            raise PublishForbidden(target.chat, exc.message) from exc
+        except TelegramError as exc:
+            raise PublishError(f"{_where(post, target)}: Telegram refused the post: {exc.message}") from exc
+        logger.info(
+            "published %s to %s as message %s", post.article.source or "post", target.chat, message.id
+        )
+        return Receipt(
+            post=post, destination=str(message.chat_id), message_id=message.id, sent_at=message.date
+        )
+
+    async def _deliver(self, post: Post, target: Target) -> Message:
+        html = post.parse_mode is ParseMode.HTML
+        if post.photo and caption_fits(post):
+            try:
+                return await self._send(post, target, html=html, photo=post.photo)
+            except BadRequest as exc:
+                if not (html and _is_parse_error(exc)):
+                    # A dead image link must not cost the post: it goes out as a text message.
+                    logger.warning("photo for %s refused (%s); sending text only", _where(post, target), exc)
+                    return await self._send_text(post, target, html=html)
+                logger.warning("%s: %s; sending as plain text", _where(post, target), exc.message)
+                return await self._send(post, target, html=False, photo=post.photo)
+        return await self._send_text(post, target, html=html)
+
+    async def _send_text(self, post: Post, target: Target, *, html: bool) -> Message:
+        try:
+            return await self._send(post, target, html=html, photo=None)
+        except BadRequest as exc:
+            if not (html and _is_parse_error(exc)):
+                raise
+            logger.warning("%s: %s; sending as plain text", _where(post, target), exc.message)
+            return await self._send(post, target, html=False, photo=None)
+
+    async def _send(self, post: Post, target: Target, *, html: bool, photo: str | None) -> Message:
+        """One logical send, retried only while a retry cannot make a second copy."""
+        text = post.body if html or post.parse_mode is ParseMode.TEXT else visible_text(post.body)
+        common: dict[str, Any] = {
+            "chat_id": target.chat,
+            "message_thread_id": target.thread_id,
+            "parse_mode": TelegramParseMode.HTML if html else None,
+        }
+        retries = 0
+        while True:
+            try:
+                if photo:
+                    return await self._bot.send_photo(photo=_photo_input(photo), caption=text, **common)
+                preview = link_preview_options(target.link_preview or self._link_preview, post.article.url)
+                return await self._bot.send_message(text=text, link_preview_options=preview, **common)
+            except RetryAfter as exc:
+                wait = _retry_after_seconds(exc)
+                if wait > self._retry.max_retry_after or retries + 1 >= self._retry.attempts:
+                    raise
+                logger.warning("flood limit at %s: waiting %.0f s as Telegram asks", target.chat, wait)
+            except BadRequest:
+                raise  # a subclass of NetworkError, but the answer is final
+            except NetworkError as exc:  # TimedOut is a NetworkError too
+                if not _surely_not_sent(exc):
+                    raise PublishUncertain(
+                        f"{_where(post, target)}: the connection failed after the post was sent "
+                        f"({exc.message}); Telegram may have published it, check the chat before "
+                        "posting it again"
+                    ) from exc
+                if retries + 1 >= self._retry.attempts:
+                    raise PublishError(
+                        f"{_where(post, target)}: Telegram could not be reached after "
+                        f"{self._retry.attempts} attempts: {exc.message}"
+                    ) from exc
+                wait = self._retry.delay(retries)
+                logger.warning(
+                    "sending to %s failed (%s); retrying in %.0f s", target.chat, exc.message, wait
+                )
+            retries += 1
+            await self._sleep(wait)
+
+
+def _photo_input(photo: str) -> str | InputFile:
+    """A local image file is uploaded; anything else (URL, file_id) is passed to Telegram as is."""
+    path = Path(photo)
+    if "://" not in photo and path.is_file():
+        return InputFile(path.read_bytes(), filename=path.name)
+    return photo
+
+
+def _where(post: Post, target: Target) -> str:
+    return f"{post.article.source or post.article.title or 'post'} → {target.chat}"
+
+
+class AdminPreviewPublisher:
+    """Dry run with a token: posts go to each admin's private chat, marked as previews."""
+
+    MARK = "<i>Preview (dry run): not published</i>"
+
+    def __init__(self, publisher: TelegramPublisher, admin_ids: Sequence[int]) -> None:
+        self._publisher = publisher
+        self._admin_ids = tuple(admin_ids)
+
+    async def publish(self, post: Post) -> Receipt:
+        if not self._admin_ids:
+            raise PublishError("dry run: no admin to send the preview to (set HASHBOT_ADMIN_IDS)")
+        marked = _marked(post, self.MARK)
+        receipt: Receipt | None = None
+        for admin in self._admin_ids:
+            receipt = await self._publisher.publish(replace(marked, target=Target(chat=str(admin))))
+        assert receipt is not None
+        return Receipt(
+            post=post, destination="preview", message_id=receipt.message_id, sent_at=receipt.sent_at
+        )
+
+
+def _marked(post: Post, mark: str) -> Post:
+    if post.parse_mode is ParseMode.HTML:
+        return replace(post, body=f"{mark}\n\n{post.body}")
+    return replace(post, body=f"{visible_text(mark)}\n\n{post.body}")

@@ -1,0 +1,722 @@
+"""A fake Telegram Bot API server: the real python-telegram-bot talks HTTP to it on 127.0.0.1.
+
+It keeps a small world (the bot, users, channels, groups with forum topics, the messages in them)
+and answers the methods hashbot uses in the Bot API's JSON shapes, with Telegram's error texts.
+Tests drive it from the outside:
+
+- **inputs**: :meth:`FakeBotApi.push_message` (a user writes to the bot), :meth:`FakeBotApi.click`
+  (a user presses an inline button); both become updates served by ``getUpdates``;
+- **faults**: :meth:`FakeBotApi.fail` (the next calls of a method answer 429 with ``retry_after``,
+  400, 403, 500…), :meth:`FakeBotApi.delay` (the call is carried out, then answered late, as when
+  Telegram posted but the answer was lost), :meth:`FakeBotApi.remove_bot` (a real 403);
+- **observations**: :meth:`FakeBotApi.messages`, :attr:`FakeBotApi.calls`,
+  :attr:`FakeBotApi.callback_answers`, :attr:`FakeBotApi.commands`.
+
+It runs on a thread of its own, so it answers whatever the event loop under test is doing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import json
+import re
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+JSON = dict[str, Any]
+
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+
+# ── HTML as Telegram reads it ────────────────────────────────────────────────────────────────────
+# One seam: `html_error` and `html_text` are all the server knows of Telegram's HTML. The rendering
+# issue's validator (tests/auxil/telegram_html.py) replaces these two functions when it lands.
+
+_TAGS = frozenset(
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "span"}
+    | {"tg-spoiler", "tg-emoji", "blockquote"}
+)
+_CANT_PARSE = "Bad Request: can't parse entities: "
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*)?)>")
+
+
+def html_error(text: str) -> str | None:
+    """Telegram's description of why `text` is not valid HTML parse-mode text, or None."""
+    stack: list[str] = []
+    position = 0
+    while (start := text.find("<", position)) != -1:
+        offset = len(text[:start].encode("utf-8"))
+        match = _TAG.match(text, start)
+        if match is None:
+            return f"{_CANT_PARSE}Unsupported start tag at byte offset {offset}"
+        closing, name = match.group(1), match.group(2).lower()
+        if name not in _TAGS:
+            return f'{_CANT_PARSE}Unsupported start tag "{name}" at byte offset {offset}'
+        if closing:
+            if not stack:
+                return f"{_CANT_PARSE}Unexpected end tag at byte offset {offset}"
+            if stack[-1] != name:
+                return f'{_CANT_PARSE}Can\'t find end tag corresponding to start tag "{stack[-1]}"'
+            stack.pop()
+        else:
+            stack.append(name)
+        position = match.end()
+    if stack:
+        return f'{_CANT_PARSE}Can\'t find end tag corresponding to start tag "{stack[-1]}"'
+    return None
+
+
+def html_text(text: str) -> str:
+    """The text a reader sees once Telegram has applied the tags."""
+    return html.unescape(_TAG.sub("", text))
+
+
+# ── the world ────────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class FakeUser:
+    id: int
+    first_name: str
+    username: str | None = None
+    is_bot: bool = False
+
+    def json(self) -> JSON:
+        data: JSON = {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name}
+        if self.username:
+            data["username"] = self.username
+        return data
+
+
+@dataclass
+class FakeChat:
+    id: int
+    type: str  # private, group, supergroup, channel
+    title: str | None = None
+    username: str | None = None
+    first_name: str | None = None
+    is_forum: bool = False
+    topics: set[int] = field(default_factory=set)
+    invite_link: str | None = None
+    bot_is_member: bool = True
+
+    def json(self) -> JSON:
+        data: JSON = {"id": self.id, "type": self.type}
+        for key in ("title", "username", "first_name"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
+        if self.is_forum:
+            data["is_forum"] = True
+        return data
+
+    def full_json(self) -> JSON:
+        data = self.json()
+        data |= {
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": dict.fromkeys(
+                (
+                    "unlimited_gifts",
+                    "limited_gifts",
+                    "unique_gifts",
+                    "premium_subscription",
+                    "gifts_from_channels",
+                ),
+                False,
+            ),
+        }
+        if self.invite_link:
+            data["invite_link"] = self.invite_link
+        return data
+
+
+@dataclass
+class FakeMessage:
+    """A message in the fake world, with what was sent kept beside what a reader sees."""
+
+    chat: FakeChat
+    message_id: int
+    date: int
+    sender: FakeUser | None
+    text: str | None = None
+    #: The text exactly as sent, tags and all.
+    sent: str | None = None
+    parse_mode: str | None = None
+    thread_id: int | None = None
+    photo: str | None = None
+    caption: str | None = None
+    reply_markup: JSON | None = None
+    link_preview_options: JSON | None = None
+    reply_to: FakeMessage | None = None
+    deleted: bool = False
+    edits: int = 0
+
+    def json(self) -> JSON:
+        data: JSON = {"message_id": self.message_id, "date": self.date, "chat": self.chat.json()}
+        if self.chat.type == "channel":
+            data["sender_chat"] = self.chat.json()
+        elif self.sender is not None:
+            data["from"] = self.sender.json()
+        if self.thread_id is not None:
+            data |= {"message_thread_id": self.thread_id, "is_topic_message": True}
+        if self.text is not None:
+            data["text"] = self.text
+            if self.text.startswith("/"):
+                command = self.text.split()[0]
+                data["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        if self.photo is not None:
+            file_id = f"photo-{self.chat.id}-{self.message_id}"
+            data["photo"] = [{"file_id": file_id, "file_unique_id": file_id, "width": 800, "height": 600}]
+        if self.caption is not None:
+            data["caption"] = self.caption
+        if self.reply_markup is not None:
+            data["reply_markup"] = self.reply_markup
+        if self.link_preview_options is not None:
+            data["link_preview_options"] = self.link_preview_options
+        if self.reply_to is not None:
+            data["reply_to_message"] = self.reply_to.json()
+        if self.edits:
+            data["edit_date"] = self.date
+        return data
+
+    @property
+    def buttons(self) -> list[str]:
+        """The callback data of every inline button under the message."""
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [button["callback_data"] for row in rows for button in row if "callback_data" in button]
+
+
+@dataclass
+class Fault:
+    status: int = 0
+    description: str = ""
+    retry_after: int | None = None
+    #: Seconds to wait before answering, after the call was carried out.
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    params: JSON
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.retry_after = retry_after
+
+    def json(self) -> JSON:
+        data: JSON = {"ok": False, "error_code": self.status, "description": self.description}
+        if self.retry_after is not None:
+            data["parameters"] = {"retry_after": self.retry_after}
+        return data
+
+
+_DEFAULT_DESCRIPTIONS = {
+    400: "Bad Request: message text is empty",
+    403: "Forbidden: bot is not a member of the channel chat",
+    429: "Too Many Requests: retry after {retry_after}",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+}
+
+
+class Params:
+    """A method's parameters as PTB sends them: form fields with JSON-encoded non-strings."""
+
+    def __init__(self, fields: JSON, files: dict[str, bytes]) -> None:
+        self.fields = fields
+        self.files = files
+
+    def get(self, name: str) -> Any:
+        return self.fields.get(name)
+
+    def text(self, name: str) -> str | None:
+        value = self.fields.get(name)
+        return None if value is None else str(value)
+
+    def int(self, name: str) -> int | None:
+        value = self.fields.get(name)
+        return None if value is None else int(value)
+
+    def obj(self, name: str) -> Any:
+        value = self.fields.get(name)
+        return json.loads(value) if isinstance(value, str) else value
+
+
+class FakeBotApi:
+    """The fake server and its world. Start it once; :meth:`reset` between tests."""
+
+    def __init__(self, token: str, *, bot_id: int = 7000001, bot_username: str = "hashbot_test_bot") -> None:
+        self.token = token
+        self.bot = FakeUser(bot_id, "hashbot", bot_username, is_bot=True)
+        self._lock = threading.Condition(threading.RLock())
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._closing = False
+        self.reset()
+
+    # ── lifecycle ──
+
+    def start(self) -> FakeBotApi:
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-bot-api", daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        with self._lock:
+            self._closing = True
+            self._lock.notify_all()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    @property
+    def base_url(self) -> str:
+        """What ``HASHBOT_BOT_API_URL`` points at; PTB appends the token."""
+        assert self._httpd is not None, "start() the server first"
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}/bot"
+
+    def reset(self) -> None:
+        """An empty world: no chats, messages, updates, faults or recorded calls."""
+        with self._lock:
+            self.users: dict[int, FakeUser] = {}
+            self.chats: dict[int, FakeChat] = {}
+            self._messages: dict[int, list[FakeMessage]] = defaultdict(list)
+            self._updates: list[JSON] = []
+            self._update_ids = itertools.count(1)
+            self._callback_ids = itertools.count(1)
+            self._open_callbacks: set[str] = set()
+            self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+            self._unreachable_photos: set[str] = set()
+            self.calls: list[Call] = []
+            self.callback_answers: list[JSON] = []
+            self.commands: list[JSON] = []
+            self.server_errors: list[str] = []
+            self._lock.notify_all()
+
+    # ── building the world ──
+
+    def add_user(self, user_id: int, first_name: str = "Ada", username: str | None = None) -> FakeUser:
+        """A person who has started a private chat with the bot."""
+        with self._lock:
+            user = self.users[user_id] = FakeUser(user_id, first_name, username)
+            self.chats[user_id] = FakeChat(user_id, "private", first_name=first_name, username=username)
+            return user
+
+    def add_channel(
+        self, chat_id: int, username: str | None = None, title: str = "News", invite_link: str | None = None
+    ) -> FakeChat:
+        with self._lock:
+            chat = self.chats[chat_id] = FakeChat(
+                chat_id, "channel", title=title, username=username, invite_link=invite_link
+            )
+            return chat
+
+    def add_group(self, chat_id: int, title: str = "Newsroom", topics: tuple[int, ...] = ()) -> FakeChat:
+        """A supergroup; with topics it is a forum whose topics have these thread ids."""
+        with self._lock:
+            chat = self.chats[chat_id] = FakeChat(
+                chat_id, "supergroup", title=title, is_forum=bool(topics), topics=set(topics)
+            )
+            return chat
+
+    def remove_bot(self, chat_id: int) -> None:
+        """The bot is removed from a chat: posting there now answers 403."""
+        with self._lock:
+            self.chats[chat_id].bot_is_member = False
+
+    def unreachable_photo(self, url: str) -> None:
+        with self._lock:
+            self._unreachable_photos.add(url)
+
+    # ── inputs ──
+
+    def push_message(self, user_id: int, text: str, *, reply_to: FakeMessage | None = None) -> FakeMessage:
+        """The user writes `text` to the bot in their private chat."""
+        with self._lock:
+            chat = self.chats[user_id]
+            message = self._store(chat, self.users[user_id], text=text, reply_to=reply_to)
+            self._add_update({"message": message.json()})
+            return message
+
+    def click(self, user_id: int, message: FakeMessage, data: str) -> str:
+        """The user presses the inline button with callback data `data` under `message`."""
+        with self._lock:
+            if data not in message.buttons:
+                raise AssertionError(
+                    f"no button {data!r} under message {message.message_id}: {message.buttons}"
+                )
+            query_id = str(next(self._callback_ids))
+            self._open_callbacks.add(query_id)
+            self._add_update(
+                {
+                    "callback_query": {
+                        "id": query_id,
+                        "from": self.users[user_id].json(),
+                        "message": message.json(),
+                        "chat_instance": f"ci-{message.chat.id}",
+                        "data": data,
+                    }
+                }
+            )
+            return query_id
+
+    # ── faults ──
+
+    def fail(
+        self,
+        method: str,
+        status: int,
+        description: str | None = None,
+        *,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """The next `times` calls of `method` answer `status` and are not carried out."""
+        if status == 429 and retry_after is None:
+            retry_after = 1
+        text = description or _DEFAULT_DESCRIPTIONS.get(status, "Error").format(retry_after=retry_after)
+        with self._lock:
+            for _ in range(times):
+                self._faults[method].append(Fault(status, text, retry_after))
+
+    def delay(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """The next `times` calls of `method` are carried out, then answered `seconds` late."""
+        with self._lock:
+            for _ in range(times):
+                self._faults[method].append(Fault(delay=seconds))
+
+    # ── observations ──
+
+    def messages(self, chat_id: int) -> list[FakeMessage]:
+        """The messages in a chat that are still there, oldest first."""
+        with self._lock:
+            return [message for message in self._messages[chat_id] if not message.deleted]
+
+    def sent_by_bot(self, chat_id: int) -> list[FakeMessage]:
+        return [message for message in self.messages(chat_id) if message.sender is self.bot]
+
+    def calls_of(self, method: str) -> list[Call]:
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
+
+    def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Block until `predicate` holds (checked on every change); fail after a generous `timeout`."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not predicate():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError("the fake Bot API never reached the expected state")
+                self._lock.wait(left)
+
+    async def until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        """:meth:`wait_until` for async tests: waits on a thread, so the bot keeps running."""
+        await asyncio.to_thread(self.wait_until, predicate, timeout)
+
+    # ── the Bot API ──
+
+    def handle(self, method: str, params: Params) -> tuple[int, JSON, float]:
+        """Carry out one call: (HTTP status, JSON answer, seconds to wait before answering)."""
+        with self._lock:
+            self.calls.append(Call(method, dict(params.fields) | dict.fromkeys(params.files, "<file>")))
+            self._lock.notify_all()
+            fault = self._faults[method].popleft() if self._faults[method] else None
+        if fault is not None and fault.status:
+            return fault.status, ApiError(fault.status, fault.description, fault.retry_after).json(), 0.0
+        implementation = getattr(self, f"_api_{method}", None)
+        if implementation is None:
+            return 404, ApiError(404, "Not Found").json(), 0.0
+        try:
+            if method == "getUpdates":
+                result = implementation(params)
+            else:
+                with self._lock:
+                    result = implementation(params)
+                    self._lock.notify_all()
+        except ApiError as error:
+            return error.status, error.json(), 0.0
+        except Exception as error:  # a bug in this fake: the session fixture fails the test on it
+            self.server_errors.append(f"{method}: {error!r}")
+            return 500, ApiError(500, f"fake Bot API bug: {error!r}").json(), 0.0
+        return 200, {"ok": True, "result": result}, fault.delay if fault else 0.0
+
+    def _api_getMe(self, params: Params) -> JSON:
+        return self.bot.json() | {
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    def _api_deleteWebhook(self, params: Params) -> bool:
+        return True
+
+    def _api_getUpdates(self, params: Params) -> list[JSON]:
+        offset = params.int("offset") or 0
+        timeout = float(params.get("timeout") or 0)
+        limit = params.int("limit") or 100
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            self._updates = [update for update in self._updates if update["update_id"] >= offset]
+            while not self._updates and not self._closing and time.monotonic() < deadline:
+                self._lock.wait(deadline - time.monotonic())
+            return self._updates[:limit]
+
+    def _api_sendMessage(self, params: Params) -> JSON:
+        chat = self._writable_chat(params)
+        parse_mode = params.text("parse_mode")
+        text = self._message_text(params.text("text") or "", parse_mode, MESSAGE_LIMIT, "message is too long")
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        message = self._store(
+            chat,
+            self.bot,
+            text=text,
+            sent=params.text("text"),
+            parse_mode=parse_mode,
+            thread_id=self._topic(chat, params),
+            reply_markup=params.obj("reply_markup"),
+            link_preview_options=params.obj("link_preview_options"),
+        )
+        return message.json()
+
+    def _api_sendPhoto(self, params: Params) -> JSON:
+        chat = self._writable_chat(params)
+        if "photo" in params.files:
+            photo = f"upload:{len(params.files['photo'])} bytes"
+        else:
+            photo = params.text("photo") or ""
+            if photo in self._unreachable_photos:
+                raise ApiError(400, "Bad Request: failed to get HTTP URL content")
+            if not photo.startswith(("http://", "https://", "photo-")):
+                raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        parse_mode = params.text("parse_mode")
+        caption = params.text("caption")
+        shown = None
+        if caption is not None:
+            shown = self._message_text(caption, parse_mode, CAPTION_LIMIT, "message caption is too long")
+        message = self._store(
+            chat,
+            self.bot,
+            photo=photo,
+            caption=shown,
+            sent=caption,
+            parse_mode=parse_mode,
+            thread_id=self._topic(chat, params),
+            reply_markup=params.obj("reply_markup"),
+        )
+        return message.json()
+
+    def _api_editMessageText(self, params: Params) -> JSON:
+        message = self._find(params)
+        parse_mode = params.text("parse_mode")
+        text = self._message_text(params.text("text") or "", parse_mode, MESSAGE_LIMIT, "message is too long")
+        markup = params.obj("reply_markup")
+        if text == message.text and markup == message.reply_markup:
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply markup "
+                "are exactly the same as a current content and reply markup of the message",
+            )
+        message.text, message.sent, message.parse_mode = text, params.text("text"), parse_mode
+        message.reply_markup = markup
+        message.edits += 1
+        return message.json()
+
+    def _api_editMessageReplyMarkup(self, params: Params) -> JSON:
+        message = self._find(params)
+        message.reply_markup = params.obj("reply_markup")
+        message.edits += 1
+        return message.json()
+
+    def _api_answerCallbackQuery(self, params: Params) -> bool:
+        query_id = params.text("callback_query_id") or ""
+        if query_id not in self._open_callbacks:
+            raise ApiError(
+                400, "Bad Request: query is too old and response timeout expired or query ID is invalid"
+            )
+        self._open_callbacks.discard(query_id)
+        self.callback_answers.append(
+            {"id": query_id, "text": params.text("text"), "show_alert": params.obj("show_alert")}
+        )
+        return True
+
+    def _api_setMyCommands(self, params: Params) -> bool:
+        commands = params.obj("commands") or []
+        for command in commands:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", command.get("command", "")):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(command.get("description", "")) <= 256:
+                raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        self.commands = commands
+        return True
+
+    def _api_getChat(self, params: Params) -> JSON:
+        return self._chat(params.get("chat_id")).full_json()
+
+    def _api_deleteMessage(self, params: Params) -> bool:
+        try:
+            message = self._find(params)
+        except ApiError:
+            raise ApiError(400, "Bad Request: message to delete not found") from None
+        message.deleted = True
+        return True
+
+    # ── helpers (called with the lock held) ──
+
+    def _chat(self, chat_id: Any) -> FakeChat:
+        reference = str(chat_id or "")
+        for chat in self.chats.values():
+            if reference in (str(chat.id), f"@{chat.username}"):
+                return chat
+        raise ApiError(400, "Bad Request: chat not found")
+
+    def _writable_chat(self, params: Params) -> FakeChat:
+        chat = self._chat(params.get("chat_id"))
+        if not chat.bot_is_member:
+            kind = "channel chat" if chat.type == "channel" else "supergroup chat"
+            raise ApiError(403, f"Forbidden: bot is not a member of the {kind}")
+        return chat
+
+    @staticmethod
+    def _topic(chat: FakeChat, params: Params) -> int | None:
+        thread_id = params.int("message_thread_id")
+        if thread_id is not None and thread_id not in chat.topics:
+            raise ApiError(400, "Bad Request: message thread not found")
+        return thread_id
+
+    @staticmethod
+    def _message_text(text: str, parse_mode: str | None, limit: int, too_long: str) -> str:
+        if parse_mode == "HTML":
+            if (error := html_error(text)) is not None:
+                raise ApiError(400, error)
+            text = html_text(text)
+        elif parse_mode is not None:
+            raise ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode!r} in this fake")
+        if len(text.encode("utf-16-le")) // 2 > limit:
+            raise ApiError(400, f"Bad Request: {too_long}")
+        return text
+
+    def _find(self, params: Params) -> FakeMessage:
+        chat = self._chat(params.get("chat_id"))
+        message_id = params.int("message_id")
+        for message in self._messages[chat.id]:
+            if message.message_id == message_id and not message.deleted:
+                return message
+        raise ApiError(400, "Bad Request: message to edit not found")
+
+    def _store(self, chat: FakeChat, sender: FakeUser, **fields: Any) -> FakeMessage:
+        message_id = len(self._messages[chat.id]) + 1
+        message = FakeMessage(chat, message_id, int(time.time()), sender, **fields)
+        self._messages[chat.id].append(message)
+        return message
+
+    def _add_update(self, payload: JSON) -> None:
+        self._updates.append({"update_id": next(self._update_ids), **payload})
+        self._lock.notify_all()
+
+
+def _parse_body(content_type: str, body: bytes) -> Params:
+    if content_type.startswith("multipart/form-data"):
+        message = BytesParser(policy=HTTP).parsebytes(
+            f"Content-Type: {content_type}\r\n\r\n".encode("latin-1") + body
+        )
+        fields: JSON = {}
+        files: dict[str, bytes] = {}
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            payload = part.get_payload(decode=True) or b""
+            if part.get_filename():
+                files[str(name)] = payload
+            else:
+                fields[str(name)] = payload.decode("utf-8")
+        return Params(fields, files)
+    if content_type.startswith("application/json"):
+        return Params(json.loads(body or b"{}"), {})
+    pairs = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+    return Params({key: values[-1] for key, values in pairs.items()}, {})
+
+
+def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            match = re.fullmatch(r"/bot([^/]+)/(\w+)", self.path.split("?")[0])
+            if match is None:
+                self._answer(404, ApiError(404, "Not Found").json())
+                return
+            if match.group(1) != api.token:
+                self._answer(401, ApiError(401, "Unauthorized").json())
+                return
+            status, payload, delay = api.handle(
+                match.group(2), _parse_body(self.headers.get("Content-Type", ""), body)
+            )
+            if delay:
+                time.sleep(delay)
+            self._answer(status, payload)
+
+        do_GET = do_POST
+
+        def _answer(self, status: int, payload: JSON) -> None:
+            data = json.dumps(payload).encode()
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except OSError:
+                self.close_connection = True  # the client gave up (timeout, cancelled long poll)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet: request lines carry the token."""
+
+    return Handler
+
+
+@dataclass
+class FakeSession:
+    """The ids a test world is built from."""
+
+    api: FakeBotApi
+    channel_id: int = -1001000000001
+    channel_username: str = "hashbot_news"
+    admin_id: int = 1001
+    second_admin_id: int = 1002
+    stranger_id: int = 2001
+
+    def build(self) -> FakeSession:
+        self.api.add_channel(self.channel_id, self.channel_username)
+        self.api.add_user(self.admin_id, "Ada")
+        self.api.add_user(self.second_admin_id, "Grace")
+        self.api.add_user(self.stranger_id, "Eve")
+        return self
+
+    def channel_posts(self) -> list[FakeMessage]:
+        return self.api.sent_by_bot(self.channel_id)
+
+    def replies_to(self, user_id: int) -> list[FakeMessage]:
+        return self.api.sent_by_bot(user_id)
+
+    def texts_to(self, user_id: int) -> Iterator[str]:
+        return (message.text or message.caption or "" for message in self.replies_to(user_id))
