@@ -11,15 +11,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TextIO
 
 from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings, env_name
-from bot.errors import ConfigError
+from bot.errors import ConfigError, PublishError
 from bot.hashtags import TagOptions
 from bot.models import LinkPreview
-from bot.pipeline import PostPlanner
+from bot.pipeline import PostPlanner, Publisher
+from bot.preview import PreviewPublisher
 from bot.render import Renderer
 from bot.telegram import (
     AdminPreviewPublisher,
@@ -101,6 +104,39 @@ def build_application(settings: Settings, *, read_timeout: float = 30.0) -> Appl
     )
 
 
+@asynccontextmanager
+async def _initialized(application: Application, settings: Settings) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """`application` started up (getMe), with Telegram's refusals turned into hashbot's errors."""
+    try:
+        await application.initialize()
+    except InvalidToken as exc:
+        raise ConfigError(
+            env_name("bot_token"), "Telegram refused the token; copy it again from @BotFather"
+        ) from exc
+    except NetworkError as exc:
+        raise PublishError(f"cannot reach the Bot API at {settings.bot_api_url}: {exc.message}") from exc
+    try:
+        yield application
+    finally:
+        await application.shutdown()
+
+
+@asynccontextmanager
+async def open_publisher(
+    settings: Settings, *, dry_run: bool, preview_stream: TextIO
+) -> AsyncIterator[Publisher]:
+    """What `hashbot post` publishes with: the channel, or in a dry run the preview on a stream.
+
+    The same pipeline runs either way; only this choice differs.
+    """
+    if dry_run:
+        yield PreviewPublisher(preview_stream)
+        return
+    _require(settings, "bot_token", "channel")
+    async with _initialized(build_application(settings), settings) as application:
+        yield build_channel_publisher(settings, application.bot)
+
+
 def build_channel_publisher(
     settings: Settings, bot: Bot, *, retry: RetryPolicy | None = None, sleep: Sleep = asyncio.sleep
 ) -> TelegramPublisher:
@@ -120,6 +156,7 @@ class Hashbot:
     """The running bot's parts, wired: what `hashbot bot` runs and what the tests drive."""
 
     application: Application  # type: ignore[type-arg]
+    settings: Settings
     state: BotState
     publisher: PublishGate
     approvals: ApprovalDesk
@@ -138,18 +175,23 @@ class Hashbot:
     @property
     def approval(self) -> bool:
         """Whether new feed items go through :attr:`approvals` before the channel."""
-        return self.application.bot_data.get("approval", False) is True
+        return self.settings.approval
 
     def serve(self) -> None:
         """Poll for updates until SIGINT or SIGTERM (PTB handles the signals and the shutdown)."""
         self.application.post_init = self._on_start
-        self.application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+        try:
+            self.application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+        except InvalidToken as exc:
+            raise ConfigError(
+                env_name("bot_token"), "Telegram refused the token; copy it again from @BotFather"
+            ) from exc
 
     @asynccontextmanager
     async def running(self, *, poll_timeout: float = 1.0) -> AsyncIterator[Hashbot]:
         """The same start as :meth:`serve`, inside an event loop that the caller owns."""
         app = self.application
-        async with app:
+        async with _initialized(app, self.settings):
             await self._on_start(app)
             await app.start()
             assert app.updater is not None
@@ -193,8 +235,14 @@ def build_bot(
     ).register(application)
     application.add_handler(approvals.handler())
     application.add_error_handler(_log_error)
-    application.bot_data["approval"] = settings.approval
-    return Hashbot(application=application, state=state, publisher=gate, approvals=approvals, admins=admins)
+    return Hashbot(
+        application=application,
+        settings=settings,
+        state=state,
+        publisher=gate,
+        approvals=approvals,
+        admins=admins,
+    )
 
 
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot import __version__
-from bot.app import build_planner
+from bot.app import build_bot, build_planner, open_publisher
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError, HashbotError, SourceFormatError
 from bot.ingest import STDIN, load_sources
 from bot.ingest.formats import article_from_mapping
 from bot.logs import configure_logging
-from bot.pipeline import PostPlanner, publish_all
+from bot.pipeline import PostPlanner, RunReport, publish_all
 from bot.preview import PreviewFormat, PreviewPublisher
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -99,6 +99,40 @@ def _cmd_tags(args: argparse.Namespace, settings: Settings, console: Console) ->
         line = " ".join(tag.hashtag for tag in tags)
         print(f"{item.source}: {line}" if len(articles) > 1 else line, file=console.out)
     return EXIT_FAILED if failed or not found else EXIT_OK
+
+
+def _cmd_post(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    dry_run = args.dry_run or settings.dry_run
+    planner = build_planner(settings, template=args.template)
+
+    async def run() -> RunReport:
+        async with open_publisher(settings, dry_run=dry_run, preview_stream=console.out) as publisher:
+            return await publish_all(
+                load_sources(args.sources, stdin=console.stdin),
+                planner=planner,
+                publisher=publisher,
+                on_error=console.error,
+            )
+
+    report = asyncio.run(run())
+    if not dry_run:
+        for receipt in report.receipts:
+            source = receipt.post.article.source or "post"
+            print(
+                f"{source}: published to {receipt.destination} as message {receipt.message_id}",
+                file=console.out,
+            )
+    if not report.receipts and report.ok:
+        console.error("no articles found")
+        return EXIT_FAILED
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _cmd_bot(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    if args.dry_run:
+        settings = settings.model_copy(update={"dry_run": True})
+    build_bot(settings).serve()
+    return EXIT_OK
 
 
 def _tags_jsonl(sources: Sequence[str], planner: PostPlanner, console: Console) -> int:
@@ -208,6 +242,29 @@ def build_parser() -> argparse.ArgumentParser:
         'write {"id","tags"} per line',
     )
     tags.set_defaults(handler=_cmd_tags)
+
+    post = commands.add_parser(
+        "post",
+        help="publish posts for articles to the Telegram channel",
+        description="Render each article and publish it to HASHBOT_CHANNEL with the bot "
+        "HASHBOT_BOT_TOKEN. With --dry-run (or HASHBOT_DRY_RUN=true) the same posts are printed "
+        "instead, and nothing is sent.",
+    )
+    post.add_argument("sources", nargs="+", metavar="SOURCE", help=source_help)
+    post.add_argument("--dry-run", action="store_true", help="print the posts instead of publishing them")
+    post.add_argument(
+        "--template", metavar="NAME", help="template to render with (default: HASHBOT_TEMPLATE)"
+    )
+    post.set_defaults(handler=_cmd_post)
+
+    bot = commands.add_parser(
+        "bot",
+        help="run the Telegram bot: admin commands, approvals and publishing",
+        description="Run the bot with long polling until interrupted (Ctrl-C or SIGTERM). Needs "
+        "HASHBOT_BOT_TOKEN, HASHBOT_CHANNEL and HASHBOT_ADMIN_IDS.",
+    )
+    bot.add_argument("--dry-run", action="store_true", help="start with dry run on (admins get previews)")
+    bot.set_defaults(handler=_cmd_bot)
     return parser
 
 
@@ -234,6 +291,9 @@ def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -
     configure_logging(level=args.log_level or settings.log_level, fmt=settings.log_format, stream=console.err)
     try:
         return int(args.handler(args, settings, console))
+    except ConfigError as exc:
+        console.error(exc)
+        return EXIT_USAGE
     except HashbotError as exc:
         console.error(exc)
         return EXIT_FAILED

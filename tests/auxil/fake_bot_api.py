@@ -720,3 +720,17 @@ class FakeSession:
 
     def texts_to(self, user_id: int) -> Iterator[str]:
         return (message.text or message.caption or "" for message in self.replies_to(user_id))
+
+
+class RecordedSleep:
+    """An injectable `sleep` that remembers the waits asked for, and only yields to the event loop.
+
+    Tests assert the waits the code asked for (what Telegram said, the backoff), never durations.
+    """
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        await asyncio.sleep(0)
