@@ -1,0 +1,260 @@
+"""The whole bot, polling the fake Bot API: admins command it, strangers are refused."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+
+import pytest
+from auxil.fake_bot_api import FakeMessage, FakeSession, RecordedSleep
+
+from bot.app import Hashbot, build_bot
+from bot.config import Settings
+from bot.logs import configure_logging
+from bot.models import Article, ParseMode, Post
+from bot.telegram import COMMANDS, RetryPolicy
+from bot.telegram.approval import Decision
+
+pytestmark = pytest.mark.anyio
+
+ARTICLE = "Ceasefire talks in Paris\n\nEmmanuel Macron and Keir Starmer met in Paris to discuss Ukraine."
+
+
+@asynccontextmanager
+async def running(settings: Settings, sleep: RecordedSleep, retry: RetryPolicy) -> AsyncIterator[Hashbot]:
+    async with build_bot(settings, retry=retry, sleep=sleep).running(poll_timeout=1) as hashbot:
+        yield hashbot
+
+
+async def reply_after(world: FakeSession, user_id: int, text: str, *, count: int = 1) -> list[str]:
+    """Send `text` as `user_id`, wait for `count` new bot messages in their chat, return them."""
+    before = len(world.replies_to(user_id))
+    world.api.push_message(user_id, text)
+    await world.api.until(lambda: len(world.replies_to(user_id)) >= before + count)
+    return list(world.texts_to(user_id))[before:]
+
+
+async def test_commands_are_registered_with_telegram(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    async with running(settings, sleep, retry):
+        assert [command["command"] for command in world.api.commands] == [c.name for c in COMMANDS]
+
+
+async def test_admin_post_publishes_exactly_one_channel_message(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    async with running(settings, sleep, retry):
+        [answer] = await reply_after(world, world.admin_id, f"/post {ARTICLE}")
+    [post] = world.channel_posts()
+    assert "Ceasefire talks in Paris" in (post.text or "")
+    assert "#" in (post.text or "")
+    assert answer == f"Published to @{world.channel_username} (message {post.message_id})."
+
+
+async def test_stranger_post_is_refused_and_the_channel_untouched(
+    settings: Settings,
+    world: FakeSession,
+    sleep: RecordedSleep,
+    retry: RetryPolicy,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with running(settings, sleep, retry):
+        [answer] = await reply_after(world, world.stranger_id, f"/post {ARTICLE}")
+        [status] = await reply_after(world, world.stranger_id, "/status")
+    assert answer == status == "Sorry, only the channel's admins can use this bot."
+    assert world.channel_posts() == []
+    assert f"refused /post from user {world.stranger_id}" in caplog.text
+    assert "Macron" not in caplog.text
+
+
+async def test_start_gives_strangers_the_channel_link(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    settings = settings.model_copy(update={"channel": str(world.channel_id)})  # link found by getChat
+    async with running(settings, sleep, retry):
+        [stranger] = await reply_after(world, world.stranger_id, "/start")
+        [admin] = await reply_after(world, world.admin_id, "/start")
+    assert "https://t.me/hashbot_news" in stranger
+    assert "/post <text>" in admin
+
+
+async def test_preview_replies_to_the_asking_admin_only(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    async with running(settings, sleep, retry):
+        [preview] = await reply_after(world, world.admin_id, f"/preview {ARTICLE}")
+        quoted = world.api.push_message(world.admin_id, ARTICLE)
+        before = len(world.replies_to(world.admin_id))
+        world.api.push_message(world.admin_id, "/preview", reply_to=quoted)
+        await world.api.until(lambda: len(world.replies_to(world.admin_id)) > before)
+    assert preview.startswith("Preview (dry run): not published\n\nCeasefire talks in Paris")
+    assert list(world.texts_to(world.admin_id))[-1] == preview
+    assert world.channel_posts() == []
+    assert world.replies_to(world.second_admin_id) == []
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("/preview", "Usage: /preview <url|text> — or reply with it to a message"),
+        ("/post", "Usage: /post <text>"),
+        ("/tags", "Usage: /tags <text>"),
+        ("/dryrun maybe", "Usage: /dryrun on|off\nDry run is off."),
+        ("/preview https://example.org/a", "Reading articles from links is not available yet."),
+        ("hello", "I did not understand that. /help lists what I can do."),
+    ],
+)
+async def test_bad_arguments_get_the_usage_line(
+    settings: Settings,
+    world: FakeSession,
+    sleep: RecordedSleep,
+    retry: RetryPolicy,
+    command: str,
+    expected: str,
+) -> None:
+    async with running(settings, sleep, retry):
+        [answer] = await reply_after(world, world.admin_id, command)
+    assert answer.startswith(expected)
+
+
+async def test_tags_answers_with_hashtags(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    async with running(settings, sleep, retry):
+        [answer] = await reply_after(world, world.admin_id, f"/tags {ARTICLE}")
+    assert "#Macron" in answer or "#EmmanuelMacron" in answer
+    assert all(word.startswith("#") for word in answer.split())
+
+
+async def test_flood_limit_then_success_publishes_once(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    world.api.fail("sendMessage", 429, retry_after=1)
+    async with running(settings, sleep, retry):
+        [answer] = await reply_after(world, world.admin_id, f"/post {ARTICLE}")
+    assert len(world.channel_posts()) == 1
+    assert answer.startswith("Published to")
+    assert sleep.waits == [1.0]
+
+
+async def test_forbidden_pauses_publishing_and_tells_every_admin(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    world.api.remove_bot(world.channel_id)
+    async with running(settings, sleep, retry) as hashbot:
+        await reply_after(world, world.admin_id, f"/post {ARTICLE}")
+        await world.api.until(lambda: len(world.replies_to(world.second_admin_id)) == 1)
+        assert hashbot.state.paused
+        [refused] = await reply_after(world, world.admin_id, f"/post {ARTICLE}")
+        [status] = await reply_after(world, world.admin_id, "/status")
+        world.api.chats[world.channel_id].bot_is_member = True
+        [resumed] = await reply_after(world, world.admin_id, "/resume")
+        [published] = await reply_after(world, world.admin_id, f"/post {ARTICLE}")
+    for admin in (world.admin_id, world.second_admin_id):
+        assert next(world.texts_to(admin)).startswith("⏸ Publishing is paused: Telegram refused the bot")
+    assert refused.startswith("Not published: publishing is paused")
+    assert "Publishing: paused" in status and "1 failed" in status
+    assert resumed == "▶️ Publishing resumed."
+    assert published.startswith("Published to")
+    assert len(world.channel_posts()) == 1
+
+
+async def test_pause_dry_run_and_status(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    async with running(settings, sleep, retry):
+        await reply_after(world, world.admin_id, "/pause")
+        [paused] = await reply_after(world, world.admin_id, f"/post {ARTICLE}")
+        await reply_after(world, world.admin_id, "/resume")
+        [dry] = await reply_after(world, world.admin_id, "/dryrun on")
+        # The preview reaches both admins; the asking admin also gets the confirmation.
+        answers = await reply_after(world, world.admin_id, f"/post {ARTICLE}", count=2)
+        [status] = await reply_after(world, world.admin_id, "/status")
+    assert paused.startswith("Not published: publishing is paused (paused by Ada)")
+    assert dry == "Dry run is on: posts go to the admins as previews."
+    assert answers[0].startswith("Preview (dry run): not published")
+    assert answers[1] == "Dry run is on: the post went to the admins as a preview."
+    assert next(world.texts_to(world.second_admin_id)).startswith("Preview (dry run)")
+    assert world.channel_posts() == []
+    assert "Mode: dry run" in status and "0 published, 1 previewed" in status
+
+
+def _approval_post() -> Post:
+    article = Article(text="Storm Ciarán hit Cornwall.", title="Storm Ciarán", source="feed:weather")
+    return Post(article=article, tags=(), body="<b>Storm Ciarán</b>", parse_mode=ParseMode.HTML, template="t")
+
+
+async def test_publish_clicked_twice_publishes_once(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    async with running(settings, sleep, retry) as hashbot:
+        await hashbot.approvals.publish(_approval_post())
+        [preview] = world.replies_to(world.admin_id)
+        [other_preview] = world.replies_to(world.second_admin_id)
+        publish = next(data for data in preview.buttons if data.endswith(Decision.PUBLISH))
+        world.api.click(world.admin_id, preview, publish)
+        world.api.click(world.admin_id, preview, publish)
+        await world.api.until(lambda: len(world.api.callback_answers) == 2)
+        await world.api.until(lambda: other_preview.edits == 1)
+    assert len(world.channel_posts()) == 1
+    first, second = (answer["text"] for answer in world.api.callback_answers)
+    assert first == "Published as message 1"
+    assert second.startswith("This preview is no longer waiting") or second.startswith("Already decided")
+    for message in (preview, other_preview):
+        assert message.text == "Awaiting approval\n\nStorm Ciarán\n\npublished as message 1 by Ada"
+
+
+async def test_skip_and_stranger_clicks(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    async with running(settings, sleep, retry) as hashbot:
+        await hashbot.approvals.publish(_approval_post())
+        preview: FakeMessage = world.replies_to(world.admin_id)[0]
+        publish, skip = preview.buttons
+        world.api.click(world.stranger_id, preview, publish)
+        world.api.click(world.second_admin_id, preview, skip)
+        await world.api.until(lambda: len(world.api.callback_answers) == 2)
+        await world.api.until(lambda: preview.edits == 1)
+    refused, skipped = world.api.callback_answers
+    assert refused["text"] == "Sorry, only the channel's admins can use this bot." and refused["show_alert"]
+    assert skipped["text"] == "Skipped"
+    assert preview.text is not None and preview.text.endswith("skipped by Grace")
+    assert world.channel_posts() == []
+
+
+@pytest.fixture
+def session_log(settings: Settings) -> Iterator[io.StringIO]:
+    """The operator's log, set up exactly as the CLI does, at its most talkative level."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    stream = io.StringIO()
+    configure_logging(level="DEBUG", fmt="text", stream=stream)
+    yield stream
+    root.handlers[:], _ = saved
+    root.setLevel(saved[1])
+
+
+async def test_the_log_of_a_whole_session_never_contains_the_token(
+    settings: Settings,
+    world: FakeSession,
+    sleep: RecordedSleep,
+    retry: RetryPolicy,
+    session_log: io.StringIO,
+    token: str,
+) -> None:
+    world.api.fail("getUpdates", 500)
+    async with running(settings, sleep, retry):
+        await reply_after(world, world.admin_id, "/start")
+        await reply_after(world, world.stranger_id, f"/post {ARTICLE}")
+        world.api.fail("sendMessage", 429, retry_after=1)
+        await reply_after(world, world.admin_id, f"/post {ARTICLE}")
+        world.api.remove_bot(world.channel_id)
+        await reply_after(world, world.admin_id, f"/post {ARTICLE}")
+    log = session_log.getvalue()
+    assert "published /post" in log and "publishing paused" in log and "getUpdates" in log
+    assert token not in log
+    assert token.split(":")[1] not in log
