@@ -39,6 +39,8 @@ from bot.telegram.publisher import Sleep
 
 logger = logging.getLogger(__name__)
 
+_TOKEN_REFUSED = "Telegram refused the token; copy it again from @BotFather"
+
 
 def tag_options(settings: Settings, *, limit: int | None = None) -> TagOptions:
     return TagOptions(
@@ -109,11 +111,11 @@ async def _initialized(application: Application, settings: Settings) -> AsyncIte
     """`application` started up (getMe), with Telegram's refusals turned into hashbot's errors."""
     try:
         await application.initialize()
-    except InvalidToken as exc:
-        raise ConfigError(
-            env_name("bot_token"), "Telegram refused the token; copy it again from @BotFather"
-        ) from exc
-    except NetworkError as exc:
+    except (InvalidToken, NetworkError) as exc:
+        await application.bot.shutdown()  # initialize() opened the HTTP clients before failing
+        if isinstance(exc, InvalidToken):
+            # `from None`: PTB's own message quotes the token.
+            raise ConfigError(env_name("bot_token"), _TOKEN_REFUSED) from None
         raise PublishError(f"cannot reach the Bot API at {settings.bot_api_url}: {exc.message}") from exc
     try:
         yield application
@@ -182,10 +184,8 @@ class Hashbot:
         self.application.post_init = self._on_start
         try:
             self.application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
-        except InvalidToken as exc:
-            raise ConfigError(
-                env_name("bot_token"), "Telegram refused the token; copy it again from @BotFather"
-            ) from exc
+        except InvalidToken:
+            raise ConfigError(env_name("bot_token"), _TOKEN_REFUSED) from None
 
     @asynccontextmanager
     async def running(self, *, poll_timeout: float = 1.0) -> AsyncIterator[Hashbot]:

@@ -1,0 +1,82 @@
+"""`hashbot post` and `hashbot bot` through the real entry point."""
+
+from __future__ import annotations
+
+import pytest
+from auxil.cli import CliRunner
+from auxil.fake_bot_api import FakeSession
+from auxil.paths import SEED
+
+
+@pytest.fixture
+def telegram_env(monkeypatch: pytest.MonkeyPatch, world: FakeSession, token: str) -> None:
+    monkeypatch.setenv("HASHBOT_BOT_TOKEN", token)
+    monkeypatch.setenv("HASHBOT_CHANNEL", f"@{world.channel_username}")
+    monkeypatch.setenv("HASHBOT_BOT_API_URL", world.api.base_url)
+
+
+def test_post_publishes_each_article_once(run_cli: CliRunner, world: FakeSession, telegram_env: None) -> None:
+    result = run_cli("post", str(SEED))
+    assert result.code == 0, result.err
+    [message] = world.channel_posts()
+    assert "#Ukraine" in (message.text or "")
+    assert result.out == f"{SEED}: published to {world.channel_id} as message {message.message_id}\n"
+
+
+@pytest.mark.parametrize("how", ["flag", "setting"])
+def test_post_dry_run_prints_and_sends_nothing(
+    run_cli: CliRunner, world: FakeSession, telegram_env: None, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    if how == "setting":
+        monkeypatch.setenv("HASHBOT_DRY_RUN", "true")
+    result = run_cli("post", *(["--dry-run"] if how == "flag" else []), str(SEED))
+    assert result.code == 0, result.err
+    assert f"──── {SEED} ────" in result.out and "#Ukraine" in result.out
+    assert world.api.calls == []
+
+
+def test_post_dry_run_needs_no_token(run_cli: CliRunner) -> None:
+    result = run_cli("post", "--dry-run", str(SEED))
+    assert result.code == 0 and "#Ukraine" in result.out
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("HASHBOT_BOT_TOKEN", "hashbot: error: HASHBOT_BOT_TOKEN: is not set; create a bot with @BotFather"),
+        ("HASHBOT_CHANNEL", "hashbot: error: HASHBOT_CHANNEL: is not set; give the channel's @username"),
+    ],
+)
+def test_post_without_token_or_channel_exits_2(
+    run_cli: CliRunner, telegram_env: None, monkeypatch: pytest.MonkeyPatch, missing: str, message: str
+) -> None:
+    monkeypatch.delenv(missing)
+    result = run_cli("post", str(SEED))
+    assert result.code == 2
+    assert result.err.startswith(message)
+    assert result.out == ""
+
+
+def test_post_with_a_refused_token_exits_2(
+    run_cli: CliRunner, telegram_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HASHBOT_BOT_TOKEN", "999999999:AAHsomeoneElsesTokenXXXXXXXXXXXXXX")
+    result = run_cli("post", str(SEED))
+    assert result.code == 2
+    assert "HASHBOT_BOT_TOKEN: Telegram refused the token" in result.err
+    assert "AAHsomeoneElses" not in result.err
+
+
+def test_post_when_the_bot_was_removed_exits_1(
+    run_cli: CliRunner, world: FakeSession, telegram_env: None
+) -> None:
+    world.api.remove_bot(world.channel_id)
+    result = run_cli("post", str(SEED))
+    assert result.code == 1
+    assert "hashbot: error: @hashbot_news: Forbidden: bot is not a member of the channel chat" in result.err
+
+
+def test_bot_refuses_to_start_without_admins(run_cli: CliRunner, telegram_env: None) -> None:
+    result = run_cli("bot")
+    assert result.code == 2
+    assert "HASHBOT_ADMIN_IDS: is empty; nobody could command the bot" in result.err
