@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+
 import pytest
 from auxil.cli import CliRunner
 from auxil.fake_bot_api import FakeSession
@@ -80,3 +85,31 @@ def test_bot_refuses_to_start_without_admins(run_cli: CliRunner, telegram_env: N
     result = run_cli("bot")
     assert result.code == 2
     assert "HASHBOT_ADMIN_IDS: is empty; nobody could command the bot" in result.err
+
+
+def test_bot_command_serves_until_interrupted(world: FakeSession, token: str) -> None:
+    """`hashbot bot` as operators run it: a real process, polling, stopped by SIGINT."""
+    env = os.environ | {
+        "HASHBOT_BOT_TOKEN": token,
+        "HASHBOT_CHANNEL": f"@{world.channel_username}",
+        "HASHBOT_ADMIN_IDS": str(world.admin_id),
+        "HASHBOT_BOT_API_URL": world.api.base_url,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "bot"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        world.api.wait_until(lambda: bool(world.api.commands), timeout=30)
+        world.api.push_message(world.admin_id, "/status")
+        world.api.wait_until(lambda: bool(world.replies_to(world.admin_id)), timeout=30)
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert next(world.texts_to(world.admin_id)).startswith("Channel: @hashbot_news\nPublishing: active")
+    assert "bot @hashbot_test_bot is listening" in err
+    assert token not in err
