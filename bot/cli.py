@@ -55,6 +55,11 @@ def _cmd_preview(args: argparse.Namespace, settings: Settings, console: Console)
             on_error=console.error,
         )
     )
+    return _exit_code(report, console)
+
+
+def _exit_code(report: RunReport, console: Console) -> int:
+    """0 when every article went through; 1 when one failed or there were none at all."""
     if not report.receipts and report.ok:
         console.error("no articles found")
         return EXIT_FAILED
@@ -122,10 +127,7 @@ def _cmd_post(args: argparse.Namespace, settings: Settings, console: Console) ->
                 f"{source}: published to {receipt.destination} as message {receipt.message_id}",
                 file=console.out,
             )
-    if not report.receipts and report.ok:
-        console.error("no articles found")
-        return EXIT_FAILED
-    return EXIT_OK if report.ok else EXIT_FAILED
+    return _exit_code(report, console)
 
 
 def _cmd_bot(args: argparse.Namespace, settings: Settings, console: Console) -> int:
