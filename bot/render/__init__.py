@@ -25,7 +25,16 @@ from bot.render._limits import (
     mastodon_length,
     x_length,
 )
-from bot.render._markup import MarkupError, clean_text, escape, safe_url, scan, utf16_length, visible_text
+from bot.render._markup import (
+    MarkupError,
+    clean_text,
+    escape,
+    plain_text,
+    safe_url,
+    scan,
+    utf16_length,
+    visible_text,
+)
 from bot.render._renderer import DEFAULT_TEMPLATE, DIGEST_TEMPLATE, ArticleView, Renderer, merge_tags
 from bot.render._text import SUMMARY_LENGTH, shorten, split_sentences, summarize
 
@@ -51,6 +60,7 @@ __all__ = [
     "hashtag_line",
     "mastodon_length",
     "merge_tags",
+    "plain_text",
     "safe_url",
     "scan",
     "shipped_templates_dir",

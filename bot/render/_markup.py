@@ -49,6 +49,13 @@ _ANSI = {
 }  # fmt: skip
 
 
+_ANY_TAG = re.compile(r"<[^<>]*>")
+#: A link (kept as "text <target>") or any other tag (dropped), for :func:`plain_text`.
+_PLAIN_LINK = re.compile(
+    r"""<a\s[^>]*?href\s*=\s*["'](?P<href>[^"']*)["'][^>]*>(?P<text>.*?)</a\s*>|<[^<>]*>""", re.S | re.I
+)
+
+
 class MarkupError(ValueError):
     """Rendered HTML that Telegram would refuse, with the position of the first problem."""
 
@@ -164,6 +171,21 @@ def scan(html: str) -> Scan:
 def count_auto_entities(text: str) -> int:
     """Hashtags and URLs in plain text, which Telegram turns into entities on its own."""
     return sum(1 for _ in _AUTO_ENTITY.finditer(text))
+
+
+def plain_text(html: str) -> str:
+    """The text of a post with every tag dropped; never raises, even on HTML Telegram refused.
+
+    What a post falls back to when Telegram cannot parse its entities; link targets stay readable.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        if match["href"] is None:
+            return ""  # any other tag
+        text = _ANY_TAG.sub("", match["text"])
+        return text if unescape(text) == unescape(match["href"]) else f"{text} <{match['href']}>"
+
+    return unescape(_PLAIN_LINK.sub(replace, html))
 
 
 def visible_text(html: str, *, ansi: bool = False) -> str:

@@ -34,7 +34,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.errors import PublishError, PublishForbidden, PublishUncertain
 from bot.models import LinkPreview, ParseMode, Post, Receipt, Target
-from bot.render import visible_text
+from bot.render import plain_text, utf16_length, visible_text
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +60,8 @@ class RetryPolicy:
 
 def caption_fits(post: Post) -> bool:
     """Whether the post's visible text fits a photo caption (counted in UTF-16 units, as Telegram does)."""
-    text = visible_text(post.body) if post.parse_mode is ParseMode.HTML else post.body
-    return len(text.encode("utf-16-le")) // 2 <= MessageLimit.CAPTION_LENGTH
+    text = plain_text(post.body) if post.parse_mode is ParseMode.HTML else post.body
+    return utf16_length(text) <= MessageLimit.CAPTION_LENGTH
 
 
 def link_preview_options(mode: LinkPreview, url: str | None) -> LinkPreviewOptions | None:
@@ -150,7 +150,7 @@ class TelegramPublisher:
 
     async def _send(self, post: Post, target: Target, *, html: bool, photo: str | None) -> Message:
         """One logical send, retried only while a retry cannot make a second copy."""
-        text = post.body if html or post.parse_mode is ParseMode.TEXT else visible_text(post.body)
+        text = post.body if html or post.parse_mode is ParseMode.TEXT else plain_text(post.body)
         common: dict[str, Any] = {
             "chat_id": target.chat,
             "message_thread_id": target.thread_id,
