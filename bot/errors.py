@@ -6,7 +6,10 @@ these into messages and exit codes, nothing else does::
     HashbotError
     ├── ConfigError          a setting is missing or invalid               (exit 2)
     ├── IngestError          a source could not be read into an article
-    │   └── SourceFormatError    the source was read but is not a usable article
+    │   ├── SourceFormatError    the source was read but is not a usable article
+    │   └── FetchError           an HTTP fetch failed (status, timeout, size, redirects)
+    ├── FilterError          a feed's include/exclude filter is invalid
+    ├── StoreError           the database cannot be opened, migrated or written
     ├── TagError             a tag option (alias map, fixed tag) is invalid
     ├── RenderError          a template is missing, broken, or the post cannot fit
     └── PublishError         a post could not be delivered
@@ -44,6 +47,18 @@ class IngestError(HashbotError):
 
 class SourceFormatError(IngestError):
     """A source was read but holds no usable article (empty, binary, malformed)."""
+
+
+class FetchError(IngestError):
+    """A URL could not be fetched: refused, timed out, an HTTP error, too large, too many redirects."""
+
+
+class FilterError(HashbotError):
+    """A feed filter term is invalid, for example a regular expression that does not compile."""
+
+
+class StoreError(HashbotError):
+    """The database cannot be opened or migrated, or a change to it is refused (a duplicate feed)."""
 
 
 class TagError(HashbotError):

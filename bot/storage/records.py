@@ -1,0 +1,176 @@
+"""What the store keeps: feeds, queued posts and admin notices, as plain values.
+
+Standard library only, so the pure core (the planner, the scheduler's decisions) can read them
+without importing a database driver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from bot.models import Article
+
+#: Poll interval of a feed when none is given, in seconds.
+DEFAULT_INTERVAL = 15 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A subscribed feed: what the operator configured and where polling stands.
+
+    ``id`` is None until the store has saved the feed. ``chat`` None means "the configured
+    channel"; ``topic`` is a forum topic (message thread) id in a group.
+    """
+
+    url: str
+    id: int | None = None
+    name: str | None = None
+    chat: str | None = None
+    topic: int | None = None
+    template: str | None = None
+    interval: int = DEFAULT_INTERVAL
+    tags: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    lang: str | None = None
+    #: Fetch the article page for items whose feed text is only a teaser.
+    fetch_pages: bool = False
+    enabled: bool = True
+    etag: str | None = None
+    last_modified: str | None = None
+    last_checked: datetime | None = None
+    next_check: datetime | None = None
+    error_count: int = 0
+    last_error: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How messages name the feed."""
+        return self.name or self.url
+
+
+class PostState(StrEnum):
+    """Where a queued post stands; the scheduler moves it along queued → sending → sent."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    #: Found in ``sending`` after a crash: it may or may not have reached Telegram.
+    UNCERTAIN = "uncertain"
+
+
+@dataclass(frozen=True, slots=True)
+class NewPost:
+    """An article to queue for a chat, with the dedup keys that make it unique in that chat."""
+
+    article: Article
+    chat: str
+    keys: tuple[str, ...]
+    feed_id: int | None = None
+    topic: int | None = None
+    template: str | None = None
+    tags: tuple[str, ...] = ()
+    scheduled: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedPost:
+    """A post in the queue, as stored."""
+
+    id: int
+    article: Article
+    chat: str
+    state: PostState
+    created: datetime
+    feed_id: int | None = None
+    topic: int | None = None
+    template: str | None = None
+    tags: tuple[str, ...] = ()
+    scheduled: datetime | None = None
+    sent: datetime | None = None
+    message_id: int | None = None
+    attempts: int = 0
+    last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something admins should read: a feed disabled, a feed address changed."""
+
+    id: int
+    created: datetime
+    message: str
+    feed_id: int | None = None
+    read: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PollRecord:
+    """Everything one successful poll of a feed changes, saved in one transaction."""
+
+    feed_id: int
+    checked: datetime
+    next_check: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+    #: The feed's new address, when the old one was a page that led to it.
+    url: str | None = None
+    seen_keys: tuple[str, ...] = ()
+    posts: tuple[NewPost, ...] = ()
+    notices: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class PollFailure:
+    """One failed poll of a feed: the error, when to retry, and whether the feed is now disabled."""
+
+    feed_id: int
+    checked: datetime
+    next_check: datetime
+    error: str
+    disable: bool = False
+    notice: str | None = None
+
+
+_ARTICLE_FIELDS = ("text", "title", "url", "lang", "image", "author", "summary", "source", "id")
+
+
+def article_to_dict(article: Article) -> dict[str, object]:
+    """An article as JSON-ready data, for backends that store it as one document."""
+    data: dict[str, object] = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
+    data["published"] = article.published.isoformat() if article.published else None
+    data["source_tags"] = list(article.source_tags)
+    data["categories"] = list(article.categories)
+    return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+
+def article_from_dict(data: dict[str, object]) -> Article:
+    """The inverse of :func:`article_to_dict`."""
+    published = data.get("published")
+
+    def text(name: str) -> str | None:
+        value = data.get(name)
+        return value if isinstance(value, str) else None
+
+    def strings(name: str) -> tuple[str, ...]:
+        value = data.get(name)
+        return tuple(str(item) for item in value) if isinstance(value, list) else ()
+
+    return Article(
+        text=text("text") or "",
+        title=text("title"),
+        url=text("url"),
+        lang=text("lang"),
+        image=text("image"),
+        author=text("author"),
+        summary=text("summary"),
+        published=datetime.fromisoformat(published) if isinstance(published, str) else None,
+        source_tags=strings("source_tags"),
+        categories=strings("categories"),
+        source=text("source") or "",
+        id=text("id"),
+    )

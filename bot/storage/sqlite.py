@@ -1,0 +1,438 @@
+"""The SQLite backend of :class:`bot.storage.Store`: every SQL statement hashbot runs is in this file.
+
+Durability: WAL journal, so a process killed mid-write leaves the database readable with every
+committed transaction; ``synchronous=NORMAL``, which in WAL mode loses nothing on a process crash
+(only an operating-system crash can roll back the last commits, and a poll redone is harmless
+because seen items and queued posts commit together). Schema changes are numbered migrations
+tracked in ``PRAGMA user_version``; each runs in its own transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.errors import StoreError
+from bot.storage.records import (
+    Feed,
+    NewPost,
+    Notice,
+    PollFailure,
+    PollRecord,
+    PostState,
+    QueuedPost,
+    article_from_dict,
+    article_to_dict,
+)
+
+_STATES = ", ".join(f"'{state.value}'" for state in PostState)
+
+#: Migration n (1-based) brings the schema from version n-1 to n. Append; never edit a shipped one.
+MIGRATIONS: tuple[str, ...] = (
+    f"""
+    CREATE TABLE feeds (
+        id            INTEGER PRIMARY KEY,
+        url           TEXT NOT NULL UNIQUE,
+        name          TEXT,
+        chat          TEXT,
+        topic         INTEGER,
+        template      TEXT,
+        interval      INTEGER NOT NULL,
+        tags          TEXT NOT NULL DEFAULT '[]',
+        include       TEXT NOT NULL DEFAULT '[]',
+        exclude       TEXT NOT NULL DEFAULT '[]',
+        lang          TEXT,
+        fetch_pages   INTEGER NOT NULL DEFAULT 0,
+        enabled       INTEGER NOT NULL DEFAULT 1,
+        etag          TEXT,
+        last_modified TEXT,
+        last_checked  TEXT,
+        next_check    TEXT,
+        error_count   INTEGER NOT NULL DEFAULT 0,
+        last_error    TEXT,
+        created       TEXT NOT NULL
+    );
+    CREATE TABLE seen (
+        feed_id    INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        key        TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        PRIMARY KEY (feed_id, key)
+    ) WITHOUT ROWID;
+    -- AUTOINCREMENT: post ids are shown to admins (/cancel 12) and must never be reused.
+    CREATE TABLE posts (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        feed_id    INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+        chat       TEXT NOT NULL,
+        topic      INTEGER,
+        template   TEXT,
+        tags       TEXT NOT NULL DEFAULT '[]',
+        article    TEXT NOT NULL,
+        state      TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ({_STATES})),
+        created    TEXT NOT NULL,
+        scheduled  TEXT,
+        sent       TEXT,
+        message_id INTEGER,
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    );
+    CREATE INDEX posts_by_state ON posts (state, scheduled, id);
+    -- One row per dedup key (normalized link, content hash) of each post, so an article
+    -- arriving from two feeds is queued once per chat.
+    CREATE TABLE post_keys (
+        chat    TEXT NOT NULL,
+        key     TEXT NOT NULL,
+        post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+        PRIMARY KEY (chat, key)
+    ) WITHOUT ROWID;
+    CREATE TABLE notices (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        created TEXT NOT NULL,
+        feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+        message TEXT NOT NULL,
+        read    INTEGER NOT NULL DEFAULT 0
+    );
+    """,
+)
+
+_FEED_COLUMNS = (
+    "url, name, chat, topic, template, interval, tags, include, exclude, lang, fetch_pages, enabled"
+)
+_MAX_PARAMS = 500
+
+
+def _time(value: datetime | None) -> str | None:
+    """UTC ISO 8601 with a fixed width, so text order is time order in SQL comparisons."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _strings(value: str) -> tuple[str, ...]:
+    return tuple(json.loads(value))
+
+
+class SqliteStore:
+    """:class:`bot.storage.Store` on one SQLite connection, used from one thread."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    @classmethod
+    def open(cls, path: Path) -> SqliteStore:
+        """Open or create the database at `path` and bring its schema up to date."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"{path}: cannot open the database: {exc}") from exc
+        connection.row_factory = sqlite3.Row
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute("PRAGMA foreign_keys = ON")
+            _migrate(connection, path)
+        except sqlite3.DatabaseError as exc:
+            connection.close()
+            raise StoreError(f"{path}: is not a usable hashbot database: {exc}") from exc
+        except StoreError:
+            connection.close()
+            raise
+        return cls(connection)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        # IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read.
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # Feeds
+
+    def add_feed(self, feed: Feed) -> Feed:
+        values = (
+            feed.url,
+            feed.name,
+            feed.chat,
+            feed.topic,
+            feed.template,
+            feed.interval,
+            json.dumps(feed.tags),
+            json.dumps(feed.include),
+            json.dumps(feed.exclude),
+            feed.lang,
+            int(feed.fetch_pages),
+            int(feed.enabled),
+        )
+        try:
+            with self._transaction() as db:
+                cursor = db.execute(
+                    f"INSERT INTO feeds ({_FEED_COLUMNS}, created) VALUES ({', '.join('?' * 13)})",
+                    (*values, _time(datetime.now(UTC))),
+                )
+        except sqlite3.IntegrityError:
+            raise StoreError(f"{feed.url}: this feed is already subscribed") from None
+        added = self.feed(int(cursor.lastrowid or 0))
+        assert added is not None
+        return added
+
+    def feed(self, ref: int | str) -> Feed | None:
+        column = "id" if isinstance(ref, int) else "url"
+        row = self._db.execute(f"SELECT * FROM feeds WHERE {column} = ?", (ref,)).fetchone()
+        return _feed(row) if row else None
+
+    def feeds(self) -> list[Feed]:
+        return [_feed(row) for row in self._db.execute("SELECT * FROM feeds ORDER BY id")]
+
+    def due_feeds(self, now: datetime) -> list[Feed]:
+        rows = self._db.execute(
+            "SELECT * FROM feeds WHERE enabled AND (next_check IS NULL OR next_check <= ?)"
+            " ORDER BY next_check IS NOT NULL, next_check, id",
+            (_time(now),),
+        )
+        return [_feed(row) for row in rows]
+
+    def remove_feed(self, feed_id: int) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+
+    def set_feed_enabled(self, feed_id: int, enabled: bool) -> None:
+        with self._transaction() as db:
+            if enabled:
+                db.execute(
+                    "UPDATE feeds SET enabled = 1, error_count = 0, next_check = NULL WHERE id = ?",
+                    (feed_id,),
+                )
+            else:
+                db.execute("UPDATE feeds SET enabled = 0 WHERE id = ?", (feed_id,))
+
+    # Polling
+
+    def seen_keys(self, feed_id: int, keys: Collection[str]) -> set[str]:
+        found: set[str] = set()
+        wanted = list(keys)
+        for start in range(0, len(wanted), _MAX_PARAMS):
+            chunk = wanted[start : start + _MAX_PARAMS]
+            rows = self._db.execute(
+                f"SELECT key FROM seen WHERE feed_id = ? AND key IN ({', '.join('?' * len(chunk))})",
+                (feed_id, *chunk),
+            )
+            found.update(row["key"] for row in rows)
+        return found
+
+    def save_poll(self, record: PollRecord) -> list[int]:
+        checked = _time(record.checked)
+        queued: list[int] = []
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE feeds SET etag = ?, last_modified = ?, last_checked = ?, next_check = ?,"
+                " error_count = 0, last_error = NULL WHERE id = ?",
+                (record.etag, record.last_modified, checked, _time(record.next_check), record.feed_id),
+            )
+            if record.url:
+                db.execute(
+                    "UPDATE feeds SET url = ? WHERE id = ?"
+                    " AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = ?)",
+                    (record.url, record.feed_id, record.url),
+                )
+            db.executemany(
+                "INSERT OR IGNORE INTO seen (feed_id, key, first_seen) VALUES (?, ?, ?)",
+                [(record.feed_id, key, checked) for key in record.seen_keys],
+            )
+            for post in record.posts:
+                post_id = _insert_post(db, post, created=checked)
+                if post_id is not None:
+                    queued.append(post_id)
+            for message in record.notices:
+                _insert_notice(db, message, feed_id=record.feed_id, created=checked)
+        return queued
+
+    def save_failure(self, failure: PollFailure) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE feeds SET last_checked = ?, next_check = ?, error_count = error_count + 1,"
+                " last_error = ?, enabled = enabled AND NOT ? WHERE id = ?",
+                (
+                    _time(failure.checked),
+                    _time(failure.next_check),
+                    failure.error,
+                    failure.disable,
+                    failure.feed_id,
+                ),
+            )
+            if failure.notice:
+                _insert_notice(db, failure.notice, feed_id=failure.feed_id, created=_time(failure.checked))
+
+    # Queue
+
+    def enqueue(self, post: NewPost, *, now: datetime) -> int | None:
+        with self._transaction() as db:
+            return _insert_post(db, post, created=_time(now))
+
+    def posts(self, *, states: Collection[PostState] = (), limit: int | None = None) -> list[QueuedPost]:
+        where = f"WHERE state IN ({', '.join('?' * len(states))})" if states else ""
+        rows = self._db.execute(
+            f"SELECT * FROM posts {where} ORDER BY scheduled IS NOT NULL, scheduled, id LIMIT ?",
+            (*(state.value for state in states), -1 if limit is None else limit),
+        )
+        return [_post(row) for row in rows]
+
+    def set_post_state(
+        self,
+        post_id: int,
+        state: PostState,
+        *,
+        now: datetime,
+        message_id: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE posts SET state = ?, message_id = COALESCE(?, message_id), last_error = ?,"
+                " attempts = attempts + (? = 'sending'),"
+                " sent = CASE WHEN ? = 'sent' THEN ? ELSE sent END WHERE id = ?",
+                (state.value, message_id, error, state.value, state.value, _time(now), post_id),
+            )
+            if cursor.rowcount == 0:
+                raise StoreError(f"post {post_id} does not exist")
+
+    def count_posts(self) -> dict[PostState, int]:
+        rows = self._db.execute("SELECT state, COUNT(*) AS n FROM posts GROUP BY state")
+        counts = dict.fromkeys(PostState, 0)
+        counts.update({PostState(row["state"]): row["n"] for row in rows})
+        return counts
+
+    # Notices
+
+    def notices(self, *, unread_only: bool = True) -> list[Notice]:
+        rows = self._db.execute(
+            f"SELECT * FROM notices {'WHERE NOT read' if unread_only else ''} ORDER BY id"
+        )
+        return [
+            Notice(
+                id=row["id"],
+                created=datetime.fromisoformat(row["created"]),
+                message=row["message"],
+                feed_id=row["feed_id"],
+                read=bool(row["read"]),
+            )
+            for row in rows
+        ]
+
+    def mark_notices_read(self, ids: Sequence[int]) -> None:
+        with self._transaction() as db:
+            db.executemany("UPDATE notices SET read = 1 WHERE id = ?", [(id_,) for id_ in ids])
+
+
+def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version > len(MIGRATIONS):
+        raise StoreError(
+            f"{path}: the database has schema version {version}, newer than this hashbot "
+            f"understands ({len(MIGRATIONS)}); upgrade hashbot"
+        )
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        # executescript commits first, so BEGIN … COMMIT inside makes each migration atomic.
+        db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+
+
+def _insert_post(db: sqlite3.Connection, post: NewPost, *, created: str | None) -> int | None:
+    if post.keys:
+        placeholders = ", ".join("?" * len(post.keys))
+        duplicate = db.execute(
+            f"SELECT 1 FROM post_keys WHERE chat = ? AND key IN ({placeholders}) LIMIT 1",
+            (post.chat, *post.keys),
+        ).fetchone()
+        if duplicate:
+            return None
+    cursor = db.execute(
+        "INSERT INTO posts (feed_id, chat, topic, template, tags, article, created, scheduled)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            post.feed_id,
+            post.chat,
+            post.topic,
+            post.template,
+            json.dumps(post.tags),
+            json.dumps(article_to_dict(post.article), ensure_ascii=False),
+            created,
+            _time(post.scheduled),
+        ),
+    )
+    post_id = int(cursor.lastrowid or 0)
+    db.executemany(
+        "INSERT OR IGNORE INTO post_keys (chat, key, post_id) VALUES (?, ?, ?)",
+        [(post.chat, key, post_id) for key in post.keys],
+    )
+    return post_id
+
+
+def _insert_notice(db: sqlite3.Connection, message: str, *, feed_id: int, created: str | None) -> None:
+    db.execute(
+        "INSERT INTO notices (created, feed_id, message) VALUES (?, ?, ?)", (created, feed_id, message)
+    )
+
+
+def _feed(row: sqlite3.Row) -> Feed:
+    return Feed(
+        id=row["id"],
+        url=row["url"],
+        name=row["name"],
+        chat=row["chat"],
+        topic=row["topic"],
+        template=row["template"],
+        interval=row["interval"],
+        tags=_strings(row["tags"]),
+        include=_strings(row["include"]),
+        exclude=_strings(row["exclude"]),
+        lang=row["lang"],
+        fetch_pages=bool(row["fetch_pages"]),
+        enabled=bool(row["enabled"]),
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        last_checked=_parse_time(row["last_checked"]),
+        next_check=_parse_time(row["next_check"]),
+        error_count=row["error_count"],
+        last_error=row["last_error"],
+    )
+
+
+def _post(row: sqlite3.Row) -> QueuedPost:
+    article: Any = json.loads(row["article"])
+    return QueuedPost(
+        id=row["id"],
+        article=article_from_dict(article),
+        chat=row["chat"],
+        state=PostState(row["state"]),
+        created=datetime.fromisoformat(row["created"]),
+        feed_id=row["feed_id"],
+        topic=row["topic"],
+        template=row["template"],
+        tags=_strings(row["tags"]),
+        scheduled=_parse_time(row["scheduled"]),
+        sent=_parse_time(row["sent"]),
+        message_id=row["message_id"],
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+    )

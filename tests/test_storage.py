@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.errors import StoreError
+from bot.models import Article
+from bot.storage import Feed, NewPost, PollFailure, PollRecord, PostState, Store, open_store
+from bot.storage.sqlite import MIGRATIONS
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return open_store(tmp_path / "state" / "hashbot.sqlite3")
+
+
+def _post(key: str, *, chat: str = "@news", feed_id: int | None = None) -> NewPost:
+    article = Article(text=f"Text of {key}", title=key, url=f"https://example.org/{key}", id=key)
+    return NewPost(article=article, chat=chat, keys=(f"l:{key}", f"h:{key}"), feed_id=feed_id)
+
+
+def test_new_database_is_migrated_to_the_latest_version_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    open_store(path).close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_reopening_keeps_data_and_does_not_migrate_twice(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    first = open_store(path)
+    first.add_feed(Feed(url="https://example.org/feed.xml", name="Example"))
+    first.close()
+    again = open_store(path)
+    assert [feed.name for feed in again.feeds()] == ["Example"]
+
+
+def test_a_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    open_store(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    db.close()
+    with pytest.raises(StoreError, match="newer than this hashbot understands"):
+        open_store(path)
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite3"
+    path.write_bytes(b"these are my notes, not a database" * 100)
+    with pytest.raises(StoreError, match="is not a usable hashbot database"):
+        open_store(path)
+
+
+def test_feed_round_trip_and_duplicate_url(store: Store) -> None:
+    feed = Feed(
+        url="https://example.org/feed.xml",
+        name="Example",
+        chat="-1001234567890",
+        topic=42,
+        template="short.html.j2",
+        interval=600,
+        tags=("World",),
+        include=("ukraine", "/\\bEU\\b/"),
+        exclude=("sport",),
+        lang="fr",
+        fetch_pages=True,
+    )
+    saved = store.add_feed(feed)
+    assert saved.id is not None
+    assert replace(saved, id=None) == feed
+    assert store.feed(saved.id) == saved == store.feed(feed.url)
+    with pytest.raises(StoreError, match="already subscribed"):
+        store.add_feed(Feed(url=feed.url))
+
+
+def test_due_feeds_are_enabled_and_overdue_never_polled_first(store: Store) -> None:
+    later = store.add_feed(Feed(url="https://a.example/feed"))
+    never = store.add_feed(Feed(url="https://b.example/feed"))
+    off = store.add_feed(Feed(url="https://c.example/feed"))
+    assert later.id and never.id and off.id
+    store.save_poll(PollRecord(feed_id=later.id, checked=NOW, next_check=NOW + timedelta(minutes=5)))
+    store.set_feed_enabled(off.id, False)
+    assert [f.id for f in store.due_feeds(NOW)] == [never.id]
+    assert [f.id for f in store.due_feeds(NOW + timedelta(minutes=5))] == [never.id, later.id]
+
+
+def test_save_poll_records_validators_seen_items_and_queues_posts(store: Store) -> None:
+    feed = store.add_feed(Feed(url="https://example.org/feed.xml"))
+    assert feed.id
+    queued = store.save_poll(
+        PollRecord(
+            feed_id=feed.id,
+            checked=NOW,
+            next_check=NOW + timedelta(minutes=15),
+            etag='"v1"',
+            last_modified="Sun, 01 Mar 2026 11:00:00 GMT",
+            seen_keys=("g:1", "g:2"),
+            posts=(_post("one", feed_id=feed.id),),
+        )
+    )
+    after = store.feed(feed.id)
+    assert after is not None
+    assert (after.etag, after.last_modified, after.last_checked) == (
+        '"v1"',
+        "Sun, 01 Mar 2026 11:00:00 GMT",
+        NOW,
+    )
+    assert store.seen_keys(feed.id, ["g:1", "g:3", "g:2"]) == {"g:1", "g:2"}
+    [post] = store.posts()
+    assert post.id == queued[0] and post.state is PostState.QUEUED and post.feed_id == feed.id
+    assert post.article.title == "one" and post.article.url == "https://example.org/one"
+
+
+def test_same_article_is_queued_once_per_chat(store: Store) -> None:
+    first = store.enqueue(_post("same"), now=NOW)
+    again = store.enqueue(_post("same"), now=NOW)
+    other_chat = store.enqueue(_post("same", chat="@other"), now=NOW)
+    assert first is not None and again is None and other_chat is not None
+    assert store.count_posts()[PostState.QUEUED] == 2
+
+
+def test_failures_count_up_disable_and_leave_a_notice_and_success_resets(store: Store) -> None:
+    feed = store.add_feed(Feed(url="https://example.org/feed.xml"))
+    assert feed.id
+    store.save_failure(PollFailure(feed_id=feed.id, checked=NOW, next_check=NOW, error="HTTP 500"))
+    store.save_failure(
+        PollFailure(
+            feed_id=feed.id, checked=NOW, next_check=NOW, error="HTTP 503", disable=True, notice="off"
+        )
+    )
+    broken = store.feed(feed.id)
+    assert broken is not None
+    assert (broken.error_count, broken.last_error, broken.enabled) == (2, "HTTP 503", False)
+    [notice] = store.notices()
+    assert notice.message == "off" and notice.feed_id == feed.id
+    store.mark_notices_read([notice.id])
+    assert store.notices() == [] and len(store.notices(unread_only=False)) == 1
+    store.set_feed_enabled(feed.id, True)
+    store.save_poll(PollRecord(feed_id=feed.id, checked=NOW, next_check=NOW))
+    healthy = store.feed(feed.id)
+    assert healthy is not None
+    assert (healthy.error_count, healthy.last_error, healthy.enabled) == (0, None, True)
+
+
+def test_removing_a_feed_keeps_its_queued_posts(store: Store) -> None:
+    feed = store.add_feed(Feed(url="https://example.org/feed.xml"))
+    assert feed.id
+    store.save_poll(
+        PollRecord(feed_id=feed.id, checked=NOW, next_check=NOW, posts=(_post("kept", feed_id=feed.id),))
+    )
+    store.remove_feed(feed.id)
+    assert store.feeds() == []
+    [post] = store.posts()
+    assert post.article.title == "kept" and post.feed_id is None
+
+
+def test_post_states_move_and_unknown_post_is_an_error(store: Store) -> None:
+    post_id = store.enqueue(_post("p"), now=NOW)
+    assert post_id
+    store.set_post_state(post_id, PostState.SENDING, now=NOW)
+    store.set_post_state(post_id, PostState.SENT, now=NOW + timedelta(seconds=3), message_id=77)
+    [post] = store.posts(states=[PostState.SENT])
+    assert (post.message_id, post.sent, post.attempts) == (77, NOW + timedelta(seconds=3), 1)
+    assert store.posts(states=[PostState.QUEUED]) == []
+    with pytest.raises(StoreError, match="post 999 does not exist"):
+        store.set_post_state(999, PostState.SKIPPED, now=NOW)
+
+
+def test_renamed_feed_url_is_not_taken_from_another_feed(store: Store) -> None:
+    a = store.add_feed(Feed(url="https://example.org/"))
+    b = store.add_feed(Feed(url="https://example.org/feed.xml"))
+    assert a.id and b.id
+    store.save_poll(PollRecord(feed_id=a.id, checked=NOW, next_check=NOW, url="https://example.org/feed.xml"))
+    assert store.feed(a.id) == replace(a, last_checked=NOW, next_check=NOW)
