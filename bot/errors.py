@@ -50,7 +50,18 @@ class SourceFormatError(IngestError):
 
 
 class FetchError(IngestError):
-    """A URL could not be fetched: refused, timed out, an HTTP error, too large, too many redirects."""
+    """A URL could not be fetched: refused, timed out, an HTTP error, too large, too many redirects.
+
+    ``status`` is the HTTP status when the server answered; ``retry_after`` the seconds it asked
+    us to wait (429, 503), when it said.
+    """
+
+    def __init__(
+        self, source: str, problem: str, *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(source, problem)
+        self.status = status
+        self.retry_after = retry_after
 
 
 class FilterError(HashbotError):

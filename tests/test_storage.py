@@ -179,4 +179,4 @@ def test_renamed_feed_url_is_not_taken_from_another_feed(store: Store) -> None:
     b = store.add_feed(Feed(url="https://example.org/feed.xml"))
     assert a.id and b.id
     store.save_poll(PollRecord(feed_id=a.id, checked=NOW, next_check=NOW, url="https://example.org/feed.xml"))
-    assert store.feed(a.id) == replace(a, last_checked=NOW, next_check=NOW)
+    assert store.feed(a.id) == replace(a, last_checked=NOW, last_success=NOW, next_check=NOW)

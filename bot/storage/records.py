@@ -41,6 +41,8 @@ class Feed:
     etag: str | None = None
     last_modified: str | None = None
     last_checked: datetime | None = None
+    #: The last poll that read the feed; None until the first one, which must not flood the channel.
+    last_success: datetime | None = None
     next_check: datetime | None = None
     error_count: int = 0
     last_error: str | None = None

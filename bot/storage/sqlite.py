@@ -52,6 +52,7 @@ MIGRATIONS: tuple[str, ...] = (
         etag          TEXT,
         last_modified TEXT,
         last_checked  TEXT,
+        last_success  TEXT,
         next_check    TEXT,
         error_count   INTEGER NOT NULL DEFAULT 0,
         last_error    TEXT,
@@ -246,9 +247,16 @@ class SqliteStore:
         queued: list[int] = []
         with self._transaction() as db:
             db.execute(
-                "UPDATE feeds SET etag = ?, last_modified = ?, last_checked = ?, next_check = ?,"
-                " error_count = 0, last_error = NULL WHERE id = ?",
-                (record.etag, record.last_modified, checked, _time(record.next_check), record.feed_id),
+                "UPDATE feeds SET etag = ?, last_modified = ?, last_checked = ?, last_success = ?,"
+                " next_check = ?, error_count = 0, last_error = NULL WHERE id = ?",
+                (
+                    record.etag,
+                    record.last_modified,
+                    checked,
+                    checked,
+                    _time(record.next_check),
+                    record.feed_id,
+                ),
             )
             if record.url:
                 db.execute(
@@ -412,6 +420,7 @@ def _feed(row: sqlite3.Row) -> Feed:
         etag=row["etag"],
         last_modified=row["last_modified"],
         last_checked=_parse_time(row["last_checked"]),
+        last_success=_parse_time(row["last_success"]),
         next_check=_parse_time(row["next_check"]),
         error_count=row["error_count"],
         last_error=row["last_error"],

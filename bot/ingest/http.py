@@ -1,0 +1,205 @@
+"""How hashbot fetches anything over HTTP: the client policy every feed and page request follows.
+
+The :class:`Fetcher` wraps an :class:`httpx.AsyncClient` that is passed in (tests give it a local
+server or a ``MockTransport``) and adds what a bot reading strangers' servers for months needs: a
+total time limit per fetch (connect and read limits alone let a slow drip run for ever), a body
+size limit enforced while streaming (an endless or zip-bomb body is cut off, never buffered),
+redirects followed by hand so loops and their length get a readable message, conditional GET,
+an honest User-Agent, and bounded concurrency overall and per host. Every failure is a
+:class:`~bot.errors.FetchError` whose message an operator can act on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import SplitResult, urlsplit
+
+import httpx
+
+from bot import __version__
+from bot.errors import FetchError
+
+DEFAULT_USER_AGENT = f"hashbot/{__version__} (feed reader for a Telegram channel)"
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
+    "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
+)
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+_PERMANENT = frozenset({301, 308})
+
+
+@dataclass(frozen=True, slots=True)
+class FetchPolicy:
+    """Limits and manners of every request; built from settings in the composition root."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    connect_timeout: float = 10.0
+    total_timeout: float = 30.0
+    max_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 5
+    concurrency: int = 16
+    per_host: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A response that was read whole (or a 304, with no body)."""
+
+    url: str
+    status: int
+    body: bytes = b""
+    content_type: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    #: Where the resource now lives, when every redirect on the way was permanent (301/308).
+    moved_to: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def build_client(policy: FetchPolicy) -> httpx.AsyncClient:
+    """The client the composition root shares between feeds and pages."""
+    return httpx.AsyncClient(
+        headers={"User-Agent": policy.user_agent},
+        timeout=httpx.Timeout(policy.total_timeout, connect=policy.connect_timeout),
+        limits=httpx.Limits(max_connections=policy.concurrency, max_keepalive_connections=policy.concurrency),
+        follow_redirects=False,
+    )
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _split(source: str, url: str) -> SplitResult:
+    try:
+        return urlsplit(url)
+    except ValueError as exc:
+        raise FetchError(source, f"not a usable http(s) address: {url} ({exc})") from None
+
+
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):.1f} MB" if count >= 1024 * 1024 else f"{count} bytes"
+
+
+class Fetcher:
+    """GETs URLs under a :class:`FetchPolicy`; safe to share between concurrent tasks."""
+
+    def __init__(self, client: httpx.AsyncClient, policy: FetchPolicy | None = None) -> None:
+        self._client = client
+        self.policy = policy or FetchPolicy()
+        self._slots = asyncio.Semaphore(self.policy.concurrency)
+        self._host_slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(self.policy.per_host)
+        )
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = FEED_ACCEPT,
+    ) -> Fetched:
+        """GET `url`, sending the validators for a conditional request; raises FetchError."""
+        headers = {"User-Agent": self.policy.user_agent, "Accept": accept}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        host = _split(url, url).hostname or ""
+        # The host slot first: tasks queued behind a busy host do not hold global slots.
+        async with self._host_slots[host], self._slots:
+            try:
+                async with asyncio.timeout(self.policy.total_timeout):
+                    return await self._follow(url, headers)
+            except TimeoutError:
+                raise FetchError(url, f"timed out after {self.policy.total_timeout:g} s") from None
+            except httpx.ConnectTimeout:
+                raise FetchError(url, f"no connection within {self.policy.connect_timeout:g} s") from None
+            except httpx.TimeoutException:
+                raise FetchError(url, "the server stopped answering (read timeout)") from None
+            except httpx.ConnectError as exc:
+                raise FetchError(url, f"cannot connect: {exc or 'connection failed'}") from None
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+                raise FetchError(url, f"not a usable http(s) address: {exc}") from None
+            except httpx.DecodingError:
+                raise FetchError(url, "the response is not decodable (corrupt gzip or deflate)") from None
+            except httpx.HTTPError as exc:
+                raise FetchError(url, f"network error: {type(exc).__name__}: {exc}") from None
+
+    async def _follow(self, url: str, headers: dict[str, str]) -> Fetched:
+        if _split(url, url).scheme not in ("http", "https"):
+            raise FetchError(url, "not an http(s) address")
+        chain = [url]
+        permanent = True
+        for _ in range(self.policy.max_redirects + 1):
+            current = chain[-1]
+            if _split(url, current).scheme not in ("http", "https"):
+                raise FetchError(url, f"redirected to a non-HTTP address: {current}")
+            request = self._client.build_request("GET", current, headers=headers)
+            response = await self._client.send(request, stream=True, follow_redirects=False)
+            try:
+                if response.has_redirect_location:
+                    target = str(response.url.join(response.headers["location"]))
+                    if target in chain:
+                        raise FetchError(url, "redirect loop: " + " → ".join([*chain, target]))
+                    permanent = permanent and response.status_code in _PERMANENT
+                    chain.append(target)
+                    continue
+                moved_to = chain[-1] if permanent and len(chain) > 1 else None
+                return await self._complete(url, response, moved_to=moved_to)
+            finally:
+                await response.aclose()
+        raise FetchError(url, f"more than {self.policy.max_redirects} redirects: " + " → ".join(chain))
+
+    async def _complete(self, url: str, response: httpx.Response, *, moved_to: str | None) -> Fetched:
+        status = response.status_code
+        if status >= 400:
+            raise FetchError(
+                url,
+                f"HTTP {status} {response.reason_phrase}".rstrip(),
+                status=status,
+                retry_after=_retry_after(response.headers.get("retry-after")),
+            )
+        body = b"" if status == 304 else await self._read(url, response)
+        return Fetched(
+            url=str(response.url),
+            status=status,
+            body=body,
+            content_type=response.headers.get("content-type", ""),
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+            moved_to=moved_to,
+        )
+
+    async def _read(self, url: str, response: httpx.Response) -> bytes:
+        """The decoded body, given up as soon as it passes the size limit."""
+        limit = self.policy.max_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise FetchError(url, f"the body is {_size(int(declared))}, more than the {_size(limit)} limit")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise FetchError(url, f"the body is larger than the {_size(limit)} limit; stopped reading")
+            chunks.append(chunk)
+        return b"".join(chunks)

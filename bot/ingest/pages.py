@@ -1,0 +1,56 @@
+"""Article pages: fetch a URL and read its main text, title, author, date, image and language.
+
+Extraction is :func:`bot.ingest.formats.parse_html` (trafilatura), the same as for saved pages,
+run in a worker thread so a large page does not stall the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import replace
+
+from bot.errors import IngestError, SourceFormatError
+from bot.ingest.discovery import looks_like_html
+from bot.ingest.formats import parse_html
+from bot.ingest.http import PAGE_ACCEPT, Fetcher
+from bot.models import Article
+
+
+def is_web_address(name: str) -> bool:
+    return name.lower().startswith(("http://", "https://"))
+
+
+async def fetch_article(fetcher: Fetcher, url: str) -> Article:
+    """The article at `url`; raises IngestError (FetchError, SourceFormatError) on failure."""
+    fetched = await fetcher.fetch(url, accept=PAGE_ACCEPT)
+    if not looks_like_html(fetched.body, fetched.content_type):
+        kind = fetched.content_type.split(";")[0] or "not HTML"
+        raise SourceFormatError(url, f"is {kind}, not a web page")
+    return await asyncio.to_thread(parse_html, fetched.body, source=url, url=fetched.url)
+
+
+async def fetch_articles(fetcher: Fetcher, urls: Iterable[str]) -> dict[str, Article | IngestError]:
+    """Fetch pages concurrently (within the fetcher's limits); each URL maps to its article or error."""
+    wanted = list(dict.fromkeys(urls))
+
+    async def one(url: str) -> Article | IngestError:
+        try:
+            return await fetch_article(fetcher, url)
+        except IngestError as error:
+            return error
+
+    return dict(zip(wanted, await asyncio.gather(*(one(url) for url in wanted)), strict=True))
+
+
+def with_page(item: Article, page: Article) -> Article:
+    """A feed item completed by its page: the page's full text, the feed's identity and title."""
+    return replace(
+        item,
+        text=page.text if len(page.text) > len(item.text) else item.text,
+        summary=item.summary or (item.text if len(page.text) > len(item.text) else None),
+        image=item.image or page.image,
+        author=item.author or page.author,
+        lang=item.lang or page.lang,
+        published=item.published or page.published,
+    )

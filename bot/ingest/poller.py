@@ -1,0 +1,277 @@
+"""Poll feeds into the store: fetch, parse, filter, deduplicate and queue, one feed at a time.
+
+A feed's failure is recorded on that feed and never reaches another: every error becomes a
+readable ``last_error``, a retry after an exponential backoff (capped at a day) and, after too many
+in a row, a disabled feed and a notice for admins. A poll's seen items, queued posts and new
+validators are saved in one transaction, so a crash mid-poll only means the poll is done again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from bot.errors import FetchError, IngestError, SourceFormatError
+from bot.ingest.discovery import discover_feeds, looks_like_html
+from bot.ingest.feeds import ParsedFeed, parse_feed
+from bot.ingest.filters import ItemFilter
+from bot.ingest.http import Fetched, Fetcher
+from bot.ingest.links import dedup_keys, item_key
+from bot.ingest.pages import fetch_article, with_page
+from bot.models import Article
+from bot.storage import Feed, NewPost, PollFailure, PollRecord, Store
+
+logger = logging.getLogger(__name__)
+
+DAY = 24 * 60 * 60
+#: With ``fetch_pages`` on, an item whose feed text is shorter than this is a teaser.
+TEASER_CHARS = 1500
+
+
+@dataclass(frozen=True, slots=True)
+class PollPolicy:
+    """Poller settings, built from Settings in the composition root."""
+
+    #: The first poll of a new feed queues at most this many of its newest items.
+    first_items: int = 1
+    #: Consecutive failures after which a feed is disabled.
+    max_failures: int = 10
+    #: Where posts go when a feed names no chat ("" until a channel is configured).
+    default_chat: str = ""
+
+
+class Outcome(StrEnum):
+    UPDATED = "updated"
+    NOT_MODIFIED = "not modified"
+    FAILED = "failed"
+    DISABLED = "disabled"
+
+
+@dataclass(frozen=True, slots=True)
+class PollResult:
+    """What polling one feed did, for logs and the CLI."""
+
+    feed: Feed
+    outcome: Outcome
+    new_items: int = 0
+    queued: tuple[int, ...] = ()
+    error: str | None = None
+
+
+def retry_delay(interval: int, failures: int) -> int:
+    """Seconds before the next try: the interval doubled per failure in a row, at most a day."""
+    if failures <= 0:
+        return interval
+    return max(interval, min(interval * (1 << min(failures, 32)), DAY))
+
+
+def chronological(items: Sequence[Article]) -> list[Article]:
+    """Oldest first: by date when every item has one, else the reverse of feed order (newest first)."""
+    if items and all(item.published for item in items):
+        return sorted(items, key=lambda item: item.published or datetime.min)
+    return list(reversed(items))
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which of a feed's items to remember as seen, and which of them to queue."""
+
+    seen_keys: tuple[str, ...]
+    to_queue: tuple[Article, ...]
+
+
+def select_items(
+    items: Sequence[Article], *, seen: set[str], accept: ItemFilter, first_poll: bool, first_items: int
+) -> Selection:
+    """Pure: every unseen item is remembered; those the filter accepts are queued, oldest first.
+
+    A first poll queues only the newest `first_items`: adding a feed must not flood the channel.
+    """
+    fresh: dict[str, Article] = {}
+    for item in items:
+        key = item_key(item)
+        if key not in seen and key not in fresh:
+            fresh[key] = item
+    wanted = chronological([item for item in fresh.values() if accept.accepts(item)])
+    if first_poll:
+        wanted = wanted[len(wanted) - first_items :] if first_items > 0 else []
+    return Selection(seen_keys=tuple(fresh), to_queue=tuple(wanted))
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Poller:
+    """Polls feeds through a :class:`Fetcher` into a :class:`Store`."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        fetcher: Fetcher,
+        policy: PollPolicy | None = None,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self._store = store
+        self._fetcher = fetcher
+        self._policy = policy or PollPolicy()
+        self._clock = clock
+
+    async def poll_due(self) -> list[PollResult]:
+        """Poll every enabled feed whose next check has come."""
+        return await self.poll_many(self._store.due_feeds(self._clock()))
+
+    async def poll_many(self, feeds: Iterable[Feed]) -> list[PollResult]:
+        """Poll feeds concurrently (the fetcher bounds how many requests run at once)."""
+        results = await asyncio.gather(*(self._poll_isolated(feed) for feed in feeds))
+        if results:
+            counts = {outcome: sum(r.outcome is outcome for r in results) for outcome in Outcome}
+            logger.info(
+                "polled %d feeds: %s; %d posts queued",
+                len(results),
+                ", ".join(f"{n} {outcome.value}" for outcome, n in counts.items() if n),
+                sum(len(r.queued) for r in results),
+            )
+        return list(results)
+
+    async def _poll_isolated(self, feed: Feed) -> PollResult:
+        try:
+            return await self.poll(feed)
+        except Exception as exc:  # a bug or a parser crash on one feed must not stop the others
+            logger.exception("feed %s: unexpected error while polling", feed.label)
+            return self._fail(feed, f"internal error: {type(exc).__name__}: {exc}", now=self._clock())
+
+    async def poll(self, feed: Feed) -> PollResult:
+        """Poll one feed and record the outcome on it."""
+        assert feed.id is not None, "poll saved feeds only"
+        now = self._clock()
+        try:
+            fetched = await self._fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+            if fetched.not_modified:
+                self._store.save_poll(
+                    PollRecord(
+                        feed_id=feed.id,
+                        checked=now,
+                        next_check=now + timedelta(seconds=feed.interval),
+                        etag=fetched.etag or feed.etag,
+                        last_modified=fetched.last_modified or feed.last_modified,
+                    )
+                )
+                return PollResult(feed, Outcome.NOT_MODIFIED)
+            fetched, notices = await self._follow_discovery(feed, fetched)
+            parsed = await asyncio.to_thread(
+                parse_feed,
+                fetched.body,
+                url=fetched.url,
+                content_type=fetched.content_type,
+                source=feed.label,
+            )
+            return await self._record(feed, fetched, parsed, notices=notices, now=now)
+        except IngestError as error:
+            message = error.problem if error.source in (feed.url, feed.label) else str(error)
+            return self._fail(feed, message, now=now, error=error)
+
+    async def _follow_discovery(self, feed: Feed, fetched: Fetched) -> tuple[Fetched, tuple[str, ...]]:
+        """A web page where a feed was expected: poll the feed the page announces instead."""
+        if not looks_like_html(fetched.body, fetched.content_type):
+            return fetched, ()
+        found = discover_feeds(fetched.body, base_url=fetched.url)
+        if not found:
+            raise SourceFormatError(feed.label, "is a web page, not a feed, and it announces no feed")
+        logger.info(
+            "feed %s: the address is a web page; using the feed it announces, %s", feed.label, found[0]
+        )
+        discovered = await self._fetcher.fetch(found[0])
+        if looks_like_html(discovered.body, discovered.content_type):
+            raise SourceFormatError(feed.label, f"the page announces {found[0]}, which is a web page too")
+        notice = (
+            f"Feed “{feed.label}”: {feed.url} is a web page; "
+            f"hashbot now polls the feed it announces, {found[0]}."
+        )
+        return replace(discovered, moved_to=discovered.moved_to or found[0]), (notice,)
+
+    async def _record(
+        self, feed: Feed, fetched: Fetched, parsed: ParsedFeed, *, notices: tuple[str, ...], now: datetime
+    ) -> PollResult:
+        assert feed.id is not None
+        items = [replace(item, lang=feed.lang or item.lang, source=feed.label) for item in parsed.items]
+        selection = select_items(
+            items,
+            seen=self._store.seen_keys(feed.id, [item_key(item) for item in items]),
+            accept=ItemFilter.parse(feed.include, feed.exclude),
+            first_poll=feed.last_success is None,
+            first_items=self._policy.first_items,
+        )
+        posts = [
+            NewPost(
+                article=await self._complete(feed, item),
+                chat=feed.chat or self._policy.default_chat,
+                topic=feed.topic,
+                keys=dedup_keys(item),
+                feed_id=feed.id,
+                template=feed.template,
+                tags=feed.tags,
+            )
+            for item in selection.to_queue
+        ]
+        queued = self._store.save_poll(
+            PollRecord(
+                feed_id=feed.id,
+                checked=now,
+                next_check=now + timedelta(seconds=feed.interval),
+                etag=fetched.etag,
+                last_modified=fetched.last_modified,
+                url=fetched.moved_to,
+                seen_keys=selection.seen_keys,
+                posts=tuple(posts),
+                notices=notices,
+            )
+        )
+        if selection.seen_keys:
+            logger.info("feed %s: %d new items, %d queued", feed.label, len(selection.seen_keys), len(queued))
+        return PollResult(feed, Outcome.UPDATED, new_items=len(selection.seen_keys), queued=tuple(queued))
+
+    async def _complete(self, feed: Feed, item: Article) -> Article:
+        """The item's page text when the feed gives only a teaser and the feed asks for pages."""
+        if not feed.fetch_pages or not item.url or len(item.text) >= TEASER_CHARS:
+            return item
+        try:
+            return with_page(item, await fetch_article(self._fetcher, item.url))
+        except IngestError as error:
+            logger.warning("feed %s: keeping the feed's teaser; the page failed: %s", feed.label, error)
+            return item
+
+    def _fail(
+        self, feed: Feed, message: str, *, now: datetime, error: IngestError | None = None
+    ) -> PollResult:
+        assert feed.id is not None
+        failures = feed.error_count + 1
+        gone = isinstance(error, FetchError) and error.status == 410
+        disable = gone or failures >= self._policy.max_failures
+        delay = retry_delay(feed.interval, failures)
+        if isinstance(error, FetchError) and error.retry_after:
+            delay = max(delay, min(int(error.retry_after), DAY))
+        notice = None
+        if disable:
+            why = "the server says it is gone for good" if gone else f"{failures} failures in a row"
+            notice = (
+                f"Feed “{feed.label}” was disabled: {why}. Last error: {message}. "
+                f"Re-enable it with: hashbot feeds enable {feed.id}"
+            )
+        self._store.save_failure(
+            PollFailure(
+                feed_id=feed.id,
+                checked=now,
+                next_check=now + timedelta(seconds=delay),
+                error=message,
+                disable=disable,
+                notice=notice,
+            )
+        )
+        logger.warning("feed %s: %s%s", feed.label, message, " (feed disabled)" if disable else "")
+        return PollResult(feed, Outcome.DISABLED if disable else Outcome.FAILED, error=message)

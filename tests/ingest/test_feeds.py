@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from auxil.fetching import fixture
+
+from bot.errors import SourceFormatError
+from bot.ingest.feeds import ParsedFeed, html_to_text, parse_feed
+
+
+def _parse(name: str, content_type: str = "") -> ParsedFeed:
+    return parse_feed(fixture(name), url=f"https://feeds.example/{name}", content_type=content_type)
+
+
+def test_rss2_with_cdata_html_media_and_enclosures() -> None:
+    feed = _parse("rss2_cdata.xml")
+    assert (feed.title, feed.link) == ("Coastal Gazette", "https://gazette.example/")
+    harbour, ferry, library = feed.items
+    assert harbour.title == "Harbour wall repaired before winter storms"
+    assert harbour.text == (
+        "Engineers finished the harbour wall on Wednesday.\n\n"
+        "The council says the work cost £2m & took six weeks."
+    )
+    assert "alert" not in harbour.text
+    assert harbour.id == "gazette-2026-0312"
+    assert harbour.published == datetime(2026, 3, 12, 8, 30, tzinfo=UTC)
+    assert harbour.author == "Mira Okafor"
+    assert harbour.categories == ("Infrastructure", "Weather")
+    assert harbour.lang == "en"
+    assert harbour.image == "https://gazette.example/img/harbour.jpg"  # media:content
+    assert ferry.image == "https://gazette.example/img/ferry.png"  # enclosure
+    assert ferry.text == "The island ferry will sail twice a day."  # escaped HTML
+    assert library.image == "https://gazette.example/img/library.webp"  # <img> in the description
+    assert library.published is None  # "the tenth of March, sometime"
+
+
+def test_atom_with_xhtml_content_relative_links_and_language() -> None:
+    galibier, avalanche = _parse("atom_xhtml.xml").items
+    assert galibier.title == "Le col du Galibier rouvre"
+    assert galibier.url == "https://feeds.example/2026/03/galibier"
+    assert galibier.text.startswith("Le col du Galibier rouvre à la circulation")
+    assert "\n\nLes services de l'État" in galibier.text
+    assert galibier.lang == "fr" and galibier.author == "Élise Martin"
+    assert galibier.published == datetime(2026, 3, 12, 8, 15, tzinfo=UTC)
+    assert avalanche.text == "Météo-France place la Savoie en vigilance orange."
+
+
+def test_rss1_rdf() -> None:
+    [note] = _parse("rss1_rdf.xml").items
+    assert note.url == "https://lab.example/notes/42"
+    assert note.published == datetime(2026, 2, 28, 12, tzinfo=UTC)
+
+
+def test_json_feed() -> None:
+    feed = _parse("feed.json", "application/feed+json")
+    comet, jupiter = feed.items
+    assert feed.title == "Night Sky Weekly"
+    assert (comet.id, comet.author, comet.image, comet.lang) == (
+        "sky-118",
+        "Ravi Shankar",
+        "https://sky.example/img/comet.jpg",
+        "en",
+    )
+    assert comet.summary == "Comet visible this week." and comet.categories == ("Astronomy", "Comets")
+    assert comet.published == datetime(2026, 3, 10, 20, tzinfo=UTC)
+    assert jupiter.id == "117" and jupiter.title is None and jupiter.published is None
+    assert jupiter.image == "https://sky.example/img/jupiter.png"
+
+
+def test_podcast_uses_the_episode_image_not_the_audio() -> None:
+    [episode] = _parse("podcast.xml").items
+    assert episode.image == "https://podcast.example/12.jpg"
+    assert episode.text == "Forty minutes of birdsong recorded in the marsh at dawn."
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "text"),
+    [
+        ("latin1.xml", "Fête de l'Escalade à Genève", "Les élèves défilent dans la vieille ville."),
+        ("cp1251.xml", "Весна пришла в Киев", "В парках зацвели первые каштаны."),
+        ("wrong_encoding.xml", "Fête de l'Escalade à Genève", "Les élèves défilent dans la vieille ville."),
+    ],
+)
+def test_non_utf8_and_mislabelled_encodings(name: str, title: str, text: str) -> None:
+    [item] = _parse(name, "text/xml").items
+    assert (item.title, item.text) == (title, text)
+
+
+def test_http_charset_header_is_honoured() -> None:
+    body = "<rss version='2.0'><channel><title>t</title><item><title>Zürich</title></item></channel></rss>"
+    [item] = parse_feed(
+        body.encode("cp1252"), url="u", content_type="application/rss+xml; charset=windows-1252"
+    ).items
+    assert item.title == "Zürich"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "problem"),
+    [
+        (b"", "", "is empty"),
+        (b"  \n ", "", "is empty"),
+        (b"hello world", "text/plain", "is not an RSS or Atom feed (invalid XML: syntax error)"),
+        (b"<notxml <<<>", "application/xml", "(invalid XML: not well-formed (invalid token))"),
+        (
+            b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title></channel></rss>",
+            "",
+            "no items",
+        ),
+        (b'{"title": "x"}', "application/json", "is JSON but not a JSON Feed"),
+        (b'{"version": "https://jsonfeed.org/version/1.1", "items": 3}', "", "without an 'items' list"),
+        (b"{broken", "application/feed+json", "is not valid JSON"),
+    ],
+)
+def test_unusable_documents_get_a_readable_error(body: bytes, content_type: str, problem: str) -> None:
+    with pytest.raises(SourceFormatError) as caught:
+        parse_feed(body, url="https://feeds.example/x", content_type=content_type, source="My feed")
+    assert str(caught.value).startswith("My feed: ")
+    assert problem in caught.value.problem
+
+
+def test_html_to_text_keeps_paragraphs_and_drops_scripts() -> None:
+    text, image = html_to_text(
+        "<div><p>One &amp; two</p><script>x()</script><br>three <img src='a.png'></div>"
+    )
+    assert text == "One & two\n\nthree" and image == "a.png"
