@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,12 +18,16 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings, env_name
-from bot.errors import ConfigError, PublishError
+from bot.errors import ConfigError, IngestError, PublishError
 from bot.hashtags import TagOptions
-from bot.models import LinkPreview
+from bot.ingest.http import DEFAULT_USER_AGENT, Fetcher, FetchPolicy, build_client
+from bot.ingest.pages import fetch_articles
+from bot.ingest.poller import Poller, PollPolicy
+from bot.models import Article, LinkPreview
 from bot.pipeline import PostPlanner, Publisher
 from bot.preview import PreviewPublisher
 from bot.render import Renderer
+from bot.storage import Store, open_store
 from bot.telegram import (
     AdminPreviewPublisher,
     Admins,
@@ -248,3 +252,45 @@ def build_bot(
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A failing handler is logged and the bot goes on; the update's contents stay out of the log."""
     logger.error("handling an update failed: %r", context.error, exc_info=context.error)
+
+
+# ── Feeds, pages and the store ────────────────────────────────────────────────────────────────────
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    return FetchPolicy(
+        user_agent=settings.http_user_agent or DEFAULT_USER_AGENT,
+        connect_timeout=settings.http_connect_timeout,
+        total_timeout=settings.http_timeout,
+        max_bytes=int(settings.http_max_body_mb * 1024 * 1024),
+        max_redirects=settings.http_max_redirects,
+        concurrency=settings.http_concurrency,
+        per_host=settings.http_per_host,
+    )
+
+
+@asynccontextmanager
+async def open_fetcher(settings: Settings) -> AsyncIterator[Fetcher]:
+    """The one HTTP client of a run, closed when the run ends."""
+    policy = fetch_policy(settings)
+    async with build_client(policy) as client:
+        yield Fetcher(client, policy)
+
+
+def open_state(settings: Settings) -> Store:
+    return open_store(settings.database)
+
+
+def build_poller(settings: Settings, *, store: Store, fetcher: Fetcher) -> Poller:
+    policy = PollPolicy(
+        first_items=settings.feed_first_items,
+        max_failures=settings.feed_max_failures,
+        default_chat=settings.channel or "",
+    )
+    return Poller(store=store, fetcher=fetcher, policy=policy)
+
+
+async def fetch_pages(settings: Settings, urls: Iterable[str]) -> dict[str, Article | IngestError]:
+    """Articles for the web addresses a command was given, fetched concurrently."""
+    async with open_fetcher(settings) as fetcher:
+        return await fetch_articles(fetcher, urls)

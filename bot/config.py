@@ -88,11 +88,34 @@ class Settings(BaseSettings):
         description="Tag rewrites as from=to pairs, comma-separated (Royaume-Uni=GrandeBretagne).",
     )
 
+    feed_interval: int = Field(
+        15, ge=1, description="Minutes between polls of a feed added without --interval."
+    )
+    feed_first_items: int = Field(
+        1,
+        ge=0,
+        description="Newest items queued by a new feed's first poll; older ones are only marked seen.",
+    )
+    feed_max_failures: int = Field(
+        10, ge=1, description="Failed polls in a row after which a feed is disabled."
+    )
+    http_user_agent: str | None = Field(
+        None, description="User-Agent of every request. Empty: hashbot/VERSION (feed reader ...)."
+    )
+    http_timeout: float = Field(
+        30.0, gt=0, description="Seconds one fetch may take in all, redirects included."
+    )
+    http_connect_timeout: float = Field(10.0, gt=0, description="Seconds to wait for a connection.")
+    http_max_body_mb: float = Field(5.0, gt=0, description="Largest feed or page body read, in megabytes.")
+    http_max_redirects: int = Field(5, ge=0, description="Redirects followed before a fetch fails.")
+    http_concurrency: int = Field(16, ge=1, description="Requests in flight at once, in all.")
+    http_per_host: int = Field(2, ge=1, description="Requests in flight at once to one host.")
+
     @field_validator("*", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: Any, info: Any) -> Any:
         """An empty `KEY=` line in `.env` means "use the default", as operators expect."""
-        if value == "" and info.field_name in {"bot_token", "channel", "templates_dir"}:
+        if value == "" and info.field_name in {"bot_token", "channel", "templates_dir", "http_user_agent"}:
             return None
         return value
 
@@ -160,6 +183,11 @@ class Settings(BaseSettings):
         """Where the Bot API serves files: ``…/file/bot`` beside ``…/bot``, as Telegram lays it out."""
         base = self.bot_api_url.rstrip("/")
         return f"{base.removesuffix('/bot')}/file/bot" if base.endswith("/bot") else f"{base}/file"
+
+
+def is_chat(value: str) -> bool:
+    """A public channel's @username or a numeric chat id, as Telegram accepts for a target chat."""
+    return bool(_CHANNEL.fullmatch(value))
 
 
 def env_name(field_name: str) -> str:

@@ -1,4 +1,4 @@
-"""Read articles from local files, folders and standard input.
+"""Read articles from local files (feed files included), folders, standard input and fetched pages.
 
 Every source is read on its own: a file that cannot be read becomes an
 :class:`~bot.errors.IngestError` in the stream, and the sources after it still come.
@@ -7,19 +7,25 @@ Every source is read on its own: a file that cannot be read becomes an
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
 from bot.errors import IngestError, SourceFormatError
 from bot.ingest import formats
+from bot.ingest.feeds import parse_feed
 from bot.models import Article
 
 STDIN = "-"
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")
+FEED_SUFFIXES = (".xml", ".rss", ".atom")
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", *FEED_SUFFIXES)
 _MAX_BYTES = 20 * 1024 * 1024
 
 Loaded = Article | IngestError
+
+
+def is_web_address(name: str) -> bool:
+    return name.lower().startswith(("http://", "https://"))
 
 
 def decode_text(raw: bytes, *, source: str) -> str:
@@ -61,6 +67,9 @@ def parse_bytes(raw: bytes, *, suffix: str, source: str) -> Iterator[Loaded]:
                 raise SourceFormatError(source, "is empty")
             yield formats.parse_html(raw, source=source)
             return
+        if suffix in FEED_SUFFIXES:
+            yield from parse_feed(raw, url=source, source=source).items
+            return
         text = decode_text(raw, source=source)
         if suffix == ".jsonl":
             yield from formats.iter_json_lines(text, source=source)
@@ -95,16 +104,25 @@ def _expand(name: str) -> Iterator[Path | IngestError]:
             yield IngestError(name, f"folder has no article files ({', '.join(SUFFIXES)})")
         yield from files
     elif "://" in name:
-        yield IngestError(name, "web pages and feeds are not supported yet; save the page as .html")
+        yield IngestError(name, "only http:// and https:// web addresses can be read")
     elif path.exists() and path.suffix.lower() not in SUFFIXES:
         yield SourceFormatError(name, f"unsupported file type; expected one of {', '.join(SUFFIXES)}")
     else:
         yield path
 
 
-def load_sources(names: Iterable[str], *, stdin: BinaryIO | None = None) -> Iterator[Loaded]:
-    """Articles from each named file, folder or ``-``, in order, with an error item per failure."""
+def load_sources(
+    names: Iterable[str], *, stdin: BinaryIO | None = None, pages: Mapping[str, Loaded] | None = None
+) -> Iterator[Loaded]:
+    """Articles from each named file, folder, ``-`` or web address, in order, an error per failure.
+
+    Web pages are fetched beforehand by the caller (concurrently, through the HTTP adapter) and
+    passed in as `pages`, so this stays a plain iterator the pipeline consumes.
+    """
     for name in names:
+        if is_web_address(name):
+            yield (pages or {}).get(name) or IngestError(name, "web pages cannot be fetched by this command")
+            continue
         if name == STDIN:
             if stdin is None:
                 yield IngestError(STDIN, "standard input is not available")

@@ -17,10 +17,6 @@ from bot.ingest.http import PAGE_ACCEPT, Fetcher
 from bot.models import Article
 
 
-def is_web_address(name: str) -> bool:
-    return name.lower().startswith(("http://", "https://"))
-
-
 async def fetch_article(fetcher: Fetcher, url: str) -> Article:
     """The article at `url`; raises IngestError (FetchError, SourceFormatError) on failure."""
     fetched = await fetcher.fetch(url, accept=PAGE_ACCEPT)

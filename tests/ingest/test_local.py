@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 
 import pytest
+from auxil.fetching import FIXTURES
 from auxil.paths import EXAMPLES
 
 from bot.errors import IngestError, SourceFormatError
@@ -41,7 +42,8 @@ def test_seed_article_tag_line_is_metadata_not_body() -> None:
         ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a binary file"),
         ("latin1.txt", "Élection à Genève".encode("latin-1"), "is not UTF-8 text (byte 0xc9 at offset 0)"),
         ("empty.html", b"", "is empty"),
-        ("feed.xml", b"<rss/>", "unsupported file type"),
+        ("feed.xml", b"<rss/>", "is a feed with no items"),
+        ("notes.csv", b"a,b", "unsupported file type"),
     ],
 )
 def test_bad_files_get_a_clear_error_naming_them(
@@ -73,7 +75,7 @@ def test_one_bad_source_does_not_stop_the_others(tmp_path: Path) -> None:
 def test_folder_expands_to_its_article_files_in_order(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_text("Second.", encoding="utf-8")
     (tmp_path / "a.md").write_text("# A\n\nFirst.", encoding="utf-8")
-    (tmp_path / "notes.xml").write_text("<x/>", encoding="utf-8")
+    (tmp_path / "notes.csv").write_text("a,b", encoding="utf-8")
     articles, errors = _split(list(load_sources([str(tmp_path)])))
     assert errors == []
     assert [a.text for a in articles] == ["First.", "Second."]
@@ -113,10 +115,25 @@ def test_standard_input_json_lines() -> None:
     assert [a.text for a in articles] == ["one", "two"] and errors == []
 
 
-def test_urls_are_refused_until_the_page_adapter_exists() -> None:
-    [item] = list(load_sources(["https://example.org/a"]))
-    assert isinstance(item, IngestError)
-    assert "not supported yet" in str(item)
+def test_web_addresses_come_from_the_pages_fetched_beforehand() -> None:
+    page = Article(text="Fetched.", url="https://example.org/a")
+    fetched, missing, ftp = load_sources(
+        ["https://example.org/a", "https://example.org/b", "ftp://example.org/c"],
+        pages={"https://example.org/a": page},
+    )
+    assert fetched is page
+    assert isinstance(missing, IngestError) and "cannot be fetched by this command" in str(missing)
+    assert isinstance(ftp, IngestError) and "only http:// and https:// web addresses" in str(ftp)
+
+
+def test_feed_files_give_one_article_per_item(tmp_path: Path) -> None:
+    path = tmp_path / "gazette.rss"
+    path.write_bytes((FIXTURES / "rss2_cdata.xml").read_bytes())
+    articles, errors = _split(list(load_sources([str(path)])))
+    assert errors == [] and len(articles) == 3
+    assert articles[0].title == "Harbour wall repaired before winter storms" and articles[0].source == str(
+        path
+    )
 
 
 def test_utf16_with_bom_and_utf8_bom_decode() -> None:
