@@ -265,8 +265,7 @@ def _cmd_feeds_list(args: argparse.Namespace, settings: Settings, console: Conso
         feeds = store.feeds()
     if args.json:
         for feed in feeds:
-            record = {key: value for key, value in asdict(feed).items()}
-            print(json.dumps(record, default=str, ensure_ascii=False), file=console.out)
+            print(json.dumps(asdict(feed), default=str, ensure_ascii=False), file=console.out)
         return EXIT_OK
     if not feeds:
         print("no feeds yet; add one with `hashbot feeds add URL`", file=console.out)
@@ -383,7 +382,8 @@ def _comma_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def add_feeds_command(commands: Any) -> None:
+def _add_feeds_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`hashbot feeds ACTION`: one sub-command per action on the feed list."""
     feeds = commands.add_parser(
         "feeds",
         help="add, list, remove, import, export and poll feeds",
@@ -588,7 +588,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bot.add_argument("--dry-run", action="store_true", help="start with dry run on (admins get previews)")
     bot.set_defaults(handler=_cmd_bot)
-    add_feeds_command(commands)
+    _add_feeds_parser(commands)
     return parser
 
 

@@ -21,15 +21,19 @@ _TRACKING = re.compile(
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SPACE = re.compile(r"\s+")
+# Whitespace and the control characters urlsplit drops, in any mix, at either end.
+_EDGES = re.compile(r"^[\s\x00-\x20]+|[\s\x00-\x20]+$")
+_PATH_END = re.compile(r"[/\s\x00-\x20]+$")
 
 
 def normalize_link(url: str) -> str:
     """The canonical form of an article link for comparing, never for fetching."""
+    url = _EDGES.sub("", url)
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        return url.strip()
+        return url
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
     if port is not None and port != _DEFAULT_PORTS.get(scheme):
@@ -41,7 +45,7 @@ def normalize_link(url: str) -> str:
         for name, value in parse_qsl(parts.query, keep_blank_values=True)
         if not _TRACKING.match(name)
     )
-    path = parts.path.rstrip("/")
+    path = _PATH_END.sub("", parts.path)
     return urlunsplit((scheme, host, path, urlencode(query), ""))
 
 
