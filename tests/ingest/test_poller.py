@@ -126,7 +126,8 @@ def test_the_same_article_from_two_feeds_is_queued_once_per_chat(store: Store, s
     b = add(store, server, "/b", Route(rss(("b-9", "Story (wire)", "HTTP://E.ORG/story/#top"))))
     elsewhere = add(store, server, "/c", Route(rss(("c-1", "Story", link))), chat="@other")
     results = poll(store, a, b, elsewhere)
-    assert [len(r.queued) for r in results] == [1, 0, 1]
+    # a and b are polled concurrently: whichever saves first queues the story, the other does not.
+    assert sorted(len(r.queued) for r in results[:2]) == [0, 1] and len(results[2].queued) == 1
     assert sorted(post.chat for post in store.posts()) == ["@news", "@other"]
 
 
