@@ -1,11 +1,20 @@
-"""Language data for tag extraction: stopwords from stopwords-iso and a cheap language guess."""
+"""Language data for tag extraction, from maintained packages, and a cheap language guess.
+
+Stopwords come from stopwords-iso; the names of months and weekdays (never a useful tag, yet
+capitalized in English and German) from the Unicode CLDR through Babel. Both are package data,
+loaded once per language.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 
 import stopwordsiso
+from babel import Locale, UnknownLocaleError
+from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 
 #: Languages whose articles we detect when the source does not say; others still work when given.
 DETECTABLE = ("fr", "en", "de", "es", "it", "pt", "nl")
@@ -13,13 +22,94 @@ DETECTABLE = ("fr", "en", "de", "es", "it", "pt", "nl")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+def language_code(lang: str | None) -> str | None:
+    """The bare ISO 639-1 code of a language tag: ``pt-BR`` → ``pt``, ``fr_FR`` → ``fr``."""
+    if not lang:
+        return None
+    code = lang.replace("_", "-").split("-")[0].strip().lower()
+    return code or None
+
+
 @cache
 def stopwords(lang: str | None) -> frozenset[str]:
     """Lowercase stopwords of `lang`; empty for an unknown or missing language."""
-    if not lang:
+    code = language_code(lang)
+    if code is None or not stopwordsiso.has_lang(code):
         return frozenset()
-    code = lang.split("-")[0].split("_")[0].lower()
-    return frozenset(stopwordsiso.stopwords(code)) if stopwordsiso.has_lang(code) else frozenset()
+    return frozenset(stopwordsiso.stopwords(code))
+
+
+@cache
+def time_words(lang: str | None) -> frozenset[str]:
+    """Lowercase names of months and weekdays in `lang` (and English, common in any news)."""
+    names: set[str] = set()
+    for code in {language_code(lang) or "en", "en"}:
+        try:
+            locale = Locale.parse(code)
+        except (UnknownLocaleError, ValueError):
+            continue
+        for table in (locale.months, locale.days):
+            for context in ("format", "stand-alone"):
+                for width in ("wide", "abbreviated"):
+                    names.update(name.lower().rstrip(".") for name in table[context][width].values())
+    return frozenset(name for name in names if len(name) > 2)
+
+
+#: How infinitives end, in languages whose inflected verbs a lemma dictionary reveals:
+#: `déclaré` → `déclarer`, `disse` → `dizer`. A verb form is a poor hashtag.
+_INFINITIVE_ENDINGS = {
+    "fr": ("er", "ir", "re", "oir"),
+    "pt": ("ar", "er", "ir", "or"),
+    "es": ("ar", "er", "ir"),
+    "it": ("are", "ere", "ire", "rre"),
+    "ca": ("ar", "er", "ir", "re"),
+    "ro": ("a", "ea", "e", "i", "î"),
+}
+#: English marks its participles and gerunds by their endings (proposed, delaying).
+_ENGLISH_VERB_ENDINGS = ("ed", "ing")
+#: Languages that capitalize every noun: there a lowercase word is never a noun.
+_NOUNS_CAPITALIZED = frozenset({"de", "lb"})
+
+_lemma_dictionaries = DefaultDictionaryFactory()
+
+
+@cache
+def _lemmas(code: str | None) -> Mapping[str, str]:
+    """Simplemma's word → lemma dictionary for `code`; empty when it has none."""
+    if code not in _INFINITIVE_ENDINGS and code != "en":
+        return {}
+    try:
+        return _lemma_dictionaries.get_dictionary(code)
+    except (ValueError, OSError):
+        return {}
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageData:
+    """What extraction knows about one language: the words that never make a tag alone."""
+
+    lang: str | None
+    stopwords: frozenset[str]
+
+    @classmethod
+    def known(cls, lang: str | None) -> LanguageData:
+        return _language_data(language_code(lang))
+
+    def is_verb_form(self, word: str) -> bool:
+        """Whether lowercase `word` is surely an inflected verb (or, in German, not a noun)."""
+        if self.lang in _NOUNS_CAPITALIZED:
+            return True
+        lemma = _lemmas(self.lang).get(word)
+        if lemma is None or lemma == word:
+            return False
+        if self.lang == "en":
+            return word.endswith(_ENGLISH_VERB_ENDINGS)
+        return lemma.endswith(_INFINITIVE_ENDINGS.get(self.lang or "", ()))
+
+
+@cache
+def _language_data(code: str | None) -> LanguageData:
+    return LanguageData(lang=code, stopwords=stopwords(code) | time_words(code))
 
 
 def detect_language(text: str) -> str | None:

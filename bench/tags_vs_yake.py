@@ -1,0 +1,160 @@
+"""Benchmark hashbot's hashtags against YAKE on human keyphrases, side by side in one run.
+
+Usage (from the repository root, after ``pip install -e '.[bench]'``)::
+
+    python bench/tags_vs_yake.py                 # every shared/data/keyphrases/*.dev.jsonl found
+    python bench/tags_vs_yake.py FILE.jsonl ...  # given keyphrase files
+
+Each line of a keyphrase file is ``{"id", "lang", "title", "text", "keyphrases": [...]}``. Both
+systems read ``title + ". " + text`` (hashbot as an Article with that title and text) in the
+document's language. The metric is the one in shared/data/README.md: predictions and gold phrases
+are reduced to hashtag keys (CamelCase split, lowercased, unidecoded, only ``[a-z0-9]`` kept); the
+first k distinct predictions are kept; P@k, R@k and F1@k are macro-averaged over documents.
+
+Speed is documents per second over the whole file, best of ``--repeat`` passes, in this one
+process, after one warm-up document each (imports and data loading excluded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from unidecode import unidecode
+
+from bot.hashtags import TagOptions, extract_tags
+from bot.models import Article
+
+REPO = Path(__file__).resolve().parents[1]
+KS = (5, 10)
+
+Extractor = Callable[[dict[str, str]], list[str]]
+
+
+def hashtag_key(phrase: str) -> str:
+    """The metric's normal form: `#GrandeBretagne` and `grande-bretagne` both give `grandebretagne`."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", phrase.lstrip("#"))
+    return re.sub(r"[^a-z0-9]", "", unidecode(spaced.lower()))
+
+
+def scores_at(predicted: Sequence[str], gold: Sequence[str], k: int) -> tuple[float, float, float]:
+    """(precision, recall, F1) of the first `k` distinct predictions against the gold phrases."""
+    truth = {key for key in map(hashtag_key, gold) if key}
+    kept: list[str] = []
+    for key in map(hashtag_key, predicted):
+        if key and key not in kept:
+            kept.append(key)
+        if len(kept) == k:
+            break
+    hits = len(truth.intersection(kept))
+    precision = hits / len(kept) if kept else 0.0
+    recall = hits / len(truth) if truth else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
+    return precision, recall, f1
+
+
+def model_input(doc: dict[str, str]) -> str:
+    return f"{doc['title']}. {doc['text']}" if doc.get("title") else doc["text"]
+
+
+def hashbot_extractor() -> Extractor:
+    options = TagOptions(limit=max(KS))
+
+    def run(doc: dict[str, str]) -> list[str]:
+        article = Article(title=doc.get("title"), text=doc["text"], lang=doc.get("lang"))
+        return [tag.hashtag for tag in extract_tags(article, options)]
+
+    return run
+
+
+def yake_extractor() -> Extractor:
+    import yake  # the bench extra; imported here so --help works without it
+
+    extractors: dict[str, yake.KeywordExtractor] = {}
+
+    def run(doc: dict[str, str]) -> list[str]:
+        lang = doc.get("lang") or "en"
+        if lang not in extractors:
+            extractors[lang] = yake.KeywordExtractor(lan=lang, n=3, top=20)
+        return [phrase for phrase, _ in extractors[lang].extract_keywords(model_input(doc))]
+
+    return run
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    system: str
+    #: k → (P, R, F1), macro-averaged, in percent.
+    at: dict[int, tuple[float, float, float]]
+    docs_per_second: float
+
+
+def evaluate(system: str, extract: Extractor, docs: list[dict], repeat: int) -> Result:
+    extract(docs[0])  # warm-up: per-language data loads once per process
+    best = float("inf")
+    predictions: list[list[str]] = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        predictions = [extract(doc) for doc in docs]
+        best = min(best, time.perf_counter() - started)
+    at = {}
+    for k in KS:
+        rows = [scores_at(p, doc["keyphrases"], k) for p, doc in zip(predictions, docs, strict=True)]
+        at[k] = tuple(100 * sum(column) / len(rows) for column in zip(*rows, strict=True))
+    return Result(system, at, len(docs) / best)
+
+
+def default_files() -> list[Path]:
+    """The dev keyphrase files in the nearest `shared/data/keyphrases/` above the repository."""
+    for folder in (REPO, *REPO.parents):
+        found = sorted((folder / "shared" / "data" / "keyphrases").glob("*.dev.jsonl"))
+        if found:
+            return found
+    return []
+
+
+def table(file: Path, docs: int, ours: Result, baseline: Result) -> str:
+    header = "| file | system | P@5 | R@5 | F1@5 | P@10 | R@10 | F1@10 | docs/s |"
+    lines = [header, "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for result in (baseline, ours):
+        cells = [f"{value:.1f}" for k in KS for value in result.at[k]]
+        cells.append(f"{result.docs_per_second:,.0f}")
+        lines.append(f"| {file.name} ({docs}) | {result.system} | {' | '.join(cells)} |")
+    ratios = [
+        f"{ours.at[k][i] / baseline.at[k][i]:.2f}×" if baseline.at[k][i] else "–"
+        for k in KS
+        for i in range(3)
+    ]
+    speed = ours.docs_per_second / baseline.docs_per_second
+    lines.append(f"| | hashbot ÷ YAKE | {' | '.join(ratios)} | {speed:.0f}× |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "files", nargs="*", type=Path, help="keyphrase JSON-lines files (default: the dev files)"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="timed passes per system; the best counts")
+    args = parser.parse_args(argv)
+    files = args.files or default_files()
+    if not files:
+        parser.error("no keyphrase files given or found under shared/data/keyphrases/")
+    ours, baseline = hashbot_extractor(), yake_extractor()
+    for file in files:
+        docs = [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
+        yake_result = evaluate("YAKE 0.7.3 (n=3, top 20)", baseline, docs, args.repeat)
+        hashbot_result = evaluate("hashbot", ours, docs, args.repeat)
+        print(table(file, len(docs), hashbot_result, yake_result))
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

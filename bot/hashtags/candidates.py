@@ -1,0 +1,242 @@
+"""Find the phrases of an article that could become hashtags, with the evidence for each.
+
+One pass over the title and the text splits them into runs of content words (stopwords,
+punctuation and sentence ends break a run) and counts every 1- to 3-word phrase of every run.
+Alongside the count it keeps what the ranker needs to tell a name from a common word: whether
+the phrase was capitalized where capitals are not forced (mid-sentence), whether it appears in
+the title, and how early it first appears.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from bot.hashtags.language import LanguageData
+
+#: Longest phrase counted, in words: news keyphrases are rarely longer than three words.
+MAX_PHRASE_WORDS = 3
+
+# A word: letters or digits, with inside apostrophes and hyphens (cessez-le-feu, O'Brien,
+# l'Ukraine). Sentence ends and other punctuation are matched too, because both break a run.
+_TOKEN = re.compile(
+    r"(?P<word>[^\W_]+(?:['’ʼ\-‐][^\W_]+)*)"
+    r"|(?P<end>[.!?…]+|\n|[:;«“„\"](?=\s*[A-ZÀ-Þ]))"
+    r"|(?P<mark>[^\w\s'’ʼ])"
+)
+# Elided articles and pronouns (French, Italian, Catalan) glued to the next word by an apostrophe.
+_ELISION = re.compile(
+    r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu|dell|dall|all|nell|sull|dev|un)['’ʼ]",
+    re.IGNORECASE,
+)
+# A headline's label: up to three words before a colon (Ukraine: …, Informatique : …).
+_LABEL = re.compile(r"^\s*((?:[^\W\d_][\w'’-]*\s*){1,3}?)\s*[:|]\s+(.+)$", re.DOTALL)
+_POSSESSIVE = re.compile(r"['’ʼ]s$", re.IGNORECASE)
+#: Lowercase words that may sit inside a name: Charles de Gaulle, Ursula von der Leyen.
+NAME_PARTICLES = frozenset(
+    {"de", "du", "des", "del", "della", "da", "das", "do", "dos", "di", "van", "von", "der", "den", "ter"}
+    | {"al", "el", "bin", "ibn", "ben", "la", "le", "y", "of"}
+)
+#: "of" in Romance languages, which builds compound nouns: accord de paix, taxa de juros.
+CONNECTORS = frozenset({"de", "du", "da", "do", "das", "dos", "di", "del", "della", "dei", "delle"})
+SECOND_CONNECTORS = frozenset({"la", "le", "les", "der", "den", "el"})  # de la, van der
+PARTICLES = NAME_PARTICLES | CONNECTORS | SECOND_CONNECTORS
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A phrase seen in the article, keyed by its lowercase words joined by spaces."""
+
+    key: str
+    #: How it is written: the first occurrence that was not capitalized by position.
+    surface: str
+    words: int
+    #: Index of the first sentence it occurs in; the title is sentence 0.
+    first: int
+    count: int = 0
+    in_title: int = 0
+    #: Occurrences capitalized mid-sentence (evidence of a name) and all in lowercase.
+    capitalized: int = 0
+    lowercase: int = 0
+    #: Whether the surface was taken from a mid-sentence occurrence (then it is authoritative).
+    surface_known: bool = False
+    #: Capitalized occurrences right before a lowercase word: "European" in "European start-ups"
+    #: is an adjective, not a name.
+    modifier: int = 0
+    #: Occurrences inside a longer candidate (set by the ranker): "Rights" in "Human Rights Watch".
+    covered: int = 0
+    #: Named by the headline's label (the "Égypte" of "Égypte : …"): a topic, even if unrepeated.
+    in_label: bool = False
+    #: A person: a full name whose surname is also used alone (set by the ranker).
+    person: bool = False
+
+    @property
+    def length(self) -> int:
+        """Words, counting the parts of hyphenated compounds: cessez-le-feu is three."""
+        return self.key.count(" ") + self.key.count("-") + 1
+
+    @property
+    def particles(self) -> int:
+        """How many of its words are particles or connectors (de, von, da)."""
+        return sum(word in PARTICLES for word in self.key.split(" ")) if self.words > 2 else 0
+
+    @property
+    def in_text(self) -> int:
+        return self.count - self.in_title
+
+    @property
+    def alone(self) -> int:
+        """Occurrences not explained by a longer phrase around it."""
+        return self.count - self.covered
+
+
+# A word as the ranker sees it: (as written, lowercase, capital) where capital tells whether it
+# starts with a capital letter that its position does not force (a name), one that it does (a
+# sentence start: no evidence either way), or none.
+_LOWER, _NAMED, _FORCED = 0, 1, 2
+_MIXED = 3  # a phrase of capitalized and lowercase words: neither a name nor a common phrase
+_Word = tuple[str, str, int]
+
+
+def _runs(text: str, sentence: int, stop: frozenset[str]) -> Iterator[tuple[int, list[_Word]]]:
+    """Yield (sentence index, run of content words) for every run in `text`.
+
+    Connectors join content words into one run when the next word fits: a particle between
+    names (Charles de Gaulle), `de` between common words (accord de paix, taux de réussite).
+    """
+    run: list[_Word] = []
+    joint: list[_Word] = []  # connectors waiting for the word after them
+    at_start = True
+    for word, end, _mark in _TOKEN.findall(text.replace("’", "'").replace("ʼ", "'")):
+        if not word:
+            if run:
+                yield sentence, run
+                run = []
+            joint = []
+            if end:
+                sentence += 1
+                at_start = True
+            continue
+        elided = False
+        if "'" in word:
+            bare = _POSSESSIVE.sub("", _ELISION.sub("", word))
+            elided, word = len(bare) < len(word) - 2 or bare[:1] != word[:1], bare
+        lower = word.lower()
+        capital = _LOWER if word[0] == lower[0] else _FORCED if at_start else _NAMED
+        at_start = False
+        acronym = len(word) > 1 and word.isupper()  # AI, US, UK, WHO: never stopwords
+        if not acronym and (lower in stop or len(lower) < 2 or ("-" in lower and _all_stop(lower, stop))):
+            last = run[-1][2] if run else None
+            if capital == _NAMED and last == _NAMED and not joint and len(word) > 1:
+                run.append((word, lower, _NAMED))  # a capitalized stopword inside a name: New York
+                continue
+            if last is not None and not elided and _joins(joint, lower, last):
+                joint.append((word, lower, _LOWER))
+                continue
+        elif word.isdigit():
+            if run and run[-1][2] == _NAMED and not joint:
+                run.append((word, lower, _NAMED))  # Falcon 9, Windows 11
+                continue
+        else:
+            if joint and not elided and (capital == _NAMED or joint[0][1] in CONNECTORS):
+                run.extend(joint)
+            elif joint:
+                yield sentence, run
+                run = []
+            joint = []
+            run.append((word, lower, capital))
+            continue
+        if run:
+            yield sentence, run
+            run = []
+        joint = []
+    if run:
+        yield sentence, run
+
+
+def _joins(joint: list[_Word], lower: str, last: int) -> bool:
+    """Whether `lower` may continue the connectors after a word of capitalization `last`."""
+    if not joint:
+        return lower in NAME_PARTICLES if last == _NAMED else lower in CONNECTORS
+    return len(joint) == 1 and lower in SECOND_CONNECTORS
+
+
+def _all_stop(lower: str, stop: frozenset[str]) -> bool:
+    """A hyphenated word made only of stopwords (a-t-il, peut-être) is a stopword too."""
+    return all(part in stop or len(part) < 2 for part in lower.split("-"))
+
+
+def collect_candidates(title: str | None, text: str, data: LanguageData) -> dict[str, Candidate]:
+    """Every phrase of up to :data:`MAX_PHRASE_WORDS` content words in the title and text."""
+    found: dict[str, Candidate] = {}
+    label, headline = _split_label(title or "")
+    for _, run in _runs(label, 0, data.stopwords):
+        _count_run(found, run, 0, is_title=True)
+        for word in run:
+            if word[1] in found:
+                found[word[1]].in_label = True
+    for _, run in _runs(headline, 0, data.stopwords):
+        _count_run(found, run, 0, is_title=True)
+    for sentence, run in _runs(text, 1, data.stopwords):
+        _count_run(found, run, sentence, is_title=False)
+    return found
+
+
+def _split_label(title: str) -> tuple[str, str]:
+    """Split a headline's leading label off: "Égypte : Mohamed Morsi élu" → ("Égypte", ...)."""
+    match = _LABEL.match(title)
+    return (match.group(1), match.group(2)) if match else ("", title)
+
+
+def _count_run(found: dict[str, Candidate], run: list[_Word], sentence: int, is_title: bool) -> None:
+    """Count every phrase of the run that neither starts nor ends with a particle or a number."""
+    size = len(run)
+    for start in range(size):
+        written, key, capital = run[start]
+        if key in PARTICLES or written.isdigit():
+            continue
+        candidate = found.get(key)
+        if candidate is None:
+            candidate = found[key] = Candidate(key, written, 1, sentence)
+        candidate.count += 1
+        if is_title:
+            candidate.in_title += 1
+        else:
+            _note_case(candidate, written, capital)
+            if capital == _NAMED and start + 1 < size:
+                following = run[start + 1]
+                if following[2] == _LOWER and following[1] not in PARTICLES:
+                    candidate.modifier += 1
+        content = 1
+        for end in range(start + 1, size):
+            next_written, next_key, next_capital = run[end]
+            written += " " + next_written
+            key += " " + next_key
+            if next_key in PARTICLES:
+                # "Iju de Lagos" is more often a place in a place than one name: not a name.
+                capital = _MIXED if capital == _NAMED else capital
+                continue
+            content += 1
+            if content > MAX_PHRASE_WORDS:
+                break
+            if next_capital != capital:
+                capital = _FORCED if _FORCED in (capital, next_capital) else _MIXED
+            phrase = found.get(key)
+            if phrase is None:
+                phrase = found[key] = Candidate(key, written, end - start + 1, sentence)
+            phrase.count += 1
+            if is_title:
+                phrase.in_title += 1
+            else:
+                _note_case(phrase, written, capital)
+
+
+def _note_case(candidate: Candidate, written: str, capital: int) -> None:
+    if capital == _NAMED:
+        candidate.capitalized += 1
+    elif capital == _LOWER:
+        candidate.lowercase += 1
+    if capital != _FORCED and not candidate.surface_known:
+        candidate.surface = written
+        candidate.surface_known = True

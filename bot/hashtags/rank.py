@@ -1,0 +1,153 @@
+"""Score an article's candidate phrases: names, title phrases and recurring terms first.
+
+The score is a frequency with a few multipliers, each set by measurement on human keyphrases
+(see bench/README.md): where the phrase first appears, whether it is a name or a person, how
+many words it has, whether it is a verb form. Phrases inside longer ones lend them their
+occurrences, so "Rights" never competes with "Human Rights Watch".
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from bot.hashtags.candidates import PARTICLES, Candidate, collect_candidates
+from bot.hashtags.language import LanguageData
+from bot.models import Article, TagReason
+
+TITLE_WEIGHT = 2.0  # a title mention counts as this many text mentions
+TITLE_ONLY_WEIGHT = (
+    0.5  # a title word the text never uses (outside a label): a headline verb as often as a topic
+)
+EARLY_WEIGHT = 1.0  # bonus for a first mention in the title or lead, fading with each sentence
+NAME_WEIGHT = 1.5  # capitalized mid-sentence: a place, organization or person
+PERSON_WEIGHT = 4.0  # a full name whose surname is also used alone: surely a person
+PHRASE_WEIGHT = (1.0, 1.0, 1.5, 1.5)  # by words (hyphenated parts count): compounds are specific
+COMMON_WEIGHT = 0.6  # a single common word outside the title: a topic, less telling than a name
+VERB_WEIGHT = 0.3  # an inflected verb ("déclaré", "proposed") is rarely what an article is about
+ADJECTIVE_WEIGHT = 0.5  # capitalized, but mostly before a noun: "European" in "European start-ups"
+COVERED_WEIGHT = 0.5  # a mention inside a longer candidate counts this much for the shorter one
+SURNAME_RATIO = 2  # surname alone at least this many times as often as the full name: #Macron
+
+
+class Ranked(NamedTuple):
+    """A candidate with its score, ready to become a tag."""
+
+    key: str
+    surface: str
+    score: float
+    first: int
+    reason: TagReason
+
+
+def is_name(candidate: Candidate) -> bool:
+    """Capitalized mid-sentence at least as often as in lowercase, and mostly not as an adjective.
+
+    "European" in "European start-ups" modifies a noun: English capitalizes such adjectives.
+    """
+    named = candidate.capitalized
+    return named > 0 and named >= candidate.lowercase and 2 * candidate.modifier < named
+
+
+def _eligible(candidate: Candidate) -> bool:
+    """Whether the phrase has the shape of a tag, however often it is used alone."""
+    if candidate.words > 1:
+        # A phrase must recur, be a name, or be in both title and text: a title read alone gives
+        # phrases across verbs ("Union Delays Key") that nobody would tag.
+        return (
+            is_name(candidate) or candidate.in_text > 1 or (candidate.in_title > 0 and candidate.in_text > 0)
+        )
+    word = candidate.surface
+    return len(word) > 2 or (len(word) == 2 and word.isupper())
+
+
+def _inner_phrases(key: str) -> tuple[str, str]:
+    """The phrase without its first word and without its last, connectors trimmed."""
+    words = key.split(" ")
+    head, tail = words[1:], words[:-1]
+    while head and head[0] in PARTICLES:
+        head.pop(0)
+    while tail and tail[-1] in PARTICLES:
+        tail.pop()
+    return " ".join(head), " ".join(tail)
+
+
+def _mark_covered(found: dict[str, Candidate]) -> None:
+    """Count how often each phrase occurs inside a longer candidate that may become a tag.
+
+    "Rights" never seen outside "Human Rights Watch" is no tag of its own; "crise" seen alone
+    besides "crise financière" still is, with less weight.
+    """
+    for candidate in sorted((c for c in found.values() if c.words > 1), key=lambda c: -c.words):
+        if not _eligible(candidate):
+            continue
+        for part in map(found.get, _inner_phrases(candidate.key)):
+            if part is not None:
+                part.covered = min(part.count, part.covered + candidate.count)
+
+
+def _mark_people(found: dict[str, Candidate]) -> None:
+    """Find people: full names whose surname is also used alone, and tag each by one name.
+
+    When the surname alone is used at least twice as often as the full name, the news treats
+    the person as known and so do channels: the tag is the surname (#Macron), the same whatever
+    the article writes. Otherwise it is the full name (#AlanTuring).
+    """
+    # First and last name, with particles between (Charles de Gaulle); longer runs of names are
+    # usually two names back to back ("Donald Trump Jared Kushner").
+    for candidate in [c for c in found.values() if c.words - c.particles == 2 and is_name(c)]:
+        surname = found.get(candidate.key.rsplit(" ", 1)[1])
+        if surname is None or surname.alone == 0 or not is_name(surname):
+            continue
+        if surname.alone >= SURNAME_RATIO * candidate.count:
+            surname.person = True
+            surname.covered = 0
+            surname.in_title = max(surname.in_title, candidate.in_title)
+            surname.first = min(surname.first, candidate.first)
+            candidate.covered = candidate.count  # spoken for by the surname
+        else:
+            candidate.person = True
+
+
+def _score(candidate: Candidate, data: LanguageData) -> float:
+    frequency = candidate.alone + COVERED_WEIGHT * candidate.covered
+    frequency += (TITLE_WEIGHT - 1) * min(candidate.in_title, 1)
+    if candidate.in_text == 0 and not candidate.in_label:
+        frequency *= TITLE_ONLY_WEIGHT
+    score = frequency * (1 + EARLY_WEIGHT / (1 + candidate.first))
+    score *= PHRASE_WEIGHT[min(candidate.length, len(PHRASE_WEIGHT) - 1)]
+    if candidate.person:
+        score *= PERSON_WEIGHT
+    elif is_name(candidate):
+        score *= NAME_WEIGHT
+    elif candidate.capitalized:
+        score *= ADJECTIVE_WEIGHT  # capitalized yet no name: English "European", "American"
+    elif candidate.length == 1:
+        if data.is_verb_form(candidate.key):
+            score *= VERB_WEIGHT
+        elif not candidate.in_title:
+            score *= COMMON_WEIGHT
+    return score
+
+
+def _reason(candidate: Candidate) -> TagReason:
+    if candidate.person or is_name(candidate):
+        return TagReason.ENTITY
+    return TagReason.TITLE if candidate.in_title else TagReason.PHRASE
+
+
+def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
+    """The article's candidates, best first; `enough` is how many the caller will take."""
+    found = collect_candidates(article.title, article.text, data)
+    _mark_covered(found)
+    _mark_people(found)
+    # A word said once in passing never outranks the rest; scoring it would only cost time.
+    pool = [c for c in found.values() if c.count > 1 or c.in_title or c.capitalized]
+    if len(pool) < enough:
+        pool = list(found.values())
+    ranked = [
+        Ranked(c.key, c.surface, _score(c, data), c.first, _reason(c))
+        for c in pool
+        if c.alone > 0 and _eligible(c)
+    ]
+    ranked.sort(key=lambda item: (-item.score, item.first, item.key))
+    return ranked
