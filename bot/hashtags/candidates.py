@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from bot.hashtags.language import LanguageData
 
@@ -19,12 +20,12 @@ from bot.hashtags.language import LanguageData
 MAX_PHRASE_WORDS = 3
 
 # A word: letters or digits, with inside apostrophes and hyphens (cessez-le-feu, O'Brien,
-# l'Ukraine). Sentence ends and other punctuation are matched too, because both break a run.
-_TOKEN = re.compile(
-    r"(?P<word>[^\W_]+(?:['’ʼ\-‐][^\W_]+)*)"
-    r"|(?P<end>[.!?…]+|\n|[:;«“„\"](?=\s*[A-ZÀ-Þ]))"
-    r"|(?P<mark>[^\w\s'’ʼ])"
-)
+# l'Ukraine). Splitting on words leaves the gaps between them, which decide where runs and
+# sentences end: any punctuation breaks a run; a full stop, a line break, or a colon or quote
+# before a capital ends a sentence.
+_WORDS = re.compile(r"(\w+(?:['\-‐]\w+)*)")
+_GAP_SPACE, _GAP_BREAK, _GAP_END, _GAP_END_IF_CAPITAL = 0, 1, 2, 3
+_GAP_KINDS: dict[str, int] = {" ": _GAP_SPACE}
 # Elided articles and pronouns (French, Italian, Catalan) glued to the next word by an apostrophe.
 _ELISION = re.compile(
     r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu|dell|dall|all|nell|sull|dev|un)['’ʼ]",
@@ -96,10 +97,64 @@ class Candidate:
 # sentence start: no evidence either way), or none.
 _LOWER, _NAMED, _FORCED = 0, 1, 2
 _MIXED = 3  # a phrase of capitalized and lowercase words: neither a name nor a common phrase
+# What a token is, whatever its position: a stopword, a number, or a content word.
+_STOP, _NUMBER, _CONTENT = 0, 1, 2
 _Word = tuple[str, str, int]
 
 
-def _runs(text: str, sentence: int, stop: frozenset[str]) -> Iterator[tuple[int, list[_Word]]]:
+class _Lexicon:
+    """What a word is in one language, worked out once per distinct word and remembered.
+
+    News repeats its words, so this keeps the per-token work of a long article small.
+    """
+
+    _LIMIT = 200_000  # distinct words remembered before starting afresh: bounds memory
+
+    def __init__(self, stop: frozenset[str]) -> None:
+        self.stop = stop
+        self.known = dict(_stopword_forms(stop))
+
+    def look_up(self, token: str) -> tuple[str, str, int, bool, bool]:
+        """(word, lowercase, kind, elided, initial capital) for a token as written."""
+        found = self.known.get(token)
+        if found is None:
+            if len(self.known) > self._LIMIT:
+                self.known.clear()
+            found = self.known[token] = self._classify(token)
+        return found
+
+    def _classify(self, token: str) -> tuple[str, str, int, bool, bool]:
+        word, elided = token, False
+        if "'" in token:
+            word = _POSSESSIVE.sub("", _ELISION.sub("", token))
+            elided = len(word) < len(token) - 2 or word[:1] != token[:1]
+        lower = word.lower()
+        acronym = len(word) > 1 and word.isupper()  # AI, US, UK, WHO: never stopwords
+        if not acronym and (lower in self.stop or len(lower) < 2 or ("-" in lower and _all_stop(lower, self.stop))):
+            kind = _STOP
+        elif word.isdigit():
+            kind = _NUMBER
+        else:
+            kind = _CONTENT
+        return word, lower, kind, elided, word[0] != lower[0]
+
+
+@cache
+def _stopword_forms(stop: frozenset[str]) -> dict[str, tuple[str, str, int, bool, bool]]:
+    """The lexicon's entries for every stopword as news writes it: le, Le, LE."""
+    forms = {}
+    for word in stop:
+        for form in (word, word.capitalize()):
+            forms[form] = (form, word, _STOP, False, form[0] != word[0])
+    return forms
+
+
+@cache
+def _lexicon(data: LanguageData) -> _Lexicon:
+    return _Lexicon(data.stopwords)
+
+
+def _runs(text: str, sentence: int, lexicon: _Lexicon) -> Iterator[tuple[int, list[_Word]]]:
     """Yield (sentence index, run of content words) for every run in `text`.
 
     Connectors join content words into one run when the next word fits: a particle between
@@ -108,51 +163,67 @@ def _runs(text: str, sentence: int, stop: frozenset[str]) -> Iterator[tuple[int,
     run: list[_Word] = []
     joint: list[_Word] = []  # connectors waiting for the word after them
     at_start = True
-    for word, end, _mark in _TOKEN.findall(text.replace("’", "'").replace("ʼ", "'")):
-        if not word:
-            if run:
-                yield sentence, run
-                run = []
-            joint = []
-            if end:
-                sentence += 1
-                at_start = True
-            continue
-        elided = False
-        if "'" in word:
-            bare = _POSSESSIVE.sub("", _ELISION.sub("", word))
-            elided, word = len(bare) < len(word) - 2 or bare[:1] != word[:1], bare
-        lower = word.lower()
-        capital = _LOWER if word[0] == lower[0] else _FORCED if at_start else _NAMED
+    known, look_up = lexicon.known, lexicon.look_up
+    parts = _WORDS.split(text.replace("’", "'").replace("ʼ", "'"))
+    for index in range(1, len(parts), 2):
+        gap, token = parts[index - 1], parts[index]
+        if gap != " ":
+            gap_kind = _GAP_KINDS.get(gap)
+            if gap_kind is None:
+                gap_kind = _gap_kind(gap)
+            if gap_kind != _GAP_SPACE:
+                if run:
+                    yield sentence, run
+                    run = []
+                joint = []
+                if gap_kind == _GAP_END or (gap_kind == _GAP_END_IF_CAPITAL and token[0].isupper()):
+                    sentence += 1
+                    at_start = True
+        word, lower, kind, elided, initial = known.get(token) or look_up(token)
+        capital = (_FORCED if at_start else _NAMED) if initial else _LOWER
         at_start = False
-        acronym = len(word) > 1 and word.isupper()  # AI, US, UK, WHO: never stopwords
-        if not acronym and (lower in stop or len(lower) < 2 or ("-" in lower and _all_stop(lower, stop))):
-            last = run[-1][2] if run else None
-            if capital == _NAMED and last == _NAMED and not joint and len(word) > 1:
-                run.append((word, lower, _NAMED))  # a capitalized stopword inside a name: New York
-                continue
-            if last is not None and not elided and _joins(joint, lower, last):
-                joint.append((word, lower, _LOWER))
-                continue
-        elif word.isdigit():
-            if run and run[-1][2] == _NAMED and not joint:
-                run.append((word, lower, _NAMED))  # Falcon 9, Windows 11
-                continue
-        else:
-            if joint and not elided and (capital == _NAMED or joint[0][1] in CONNECTORS):
-                run.extend(joint)
-            elif joint:
-                yield sentence, run
-                run = []
-            joint = []
+        if kind == _CONTENT:
+            if joint:
+                if not elided and (capital == _NAMED or joint[0][1] in CONNECTORS):
+                    run.extend(joint)
+                else:
+                    yield sentence, run
+                    run = []
+                joint = []
             run.append((word, lower, capital))
             continue
         if run:
+            last = run[-1][2]
+            if kind == _STOP:
+                if capital == _NAMED and last == _NAMED and not joint:
+                    run.append((word, lower, _NAMED))  # a capitalized stopword inside a name: New York
+                    continue
+                if not elided and _joins(joint, lower, last):
+                    joint.append((word, lower, _LOWER))
+                    continue
+            elif last == _NAMED and not joint:
+                run.append((word, lower, _NAMED))  # a number after a name: Falcon 9, Windows 11
+                continue
             yield sentence, run
             run = []
         joint = []
     if run:
         yield sentence, run
+
+
+def _gap_kind(gap: str) -> int:
+    """What the characters between two words do to a run, remembered per distinct gap."""
+    if "\n" in gap or any(char in gap for char in ".!?…"):
+        kind = _GAP_END
+    elif any(char in gap for char in ":;«“„\""):
+        kind = _GAP_END_IF_CAPITAL
+    elif gap.strip().strip("'"):  # a stray apostrophe is no punctuation
+        kind = _GAP_BREAK
+    else:
+        kind = _GAP_SPACE
+    if len(_GAP_KINDS) < 10_000:
+        _GAP_KINDS[gap] = kind
+    return kind
 
 
 def _joins(joint: list[_Word], lower: str, last: int) -> bool:
@@ -170,15 +241,16 @@ def _all_stop(lower: str, stop: frozenset[str]) -> bool:
 def collect_candidates(title: str | None, text: str, data: LanguageData) -> dict[str, Candidate]:
     """Every phrase of up to :data:`MAX_PHRASE_WORDS` content words in the title and text."""
     found: dict[str, Candidate] = {}
+    lexicon = _lexicon(data)
     label, headline = _split_label(title or "")
-    for _, run in _runs(label, 0, data.stopwords):
+    for _, run in _runs(label, 0, lexicon):
         _count_run(found, run, 0, is_title=True)
         for word in run:
             if word[1] in found:
                 found[word[1]].in_label = True
-    for _, run in _runs(headline, 0, data.stopwords):
+    for _, run in _runs(headline, 0, lexicon):
         _count_run(found, run, 0, is_title=True)
-    for sentence, run in _runs(text, 1, data.stopwords):
+    for sentence, run in _runs(text, 1, lexicon):
         _count_run(found, run, sentence, is_title=False)
     return found
 
@@ -208,6 +280,8 @@ def _count_run(found: dict[str, Candidate], run: list[_Word], sentence: int, is_
                 following = run[start + 1]
                 if following[2] == _LOWER and following[1] not in PARTICLES:
                     candidate.modifier += 1
+        if start + 1 == size:
+            break
         content = 1
         for end in range(start + 1, size):
             next_written, next_key, next_capital = run[end]
@@ -215,13 +289,14 @@ def _count_run(found: dict[str, Candidate], run: list[_Word], sentence: int, is_
             key += " " + next_key
             if next_key in PARTICLES:
                 # "Iju de Lagos" is more often a place in a place than one name: not a name.
-                capital = _MIXED if capital == _NAMED else capital
+                if capital == _NAMED:
+                    capital = _MIXED
                 continue
             content += 1
             if content > MAX_PHRASE_WORDS:
                 break
             if next_capital != capital:
-                capital = _FORCED if _FORCED in (capital, next_capital) else _MIXED
+                capital = _FORCED if capital == _FORCED or next_capital == _FORCED else _MIXED
             phrase = found.get(key)
             if phrase is None:
                 phrase = found[key] = Candidate(key, written, end - start + 1, sentence)

@@ -81,15 +81,20 @@ def extract_tags(article: Article, options: TagOptions = TagOptions()) -> list[T
     chosen: dict[str, Tag] = {}
     used_words: set[str] = set()
 
-    def offer(phrase: str, score: float, reason: TagReason) -> None:
+    def offer(phrase: str, score: float, reason: TagReason) -> bool:
         name = normalize(phrase, case=options.case, script=options.script)
-        if name is not None and tag_key(name) in aliases:
-            name = normalize(aliases[tag_key(name)], case=options.case, script=options.script)
         if name is None:
-            return
+            return False
         key = tag_key(name)
-        if key not in blocked and key not in chosen:
-            chosen[key] = Tag(name=name, score=score, reason=reason)
+        if key in aliases:
+            name = normalize(aliases[key], case=options.case, script=options.script)
+            if name is None:
+                return False
+            key = tag_key(name)
+        if key in blocked or key in chosen:
+            return False
+        chosen[key] = Tag(name=name, score=score, reason=reason)
+        return True
 
     for fixed in options.fixed:
         offer(fixed, float("inf"), TagReason.FIXED)
@@ -97,8 +102,6 @@ def extract_tags(article: Article, options: TagOptions = TagOptions()) -> list[T
         if len(chosen) >= options.limit:
             break
         words = _content_words(item.key)
-        if words & used_words:
-            continue
-        used_words |= words
-        offer(item.surface, item.score, item.reason)
+        if not words & used_words and offer(item.surface, item.score, item.reason):
+            used_words |= words
     return list(chosen.values())[: options.limit]

@@ -24,21 +24,23 @@ _LEADING_ELISION = re.compile(
     r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|dell|dall|all|nell|sull|un)['’ʼ`´](?=\w)",
     re.IGNORECASE,
 )
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-def _is_tag_char(char: str) -> bool:
-    return char == "_" or unicodedata.category(char)[0] in "LMN"
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
+_TAG_CHARS = re.compile(r"\S+")
+_NOT_KEY_CHAR = re.compile(r"[^a-z0-9]+")
+_LETTER = re.compile(r"[^\W\d_]")
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)['’ʼ`´](?=\w)")
 
 
 def _words(phrase: str, script: TagScript) -> list[str]:
-    text = unicodedata.normalize("NFKC", phrase).strip().lstrip("#＃")
-    text = _LEADING_ELISION.sub("", text)
-    if script == "ascii":
-        text = unidecode(text)
+    text = phrase if phrase.isascii() else unicodedata.normalize("NFKC", phrase)
+    text = _LEADING_ELISION.sub("", text.strip().lstrip("#＃"))
     # Apostrophes inside a word join it (O'Brien → OBrien) instead of splitting it in two.
-    text = re.sub(r"(?<=\w)['’ʼ](?=\w)", "", text)
-    return [word for word in _WORD.findall(text) if all(_is_tag_char(c) for c in word)]
+    if "'" in text or not text.isascii():
+        text = _INNER_APOSTROPHE.sub("", text)
+    if script == "ascii":
+        return _ASCII_WORD.findall(text if text.isascii() else unidecode(text))
+    # Letters of any script keep their combining marks (Devanagari vowel signs, for one).
+    return _TAG_CHARS.findall("".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in text))
 
 
 def _cased(word: str, case: TagCase) -> str:
@@ -59,11 +61,9 @@ def normalize(phrase: str, *, case: TagCase = "camel", script: TagScript = "asci
     while words and sum(map(len, words)) > MAX_TAG_LENGTH:
         words.pop()
     name = "".join(words)
-    if not any(char.isalpha() for char in name):
-        return None
-    return name
+    return name if _LETTER.search(name) else None
 
 
 def tag_key(tag: str) -> str:
     """The comparison key of a tag: `#Ukraine`, `#ukraine` and `#Ukraïne` share one key."""
-    return re.sub(r"[^a-z0-9]", "", unidecode(tag).lower()) or tag.casefold()
+    return _NOT_KEY_CHAR.sub("", unidecode(tag).lower()) or tag.casefold()

@@ -94,7 +94,7 @@ def _mark_people(found: dict[str, Candidate]) -> None:
     """
     # First and last name, with particles between (Charles de Gaulle); longer runs of names are
     # usually two names back to back ("Donald Trump Jared Kushner").
-    for candidate in [c for c in found.values() if c.words - c.particles == 2 and is_name(c)]:
+    for candidate in [c for c in found.values() if c.words > 1 and is_name(c) and c.words - c.particles == 2]:
         surname = found.get(candidate.key.rsplit(" ", 1)[1])
         if surname is None or surname.alone == 0 or not is_name(surname):
             continue
