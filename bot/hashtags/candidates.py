@@ -10,7 +10,6 @@ the title, and how early it first appears.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -72,6 +71,15 @@ class Candidate:
     #: A person: a full name whose surname is also used alone (set by the ranker).
     person: bool = False
 
+    def note(self, written: str, capital: int) -> None:
+        """Record a mention in the text: its capitalization, and how it is written."""
+        if capital == _NAMED:
+            self.capitalized += 1
+        elif capital == _LOWER:
+            self.lowercase += 1
+        if capital != _FORCED and not self.surface_known:
+            self.surface, self.surface_known = written, True
+
     @property
     def length(self) -> int:
         """Words, counting the parts of hyphenated compounds: cessez-le-feu is three."""
@@ -130,7 +138,8 @@ class _Lexicon:
             elided = len(word) < len(token) - 2 or word[:1] != token[:1]
         lower = word.lower()
         acronym = len(word) > 1 and word.isupper()  # AI, US, UK, WHO: never stopwords
-        if not acronym and (lower in self.stop or len(lower) < 2 or ("-" in lower and _all_stop(lower, self.stop))):
+        stop = self.stop
+        if not acronym and (lower in stop or len(lower) < 2 or ("-" in lower and _all_stop(lower, stop))):
             kind = _STOP
         elif word.isdigit():
             kind = _NUMBER
@@ -154,28 +163,27 @@ def _lexicon(data: LanguageData) -> _Lexicon:
     return _Lexicon(data.stopwords)
 
 
-def _runs(text: str, sentence: int, lexicon: _Lexicon) -> Iterator[tuple[int, list[_Word]]]:
-    """Yield (sentence index, run of content words) for every run in `text`.
+def _runs(text: str, sentence: int, lexicon: _Lexicon) -> list[tuple[int, list[_Word]]]:
+    """(sentence index, run of content words) for every run in `text`.
 
     Connectors join content words into one run when the next word fits: a particle between
     names (Charles de Gaulle), `de` between common words (accord de paix, taux de réussite).
     """
+    runs: list[tuple[int, list[_Word]]] = []
     run: list[_Word] = []
-    joint: list[_Word] = []  # connectors waiting for the word after them
+    joint: list[_Word] = []  # connectors waiting for the word after them; empty while run is
     at_start = True
     known, look_up = lexicon.known, lexicon.look_up
-    parts = _WORDS.split(text.replace("’", "'").replace("ʼ", "'"))
-    for index in range(1, len(parts), 2):
-        gap, token = parts[index - 1], parts[index]
+    parts = iter(_WORDS.split(text.replace("’", "'").replace("ʼ", "'")))
+    for gap, token in zip(parts, parts, strict=False):  # (gap, word) pairs; the last gap is left
         if gap != " ":
             gap_kind = _GAP_KINDS.get(gap)
             if gap_kind is None:
                 gap_kind = _gap_kind(gap)
             if gap_kind != _GAP_SPACE:
                 if run:
-                    yield sentence, run
-                    run = []
-                joint = []
+                    runs.append((sentence, run))
+                    run, joint = [], []
                 if gap_kind == _GAP_END or (gap_kind == _GAP_END_IF_CAPITAL and token[0].isupper()):
                     sentence += 1
                     at_start = True
@@ -187,12 +195,11 @@ def _runs(text: str, sentence: int, lexicon: _Lexicon) -> Iterator[tuple[int, li
                 if not elided and (capital == _NAMED or joint[0][1] in CONNECTORS):
                     run.extend(joint)
                 else:
-                    yield sentence, run
+                    runs.append((sentence, run))
                     run = []
                 joint = []
             run.append((word, lower, capital))
-            continue
-        if run:
+        elif run:
             last = run[-1][2]
             if kind == _STOP:
                 if capital == _NAMED and last == _NAMED and not joint:
@@ -204,11 +211,11 @@ def _runs(text: str, sentence: int, lexicon: _Lexicon) -> Iterator[tuple[int, li
             elif last == _NAMED and not joint:
                 run.append((word, lower, _NAMED))  # a number after a name: Falcon 9, Windows 11
                 continue
-            yield sentence, run
-            run = []
-        joint = []
+            runs.append((sentence, run))
+            run, joint = [], []
     if run:
-        yield sentence, run
+        runs.append((sentence, run))
+    return runs
 
 
 def _gap_kind(gap: str) -> int:
@@ -242,16 +249,18 @@ def collect_candidates(title: str | None, text: str, data: LanguageData) -> dict
     """Every phrase of up to :data:`MAX_PHRASE_WORDS` content words in the title and text."""
     found: dict[str, Candidate] = {}
     lexicon = _lexicon(data)
-    label, headline = _split_label(title or "")
-    for _, run in _runs(label, 0, lexicon):
-        _count_run(found, run, 0, is_title=True)
-        for word in run:
-            if word[1] in found:
-                found[word[1]].in_label = True
-    for _, run in _runs(headline, 0, lexicon):
-        _count_run(found, run, 0, is_title=True)
-    for sentence, run in _runs(text, 1, lexicon):
-        _count_run(found, run, sentence, is_title=False)
+    if title:
+        label, headline = _split_label(title)
+        label_runs = _runs(label, 0, lexicon)
+        _count_runs(found, label_runs, is_title=True)
+        _count_runs(found, _runs(headline, 0, lexicon), is_title=True)
+        for _, run in label_runs:
+            for word in run:
+                if word[1] in found:
+                    found[word[1]].in_label = True
+        for candidate in found.values():
+            candidate.first = 0  # the title counts as sentence 0, whatever its punctuation
+    _count_runs(found, _runs(text, 1, lexicon), is_title=False)
     return found
 
 
@@ -261,57 +270,48 @@ def _split_label(title: str) -> tuple[str, str]:
     return (match.group(1), match.group(2)) if match else ("", title)
 
 
-def _count_run(found: dict[str, Candidate], run: list[_Word], sentence: int, is_title: bool) -> None:
-    """Count every phrase of the run that neither starts nor ends with a particle or a number."""
-    size = len(run)
-    for start in range(size):
-        written, key, capital = run[start]
-        if key in PARTICLES or written.isdigit():
-            continue
-        candidate = found.get(key)
-        if candidate is None:
-            candidate = found[key] = Candidate(key, written, 1, sentence)
-        candidate.count += 1
-        if is_title:
-            candidate.in_title += 1
-        else:
-            _note_case(candidate, written, capital)
-            if capital == _NAMED and start + 1 < size:
-                following = run[start + 1]
-                if following[2] == _LOWER and following[1] not in PARTICLES:
-                    candidate.modifier += 1
-        if start + 1 == size:
-            break
-        content = 1
-        for end in range(start + 1, size):
-            next_written, next_key, next_capital = run[end]
-            written += " " + next_written
-            key += " " + next_key
-            if next_key in PARTICLES:
-                # "Iju de Lagos" is more often a place in a place than one name: not a name.
-                if capital == _NAMED:
-                    capital = _MIXED
+def _count_runs(found: dict[str, Candidate], runs: list[tuple[int, list[_Word]]], is_title: bool) -> None:
+    """Count every phrase of every run that neither starts nor ends with a particle or a number."""
+    for sentence, run in runs:
+        size = len(run)
+        for start in range(size):
+            written, key, capital = run[start]
+            if key in PARTICLES or written.isdigit():
                 continue
-            content += 1
-            if content > MAX_PHRASE_WORDS:
-                break
-            if next_capital != capital:
-                capital = _FORCED if capital == _FORCED or next_capital == _FORCED else _MIXED
-            phrase = found.get(key)
-            if phrase is None:
-                phrase = found[key] = Candidate(key, written, end - start + 1, sentence)
-            phrase.count += 1
+            candidate = found.get(key)
+            if candidate is None:
+                candidate = found[key] = Candidate(key, written, 1, sentence)
+            candidate.count += 1
             if is_title:
-                phrase.in_title += 1
+                candidate.in_title += 1
             else:
-                _note_case(phrase, written, capital)
+                candidate.note(written, capital)
+                if capital == _NAMED and start + 1 < size:
+                    following = run[start + 1]
+                    if following[2] == _LOWER and following[1] not in PARTICLES:
+                        candidate.modifier += 1  # a name right before a lowercase word: an adjective?
+            content = 1
+            for end in range(start + 1, size):
+                next_written, next_key, next_capital = run[end]
+                written += " " + next_written
+                key += " " + next_key
+                if next_key in PARTICLES:
+                    # "Iju de Lagos" is more often a place in a place than one name: not a name.
+                    if capital == _NAMED:
+                        capital = _MIXED
+                    continue
+                content += 1
+                if content > MAX_PHRASE_WORDS:
+                    break
+                if next_capital != capital:
+                    capital = _FORCED if capital == _FORCED or next_capital == _FORCED else _MIXED
+                phrase = found.get(key)
+                if phrase is None:
+                    phrase = found[key] = Candidate(key, written, end - start + 1, sentence)
+                phrase.count += 1
+                if is_title:
+                    phrase.in_title += 1
+                else:
+                    phrase.note(written, capital)
 
 
-def _note_case(candidate: Candidate, written: str, capital: int) -> None:
-    if capital == _NAMED:
-        candidate.capitalized += 1
-    elif capital == _LOWER:
-        candidate.lowercase += 1
-    if capital != _FORCED and not candidate.surface_known:
-        candidate.surface = written
-        candidate.surface_known = True

@@ -71,13 +71,13 @@ def _inner_phrases(key: str) -> tuple[str, str]:
     return " ".join(head), " ".join(tail)
 
 
-def _mark_covered(found: dict[str, Candidate]) -> None:
+def _mark_covered(found: dict[str, Candidate], phrases: list[Candidate]) -> None:
     """Count how often each phrase occurs inside a longer candidate that may become a tag.
 
     "Rights" never seen outside "Human Rights Watch" is no tag of its own; "crise" seen alone
     besides "crise financière" still is, with less weight.
     """
-    for candidate in sorted((c for c in found.values() if c.words > 1), key=lambda c: -c.words):
+    for candidate in sorted(phrases, key=lambda c: -c.words):
         if not _eligible(candidate):
             continue
         for part in map(found.get, _inner_phrases(candidate.key)):
@@ -85,7 +85,7 @@ def _mark_covered(found: dict[str, Candidate]) -> None:
                 part.covered = min(part.count, part.covered + candidate.count)
 
 
-def _mark_people(found: dict[str, Candidate]) -> None:
+def _mark_people(found: dict[str, Candidate], phrases: list[Candidate]) -> None:
     """Find people: full names whose surname is also used alone, and tag each by one name.
 
     When the surname alone is used at least twice as often as the full name, the news treats
@@ -94,7 +94,7 @@ def _mark_people(found: dict[str, Candidate]) -> None:
     """
     # First and last name, with particles between (Charles de Gaulle); longer runs of names are
     # usually two names back to back ("Donald Trump Jared Kushner").
-    for candidate in [c for c in found.values() if c.words > 1 and is_name(c) and c.words - c.particles == 2]:
+    for candidate in [c for c in phrases if is_name(c) and c.words - c.particles == 2]:
         surname = found.get(candidate.key.rsplit(" ", 1)[1])
         if surname is None or surname.alone == 0 or not is_name(surname):
             continue
@@ -138,12 +138,14 @@ def _reason(candidate: Candidate) -> TagReason:
 def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     """The article's candidates, best first; `enough` is how many the caller will take."""
     found = collect_candidates(article.title, article.text, data)
-    _mark_covered(found)
-    _mark_people(found)
-    # A word said once in passing never outranks the rest; scoring it would only cost time.
+    # A phrase said once in passing, not in the title and not a name, never outranks the rest:
+    # leaving those out saves most of the work.
     pool = [c for c in found.values() if c.count > 1 or c.in_title or c.capitalized]
     if len(pool) < enough:
         pool = list(found.values())
+    phrases = [c for c in pool if c.words > 1]
+    _mark_covered(found, phrases)
+    _mark_people(found, phrases)
     ranked = [
         Ranked(c.key, c.surface, _score(c, data), c.first, _reason(c))
         for c in pool
