@@ -97,7 +97,12 @@ class Result:
 
 
 def evaluate(
-    system: str, extract: Extractor, docs: list[dict], repeat: int, *, forget: Callable[[], None] = lambda: None
+    system: str,
+    extract: Extractor,
+    docs: list[dict],
+    repeat: int,
+    *,
+    forget: Callable[[], None] = lambda: None,
 ) -> Result:
     extract(docs[0])  # warm-up: per-language data loads once per process
     best = float("inf")

@@ -109,8 +109,15 @@ def _preview_digest(
     return EXIT_FAILED if failed else EXIT_OK
 
 
+#: Tags per article that `tags --jsonl` writes by default: keyphrase sets are scored at 5 and 10.
+JSONL_TAG_LIMIT = 10
+
+
 def _cmd_tags(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    planner = build_planner(settings, tag_limit=args.limit)
+    limit = args.limit
+    if args.jsonl and limit is None:
+        limit = max(settings.tag_limit, JSONL_TAG_LIMIT)
+    planner = build_planner(settings, tag_limit=limit)
     if args.jsonl:
         return _tags_jsonl(args.sources or [STDIN], planner, console)
     failed = found = 0
@@ -562,7 +569,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--jsonl",
         action="store_true",
         help='read JSON lines {"id","title","text","lang"} (files or standard input) and '
-        'write {"id","tags"} per line',
+        f'write {{"id","tags"}} per line, up to {JSONL_TAG_LIMIT} tags (or HASHBOT_TAG_LIMIT if higher)',
     )
     tags.set_defaults(handler=_cmd_tags)
 

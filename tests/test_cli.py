@@ -125,6 +125,18 @@ def test_tags_jsonl_contract(run_cli: CliRunner, tmp_path: Path) -> None:
     assert from_file.code == 0 and json.loads(from_file.out)["id"] == "doc-1"
 
 
+def test_tags_jsonl_writes_ten_tags_by_default(
+    run_cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keyphrase sets are scored at 10, so the evaluation interface is not cut at the post limit."""
+    file = tmp_path / "docs.jsonl"
+    file.write_text(json.dumps({"id": 1, "text": SEED.read_text(encoding="utf-8"), "lang": "fr"}) + "\n")
+    assert len(json.loads(run_cli("tags", "--jsonl", str(file)).out)["tags"]) == 10
+    assert len(run_cli("tags", str(SEED)).out.split()) == 8  # posts keep HASHBOT_TAG_LIMIT
+    monkeypatch.setenv("HASHBOT_TAG_LIMIT", "12")
+    assert len(json.loads(run_cli("tags", "--jsonl", str(file)).out)["tags"]) == 12
+
+
 def test_python_dash_m_and_console_script_work() -> None:
     module = subprocess.run(
         [sys.executable, "-m", "bot", "tags", str(SEED)], capture_output=True, text=True, cwd=REPO

@@ -30,8 +30,8 @@ _ELISION = re.compile(
     r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu|dell|dall|all|nell|sull|dev|un)['’ʼ]",
     re.IGNORECASE,
 )
-# A headline's label: up to three words before a colon (Ukraine: …, Informatique : …).
-_LABEL = re.compile(r"^\s*((?:[^\W\d_][\w'’-]*\s*){1,3}?)\s*[:|]\s+(.+)$", re.DOTALL)
+# A headline's label: one or two words before a colon (Ukraine: …, Informatique : …).
+_LABEL = re.compile(r"^\s*((?:[^\W\d_][\w'’-]*\s*){1,2}?)\s*[:|]\s+(.+)$", re.DOTALL)
 _POSSESSIVE = re.compile(r"['’ʼ]s$", re.IGNORECASE)
 #: Lowercase words that may sit inside a name: Charles de Gaulle, Ursula von der Leyen.
 NAME_PARTICLES = frozenset(
@@ -70,6 +70,8 @@ class Candidate:
     in_label: bool = False
     #: A person: a full name whose surname is also used alone (set by the ranker).
     person: bool = False
+    #: Spoken for by another candidate: a full name tagged by its surname, a title before a name.
+    merged: bool = False
 
     def note(self, written: str, capital: int) -> None:
         """Record a mention in the text: its capitalization, and how it is written."""
@@ -122,16 +124,10 @@ class _Lexicon:
         self.stop = stop
         self.known = dict(_stopword_forms(stop))
 
-    def look_up(self, token: str) -> tuple[str, str, int, bool, bool]:
-        """(word, lowercase, kind, elided, initial capital) for a token as written."""
-        found = self.known.get(token)
-        if found is None:
-            if len(self.known) > self._LIMIT:
-                self.known.clear()
-            found = self.known[token] = self._classify(token)
-        return found
-
-    def _classify(self, token: str) -> tuple[str, str, int, bool, bool]:
+    def learn(self, token: str) -> tuple[str, str, int, bool, bool]:
+        """(word, lowercase, kind, elided, initial capital) for a token not in :attr:`known`."""
+        if len(self.known) > self._LIMIT:
+            self.known = dict(_stopword_forms(self.stop))
         word, elided = token, False
         if "'" in token:
             word = _POSSESSIVE.sub("", _ELISION.sub("", token))
@@ -145,7 +141,8 @@ class _Lexicon:
             kind = _NUMBER
         else:
             kind = _CONTENT
-        return word, lower, kind, elided, word[0] != lower[0]
+        found = self.known[token] = (word, lower, kind, elided, word[0] != lower[0])
+        return found
 
 
 @cache
@@ -173,7 +170,7 @@ def _runs(text: str, sentence: int, lexicon: _Lexicon) -> list[tuple[int, list[_
     run: list[_Word] = []
     joint: list[_Word] = []  # connectors waiting for the word after them; empty while run is
     at_start = True
-    known, look_up = lexicon.known, lexicon.look_up
+    known, learn = lexicon.known, lexicon.learn
     parts = iter(_WORDS.split(text.replace("’", "'").replace("ʼ", "'")))
     for gap, token in zip(parts, parts, strict=False):  # (gap, word) pairs; the last gap is left
         if gap != " ":
@@ -187,7 +184,7 @@ def _runs(text: str, sentence: int, lexicon: _Lexicon) -> list[tuple[int, list[_
                 if gap_kind == _GAP_END or (gap_kind == _GAP_END_IF_CAPITAL and token[0].isupper()):
                     sentence += 1
                     at_start = True
-        word, lower, kind, elided, initial = known.get(token) or look_up(token)
+        word, lower, kind, elided, initial = known.get(token) or learn(token)
         capital = (_FORCED if at_start else _NAMED) if initial else _LOWER
         at_start = False
         if kind == _CONTENT:
@@ -222,7 +219,7 @@ def _gap_kind(gap: str) -> int:
     """What the characters between two words do to a run, remembered per distinct gap."""
     if "\n" in gap or any(char in gap for char in ".!?…"):
         kind = _GAP_END
-    elif any(char in gap for char in ":;«“„\""):
+    elif any(char in gap for char in ':;«“„"'):
         kind = _GAP_END_IF_CAPITAL
     elif gap.strip().strip("'"):  # a stray apostrophe is no punctuation
         kind = _GAP_BREAK
@@ -252,15 +249,15 @@ def collect_candidates(title: str | None, text: str, data: LanguageData) -> dict
     if title:
         label, headline = _split_label(title)
         label_runs = _runs(label, 0, lexicon)
-        _count_runs(found, label_runs, is_title=True)
-        _count_runs(found, _runs(headline, 0, lexicon), is_title=True)
+        _count_runs(found, label_runs, True, data)
+        _count_runs(found, _runs(headline, 0, lexicon), True, data)
         for _, run in label_runs:
             for word in run:
                 if word[1] in found:
                     found[word[1]].in_label = True
         for candidate in found.values():
             candidate.first = 0  # the title counts as sentence 0, whatever its punctuation
-    _count_runs(found, _runs(text, 1, lexicon), is_title=False)
+    _count_runs(found, _runs(text, 1, lexicon), False, data)
     return found
 
 
@@ -270,7 +267,9 @@ def _split_label(title: str) -> tuple[str, str]:
     return (match.group(1), match.group(2)) if match else ("", title)
 
 
-def _count_runs(found: dict[str, Candidate], runs: list[tuple[int, list[_Word]]], is_title: bool) -> None:
+def _count_runs(
+    found: dict[str, Candidate], runs: list[tuple[int, list[_Word]]], is_title: bool, data: LanguageData
+) -> None:
     """Count every phrase of every run that neither starts nor ends with a particle or a number."""
     for sentence, run in runs:
         size = len(run)
@@ -288,8 +287,12 @@ def _count_runs(found: dict[str, Candidate], runs: list[tuple[int, list[_Word]]]
                 candidate.note(written, capital)
                 if capital == _NAMED and start + 1 < size:
                     following = run[start + 1]
-                    if following[2] == _LOWER and following[1] not in PARTICLES:
-                        candidate.modifier += 1  # a name right before a lowercase word: an adjective?
+                    if (
+                        following[2] == _LOWER
+                        and following[1] not in PARTICLES
+                        and not data.is_verb_form(following[1])  # "Schoof visited": a name all right
+                    ):
+                        candidate.modifier += 1  # a name right before a lowercase noun: an adjective?
             content = 1
             for end in range(start + 1, size):
                 next_written, next_key, next_capital = run[end]
@@ -313,5 +316,3 @@ def _count_runs(found: dict[str, Candidate], runs: list[tuple[int, list[_Word]]]
                     phrase.in_title += 1
                 else:
                     phrase.note(written, capital)
-
-

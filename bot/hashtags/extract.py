@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from unidecode import unidecode
+
 from bot.hashtags.candidates import PARTICLES
 from bot.hashtags.language import LanguageData, detect_language
 from bot.hashtags.normalize import TagCase, TagScript, normalize, tag_key
@@ -18,6 +20,7 @@ HINT_WEIGHT = 2.0  # a phrase the source itself tagged (or filed under) weighs t
 HINT_SCORE = 0.5  # and a hint the text never mentions starts from this
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_MIN_STEM, _MAX_ENDING = 4, 3  # near-duplicates share 4+ letters and differ in 3 at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +70,24 @@ def _content_words(key: str) -> set[str]:
     return {word for word in key.replace("-", " ").split() if word not in PARTICLES}
 
 
+def _same_stem(one: str, other: str) -> bool:
+    """Whether two words differ only in an ending: Ukraine/Ukrainien, Deutsche/Deutschen."""
+    pairs = zip(one, other, strict=False)
+    shared = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(one), len(other)))
+    return shared >= _MIN_STEM and len(one) - shared <= _MAX_ENDING and len(other) - shared <= _MAX_ENDING
+
+
+def _near_duplicate(words: list[str], chosen: list[list[str]]) -> bool:
+    """Whether a phrase is word for word a variant of a chosen one (#DeutschenBahn, #DeutscheBahn)."""
+    return any(len(words) == len(other) and all(map(_same_stem, words, other)) for other in chosen)
+
+
 def extract_tags(article: Article, options: TagOptions = TagOptions()) -> list[Tag]:
     """Return at most ``options.limit`` tags for `article`, best first, without duplicates.
 
     Fixed tags come first; then the best candidates, each passed through the alias map and
-    the blocklist. A candidate sharing a word with a better one already chosen is left out
-    (#AccordDePaix after #Accord, #EmmanuelMacron after #Macron), so each tag adds something.
+    the blocklist. A candidate whose words the tags already chosen all have is left out
+    (#Morsi after #MohamedMorsi, #Paix after #Accord and #AccordDePaix): each tag adds a word.
     """
     lang = article.lang or detect_language(f"{article.title or ''}\n{article.text}")
     data = LanguageData.known(lang)
@@ -98,10 +113,17 @@ def extract_tags(article: Article, options: TagOptions = TagOptions()) -> list[T
 
     for fixed in options.fixed:
         offer(fixed, float("inf"), TagReason.FIXED)
+    stems: list[list[str]] = []
     for item in _with_hints(rank(article, data, enough=options.limit), article, data):
         if len(chosen) >= options.limit:
             break
         words = _content_words(item.key)
-        if not words & used_words and offer(item.surface, item.score, item.reason):
+        if words <= used_words:
+            continue
+        stem = unidecode(item.key).split()
+        if _near_duplicate(stem, stems):
+            continue
+        if offer(item.surface, item.score, item.reason):
             used_words |= words
+            stems.append(stem)
     return list(chosen.values())[: options.limit]

@@ -95,6 +95,11 @@ class LanguageData:
     def known(cls, lang: str | None) -> LanguageData:
         return _language_data(language_code(lang))
 
+    @property
+    def capitalizes_nouns(self) -> bool:
+        """German capitalizes every noun: there a capital is no evidence of a name."""
+        return self.lang in _NOUNS_CAPITALIZED
+
     def is_verb_form(self, word: str) -> bool:
         """Whether lowercase `word` is surely an inflected verb (or, in German, not a noun)."""
         if self.lang in _NOUNS_CAPITALIZED:

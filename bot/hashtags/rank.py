@@ -71,20 +71,6 @@ def _inner_phrases(key: str) -> tuple[str, str]:
     return " ".join(head), " ".join(tail)
 
 
-def _mark_covered(found: dict[str, Candidate], phrases: list[Candidate]) -> None:
-    """Count how often each phrase occurs inside a longer candidate that may become a tag.
-
-    "Rights" never seen outside "Human Rights Watch" is no tag of its own; "crise" seen alone
-    besides "crise financière" still is, with less weight.
-    """
-    for candidate in sorted(phrases, key=lambda c: -c.words):
-        if not _eligible(candidate):
-            continue
-        for part in map(found.get, _inner_phrases(candidate.key)):
-            if part is not None:
-                part.covered = min(part.count, part.covered + candidate.count)
-
-
 def _mark_people(found: dict[str, Candidate], phrases: list[Candidate]) -> None:
     """Find people: full names whose surname is also used alone, and tag each by one name.
 
@@ -93,19 +79,46 @@ def _mark_people(found: dict[str, Candidate], phrases: list[Candidate]) -> None:
     the article writes. Otherwise it is the full name (#AlanTuring).
     """
     # First and last name, with particles between (Charles de Gaulle); longer runs of names are
-    # usually two names back to back ("Donald Trump Jared Kushner").
-    for candidate in [c for c in phrases if is_name(c) and c.words - c.particles == 2]:
+    # usually two names back to back ("Donald Trump Jared Kushner") or a title and a name.
+    names = [c for c in phrases if is_name(c) and c.words - c.particles == 2]
+    in_names: dict[str, int] = {}  # last word → mentions as the end of a name (AI Act, Donald Trump)
+    for name in names:
+        last = name.key.rsplit(" ", 1)[1]
+        in_names[last] = in_names.get(last, 0) + name.count
+    for candidate in names:
         surname = found.get(candidate.key.rsplit(" ", 1)[1])
-        if surname is None or surname.alone == 0 or not is_name(surname):
+        # A surname is never written in lowercase ("regulation" is no surname).
+        if surname is None or surname.lowercase or not is_name(surname):
             continue
-        if surname.alone >= SURNAME_RATIO * candidate.count:
+        alone = surname.count - in_names[surname.key]
+        if alone <= 0:
+            continue
+        if alone >= SURNAME_RATIO * candidate.count:
             surname.person = True
-            surname.covered = 0
             surname.in_title = max(surname.in_title, candidate.in_title)
             surname.first = min(surname.first, candidate.first)
-            candidate.covered = candidate.count  # spoken for by the surname
+            candidate.merged = True
         else:
             candidate.person = True
+
+
+def _mark_covered(found: dict[str, Candidate], phrases: list[Candidate]) -> None:
+    """Count how often each phrase occurs inside a longer candidate that may become a tag.
+
+    "Rights" never seen outside "Human Rights Watch" is no tag of its own; "crise" seen alone
+    besides "crise financière" still is, with less weight. A title before a person's name
+    ("Minister Dick Schoof") is no tag either: the person is.
+    """
+    for candidate in sorted(phrases, key=lambda c: -c.words):
+        if candidate.merged or not _eligible(candidate):
+            continue
+        parts = [part for part in map(found.get, _inner_phrases(candidate.key)) if part is not None]
+        people = [part for part in parts if part.words > 1 and (part.person or part.merged)]
+        if people:
+            candidate.merged = True
+        for part in parts:
+            if part not in people:
+                part.covered = min(part.count, part.covered + candidate.count)
 
 
 def _score(candidate: Candidate, data: LanguageData) -> float:
@@ -113,15 +126,18 @@ def _score(candidate: Candidate, data: LanguageData) -> float:
     frequency += (TITLE_WEIGHT - 1) * min(candidate.in_title, 1)
     if candidate.in_text == 0 and not candidate.in_label:
         frequency *= TITLE_ONLY_WEIGHT
+    length = candidate.length
     score = frequency * (1 + EARLY_WEIGHT / (1 + candidate.first))
-    score *= PHRASE_WEIGHT[min(candidate.length, len(PHRASE_WEIGHT) - 1)]
+    score *= PHRASE_WEIGHT[min(length, len(PHRASE_WEIGHT) - 1)]
     if candidate.person:
         score *= PERSON_WEIGHT
+    elif length == 1 and data.capitalizes_nouns:
+        score *= COMMON_WEIGHT if candidate.capitalized else VERB_WEIGHT
     elif is_name(candidate):
         score *= NAME_WEIGHT
     elif candidate.capitalized:
         score *= ADJECTIVE_WEIGHT  # capitalized yet no name: English "European", "American"
-    elif candidate.length == 1:
+    elif length == 1:
         if data.is_verb_form(candidate.key):
             score *= VERB_WEIGHT
         elif not candidate.in_title:
@@ -144,12 +160,12 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     if len(pool) < enough:
         pool = list(found.values())
     phrases = [c for c in pool if c.words > 1]
-    _mark_covered(found, phrases)
     _mark_people(found, phrases)
+    _mark_covered(found, phrases)
     ranked = [
         Ranked(c.key, c.surface, _score(c, data), c.first, _reason(c))
         for c in pool
-        if c.alone > 0 and _eligible(c)
+        if c.alone > 0 and not c.merged and _eligible(c)
     ]
     ranked.sort(key=lambda item: (-item.score, item.first, item.key))
     return ranked
