@@ -20,7 +20,7 @@ HINT_WEIGHT = 2.0  # a phrase the source itself tagged (or filed under) weighs t
 HINT_SCORE = 0.5  # and a hint the text never mentions starts from this
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
-_MIN_STEM, _MAX_ENDING = 4, 3  # near-duplicates share 4+ letters and differ in 3 at most
+_MIN_STEM, _MAX_ENDING = 4, 4  # near-duplicates share 4+ letters and differ in 4 at most
 
 
 @dataclass(frozen=True, slots=True)

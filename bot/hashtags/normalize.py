@@ -27,7 +27,7 @@ _LEADING_ELISION = re.compile(
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 _TAG_CHARS = re.compile(r"\S+")
 _NOT_KEY_CHAR = re.compile(r"[^a-z0-9]+")
-_LETTER = re.compile(r"[^\W\d_]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 _INNER_APOSTROPHE = re.compile(r"(?<=\w)['’ʼ`´](?=\w)")
 
 
@@ -61,7 +61,10 @@ def normalize(phrase: str, *, case: TagCase = "camel", script: TagScript = "asci
     while words and sum(map(len, words)) > MAX_TAG_LENGTH:
         words.pop()
     name = "".join(words)
-    return name if _LETTER.search(name) else None
+    if name.isascii():
+        return name if _ASCII_LETTER.search(name) else None
+    name = unicodedata.normalize("NFKC", name)  # casing and joining can leave marks to compose
+    return name if any(char.isalpha() for char in name) else None
 
 
 def tag_key(tag: str) -> str:

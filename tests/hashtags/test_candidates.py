@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from bot.hashtags.candidates import collect_candidates
+from bot.hashtags.language import LanguageData
+
+FR = LanguageData.known("fr")
+EN = LanguageData.known("en")
+
+
+def test_elided_articles_and_possessives_go() -> None:
+    found = collect_candidates(None, "Le sort de l'Ukraine. Europe's future.", FR)
+    assert "ukraine" in found and "l'ukraine" not in found
+    assert "europe" in collect_candidates(None, "It is Europe's future and Europe's choice.", EN)
+
+
+def test_names_join_across_particles_and_common_words_across_de() -> None:
+    found = collect_candidates(
+        None, "Il cite Charles de Gaulle. Un accord de paix, puis un accord de paix.", FR
+    )
+    assert "charles de gaulle" in found
+    assert found["accord de paix"].count == 2
+    assert "de paix" not in found and "de" not in found
+
+
+def test_capitals_count_as_names_only_mid_sentence() -> None:
+    found = collect_candidates(None, "Paris attend. Le maire de Paris parle. Demain, tout change.", FR)
+    assert found["paris"].capitalized == 1  # the first one opens a sentence: no evidence
+    assert found["demain"].capitalized == 0
+
+
+def test_acronyms_are_words_even_when_they_spell_a_stopword() -> None:
+    found = collect_candidates("Brussels delays the AI Act", "The US and the EU discuss the AI Act.", EN)
+    assert found["ai act"].count == 2 and found["ai act"].in_title == 1
+    assert "us" in found
+
+
+def test_stopword_compounds_and_time_words_break_runs() -> None:
+    found = collect_candidates(None, "Sera-t-il prêt mardi ? A-t-il signé le traité en janvier ?", FR)
+    assert not {"sera-t-il", "a-t-il", "mardi", "janvier"} & set(found)
+    assert "traité" in found
+
+
+def test_a_headline_label_is_marked() -> None:
+    found = collect_candidates(
+        "Informatique : un centenaire pour Alan Turing", "Alan Turing est né en 1912.", FR
+    )
+    assert found["informatique"].in_label and not found["centenaire"].in_label
+    assert found["alan turing"].count == 2 and found["alan turing"].first == 0

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.hashtags.language import (
+    DETECTABLE,
+    LanguageData,
+    detect_language,
+    language_code,
+    stopwords,
+    time_words,
+)
+
+SAMPLES = {
+    "fr": "Le gouvernement a présenté mardi un plan pour les écoles et les hôpitaux de la région.",
+    "en": "The government presented a plan on Tuesday for the schools and hospitals of the region.",
+    "de": "Die Regierung hat am Dienstag einen Plan für die Schulen und Kliniken der Region vorgestellt.",
+    "es": "El gobierno presentó el martes un plan para las escuelas y los hospitales de la región.",
+    "it": "Il governo ha presentato martedì un piano per le scuole e gli ospedali della regione.",
+    "pt": "O governo apresentou na terça-feira um plano para as escolas e os hospitais da região.",
+    "nl": "De regering heeft dinsdag een plan gepresenteerd voor de scholen en de ziekenhuizen van de regio.",
+}
+
+
+@pytest.mark.parametrize("lang", DETECTABLE)
+def test_detects_the_news_languages(lang: str) -> None:
+    assert detect_language(SAMPLES[lang]) == lang
+
+
+@pytest.mark.parametrize("text", ["", "12 345 !!!", "Zzyzx Qwrtp"])
+def test_no_guess_without_evidence(text: str) -> None:
+    assert detect_language(text) is None
+
+
+def test_language_tags_reduce_to_their_code() -> None:
+    assert language_code("pt-BR") == language_code("pt_BR") == language_code("PT") == "pt"
+    assert language_code("") is None and language_code(None) is None
+
+
+def test_stopwords_come_from_the_package_and_unknown_languages_have_none() -> None:
+    assert {"le", "la", "des", "après"} <= stopwords("fr")
+    assert {"the", "and", "said"} <= stopwords("en-GB")
+    assert stopwords("xx") == frozenset() and stopwords(None) == frozenset()
+
+
+def test_month_and_weekday_names_are_never_tags() -> None:
+    assert {"mardi", "janvier", "tuesday", "august"} <= time_words("fr")
+    assert {"dienstag", "tuesday"} <= LanguageData.known("de").stopwords
+    assert "tuesday" in time_words("xx")  # English names still apply to an unknown language
+
+
+@pytest.mark.parametrize(
+    ("lang", "word", "verb"),
+    [
+        ("fr", "déclaré", True),
+        ("fr", "signé", True),
+        ("fr", "accord", False),
+        ("fr", "troupes", False),
+        ("pt", "disse", True),
+        ("pt", "chuvas", False),
+        ("en", "proposed", True),
+        ("en", "storms", False),
+        ("de", "erneut", True),  # German writes every noun with a capital
+        ("xx", "anything", False),
+    ],
+)
+def test_verb_forms(lang: str, word: str, verb: bool) -> None:
+    assert LanguageData.known(lang).is_verb_form(word) is verb
