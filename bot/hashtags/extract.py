@@ -72,6 +72,8 @@ def _content_words(key: str) -> set[str]:
 
 def _same_stem(one: str, other: str) -> bool:
     """Whether two words differ only in an ending: Ukraine/Ukrainien, Deutsche/Deutschen."""
+    if one[:_MIN_STEM] != other[:_MIN_STEM] or abs(len(one) - len(other)) > _MAX_ENDING:
+        return False
     pairs = zip(one, other, strict=False)
     shared = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(one), len(other)))
     return shared >= _MIN_STEM and len(one) - shared <= _MAX_ENDING and len(other) - shared <= _MAX_ENDING
@@ -120,7 +122,7 @@ def extract_tags(article: Article, options: TagOptions = TagOptions()) -> list[T
         words = _content_words(item.key)
         if words <= used_words:
             continue
-        stem = unidecode(item.key).split()
+        stem = (item.key if item.key.isascii() else unidecode(item.key)).split()
         if _near_duplicate(stem, stems):
             continue
         if offer(item.surface, item.score, item.reason):
