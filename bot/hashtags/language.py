@@ -8,6 +8,7 @@ loaded once per language.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -122,9 +123,21 @@ def detect_language(text: str) -> str | None:
 
     Good enough for news prose of a few sentences; returns None when no language stands out.
     """
-    words = [word.lower() for word in _WORD.findall(text[:4000])]
+    words = _WORD.findall(text[:4000].lower())
     if not words:
         return None
-    scores = {lang: sum(word in stopwords(lang) for word in words) for lang in DETECTABLE}
-    best = max(scores, key=scores.__getitem__)
+    languages = _stopword_languages()
+    scores = Counter(lang for word in words for lang in languages.get(word, ()))
+    # max() keeps the first of equal scores, so ties go to the earlier language of DETECTABLE.
+    best = max(DETECTABLE, key=lambda lang: scores[lang])
     return best if scores[best] >= max(2, len(words) // 20) else None
+
+
+@cache
+def _stopword_languages() -> dict[str, tuple[str, ...]]:
+    """Each stopword of a detectable language → the languages it belongs to, in DETECTABLE order."""
+    languages: dict[str, tuple[str, ...]] = {}
+    for lang in DETECTABLE:
+        for word in stopwords(lang):
+            languages[word] = (*languages.get(word, ()), lang)
+    return languages
