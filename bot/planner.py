@@ -1,0 +1,134 @@
+"""When posts go out: publishing slots, quiet hours and caps, as pure functions of (state, now).
+
+Nothing here reads a clock, a store or the scheduler: the run loop passes `now` and what the store
+knows, and acts on the answer. That keeps every scheduling decision testable with a fixed `now`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+
+_DAY = timedelta(days=1)
+#: How far ahead `next_slot` looks; a week covers any schedule that has a slot at all.
+_HORIZON_DAYS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class QuietHours:
+    """A daily span of local time with no regular posts; it may wrap midnight (22:00–07:00)."""
+
+    start: time
+    end: time
+
+    def __post_init__(self) -> None:
+        if self.start == self.end:
+            raise ValueError("quiet hours must not start and end at the same time")
+
+    def contains(self, moment: time) -> bool:
+        if self.start < self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end
+
+
+@dataclass(frozen=True, slots=True)
+class PublishSchedule:
+    """When regular (not explicitly scheduled) posts may leave the queue."""
+
+    tz: tzinfo
+    #: Slots every so often, counted from local midnight (every 30 min: 00:00, 00:30, …).
+    every: timedelta | None = timedelta(minutes=30)
+    #: Fixed local times of day, in addition to `every`.
+    at: tuple[time, ...] = ()
+    per_slot: int = 1
+    max_per_hour: int | None = None
+    max_per_day: int | None = None
+    quiet: QuietHours | None = None
+
+    def __post_init__(self) -> None:
+        if self.every is None and not self.at:
+            raise ValueError("a publishing schedule needs an interval or fixed times")
+        if self.every is not None and not timedelta(minutes=1) <= self.every <= _DAY:
+            raise ValueError("the publishing interval must be between 1 minute and 1 day")
+        if self.per_slot < 1:
+            raise ValueError("at least one post per slot")
+
+    def _slots_on(self, day: date) -> list[datetime]:
+        times = set(self.at)
+        if self.every is not None:
+            count = math.ceil(_DAY / self.every)
+            midnight = datetime.combine(day, time())
+            times.update((midnight + index * self.every).time() for index in range(count))
+        return [datetime.combine(day, moment, tzinfo=self.tz) for moment in sorted(times)]
+
+    def is_quiet(self, moment: datetime) -> bool:
+        return self.quiet is not None and self.quiet.contains(moment.astimezone(self.tz).time())
+
+    def next_slot(self, after: datetime) -> datetime | None:
+        """The first slot strictly after `after` that is not in quiet hours; None if there is none."""
+        first_day = after.astimezone(self.tz).date()
+        for offset in range(_HORIZON_DAYS):
+            for slot in self._slots_on(first_day + timedelta(days=offset)):
+                if slot > after and not self.is_quiet(slot):
+                    return slot
+        return None
+
+    def allowance(self, now: datetime, sent_at: Iterable[datetime]) -> int:
+        """How many regular posts may go at `now`, given when earlier posts went out."""
+        if self.is_quiet(now):
+            return 0
+        allowed = self.per_slot
+        sent = list(sent_at)
+        if self.max_per_hour is not None:
+            last_hour = sum(1 for moment in sent if now - timedelta(hours=1) < moment <= now)
+            allowed = min(allowed, self.max_per_hour - last_hour)
+        if self.max_per_day is not None:
+            today = now.astimezone(self.tz).date()
+            same_day = sum(1 for moment in sent if moment.astimezone(self.tz).date() == today)
+            allowed = min(allowed, self.max_per_day - same_day)
+        return max(allowed, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """What the planner needs to know about a queued post."""
+
+    id: int
+    queued_at: datetime
+    #: Set for one-off posts scheduled for a given time; they go then, whatever the slots say.
+    not_before: datetime | None = None
+
+
+def choose_posts(pending: Sequence[Pending], *, now: datetime, allowance: int) -> list[Pending]:
+    """The posts to send at `now`: due one-off posts, then up to `allowance` regular ones in order.
+
+    One-off posts were timed by an admin on purpose, so neither quiet hours nor caps hold them back.
+    Regular posts go oldest first, so a feed's items reach the channel in the order they arrived.
+    """
+    scheduled = sorted(
+        (post for post in pending if post.not_before is not None and post.not_before <= now),
+        key=lambda post: (post.not_before, post.id),
+    )
+    regular = sorted(
+        (post for post in pending if post.not_before is None), key=lambda post: (post.queued_at, post.id)
+    )
+    return [*scheduled, *regular[: max(allowance, 0)]]
+
+
+def next_one_off(pending: Iterable[Pending], *, now: datetime) -> datetime | None:
+    """When the next one-off post falls due, so the loop can wake up for it."""
+    upcoming = [post.not_before for post in pending if post.not_before is not None and post.not_before > now]
+    return min(upcoming, default=None)
+
+
+def poll_offset(feed_key: str, interval: timedelta, *, spread: float = 0.2) -> timedelta:
+    """A stable offset within `spread` of a feed's interval, so feeds polled alike do not fire together.
+
+    Derived from the feed's key rather than a random draw: restarts keep each feed's rhythm.
+    """
+    digest = hashlib.blake2b(feed_key.encode("utf-8"), digest_size=8).digest()
+    fraction = int.from_bytes(digest, "big") / 2**64
+    return timedelta(seconds=round(interval.total_seconds() * spread * fraction))
