@@ -8,11 +8,12 @@ them all (a test keeps the two in step). :func:`load_settings` turns validation 
 from __future__ import annotations
 
 import re
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -21,6 +22,9 @@ ENV_PREFIX = "HASHBOT_"
 
 #: A public channel's username or a numeric chat id (channels and supergroups are ``-100…``).
 _CHANNEL = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}|-?\d{1,20}")
+
+#: A time of day on the 24-hour clock.
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):[0-5]\d")
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 LogFormat = Literal["text", "json"]
@@ -111,11 +115,36 @@ class Settings(BaseSettings):
     http_concurrency: int = Field(16, ge=1, description="Requests in flight at once, in all.")
     http_per_host: int = Field(2, ge=1, description="Requests in flight at once to one host.")
 
+    publish_every: int = Field(
+        30,
+        ge=0,
+        le=1440,
+        description="Minutes between publishing slots, counted from local midnight; 0: only PUBLISH_AT.",
+    )
+    publish_at: CommaList = Field(
+        (), description="Fixed local publishing times as HH:MM, comma-separated (09:00,18:30)."
+    )
+    publish_per_slot: int = Field(1, ge=1, description="Most regular posts published per slot.")
+    publish_max_per_hour: int = Field(0, ge=0, description="Most posts in any hour; 0: no cap.")
+    publish_max_per_day: int = Field(0, ge=0, description="Most posts per local day; 0: no cap.")
+    quiet_hours: str | None = Field(
+        None, description="Local span with no regular posts, HH:MM-HH:MM (22:00-07:00). Empty: none."
+    )
+    seen_retention_days: int = Field(
+        90, ge=1, description="Days a feed's seen items are remembered (its newest are always kept)."
+    )
+
     @field_validator("*", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: Any, info: Any) -> Any:
         """An empty `KEY=` line in `.env` means "use the default", as operators expect."""
-        if value == "" and info.field_name in {"bot_token", "channel", "templates_dir", "http_user_agent"}:
+        if value == "" and info.field_name in {
+            "bot_token",
+            "channel",
+            "templates_dir",
+            "http_user_agent",
+            "quiet_hours",
+        }:
             return None
         return value
 
@@ -128,10 +157,36 @@ class Settings(BaseSettings):
                 raise ValueError(f"{item!r} is not a numeric Telegram user id")
         return items
 
-    @field_validator("tag_fixed", "tag_blocklist", mode="before")
+    @field_validator("tag_fixed", "tag_blocklist", "publish_at", mode="before")
     @classmethod
     def _parse_comma_list(cls, value: Any) -> Any:
         return _split_commas(value)
+
+    @field_validator("publish_at")
+    @classmethod
+    def _check_publish_at(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            if not _CLOCK.fullmatch(item):
+                raise ValueError(f"{item!r} is not a time of day as HH:MM (24-hour clock)")
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _check_quiet_hours(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        start, sep, end = value.replace(" ", "").partition("-")
+        if not sep or not _CLOCK.fullmatch(start) or not _CLOCK.fullmatch(end):
+            raise ValueError(f"{value!r} is not a span of local time as HH:MM-HH:MM (22:00-07:00)")
+        if clock_time(start) == clock_time(end):
+            raise ValueError(f"{value!r} starts and ends at the same time")
+        return f"{start}-{end}"
+
+    @model_validator(mode="after")
+    def _check_slots(self) -> Settings:
+        if self.publish_every == 0 and not self.publish_at:
+            raise ValueError("HASHBOT_PUBLISH_EVERY=0 needs fixed times in HASHBOT_PUBLISH_AT")
+        return self
 
     @field_validator("tag_aliases", mode="before")
     @classmethod
@@ -183,6 +238,12 @@ class Settings(BaseSettings):
         """Where the Bot API serves files: ``…/file/bot`` beside ``…/bot``, as Telegram lays it out."""
         base = self.bot_api_url.rstrip("/")
         return f"{base.removesuffix('/bot')}/file/bot" if base.endswith("/bot") else f"{base}/file"
+
+
+def clock_time(value: str) -> time:
+    """A validated HH:MM setting as a time of day."""
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
 
 
 def is_chat(value: str) -> bool:

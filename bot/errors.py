@@ -15,6 +15,7 @@ these into messages and exit codes, nothing else does::
     └── PublishError         a post could not be delivered
         ├── PublishForbidden     Telegram refused the bot the chat (403): pause and tell admins
         ├── PublishUncertain     the send may or may not have happened: never retried blindly
+        ├── PublishRefused       Telegram refused this post for good (400): not worth retrying
         └── PublishPaused        publishing is paused; the post was not sent and is not lost
 
 Each exception carries the context an operator needs (which setting, which file) in its message.
@@ -98,6 +99,10 @@ class PublishUncertain(PublishError):
 
     Telegram has no idempotency key, so retrying could post a second copy; a person checks instead.
     """
+
+
+class PublishRefused(PublishError):
+    """Telegram refused this very post (a 400 such as a dead chat or an unsendable text)."""
 
 
 class PublishPaused(PublishError):

@@ -132,3 +132,44 @@ def poll_offset(feed_key: str, interval: timedelta, *, spread: float = 0.2) -> t
     digest = hashlib.blake2b(feed_key.encode("utf-8"), digest_size=8).digest()
     fraction = int.from_bytes(digest, "big") / 2**64
     return timedelta(seconds=round(interval.total_seconds() * spread * fraction))
+
+
+def next_poll(*, next_check: datetime | None, offset: timedelta, now: datetime) -> datetime:
+    """When to poll a feed: its next check plus its offset, but never in the past.
+
+    A feed never polled, or overdue after a restart, is polled `offset` from now, so the feeds
+    that all fell due while the bot was down are spread out instead of fired at once.
+    """
+    if next_check is None or next_check <= now:
+        return now + offset
+    return next_check + offset
+
+
+_CLOCK_FORMAT = "%H:%M"
+_DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+
+
+def parse_when(text: str, *, now: datetime, tz: tzinfo) -> datetime:
+    """The moment an admin means by `text`, in local time `tz`: ``18:30`` or ``2026-12-01 09:00``.
+
+    A bare time of day is its next occurrence after `now` (today, or tomorrow once it has passed).
+    Raises ValueError with a sentence for people when the text is not a time or is in the past.
+    """
+    cleaned = " ".join(text.split())
+    try:
+        clock = datetime.strptime(cleaned, _CLOCK_FORMAT).time()
+    except ValueError:
+        pass
+    else:
+        local_now = now.astimezone(tz)
+        moment = datetime.combine(local_now.date(), clock, tzinfo=tz)
+        return moment if moment > now else datetime.combine(local_now.date() + _DAY, clock, tzinfo=tz)
+    for layout in _DATE_FORMATS:
+        try:
+            moment = datetime.strptime(cleaned, layout).replace(tzinfo=tz)
+        except ValueError:
+            continue
+        if moment <= now:
+            raise ValueError(f"{cleaned} is in the past")
+        return moment
+    raise ValueError(f"{text!r} is not a time: use HH:MM or YYYY-MM-DD HH:MM")

@@ -5,7 +5,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.planner import Pending, PublishSchedule, QuietHours, choose_posts, next_one_off, poll_offset
+from bot.planner import (
+    Pending,
+    PublishSchedule,
+    QuietHours,
+    choose_posts,
+    next_one_off,
+    next_poll,
+    parse_when,
+    poll_offset,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -97,3 +106,32 @@ def test_invalid_schedules_are_refused(kwargs: dict[str, object]) -> None:
 def test_quiet_hours_cannot_be_empty() -> None:
     with pytest.raises(ValueError):
         QuietHours(start=time(7), end=time(7))
+
+
+def test_next_poll_spreads_overdue_and_new_feeds_and_keeps_the_rhythm_of_others() -> None:
+    now = at("2026-11-24 12:00")
+    offset = timedelta(seconds=42)
+    assert next_poll(next_check=None, offset=offset, now=now) == now + offset
+    assert next_poll(next_check=now - timedelta(hours=3), offset=offset, now=now) == now + offset
+    later = now + timedelta(minutes=10)
+    assert next_poll(next_check=later, offset=offset, now=now) == later + offset
+
+
+def test_parse_when_reads_a_time_of_day_as_its_next_occurrence() -> None:
+    now = at("2026-11-24 12:00")
+    assert parse_when("18:30", now=now, tz=PARIS) == at("2026-11-24 18:30")
+    assert parse_when("09:00", now=now, tz=PARIS) == at("2026-11-25 09:00")
+    assert parse_when("12:00", now=now, tz=PARIS) == at("2026-11-25 12:00")
+    # `now` in UTC, the time of day in Paris: 11:00 UTC is 12:00 in Paris.
+    assert parse_when("11:30", now=at("2026-11-24 11:00", UTC), tz=PARIS) == at("2026-11-25 11:30")
+
+
+def test_parse_when_reads_dates_in_the_local_zone_and_refuses_the_past_and_nonsense() -> None:
+    now = at("2026-11-24 12:00")
+    assert parse_when("2026-12-01 09:00", now=now, tz=PARIS) == at("2026-12-01 09:00")
+    assert parse_when("2026-12-01T09:00", now=now, tz=PARIS) == at("2026-12-01 09:00")
+    with pytest.raises(ValueError, match="in the past"):
+        parse_when("2026-11-24 11:59", now=now, tz=PARIS)
+    for nonsense in ("25:00", "tomorrow", "2026-13-01 09:00", ""):
+        with pytest.raises(ValueError, match="not a time"):
+            parse_when(nonsense, now=now, tz=PARIS)

@@ -8,7 +8,7 @@ This package imports no database driver: :func:`open_store` loads the backend wh
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -78,9 +78,45 @@ class Store(Protocol):
         now: datetime,
         message_id: int | None = None,
         error: str | None = None,
-    ) -> None: ...
+        only_from: Collection[PostState] = (),
+        scheduled: datetime | None = None,
+    ) -> bool:
+        """Move a post to `state`; with `only_from`, only from those states (False if it was not).
+
+        Claiming a post for sending is ``set_post_state(id, SENDING, only_from=[QUEUED])``: it is
+        committed before the send, so a crash in between leaves the post in ``sending``.
+        """
+        ...
+
+    def post(self, post_id: int) -> QueuedPost | None: ...
 
     def count_posts(self) -> dict[PostState, int]: ...
+
+    def sent_times(self, since: datetime) -> list[datetime]:
+        """When the posts sent since `since` went out, oldest first (for the hourly and daily caps)."""
+        ...
+
+    def mark_sending_uncertain(self, *, now: datetime) -> list[QueuedPost]:
+        """At start-up: posts left in ``sending`` by a crash become ``uncertain``; returns them."""
+        ...
+
+    # Flags that survive restarts (paused)
+    def flag(self, name: str) -> str | None: ...
+
+    def set_flag(self, name: str, value: str | None) -> None:
+        """Set a flag, or clear it with None."""
+        ...
+
+    # Housekeeping
+    def prune_seen(self, *, older_than: timedelta, now: datetime, keep_per_feed: int) -> int:
+        """Forget seen items older than `older_than`, but never a feed's newest `keep_per_feed`.
+
+        The newest are kept whatever their age, so a feed that stopped changing still carries
+        only items it remembers, and pruning can never make it queue old items again.
+        """
+        ...
+
+    def vacuum(self) -> None: ...
 
     # Notices for admins
     def notices(self, *, unread_only: bool = True) -> list[Notice]: ...
@@ -97,6 +133,13 @@ def open_store(path: Path) -> Store:
     return SqliteStore.open(path)
 
 
+def open_store_copy(path: Path) -> Store:
+    """An in-memory copy of the store at `path`, for dry runs: nothing done to it reaches the file."""
+    from bot.storage.sqlite import SqliteStore
+
+    return SqliteStore.open_copy(path)
+
+
 __all__ = [
     "DEFAULT_INTERVAL",
     "Feed",
@@ -108,4 +151,5 @@ __all__ = [
     "QueuedPost",
     "Store",
     "open_store",
+    "open_store_copy",
 ]

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from contextlib import closing, contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,16 @@ MIGRATIONS: tuple[str, ...] = (
         read    INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 2: the run loop. Flags survive restarts (paused); caps count recent sends; housekeeping
+    # prunes old seen items per feed, oldest first.
+    """
+    CREATE TABLE flags (
+        name  TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX posts_by_sent ON posts (sent) WHERE state = 'sent';
+    CREATE INDEX seen_by_age ON seen (feed_id, first_seen);
+    """,
 )
 
 _FEED_COLUMNS = (
@@ -126,6 +137,33 @@ class SqliteStore:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
+
+    @classmethod
+    def open_copy(cls, path: Path) -> SqliteStore:
+        """An in-memory copy of the database at `path` (or a new, empty one if there is none).
+
+        What a dry run works on: it may poll, queue and "send" as the real run would, and the file
+        a real run reads is never written. The copy is taken with SQLite's online backup API,
+        which reads a consistent snapshot even while a running bot writes to the file.
+        """
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        memory.row_factory = sqlite3.Row
+        if path.exists():
+            try:
+                with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10.0)) as source:
+                    source.backup(memory)
+            except sqlite3.DatabaseError as exc:
+                memory.close()
+                raise StoreError(f"{path}: is not a usable hashbot database: {exc}") from exc
+        try:
+            memory.execute("PRAGMA foreign_keys = ON")
+            _migrate(memory, path)
+        except (sqlite3.DatabaseError, StoreError) as exc:
+            memory.close()
+            if isinstance(exc, StoreError):
+                raise
+            raise StoreError(f"{path}: is not a usable hashbot database: {exc}") from exc
+        return cls(memory)
 
     @classmethod
     def open(cls, path: Path) -> SqliteStore:
@@ -314,16 +352,88 @@ class SqliteStore:
         now: datetime,
         message_id: int | None = None,
         error: str | None = None,
-    ) -> None:
+        only_from: Collection[PostState] = (),
+        scheduled: datetime | None = None,
+    ) -> bool:
+        guard = f" AND state IN ({', '.join('?' * len(only_from))})" if only_from else ""
         with self._transaction() as db:
             cursor = db.execute(
                 "UPDATE posts SET state = ?, message_id = COALESCE(?, message_id), last_error = ?,"
-                " attempts = attempts + (? = 'sending'),"
-                " sent = CASE WHEN ? = 'sent' THEN ? ELSE sent END WHERE id = ?",
-                (state.value, message_id, error, state.value, state.value, _time(now), post_id),
+                " attempts = attempts + (? = 'sending'), scheduled = COALESCE(?, scheduled),"
+                f" sent = CASE WHEN ? = 'sent' THEN ? ELSE sent END WHERE id = ?{guard}",
+                (
+                    state.value,
+                    message_id,
+                    error,
+                    state.value,
+                    _time(scheduled),
+                    state.value,
+                    _time(now),
+                    post_id,
+                    *(source.value for source in only_from),
+                ),
             )
-            if cursor.rowcount == 0:
+            if cursor.rowcount:
+                return True
+            if db.execute("SELECT 1 FROM posts WHERE id = ?", (post_id,)).fetchone() is None:
                 raise StoreError(f"post {post_id} does not exist")
+            return False
+
+    def post(self, post_id: int) -> QueuedPost | None:
+        row = self._db.execute("SELECT * FROM posts WHERE id = ?", (post_id,)).fetchone()
+        return _post(row) if row else None
+
+    def sent_times(self, since: datetime) -> list[datetime]:
+        rows = self._db.execute(
+            "SELECT sent FROM posts WHERE state = 'sent' AND sent >= ? ORDER BY sent", (_time(since),)
+        )
+        return [datetime.fromisoformat(row["sent"]) for row in rows]
+
+    def mark_sending_uncertain(self, *, now: datetime) -> list[QueuedPost]:
+        with self._transaction() as db:
+            rows = db.execute("SELECT * FROM posts WHERE state = 'sending' ORDER BY id").fetchall()
+            db.execute(
+                "UPDATE posts SET state = 'uncertain', last_error = ? WHERE state = 'sending'",
+                (f"found in sending at start-up ({_time(now)}): the send may or may not have happened",),
+            )
+        return [replace(_post(row), state=PostState.UNCERTAIN) for row in rows]
+
+    # Flags
+
+    def flag(self, name: str) -> str | None:
+        row = self._db.execute("SELECT value FROM flags WHERE name = ?", (name,)).fetchone()
+        return str(row["value"]) if row else None
+
+    def set_flag(self, name: str, value: str | None) -> None:
+        with self._transaction() as db:
+            if value is None:
+                db.execute("DELETE FROM flags WHERE name = ?", (name,))
+            else:
+                db.execute(
+                    "INSERT INTO flags (name, value) VALUES (?, ?)"
+                    " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    (name, value),
+                )
+
+    # Housekeeping
+
+    def prune_seen(self, *, older_than: timedelta, now: datetime, keep_per_feed: int) -> int:
+        with self._transaction() as db:
+            cursor = db.execute(
+                "DELETE FROM seen WHERE (feed_id, key) IN ("
+                " SELECT feed_id, key FROM ("
+                "  SELECT feed_id, key, first_seen,"
+                "   ROW_NUMBER() OVER (PARTITION BY feed_id ORDER BY first_seen DESC, key) AS newer"
+                "  FROM seen)"
+                " WHERE newer > ? AND first_seen < ?)",
+                (keep_per_feed, _time(now - older_than)),
+            )
+            return cursor.rowcount
+
+    def vacuum(self) -> None:
+        # VACUUM cannot run inside a transaction; the checkpoint first folds the WAL back in.
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._db.execute("VACUUM")
 
     def count_posts(self) -> dict[PostState, int]:
         rows = self._db.execute("SELECT state, COUNT(*) AS n FROM posts GROUP BY state")

@@ -32,7 +32,7 @@ from telegram.constants import ParseMode as TelegramParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.errors import PublishError, PublishForbidden, PublishUncertain
+from bot.errors import PublishError, PublishForbidden, PublishRefused, PublishUncertain
 from bot.models import LinkPreview, ParseMode, Post, Receipt, Target
 from bot.render import plain_text, utf16_length, visible_text
 
@@ -116,6 +116,8 @@ class TelegramPublisher:
             message = await self._deliver(post, target)
         except Forbidden as exc:
             raise PublishForbidden(target.chat, exc.message) from exc
+        except BadRequest as exc:
+            raise PublishRefused(f"{_where(post, target)}: Telegram refused the post: {exc.message}") from exc
         except TelegramError as exc:
             raise PublishError(f"{_where(post, target)}: Telegram refused the post: {exc.message}") from exc
         logger.info(

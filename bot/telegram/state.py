@@ -1,6 +1,7 @@
 """What the running bot knows about itself, and the gate every post passes through.
 
-Kept in memory for now: the store (issue 7) will persist the pause flag and the counters.
+The pause flag survives restarts: `hashbot run` hands :class:`BotState` a callback that writes
+it to the store (the run loop reads it there). Counters are per process.
 """
 
 from __future__ import annotations
@@ -30,12 +31,16 @@ class BotState:
     failed: int = 0
     last_receipt: Receipt | None = None
     last_error: str | None = None
+    #: Called with the pause reason, or None on resume, so the flag outlives the process.
+    persist_pause: Callable[[str | None], None] = field(default=lambda reason: None, repr=False)
 
     def pause(self, reason: str) -> None:
         self.paused, self.pause_reason = True, reason
+        self.persist_pause(reason)
 
     def resume(self) -> None:
         self.paused, self.pause_reason = False, None
+        self.persist_pause(None)
 
 
 class PublishGate:

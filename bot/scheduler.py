@@ -1,0 +1,207 @@
+"""The run loop's jobs on APScheduler: feed polls, publishing slots, one-off posts, housekeeping.
+
+The jobs live on the AsyncIOScheduler of PTB's JobQueue when the bot runs (``job_queue.scheduler``),
+or on an AsyncIOScheduler built the same way when there is no bot (a dry run without a token): the
+same jobs either way. They are never pickled: the store is the source of truth, and
+:meth:`Scheduler.sync` rebuilds the jobs from it at start and every minute after, so feeds and
+scheduled posts added by another process (`hashbot schedule`, `hashbot feeds add`) are picked up.
+
+Every time a job runs at is decided by :mod:`bot.planner` from (store state, now); this module only
+turns those answers into triggers. Each feed has a one-shot job at its next check plus a stable
+offset; after the poll it is re-armed from what the poll recorded (interval, or backoff after a
+failure). The publishing job is re-armed at the next slot after each run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, tzinfo
+from typing import Any
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.planner import next_poll, poll_offset
+from bot.runner import Runner
+from bot.storage import PostState
+
+logger = logging.getLogger(__name__)
+
+PUBLISH_JOB = "publish"
+SYNC_JOB = "sync"
+HOUSEKEEPING_JOB = "housekeeping"
+
+
+@dataclass(frozen=True, slots=True)
+class Housekeeping:
+    """The daily clean-up: when (local time) and how much of the seen items to keep."""
+
+    at: time = time(4, 30)
+    retention: timedelta = timedelta(days=90)
+    #: A feed's newest seen items are kept whatever their age (see Store.prune_seen).
+    keep_per_feed: int = 1000
+
+
+def poll_job(feed_id: int) -> str:
+    return f"poll:{feed_id}"
+
+
+def one_off_job(post_id: int) -> str:
+    return f"once:{post_id}"
+
+
+class Scheduler:
+    """Registers the run loop's jobs on an APScheduler scheduler and keeps them in step with the store."""
+
+    def __init__(
+        self,
+        scheduler: BaseScheduler,
+        runner: Runner,
+        *,
+        tz: tzinfo,
+        housekeeping: Housekeeping | None = None,
+        sync_every: timedelta = timedelta(minutes=1),
+    ) -> None:
+        self._scheduler = scheduler
+        self._runner = runner
+        self._tz = tz
+        self._housekeeping = housekeeping or Housekeeping()
+        self._sync_every = sync_every
+        #: When each job runs next, as decided here: what `/status` shows and tests check.
+        self.planned: dict[str, datetime] = {}
+
+    def start(self) -> None:
+        """Register every job, rebuilt from the store (call once, before or after the scheduler starts)."""
+        now = self._runner.clock()
+        self._add(SYNC_JOB, self.sync_job, IntervalTrigger(seconds=self._sync_every.total_seconds()))
+        self.planned[SYNC_JOB] = now + self._sync_every
+        housekeeping = CronTrigger(
+            hour=self._housekeeping.at.hour, minute=self._housekeeping.at.minute, timezone=self._tz
+        )
+        self._add(HOUSEKEEPING_JOB, self.housekeeping, housekeeping)
+        fire = housekeeping.get_next_fire_time(None, now)
+        if fire is not None:
+            self.planned[HOUSEKEEPING_JOB] = fire
+        self._arm_publish()
+        self.sync()
+
+    def sync(self) -> None:
+        """Add jobs for feeds and scheduled posts the store has and the scheduler lacks; drop the rest."""
+        now = self._runner.clock()
+        store = self._runner.store
+        wanted: set[str] = {SYNC_JOB, HOUSEKEEPING_JOB, PUBLISH_JOB}
+        for feed in store.feeds():
+            if feed.id is None or not feed.enabled:
+                continue
+            job = poll_job(feed.id)
+            wanted.add(job)
+            if job not in self.planned:
+                self._arm_poll(feed.id, now)
+        for post in store.posts(states=[PostState.QUEUED]):
+            if post.scheduled is None:
+                continue
+            job = one_off_job(post.id)
+            wanted.add(job)
+            if job not in self.planned:
+                when = max(post.scheduled, now)
+                self._add(job, self.one_off, DateTrigger(when), args=(post.id,))
+                self.planned[job] = when
+        for job in set(self.planned) - wanted:
+            self._remove(job)
+
+    # The jobs
+
+    async def sync_job(self) -> None:
+        await self._guarded("syncing jobs with the store", self._sync_async)
+
+    async def poll(self, feed_id: int) -> None:
+        """A feed's job: poll it, then re-arm from what the poll recorded."""
+        self.planned.pop(poll_job(feed_id), None)
+        try:
+            await self._guarded(f"polling feed {feed_id}", lambda: self._runner.poll_feed(feed_id))
+        finally:
+            feed = self._runner.store.feed(feed_id)
+            if feed is not None and feed.enabled and not self._runner.stopping:
+                self._arm_poll(feed_id, self._runner.clock())
+
+    async def publish(self) -> None:
+        """The slot job: publish what the slot allows, then re-arm at the next slot."""
+        self.planned.pop(PUBLISH_JOB, None)
+        try:
+            await self._guarded("publishing", lambda: self._runner.publish(regular=True))
+        finally:
+            if not self._runner.stopping:
+                self._arm_publish()
+
+    async def one_off(self, post_id: int) -> None:
+        """A scheduled post's job: publish the one-off posts that are due (this one among them)."""
+        self.planned.pop(one_off_job(post_id), None)
+        await self._guarded(
+            f"publishing scheduled post {post_id}", lambda: self._runner.publish(regular=False)
+        )
+
+    async def housekeeping(self) -> None:
+        """Forget old seen items and compact the database."""
+
+        async def clean() -> None:
+            store, policy = self._runner.store, self._housekeeping
+            pruned = store.prune_seen(
+                older_than=policy.retention, now=self._runner.clock(), keep_per_feed=policy.keep_per_feed
+            )
+            store.vacuum()
+            logger.info("housekeeping: %d old seen items forgotten; database compacted", pruned)
+
+        await self._guarded("housekeeping", clean)
+
+    # Helpers
+
+    async def _sync_async(self) -> None:
+        self.sync()
+
+    async def _guarded(self, what: str, work: Callable[[], Awaitable[Any]]) -> None:
+        """Run a job's work; a failure is logged and the job keeps its place in the schedule."""
+        try:
+            await work()
+        except Exception:
+            logger.exception("%s failed; the job runs again at its next time", what)
+
+    def _arm_poll(self, feed_id: int, now: datetime) -> None:
+        feed = self._runner.store.feed(feed_id)
+        if feed is None:
+            return
+        offset = poll_offset(feed.url, timedelta(seconds=feed.interval))
+        when = next_poll(next_check=feed.next_check, offset=offset, now=now)
+        job = poll_job(feed_id)
+        self._add(job, self.poll, DateTrigger(when), args=(feed_id,))
+        self.planned[job] = when
+
+    def _arm_publish(self) -> None:
+        when = self._runner.schedule.next_slot(self._runner.clock())
+        if when is None:
+            logger.warning("the publishing schedule has no slot in the coming week; regular posts wait")
+            return
+        self._add(PUBLISH_JOB, self.publish, DateTrigger(when))
+        self.planned[PUBLISH_JOB] = when
+
+    def _add(self, job_id: str, func: Callable[..., Any], trigger: Any, args: tuple[Any, ...] = ()) -> None:
+        # misfire_grace_time=None: a job that wakes late (a busy loop, a suspended laptop) still runs.
+        self._scheduler.add_job(
+            func,
+            trigger,
+            args=args,
+            id=job_id,
+            name=job_id,
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+            max_instances=1,
+        )
+
+    def _remove(self, job_id: str) -> None:
+        self.planned.pop(job_id, None)
+        if self._scheduler.get_job(job_id) is not None:
+            self._scheduler.remove_job(job_id)
