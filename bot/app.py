@@ -7,27 +7,37 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable
+import signal
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TextIO
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
-from bot.config import Settings, env_name
+from bot.config import Settings, clock_time, env_name
 from bot.errors import ConfigError, IngestError, PublishError
 from bot.hashtags import TagOptions
+from bot.ingest.formats import parse_text
 from bot.ingest.http import DEFAULT_USER_AGENT, Fetcher, FetchPolicy, build_client
+from bot.ingest.links import dedup_keys
+from bot.ingest.local import is_web_address, load_sources
 from bot.ingest.pages import fetch_articles
-from bot.ingest.poller import Poller, PollPolicy
+from bot.ingest.poller import Poller, PollPolicy, chronological
 from bot.models import Article, LinkPreview
 from bot.pipeline import PostPlanner, Publisher
+from bot.planner import PublishSchedule, QuietHours
 from bot.preview import PreviewPublisher
 from bot.render import Renderer
-from bot.storage import Store, open_store
+from bot.runner import PAUSED, Clock, OnUncertain, PublishReport, Runner, utcnow
+from bot.scheduler import PUBLISH_JOB, Housekeeping, Scheduler
+from bot.status import status_lines
+from bot.storage import NewPost, PostState, Store, open_store, open_store_copy
 from bot.telegram import (
     AdminPreviewPublisher,
     Admins,
@@ -40,6 +50,8 @@ from bot.telegram import (
 )
 from bot.telegram.commands import announce_commands
 from bot.telegram.publisher import Sleep
+from bot.telegram.scheduling import ScheduleCommand
+from bot.telegram.uncertain import UncertainDesk
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +169,16 @@ def build_channel_publisher(
     )
 
 
+class Relay:
+    """A callback whose target is set later: the bot is wired before the scheduler exists."""
+
+    def __init__(self) -> None:
+        self.target: Callable[[], None] = lambda: None
+
+    def __call__(self) -> None:
+        self.target()
+
+
 @dataclass(frozen=True, slots=True)
 class Hashbot:
     """The running bot's parts, wired: what `hashbot bot` runs and what the tests drive."""
@@ -167,6 +189,10 @@ class Hashbot:
     publisher: PublishGate
     approvals: ApprovalDesk
     admins: Admins
+    store: Store
+    uncertain: UncertainDesk
+    #: Called when a command queued a post for a given time, so the scheduler arms it at once.
+    wake: Relay
 
     async def _on_start(self, application: Application) -> None:  # type: ignore[type-arg]
         await announce_commands(application)
@@ -210,16 +236,27 @@ class Hashbot:
 def build_bot(
     settings: Settings,
     *,
+    store: Store,
     retry: RetryPolicy | None = None,
     sleep: Sleep = asyncio.sleep,
     read_timeout: float = 30.0,
+    clock: Clock = utcnow,
 ) -> Hashbot:
-    """Wire the whole bot: application, publishers, pause gate, commands and approval flow."""
+    """Wire the whole bot: application, publishers, pause gate, commands and approval flow.
+
+    The pause flag is read from and written to `store`, so it survives restarts.
+    """
     _require(settings, "bot_token", "channel", "admin_ids")
     application = build_application(settings, read_timeout=read_timeout)
     bot = application.bot
     admins = Admins(settings.admin_ids)
-    state = BotState(dry_run=settings.dry_run)
+    paused = store.flag(PAUSED)
+    state = BotState(
+        dry_run=settings.dry_run,
+        paused=paused is not None,
+        pause_reason=paused,
+        persist_pause=lambda reason: store.set_flag(PAUSED, reason),
+    )
     channel = build_channel_publisher(settings, bot, retry=retry, sleep=sleep)
     gate = PublishGate(
         channel=channel,
@@ -229,6 +266,8 @@ def build_bot(
     )
     approvals = ApprovalDesk(bot, admins=admins, publisher=gate)
     assert settings.channel is not None
+    schedule = publish_schedule(settings)
+    wake = Relay()
     BotCommands(
         planner=build_planner(settings),
         gate=gate,
@@ -236,8 +275,28 @@ def build_bot(
         state=state,
         admins=admins,
         channel=settings.channel,
+        run_status=lambda: status_lines(store, schedule=schedule, now=clock(), with_pause=False),
     ).register(application)
+    uncertain = UncertainDesk(
+        bot, admins=admins, store=store, channel=settings.channel, clock=clock, on_resend=wake
+    )
+
+    async def load(source: str) -> Article:
+        return await load_article(settings, source)
+
+    application.add_handler(
+        ScheduleCommand(
+            store=store,
+            admins=admins,
+            load=load,
+            channel=settings.channel,
+            tz=settings.tz,
+            clock=clock,
+            on_queued=wake,
+        ).handler()
+    )
     application.add_handler(approvals.handler())
+    application.add_handler(uncertain.handler())
     application.add_error_handler(_log_error)
     return Hashbot(
         application=application,
@@ -246,6 +305,9 @@ def build_bot(
         publisher=gate,
         approvals=approvals,
         admins=admins,
+        store=store,
+        uncertain=uncertain,
+        wake=wake,
     )
 
 
@@ -294,3 +356,188 @@ async def fetch_pages(settings: Settings, urls: Iterable[str]) -> dict[str, Arti
     """Articles for the web addresses a command was given, fetched concurrently."""
     async with open_fetcher(settings) as fetcher:
         return await fetch_articles(fetcher, urls)
+
+
+async def load_article(settings: Settings, source: str) -> Article:
+    """One article from a command's argument: a web page's address, or the article's text."""
+    if is_web_address(source):
+        found = (await fetch_pages(settings, [source]))[source]
+        if isinstance(found, IngestError):
+            raise found
+        return found
+    return parse_text(source, source="message")
+
+
+# ── The run loop ──────────────────────────────────────────────────────────────────────────────────
+
+
+def publish_schedule(settings: Settings) -> PublishSchedule:
+    quiet = None
+    if settings.quiet_hours:
+        start, end = settings.quiet_hours.split("-")
+        quiet = QuietHours(start=clock_time(start), end=clock_time(end))
+    return PublishSchedule(
+        tz=settings.tz,
+        every=timedelta(minutes=settings.publish_every) if settings.publish_every else None,
+        at=tuple(clock_time(moment) for moment in settings.publish_at),
+        per_slot=settings.publish_per_slot,
+        max_per_hour=settings.publish_max_per_hour or None,
+        max_per_day=settings.publish_max_per_day or None,
+        quiet=quiet,
+    )
+
+
+def housekeeping(settings: Settings) -> Housekeeping:
+    return Housekeeping(retention=timedelta(days=settings.seen_retention_days))
+
+
+def build_runner(
+    settings: Settings,
+    *,
+    store: Store,
+    publisher: Publisher,
+    poller: Poller | None,
+    clock: Clock = utcnow,
+    on_uncertain: OnUncertain | None = None,
+    dry_run: bool = False,
+) -> Runner:
+    return Runner(
+        store=store,
+        planner=build_planner(settings),
+        publisher=publisher,
+        schedule=publish_schedule(settings),
+        poller=poller,
+        channel=settings.channel,
+        clock=clock,
+        previews_count_as_sent=dry_run,
+        **({"on_uncertain": on_uncertain} if on_uncertain else {}),
+    )
+
+
+def queue_example_feed(store: Store, path: Path, *, chat: str, now: datetime) -> int:
+    """Queue every item of a feed file (oldest first) into `store`: the dry run's bundled example."""
+    articles = [item for item in load_sources([str(path)]) if isinstance(item, Article)]
+    return sum(
+        store.enqueue(NewPost(article=article, chat=chat, keys=dedup_keys(article)), now=now) is not None
+        for article in chronological(articles)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    dry_run: bool = False
+    once: bool = False
+    #: Read when a dry run finds no feeds configured.
+    example_feed: Path | None = None
+    housekeeping: Housekeeping = field(default_factory=Housekeeping)
+
+
+async def run(settings: Settings, options: RunOptions, *, preview_stream: TextIO) -> PublishReport | None:
+    """`hashbot run`: poll, publish on the schedule, until SIGINT/SIGTERM (or one pass with `once`).
+
+    A dry run works on an in-memory copy of the database (SQLite's backup API): it polls, queues
+    and "publishes" exactly as a real run would, and nothing of it reaches the file.
+    """
+    dry_run = options.dry_run
+    store = open_store_copy(settings.database) if dry_run else open_state(settings)
+    try:
+        if dry_run and not store.feeds() and options.example_feed is not None:
+            count = queue_example_feed(store, options.example_feed, chat=settings.channel or "", now=utcnow())
+            logger.info("dry run: no feeds configured; %d items queued from %s", count, options.example_feed)
+        async with open_fetcher(settings) as fetcher:
+            poller = build_poller(settings, store=store, fetcher=fetcher)
+            if dry_run and (options.once or settings.bot_token is None):
+                runner = build_runner(
+                    settings,
+                    store=store,
+                    publisher=PreviewPublisher(preview_stream),
+                    poller=poller,
+                    dry_run=True,
+                )
+                return await _drive(runner, None, options)
+            if dry_run:
+                settings = settings.model_copy(update={"dry_run": True})
+            hashbot = build_bot(settings, store=store)
+            runner = build_runner(
+                settings,
+                store=store,
+                publisher=hashbot.publisher,
+                poller=poller,
+                on_uncertain=hashbot.uncertain.notify,
+                dry_run=dry_run,
+            )
+            return await _drive(runner, hashbot, options)
+    finally:
+        store.close()
+
+
+async def _drive(runner: Runner, hashbot: Hashbot | None, options: RunOptions) -> PublishReport | None:
+    """Recover, then one pass (`once`) or the jobs until a signal; the send in flight always finishes."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def on_signal() -> None:
+        logger.info("stopping: finishing the send in flight")
+        runner.stopping = True
+        stop.set()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, on_signal)
+    try:
+        async with _bot_running(hashbot, updates=not options.once):
+            await runner.recover()
+            if options.once:
+                await runner.poll_due()
+                report = await runner.publish()
+                _log_pass(runner, report)
+                return report
+            # PTB's JobQueue scheduler when the bot runs (PTB starts and stops it); without a
+            # token, an AsyncIOScheduler made as PTB makes it, which we start and stop.
+            job_queue = hashbot.application.job_queue if hashbot else None
+            aps = job_queue.scheduler if job_queue else AsyncIOScheduler(timezone=UTC)
+            scheduler = Scheduler(aps, runner, tz=runner.schedule.tz, housekeeping=options.housekeeping)
+            if hashbot is not None:
+                hashbot.wake.target = scheduler.sync
+            scheduler.start()
+            if job_queue is None:
+                aps.start()
+            slot = scheduler.planned.get(PUBLISH_JOB)
+            logger.info(
+                "running: %d feeds, next publishing slot %s; Ctrl-C or SIGTERM stops",
+                len(runner.store.feeds()),
+                slot.astimezone(runner.schedule.tz).strftime("%Y-%m-%d %H:%M %Z") if slot else "none",
+            )
+            await stop.wait()
+            await runner.stop()
+            if job_queue is None:
+                aps.shutdown(wait=False)
+            logger.info("stopped cleanly")
+            return None
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+
+
+@asynccontextmanager
+async def _bot_running(hashbot: Hashbot | None, *, updates: bool) -> AsyncIterator[None]:
+    """The bot connected; with `updates`, also answering commands and buttons (not for one pass)."""
+    if hashbot is None:
+        yield
+    elif updates:
+        async with hashbot.running():
+            yield
+    else:
+        async with _initialized(hashbot.application, hashbot.settings):
+            yield
+
+
+def _log_pass(runner: Runner, report: PublishReport) -> None:
+    left = runner.store.count_posts()[PostState.QUEUED]
+    slot = runner.schedule.next_slot(runner.clock())
+    logger.info(
+        "one pass done: %d published%s; %d still queued%s",
+        len(report.sent),
+        f" (paused: {report.paused})" if report.paused else "",
+        left,
+        f", next slot {slot.astimezone(runner.schedule.tz):%Y-%m-%d %H:%M}" if left and slot else "",
+    )

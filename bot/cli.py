@@ -19,13 +19,17 @@ from typing import Any, TextIO
 
 from bot import __version__
 from bot.app import (
+    RunOptions,
     build_bot,
     build_planner,
     build_poller,
     fetch_pages,
+    housekeeping,
     open_fetcher,
     open_publisher,
     open_state,
+    publish_schedule,
+    run,
 )
 from bot.config import Settings, is_chat, load_settings
 from bot.errors import ConfigError, HashbotError, SourceFormatError, StoreError
@@ -36,7 +40,10 @@ from bot.ingest.opml import parse_opml, to_opml
 from bot.ingest.poller import Outcome, PollResult
 from bot.logs import configure_logging
 from bot.pipeline import PostPlanner, RunReport, publish_all
+from bot.planner import parse_when
 from bot.preview import PreviewFormat, PreviewPublisher
+from bot.runner import queue_one_off
+from bot.status import status_lines
 from bot.storage import Feed, Store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -167,8 +174,61 @@ def _cmd_post(args: argparse.Namespace, settings: Settings, console: Console) ->
 def _cmd_bot(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     if args.dry_run:
         settings = settings.model_copy(update={"dry_run": True})
-    build_bot(settings).serve()
+    with _store(settings) as store:
+        build_bot(settings, store=store).serve()
     return EXIT_OK
+
+
+#: The bundled example feed a dry run reads when no feed is configured (from a clone of the repo).
+EXAMPLE_FEED = Path(__file__).resolve().parent.parent / "examples" / "feed.xml"
+
+
+def _cmd_run(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    dry_run = args.dry_run or settings.dry_run
+    example = EXAMPLE_FEED if EXAMPLE_FEED.is_file() else Path("examples/feed.xml")
+    options = RunOptions(
+        dry_run=dry_run,
+        once=args.once,
+        example_feed=example if example.is_file() else None,
+        housekeeping=housekeeping(settings),
+    )
+    report = asyncio.run(run(settings, options, preview_stream=console.out))
+    if report is not None and (report.failed or report.uncertain):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _cmd_status(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    with _store(settings) as store:
+        lines = status_lines(store, schedule=publish_schedule(settings), now=datetime.now(UTC))
+    print("\n".join(lines), file=console.out)
+    return EXIT_OK
+
+
+def _cmd_schedule(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    now = datetime.now(UTC)
+    try:
+        when = parse_when(args.when, now=now, tz=settings.tz)
+    except ValueError as exc:
+        raise ConfigError("WHEN", str(exc)) from None
+    failed = 0
+    with _store(settings) as store:
+        for item in _load(args.sources, settings, console):
+            if isinstance(item, HashbotError):
+                console.error(item)
+                failed += 1
+                continue
+            post_id = queue_one_off(store, item, when=when, chat=settings.channel or "", now=now)
+            if post_id is None:
+                console.error(f"{item.source}: already queued or published in the channel; not scheduled")
+                failed += 1
+                continue
+            print(
+                f"{item.source}: scheduled as post {post_id} for "
+                f"{when.astimezone(settings.tz):%Y-%m-%d %H:%M} ({settings.timezone})",
+                file=console.out,
+            )
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _tags_jsonl(sources: Sequence[str], planner: PostPlanner, console: Console) -> int:
@@ -595,6 +655,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bot.add_argument("--dry-run", action="store_true", help="start with dry run on (admins get previews)")
     bot.set_defaults(handler=_cmd_bot)
+
+    run_parser = commands.add_parser(
+        "run",
+        help="the main job: poll feeds and publish new items on the schedule",
+        description="Poll every feed on its interval, tag and render new items, and publish them "
+        "at the publishing slots (HASHBOT_PUBLISH_*), answering bot commands meanwhile, until "
+        "Ctrl-C or SIGTERM; the send in flight is finished first. Needs HASHBOT_BOT_TOKEN, "
+        "HASHBOT_CHANNEL and HASHBOT_ADMIN_IDS, except with --dry-run.",
+    )
+    run_parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the posts instead of publishing them, working on an in-memory copy of the "
+        "database (a later real run is unaffected); needs no token; with no feed configured it "
+        "reads the bundled examples/feed.xml",
+    )
+    run_parser.add_argument(
+        "--once", action="store_true", help="one poll and one publish pass, then exit (for cron)"
+    )
+    run_parser.set_defaults(handler=_cmd_run)
+
+    status = commands.add_parser(
+        "status",
+        help="show feeds, the queue and the next publishing slot",
+        description="Show whether publishing is paused, the next publishing slot, the queue by "
+        "state, and every feed's last poll, next poll and last error.",
+    )
+    status.set_defaults(handler=_cmd_status)
+
+    schedule = commands.add_parser(
+        "schedule",
+        help="queue a post to go out at a given local time",
+        description="Queue one post per article to be published at WHEN (in HASHBOT_TIMEZONE), "
+        "whatever the publishing slots, caps and quiet hours say. A running `hashbot run` picks "
+        "it up within a minute.",
+    )
+    schedule.add_argument("when", metavar="WHEN", help='"YYYY-MM-DD HH:MM", or HH:MM for its next occurrence')
+    schedule.add_argument("sources", nargs="+", metavar="SOURCE", help=source_help)
+    schedule.set_defaults(handler=_cmd_schedule)
     _add_feeds_parser(commands)
     return parser
 

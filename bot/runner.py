@@ -31,11 +31,12 @@ from bot.errors import (
     PublishRefused,
     PublishUncertain,
 )
+from bot.ingest.links import dedup_keys
 from bot.ingest.poller import Poller, PollResult
-from bot.models import Post, Target
+from bot.models import Article, Post, Target
 from bot.pipeline import PostPlanner, Publisher
 from bot.planner import Pending, PublishSchedule, choose_posts
-from bot.storage import PostState, QueuedPost, Store
+from bot.storage import NewPost, PostState, QueuedPost, Store
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,12 @@ class PublishReport:
     uncertain: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)
     paused: str | None = None
+
+
+def queue_one_off(store: Store, article: Article, *, when: datetime, chat: str, now: datetime) -> int | None:
+    """Queue `article` to go out at `when` whatever the slots say; None if the chat already has it."""
+    post = NewPost(article=article, chat=chat, keys=dedup_keys(article), scheduled=when)
+    return store.enqueue(post, now=now)
 
 
 async def _nobody(posts: Sequence[QueuedPost]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from telegram import BotCommand, Message, Update
@@ -46,6 +47,7 @@ COMMANDS = (
     Command("pause", "", "Stop publishing until /resume"),
     Command("resume", "", "Publish again after /pause"),
     Command("status", "", "Show what the bot is doing"),
+    Command("schedule", "<HH:MM> <url|text>", "Publish a post at a given local time"),
     Command("dryrun", "on|off", "Send posts to the admins as previews instead of the channel"),
 )
 _BY_NAME = {command.name: command for command in COMMANDS}
@@ -93,7 +95,9 @@ class BotCommands:
         state: BotState,
         admins: Admins,
         channel: str,
+        run_status: Callable[[], list[str]] = list,
     ) -> None:
+        self._run_status = run_status
         self._planner = planner
         self._gate = gate
         self._channel_publisher = channel_publisher
@@ -207,6 +211,7 @@ class BotCommands:
             lines.append(f"Last post: message {receipt.message_id}, {receipt.sent_at:%Y-%m-%d %H:%M} UTC")
         if state.last_error:
             lines.append(f"Last error: {state.last_error}")
+        lines.extend(self._run_status())
         await _reply(update, "\n".join(lines))
 
     async def dryrun(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

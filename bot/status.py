@@ -1,0 +1,46 @@
+"""What `hashbot status` and the bot's `/status` report about the run loop, read from the store.
+
+Next poll and next slot are computed by the planner from the store and `now`, exactly as the
+scheduler computes them, so the answer is the same whether or not a `hashbot run` is running.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
+
+from bot.planner import PublishSchedule, next_poll, poll_offset
+from bot.runner import PAUSED
+from bot.storage import PostState, Store
+
+
+def _local(moment: datetime | None, tz: tzinfo) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else "never"
+
+
+def status_lines(
+    store: Store, *, schedule: PublishSchedule, now: datetime, with_pause: bool = True
+) -> list[str]:
+    """Paused or not, the next slot, the queue by state, and each feed's polls and last error."""
+    tz = schedule.tz
+    paused = store.flag(PAUSED)
+    slot = schedule.next_slot(now)
+    lines = ["Publishing: " + (f"paused ({paused})" if paused else "active")] if with_pause else []
+    lines.append(f"Next publishing slot: {_local(slot, tz) if slot else 'none in the coming week'} ({tz})")
+    counts = store.count_posts()
+    lines.append("Queue: " + ", ".join(f"{counts[state]} {state.value}" for state in PostState))
+    if counts[PostState.UNCERTAIN]:
+        lines.append(
+            f"  {counts[PostState.UNCERTAIN]} uncertain: check the channel and answer the admin question"
+        )
+    feeds = store.feeds()
+    lines.append(f"Feeds: {len(feeds)}" + ("" if feeds else " (add one with `hashbot feeds add URL`)"))
+    for feed in feeds:
+        if feed.enabled:
+            offset = poll_offset(feed.url, timedelta(seconds=feed.interval))
+            upcoming = _local(next_poll(next_check=feed.next_check, offset=offset, now=now), tz)
+        else:
+            upcoming = "off"
+        lines.append(f"  {feed.id} {feed.label}: last poll {_local(feed.last_checked, tz)}, next {upcoming}")
+        if feed.last_error:
+            lines.append(f"    last error ({feed.error_count} in a row): {feed.last_error}")
+    return lines
