@@ -37,6 +37,6 @@ def test_readme_documents_every_command_and_setting() -> None:
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:
     first, second = _readme_commands()[:2]
-    assert "hashbot preview examples" in first
+    assert "hashbot run --dry-run --once" in first
     ci_lines = (REPO / ".ci" / "run").read_text().strip().splitlines()
     assert ci_lines[-1] == second

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from auxil.fake_bot_api import FakeBotApi, FakeSession, RecordedSleep
@@ -41,9 +42,10 @@ def world(fake_api: FakeBotApi) -> Iterator[FakeSession]:
 
 
 @pytest.fixture
-def settings(world: FakeSession) -> Settings:
+def settings(world: FakeSession, tmp_path: Path) -> Settings:
     return load_settings(
         None,
+        database=tmp_path / "hashbot.sqlite3",
         bot_token=TOKEN,
         channel=f"@{world.channel_username}",
         admin_ids=f"{world.admin_id},{world.second_admin_id}",

@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 
 import pytest
 from auxil.fake_bot_api import FakeMessage, FakeSession, RecordedSleep
 
-from bot.app import Hashbot, build_bot
+from bot.app import Hashbot, build_bot, open_state
 from bot.config import Settings
 from bot.logs import configure_logging
 from bot.models import Article, ParseMode, Post
@@ -24,8 +24,11 @@ ARTICLE = "Ceasefire talks in Paris\n\nEmmanuel Macron and Keir Starmer met in P
 
 @asynccontextmanager
 async def running(settings: Settings, sleep: RecordedSleep, retry: RetryPolicy) -> AsyncIterator[Hashbot]:
-    async with build_bot(settings, retry=retry, sleep=sleep).running(poll_timeout=1) as hashbot:
-        yield hashbot
+    with closing(open_state(settings)) as store:
+        async with build_bot(settings, store=store, retry=retry, sleep=sleep).running(
+            poll_timeout=1
+        ) as hashbot:
+            yield hashbot
 
 
 async def reply_after(world: FakeSession, user_id: int, text: str, *, count: int = 1) -> list[str]:
