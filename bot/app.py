@@ -268,15 +268,6 @@ def build_bot(
     assert settings.channel is not None
     schedule = publish_schedule(settings)
     wake = Relay()
-    BotCommands(
-        planner=build_planner(settings),
-        gate=gate,
-        channel_publisher=channel,
-        state=state,
-        admins=admins,
-        channel=settings.channel,
-        run_status=lambda: status_lines(store, schedule=schedule, now=clock(), with_pause=False),
-    ).register(application)
     uncertain = UncertainDesk(
         bot, admins=admins, store=store, channel=settings.channel, clock=clock, on_resend=wake
     )
@@ -295,6 +286,16 @@ def build_bot(
             on_queued=wake,
         ).handler()
     )
+    # Before BotCommands: its catch-all for private messages would answer /schedule first.
+    BotCommands(
+        planner=build_planner(settings),
+        gate=gate,
+        channel_publisher=channel,
+        state=state,
+        admins=admins,
+        channel=settings.channel,
+        run_status=lambda: status_lines(store, schedule=schedule, now=clock(), with_pause=False),
+    ).register(application)
     application.add_handler(approvals.handler())
     application.add_handler(uncertain.handler())
     application.add_error_handler(_log_error)

@@ -1,0 +1,222 @@
+"""The run loop end to end: a local feed server, the real bot on the fake Bot API, jobs called at their times.
+
+No test waits for a job: the scheduler plans each job's time from the store and an injected clock,
+and the test moves the clock to that time and runs the job itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, closing
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from auxil.fake_bot_api import FakeSession, RecordedSleep
+from auxil.feedserver import FeedServer, Route
+from auxil.fetching import TEST_POLICY
+from auxil.run_loop import Clock, rss, story_title
+
+from bot.app import Hashbot, build_bot, build_runner, open_state
+from bot.config import Settings
+from bot.ingest.http import Fetcher, build_client
+from bot.ingest.poller import Poller, PollPolicy
+from bot.runner import PAUSED, Runner
+from bot.scheduler import PUBLISH_JOB, Scheduler, one_off_job, poll_job
+from bot.storage import Feed, PostState, Store
+from bot.telegram import RetryPolicy
+
+pytestmark = pytest.mark.anyio
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=PARIS)
+
+
+@pytest.fixture
+def feeds() -> Iterator[FeedServer]:
+    with FeedServer() as server:
+        yield server
+
+
+@dataclass
+class Loop:
+    hashbot: Hashbot
+    runner: Runner
+    scheduler: Scheduler
+    store: Store
+    clock: Clock
+    world: FakeSession
+
+    def titles(self) -> list[str]:
+        return [(message.text or "").split("\n")[0] for message in self.world.channel_posts()]
+
+
+@asynccontextmanager
+async def run_loop(
+    settings: Settings, world: FakeSession, clock: Clock, retry: RetryPolicy, sleep: RecordedSleep
+) -> AsyncIterator[Loop]:
+    settings = settings.model_copy(
+        update={
+            "timezone": "Europe/Paris",
+            "publish_every": 60,
+            "publish_per_slot": 2,
+            "quiet_hours": "22:00-07:00",
+        }
+    )
+    with closing(open_state(settings)) as store:
+        hashbot = build_bot(settings, store=store, retry=retry, sleep=sleep, clock=clock)
+        async with build_client(TEST_POLICY) as client:
+            poller = Poller(
+                store=store,
+                fetcher=Fetcher(client, TEST_POLICY),
+                policy=PollPolicy(first_items=10, default_chat=settings.channel or ""),
+                clock=clock,
+            )
+            runner = build_runner(
+                settings,
+                store=store,
+                publisher=hashbot.publisher,
+                poller=poller,
+                clock=clock,
+                on_uncertain=hashbot.uncertain.notify,
+            )
+            # Never started: the test runs the jobs at the times the scheduler planned.
+            scheduler = Scheduler(AsyncIOScheduler(), runner, tz=PARIS)
+            hashbot.wake.target = scheduler.sync
+            async with hashbot.running(poll_timeout=1):
+                yield Loop(hashbot, runner, scheduler, store, clock, world)
+
+
+async def test_feed_items_go_out_in_feed_order_n_per_slot_and_never_in_quiet_hours(
+    settings: Settings, world: FakeSession, retry: RetryPolicy, sleep: RecordedSleep, feeds: FeedServer
+) -> None:
+    feeds.routes["/harbour.xml"] = Route(body=rss(range(1, 6)))
+    clock = Clock(paris("2026-11-24 20:40"))
+    async with run_loop(settings, world, clock, retry, sleep) as loop:
+        feed = loop.store.add_feed(Feed(url=feeds.url("/harbour.xml"), interval=900))
+        assert feed.id is not None
+        loop.scheduler.start()
+        planned = loop.scheduler.planned
+        assert planned[PUBLISH_JOB] == paris("2026-11-24 21:00")
+        poll_at = planned[poll_job(feed.id)]
+        assert clock() <= poll_at <= clock() + timedelta(seconds=180)  # within a fifth of 15 min
+
+        clock.set(poll_at)
+        await loop.scheduler.poll(feed.id)
+        assert loop.store.count_posts()[PostState.QUEUED] == 5
+        # Re-armed at the feed's next check plus its offset.
+        assert planned[poll_job(feed.id)] == poll_at + timedelta(seconds=900) + (
+            poll_at - paris("2026-11-24 20:40")
+        )
+
+        clock.set(planned[PUBLISH_JOB])
+        await loop.scheduler.publish()
+        assert loop.titles() == [story_title(1), story_title(2)]
+        # 22:00 to 07:00 is quiet: the next slot is tomorrow morning.
+        assert planned[PUBLISH_JOB] == paris("2026-11-25 07:00")
+
+        clock.set(paris("2026-11-24 23:00"))  # even if the job ran in quiet hours, nothing goes out
+        await loop.runner.publish()
+        assert len(loop.titles()) == 2
+
+        for slot in ("2026-11-25 07:00", "2026-11-25 08:00"):
+            assert planned[PUBLISH_JOB] == paris(slot)
+            clock.set(paris(slot))
+            await loop.scheduler.publish()
+        assert loop.titles() == [story_title(n) for n in range(1, 6)]
+        assert loop.store.count_posts()[PostState.SENT] == 5
+        assert all(post.message_id for post in loop.store.posts(states=[PostState.SENT]))
+
+
+async def test_a_scheduled_post_goes_out_at_its_time_even_in_quiet_hours(
+    settings: Settings, world: FakeSession, retry: RetryPolicy, sleep: RecordedSleep
+) -> None:
+    clock = Clock(paris("2026-11-24 12:00"))
+    async with run_loop(settings, world, clock, retry, sleep) as loop:
+        loop.scheduler.start()
+        world.api.push_message(
+            world.admin_id, "/schedule 23:30 Night ferry timetable\n\nThe night ferry leaves at midnight."
+        )
+        await world.api.until(
+            lambda: any("Scheduled as post" in text for text in world.texts_to(world.admin_id))
+        )
+        [post] = loop.store.posts()
+        assert post.scheduled == paris("2026-11-24 23:30")
+        assert loop.scheduler.planned[one_off_job(post.id)] == paris("2026-11-24 23:30")
+
+        clock.set(paris("2026-11-24 23:29"))
+        await loop.runner.publish(regular=False)
+        assert world.channel_posts() == []
+
+        clock.set(paris("2026-11-24 23:30"))
+        await loop.scheduler.one_off(post.id)
+        [message] = world.channel_posts()
+        assert (message.text or "").startswith("Night ferry timetable")
+        assert loop.store.post(post.id).state is PostState.SENT  # type: ignore[union-attr]
+
+
+async def test_a_post_stuck_in_sending_becomes_uncertain_and_admins_decide_once(
+    settings: Settings, world: FakeSession, retry: RetryPolicy, sleep: RecordedSleep, feeds: FeedServer
+) -> None:
+    feeds.routes["/harbour.xml"] = Route(body=rss(range(1, 2)))
+    clock = Clock(paris("2026-11-24 12:00"))
+    async with run_loop(settings, world, clock, retry, sleep) as loop:
+        feed = loop.store.add_feed(Feed(url=feeds.url("/harbour.xml")))
+        assert feed.id is not None
+        await loop.runner.poll_feed(feed.id)
+        [post] = loop.store.posts()
+        loop.store.set_post_state(post.id, PostState.SENDING, now=clock())  # as a crash leaves it
+
+        assert [stuck.id for stuck in await loop.runner.recover()] == [post.id]
+        assert loop.store.post(post.id).state is PostState.UNCERTAIN  # type: ignore[union-attr]
+        questions = {admin: world.replies_to(admin)[-1] for admin in (world.admin_id, world.second_admin_id)}
+        for question in questions.values():
+            assert f"Post {post.id} may or may not be" in (question.text or "")
+            assert question.buttons == [f"uncertain:{post.id}:resend", f"uncertain:{post.id}:sent"]
+        await loop.runner.publish()
+        assert world.channel_posts() == []  # never re-sent blindly
+
+        loop.scheduler.start()
+        world.api.click(world.admin_id, questions[world.admin_id], f"uncertain:{post.id}:resend")
+        await world.api.until(lambda: len(world.api.callback_answers) == 1)
+        world.api.click(world.second_admin_id, questions[world.second_admin_id], f"uncertain:{post.id}:sent")
+        await world.api.until(lambda: len(world.api.callback_answers) == 2)
+        assert "Already decided" in world.api.callback_answers[1]["text"]
+
+        # Resend queued it for now and woke the scheduler, which armed its job.
+        assert one_off_job(post.id) in loop.scheduler.planned
+        await loop.scheduler.one_off(post.id)
+        assert len(world.channel_posts()) == 1
+        assert loop.store.post(post.id).state is PostState.SENT  # type: ignore[union-attr]
+
+
+async def test_pause_is_kept_in_the_store_and_a_403_pauses_without_losing_the_post(
+    settings: Settings, world: FakeSession, retry: RetryPolicy, sleep: RecordedSleep, feeds: FeedServer
+) -> None:
+    feeds.routes["/harbour.xml"] = Route(body=rss(range(1, 3)))
+    clock = Clock(paris("2026-11-24 12:00"))
+    async with run_loop(settings, world, clock, retry, sleep) as loop:
+        feed = loop.store.add_feed(Feed(url=feeds.url("/harbour.xml")))
+        assert feed.id is not None
+        await loop.runner.poll_feed(feed.id)
+
+        world.api.push_message(world.admin_id, "/pause")
+        await world.api.until(lambda: any("paused" in text for text in world.texts_to(world.admin_id)))
+        assert loop.store.flag(PAUSED) == "paused by Ada"
+        report = await loop.runner.publish()
+        assert report.paused and world.channel_posts() == []
+
+        world.api.push_message(world.admin_id, "/resume")
+        await world.api.until(lambda: any("resumed" in text for text in world.texts_to(world.admin_id)))
+        assert loop.store.flag(PAUSED) is None
+
+        world.api.remove_bot(world.channel_id)
+        report = await loop.runner.publish()
+        assert report.paused and "Telegram refused the bot" in report.paused
+        assert loop.store.flag(PAUSED) == report.paused
+        assert loop.store.count_posts()[PostState.QUEUED] == 2  # the refused post waits in the queue

@@ -1,0 +1,106 @@
+"""Store methods of the run loop: claiming, recovery, flags, caps history, pruning and dry-run copies."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.models import Article
+from bot.storage import Feed, NewPost, PollRecord, PostState, Store, open_store, open_store_copy
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return open_store(tmp_path / "hashbot.sqlite3")
+
+
+def _queue(store: Store, key: str) -> int:
+    article = Article(text=f"Text of {key}", title=key, url=f"https://example.org/{key}")
+    post_id = store.enqueue(NewPost(article=article, chat="@news", keys=(f"l:{key}",)), now=NOW)
+    assert post_id is not None
+    return post_id
+
+
+def test_claiming_is_a_compare_and_set_committed_before_the_send(store: Store) -> None:
+    post_id = _queue(store, "a")
+    assert store.set_post_state(post_id, PostState.SENDING, now=NOW, only_from=[PostState.QUEUED])
+    assert not store.set_post_state(post_id, PostState.SENDING, now=NOW, only_from=[PostState.QUEUED])
+    post = store.post(post_id)
+    assert post is not None and post.state is PostState.SENDING and post.attempts == 1
+
+
+def test_posts_left_sending_become_uncertain_and_others_stay(store: Store) -> None:
+    stuck, waiting = _queue(store, "stuck"), _queue(store, "waiting")
+    store.set_post_state(stuck, PostState.SENDING, now=NOW)
+    assert [post.id for post in store.mark_sending_uncertain(now=NOW)] == [stuck]
+    assert store.count_posts()[PostState.UNCERTAIN] == 1
+    assert store.posts(states=[PostState.QUEUED])[0].id == waiting
+    assert store.mark_sending_uncertain(now=NOW) == []
+
+
+def test_sent_times_are_the_recent_sends_only(store: Store) -> None:
+    ids = [_queue(store, key) for key in "abc"]
+    store.set_post_state(ids[0], PostState.SENT, now=NOW - timedelta(days=2))
+    store.set_post_state(ids[1], PostState.SENT, now=NOW - timedelta(minutes=5))
+    store.set_post_state(ids[2], PostState.FAILED, now=NOW)
+    assert store.sent_times(NOW - timedelta(hours=25)) == [NOW - timedelta(minutes=5)]
+
+
+def test_flags_persist_across_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "flags.sqlite3"
+    first = open_store(path)
+    first.set_flag("paused", "paused by Ada")
+    first.close()
+    again = open_store(path)
+    assert again.flag("paused") == "paused by Ada"
+    again.set_flag("paused", None)
+    assert again.flag("paused") is None
+
+
+def test_pruning_forgets_old_seen_items_but_keeps_each_feeds_newest(store: Store) -> None:
+    feed = store.add_feed(Feed(url="https://example.org/feed.xml"))
+    assert feed.id is not None
+    for day in range(10):  # ten polls, ten days apart, three new items each
+        checked = NOW - timedelta(days=100 - day * 10)
+        keys = tuple(f"item-{day}-{n}" for n in range(3))
+        store.save_poll(PollRecord(feed_id=feed.id, checked=checked, next_check=checked, seen_keys=keys))
+    everything = [f"item-{day}-{n}" for day in range(10) for n in range(3)]
+    pruned = store.prune_seen(older_than=timedelta(days=45), now=NOW, keep_per_feed=6)
+    kept = store.seen_keys(feed.id, everything)
+    # Older than 45 days: the polls of days 100..50 ago (18 items); the newest 6 are never pruned.
+    assert pruned == 18
+    assert kept == {f"item-{day}-{n}" for day in range(6, 10) for n in range(3)}
+    assert store.prune_seen(older_than=timedelta(days=1), now=NOW, keep_per_feed=6) == 6
+    assert store.seen_keys(feed.id, everything) == {f"item-{day}-{n}" for day in (8, 9) for n in range(3)}
+    store.vacuum()
+    assert store.seen_keys(feed.id, everything)
+
+
+def test_a_dry_run_copy_never_writes_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "real.sqlite3"
+    real = open_store(path)
+    _queue(real, "queued")
+    real.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    copy = open_store_copy(path)
+    [post] = copy.posts()
+    copy.set_post_state(post.id, PostState.SENT, now=NOW)
+    _queue(copy, "another")
+    copy.set_flag("paused", "in the copy")
+    copy.close()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    reopened = open_store(path)
+    assert [p.state for p in reopened.posts()] == [PostState.QUEUED]
+    assert reopened.flag("paused") is None
+
+
+def test_a_dry_run_copy_of_no_database_is_empty_and_creates_no_file(tmp_path: Path) -> None:
+    copy = open_store_copy(tmp_path / "missing.sqlite3")
+    assert copy.feeds() == [] and copy.posts() == []
+    copy.close()
+    assert not (tmp_path / "missing.sqlite3").exists()
