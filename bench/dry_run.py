@@ -37,10 +37,31 @@ from bot.storage import NewPost, PostState, open_store_copy
 NOW = datetime(2026, 7, 15, 8, 0, tzinfo=UTC)
 PLACES = ["Porto Velho", "Lisbon", "Nakuru", "Tromsø", "Valparaíso", "Gdańsk", "Hobart", "Cork"]
 PEOPLE = ["Ana Ferreira", "Joseph Kamau", "Ingrid Solberg", "Marta Nowak", "Liam Byrne"]
-WORDS = (
-    "council harbour ferry vote budget school rainfall farmers nurses bridge tram library "
-    "museum storm repairs volunteers market fishermen season report housing energy water"
-).split()
+WORDS = [
+    "council",
+    "harbour",
+    "ferry",
+    "vote",
+    "budget",
+    "school",
+    "rainfall",
+    "farmers",
+    "nurses",
+    "bridge",
+    "tram",
+    "library",
+    "museum",
+    "storm",
+    "repairs",
+    "volunteers",
+    "market",
+    "fishermen",
+    "season",
+    "report",
+    "housing",
+    "energy",
+    "water",
+]
 
 
 def _articles(count: int) -> list[Article]:
