@@ -1,0 +1,77 @@
+"""The scheduler's jobs follow the store: rebuilt at start, synced with changes, never pickled."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from auxil.run_loop import Clock
+
+from bot.app import build_planner
+from bot.config import load_settings
+from bot.models import Article
+from bot.planner import PublishSchedule
+from bot.preview import PreviewPublisher
+from bot.runner import Runner, queue_one_off
+from bot.scheduler import HOUSEKEEPING_JOB, PUBLISH_JOB, Housekeeping, Scheduler, one_off_job, poll_job
+from bot.storage import Feed, PollRecord, Store, open_store
+
+NOW = datetime(2026, 11, 24, 12, 10, tzinfo=UTC)
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return open_store(tmp_path / "hashbot.sqlite3")
+
+
+def _scheduler(store: Store, clock: Clock) -> Scheduler:
+    runner = Runner(
+        store=store,
+        planner=build_planner(load_settings(None)),
+        publisher=PreviewPublisher(io.StringIO()),
+        schedule=PublishSchedule(tz=UTC, every=timedelta(minutes=30)),
+        clock=clock,
+    )
+    housekeeping = Housekeeping(retention=timedelta(days=30), keep_per_feed=1)
+    return Scheduler(AsyncIOScheduler(), runner, tz=UTC, housekeeping=housekeeping)
+
+
+def test_jobs_are_rebuilt_from_the_store_and_follow_its_changes(store: Store) -> None:
+    clock = Clock(NOW)
+    first = store.add_feed(Feed(url="https://example.org/a.xml"))
+    scheduler = _scheduler(store, clock)
+    scheduler.start()
+    assert scheduler.planned[PUBLISH_JOB] == datetime(2026, 11, 24, 12, 30, tzinfo=UTC)
+    assert scheduler.planned[HOUSEKEEPING_JOB] == datetime(2026, 11, 25, 4, 30, tzinfo=UTC)
+    assert set(scheduler.planned) >= {poll_job(first.id or 0)}
+
+    # Another process adds a feed and schedules a post; another disables the first feed.
+    second = store.add_feed(Feed(url="https://example.org/b.xml"))
+    article = Article(text="The ferry leaves at midnight.", title="Ferry")
+    post_id = queue_one_off(store, article, when=NOW + timedelta(hours=3), chat="@news", now=NOW)
+    store.set_feed_enabled(first.id or 0, False)
+    scheduler.sync()
+    assert poll_job(second.id or 0) in scheduler.planned
+    assert poll_job(first.id or 0) not in scheduler.planned
+    assert scheduler.planned[one_off_job(post_id or 0)] == NOW + timedelta(hours=3)
+
+
+async def test_housekeeping_prunes_old_seen_items(store: Store) -> None:
+    clock = Clock(NOW)
+    feed = store.add_feed(Feed(url="https://example.org/a.xml"))
+    assert feed.id is not None
+    for days, key in ((60, "old"), (40, "older-but-newer"), (1, "fresh")):
+        checked = NOW - timedelta(days=days)
+        store.save_poll(PollRecord(feed_id=feed.id, checked=checked, next_check=checked, seen_keys=(key,)))
+    await _scheduler(store, clock).housekeeping()
+    assert store.seen_keys(feed.id, ["old", "older-but-newer", "fresh"]) == {"fresh"}
