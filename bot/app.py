@@ -462,7 +462,8 @@ async def run(settings: Settings, options: RunOptions, *, preview_stream: TextIO
             runner = build_runner(
                 settings,
                 store=store,
-                publisher=hashbot.publisher,
+                # With approval on, feed posts go to the admins' [Publish] [Skip] previews first.
+                publisher=hashbot.approvals if hashbot.approval else hashbot.publisher,
                 poller=poller,
                 on_uncertain=hashbot.uncertain.notify,
                 dry_run=dry_run,

@@ -9,7 +9,8 @@ turns those into ``uncertain`` at start-up instead of sending them again. Other 
   and is tried again at the next slot, until :data:`MAX_SEND_ATTEMPTS`, then ``failed``;
 - 403 (the bot was removed from the channel) pauses publishing, persisted, and the post waits;
 - a send whose answer was lost (:class:`~bot.errors.PublishUncertain`) is ``uncertain``;
-- a post "sent" to a preview while the live bot is in dry run is ``skipped``.
+- a post "sent" to a preview while the live bot is in dry run, or handed to the admins for
+  approval (``HASHBOT_APPROVAL``), is ``skipped`` here; approval publishes it on [Publish].
 
 Nothing here knows about Telegram or the scheduler: the jobs call these methods with the clock
 they were given, and tests call them directly.
@@ -238,10 +239,12 @@ class Runner:
             )
             report.uncertain.append(post_id)
         else:
-            if receipt.destination == "preview" and not self._previews_count_as_sent:
-                store.set_post_state(
-                    post_id, PostState.SKIPPED, now=self.clock(), error="previewed in dry run, not published"
-                )
+            handed_on = {
+                "preview": None if self._previews_count_as_sent else "previewed in dry run, not published",
+                "approval": "handed to the admins for approval; their [Publish] sends it",
+            }.get(receipt.destination)
+            if handed_on is not None:
+                store.set_post_state(post_id, PostState.SKIPPED, now=self.clock(), error=handed_on)
                 report.skipped.append(post_id)
                 return
             store.set_post_state(post_id, PostState.SENT, now=self.clock(), message_id=receipt.message_id)

@@ -1,0 +1,100 @@
+"""How a publish pass records each outcome of a send, with a scripted publisher and a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_planner
+from bot.config import load_settings
+from bot.errors import PublishError, PublishRefused, PublishUncertain
+from bot.models import Article, Post, Receipt
+from bot.planner import PublishSchedule
+from bot.runner import MAX_SEND_ATTEMPTS, Runner
+from bot.storage import NewPost, PostState, Store, open_store
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+class ScriptedPublisher:
+    """Answers each publish with the next scripted outcome: a destination, or an error to raise."""
+
+    def __init__(self, *outcomes: str | PublishError) -> None:
+        self.outcomes = list(outcomes)
+        self.seen: list[Post] = []
+
+    async def publish(self, post: Post) -> Receipt:
+        self.seen.append(post)
+        outcome = self.outcomes.pop(0)
+        if isinstance(outcome, PublishError):
+            raise outcome
+        return Receipt(post=post, destination=outcome, message_id=len(self.seen))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    store = open_store(tmp_path / "hashbot.sqlite3")
+    article = Article(text="The night ferry now leaves at midnight.", title="Ferry")
+    store.enqueue(NewPost(article=article, chat="@news", keys=("k",)), now=NOW - timedelta(minutes=5))
+    return store
+
+
+def _runner(store: Store, publisher: ScriptedPublisher) -> Runner:
+    return Runner(
+        store=store,
+        planner=build_planner(load_settings(None)),
+        publisher=publisher,
+        schedule=PublishSchedule(tz=UTC),
+        channel="@news",
+        clock=lambda: NOW,
+    )
+
+
+@pytest.mark.parametrize(
+    ("outcome", "state"),
+    [
+        ("-100123", PostState.SENT),
+        ("approval", PostState.SKIPPED),
+        ("preview", PostState.SKIPPED),
+        (PublishRefused("@news: Telegram refused the post: chat not found"), PostState.FAILED),
+        (PublishUncertain("@news: the connection failed after the post was sent"), PostState.UNCERTAIN),
+        (PublishError("@news: Telegram could not be reached after 6 attempts"), PostState.QUEUED),
+    ],
+)
+async def test_each_outcome_of_a_send_is_recorded(
+    store: Store, outcome: str | PublishError, state: PostState
+) -> None:
+    await _runner(store, ScriptedPublisher(outcome)).publish()
+    [post] = store.posts()
+    assert post.state is state and post.attempts == 1
+    assert (post.message_id == 1) is (state is PostState.SENT)
+
+
+async def test_an_undeliverable_post_is_retried_at_each_slot_then_failed(store: Store) -> None:
+    unreachable = PublishError("@news: Telegram could not be reached after 6 attempts")
+    publisher = ScriptedPublisher(*[unreachable] * MAX_SEND_ATTEMPTS)
+    runner = _runner(store, publisher)
+    for _ in range(MAX_SEND_ATTEMPTS):
+        await runner.publish()
+    [post] = store.posts()
+    assert post.state is PostState.FAILED and post.attempts == MAX_SEND_ATTEMPTS
+    assert len(publisher.seen) == MAX_SEND_ATTEMPTS
+    await runner.publish()  # a failed post is never tried again
+    assert len(publisher.seen) == MAX_SEND_ATTEMPTS
+
+
+async def test_a_stopping_runner_sends_nothing_more(store: Store) -> None:
+    publisher = ScriptedPublisher("-100123")
+    runner = _runner(store, publisher)
+    await runner.stop()
+    await runner.publish()
+    assert publisher.seen == [] and store.posts()[0].state is PostState.QUEUED
