@@ -78,7 +78,16 @@ class Store(Protocol):
         now: datetime,
         message_id: int | None = None,
         error: str | None = None,
-    ) -> None: ...
+        only_from: Collection[PostState] = (),
+    ) -> bool:
+        """Move a post to `state`; with `only_from`, only from those states (False if it was not).
+
+        Cancelling is ``set_post_state(id, SKIPPED, only_from=[QUEUED])``: a post the scheduler has
+        just claimed for sending is not skipped behind its back.
+        """
+        ...
+
+    def post(self, post_id: int) -> QueuedPost | None: ...
 
     def count_posts(self) -> dict[PostState, int]: ...
 
@@ -86,6 +95,14 @@ class Store(Protocol):
     def notices(self, *, unread_only: bool = True) -> list[Notice]: ...
 
     def mark_notices_read(self, ids: Sequence[int]) -> None: ...
+
+    def claim_notices(self) -> list[Notice]:
+        """Unread notices, marked read in the same transaction: two callers never get the same one."""
+        ...
+
+    def release_notices(self, ids: Sequence[int]) -> None:
+        """Mark claimed notices unread again, when they could not be delivered to anyone."""
+        ...
 
     def close(self) -> None: ...
 

@@ -13,6 +13,7 @@ import json
 import sqlite3
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -314,16 +315,34 @@ class SqliteStore:
         now: datetime,
         message_id: int | None = None,
         error: str | None = None,
-    ) -> None:
+        only_from: Collection[PostState] = (),
+    ) -> bool:
+        guard = f" AND state IN ({', '.join('?' * len(only_from))})" if only_from else ""
         with self._transaction() as db:
             cursor = db.execute(
                 "UPDATE posts SET state = ?, message_id = COALESCE(?, message_id), last_error = ?,"
                 " attempts = attempts + (? = 'sending'),"
-                " sent = CASE WHEN ? = 'sent' THEN ? ELSE sent END WHERE id = ?",
-                (state.value, message_id, error, state.value, state.value, _time(now), post_id),
+                f" sent = CASE WHEN ? = 'sent' THEN ? ELSE sent END WHERE id = ?{guard}",
+                (
+                    state.value,
+                    message_id,
+                    error,
+                    state.value,
+                    state.value,
+                    _time(now),
+                    post_id,
+                    *(source.value for source in only_from),
+                ),
             )
-            if cursor.rowcount == 0:
+            if cursor.rowcount:
+                return True
+            if db.execute("SELECT 1 FROM posts WHERE id = ?", (post_id,)).fetchone() is None:
                 raise StoreError(f"post {post_id} does not exist")
+            return False
+
+    def post(self, post_id: int) -> QueuedPost | None:
+        row = self._db.execute("SELECT * FROM posts WHERE id = ?", (post_id,)).fetchone()
+        return _post(row) if row else None
 
     def count_posts(self) -> dict[PostState, int]:
         rows = self._db.execute("SELECT state, COUNT(*) AS n FROM posts GROUP BY state")
@@ -337,20 +356,22 @@ class SqliteStore:
         rows = self._db.execute(
             f"SELECT * FROM notices {'WHERE NOT read' if unread_only else ''} ORDER BY id"
         )
-        return [
-            Notice(
-                id=row["id"],
-                created=datetime.fromisoformat(row["created"]),
-                message=row["message"],
-                feed_id=row["feed_id"],
-                read=bool(row["read"]),
-            )
-            for row in rows
-        ]
+        return [_notice(row) for row in rows]
 
     def mark_notices_read(self, ids: Sequence[int]) -> None:
         with self._transaction() as db:
             db.executemany("UPDATE notices SET read = 1 WHERE id = ?", [(id_,) for id_ in ids])
+
+    def claim_notices(self) -> list[Notice]:
+        # IMMEDIATE holds the write lock from the SELECT to the UPDATE, so a notice is claimed once.
+        with self._transaction() as db:
+            rows = db.execute("SELECT * FROM notices WHERE NOT read ORDER BY id").fetchall()
+            db.execute("UPDATE notices SET read = 1 WHERE NOT read")
+        return [replace(_notice(row), read=True) for row in rows]
+
+    def release_notices(self, ids: Sequence[int]) -> None:
+        with self._transaction() as db:
+            db.executemany("UPDATE notices SET read = 0 WHERE id = ?", [(id_,) for id_ in ids])
 
 
 def _migrate(db: sqlite3.Connection, path: Path) -> None:
@@ -444,4 +465,14 @@ def _post(row: sqlite3.Row) -> QueuedPost:
         message_id=row["message_id"],
         attempts=row["attempts"],
         last_error=row["last_error"],
+    )
+
+
+def _notice(row: sqlite3.Row) -> Notice:
+    return Notice(
+        id=row["id"],
+        created=datetime.fromisoformat(row["created"]),
+        message=row["message"],
+        feed_id=row["feed_id"],
+        read=bool(row["read"]),
     )
