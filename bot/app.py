@@ -11,8 +11,10 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import TextIO
 
+import httpx
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
@@ -21,7 +23,7 @@ from bot.config import Settings, env_name
 from bot.errors import ConfigError, IngestError, PublishError
 from bot.hashtags import TagOptions
 from bot.ingest.http import DEFAULT_USER_AGENT, Fetcher, FetchPolicy, build_client
-from bot.ingest.pages import fetch_articles
+from bot.ingest.pages import fetch_article, fetch_articles
 from bot.ingest.poller import Poller, PollPolicy
 from bot.models import Article, LinkPreview
 from bot.pipeline import PostPlanner, Publisher
@@ -39,7 +41,10 @@ from bot.telegram import (
     TelegramPublisher,
 )
 from bot.telegram.commands import announce_commands
+from bot.telegram.feeds import FeedCommands
+from bot.telegram.notices import NoticeJob
 from bot.telegram.publisher import Sleep
+from bot.telegram.queue import QueueCommands
 
 logger = logging.getLogger(__name__)
 
@@ -167,9 +172,15 @@ class Hashbot:
     publisher: PublishGate
     approvals: ApprovalDesk
     admins: Admins
+    #: The database, opened from HASHBOT_DATABASE; closed when the bot stops.
+    store: Store
+    #: The HTTP client that reads feeds and pages; closed when the bot stops.
+    http: httpx.AsyncClient
+    notices: NoticeJob
 
     async def _on_start(self, application: Application) -> None:  # type: ignore[type-arg]
         await announce_commands(application)
+        self.notices.schedule(application)
         logger.info(
             "bot @%s is listening; %d admin(s); dry run %s; approval %s",
             application.bot.username,
@@ -183,13 +194,19 @@ class Hashbot:
         """Whether new feed items go through :attr:`approvals` before the channel."""
         return self.settings.approval
 
+    async def _on_stop(self, application: Application) -> None:  # type: ignore[type-arg]
+        await self.http.aclose()
+
     def serve(self) -> None:
         """Poll for updates until SIGINT or SIGTERM (PTB handles the signals and the shutdown)."""
         self.application.post_init = self._on_start
+        self.application.post_shutdown = self._on_stop
         try:
             self.application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
         except InvalidToken:
             raise ConfigError(env_name("bot_token"), _TOKEN_REFUSED) from None
+        finally:
+            self.store.close()
 
     @asynccontextmanager
     async def running(self, *, poll_timeout: float = 1.0) -> AsyncIterator[Hashbot]:
@@ -205,6 +222,8 @@ class Hashbot:
             finally:
                 await app.updater.stop()
                 await app.stop()
+                await self._on_stop(app)
+                self.store.close()
 
 
 def build_bot(
@@ -214,9 +233,14 @@ def build_bot(
     sleep: Sleep = asyncio.sleep,
     read_timeout: float = 30.0,
 ) -> Hashbot:
-    """Wire the whole bot: application, publishers, pause gate, commands and approval flow."""
+    """Wire the whole bot: application, publishers, pause gate, commands, approval flow, the store
+    (HASHBOT_DATABASE) and the HTTP client that reads feeds and pages."""
     _require(settings, "bot_token", "channel", "admin_ids")
     application = build_application(settings, read_timeout=read_timeout)
+    store = open_state(settings)
+    policy = fetch_policy(settings)
+    http = build_client(policy)
+    fetcher = Fetcher(http, policy)
     bot = application.bot
     admins = Admins(settings.admin_ids)
     state = BotState(dry_run=settings.dry_run)
@@ -229,6 +253,13 @@ def build_bot(
     )
     approvals = ApprovalDesk(bot, admins=admins, publisher=gate)
     assert settings.channel is not None
+    # Before BotCommands, whose last handler answers any other private message.
+    application.add_handlers(QueueCommands(store=store, admins=admins).handlers())
+    application.add_handlers(
+        FeedCommands(
+            store=store, fetcher=fetcher, admins=admins, interval=settings.feed_interval * 60
+        ).handlers()
+    )
     BotCommands(
         planner=build_planner(settings),
         gate=gate,
@@ -236,6 +267,7 @@ def build_bot(
         state=state,
         admins=admins,
         channel=settings.channel,
+        read_page=partial(fetch_article, fetcher),
     ).register(application)
     application.add_handler(approvals.handler())
     application.add_error_handler(_log_error)
@@ -246,6 +278,9 @@ def build_bot(
         publisher=gate,
         approvals=approvals,
         admins=admins,
+        store=store,
+        http=http,
+        notices=NoticeJob(store=store, admins=admins),
     )
 
 

@@ -676,6 +676,14 @@ class FakeSession:
         return (message.text or message.caption or "" for message in self.replies_to(user_id))
 
 
+async def reply_after(world: FakeSession, user_id: int, text: str, *, count: int = 1) -> list[str]:
+    """Send `text` as `user_id`, wait for `count` new bot messages in their chat, return them."""
+    before = len(world.replies_to(user_id))
+    world.api.push_message(user_id, text)
+    await world.api.until(lambda: len(world.replies_to(user_id)) >= before + count)
+    return list(world.texts_to(user_id))[before:]
+
+
 class RecordedSleep:
     """An injectable `sleep` that remembers the waits asked for, and only yields to the event loop.
 
