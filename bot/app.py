@@ -180,6 +180,7 @@ class Hashbot:
 
     async def _on_start(self, application: Application) -> None:  # type: ignore[type-arg]
         await announce_commands(application)
+        await self.notices.deliver(application.bot)  # what came in while the bot was down
         self.notices.schedule(application)
         logger.info(
             "bot @%s is listening; %d admin(s); dry run %s; approval %s",

@@ -48,6 +48,12 @@ class NoticeJob:
         await self.deliver(context.bot)
 
     def schedule(self, application: Application, *, interval: timedelta = INTERVAL) -> Job:  # type: ignore[type-arg]
-        """Run :meth:`deliver` now and then every `interval` while the application runs."""
+        """Run :meth:`deliver` every `interval` while the application runs.
+
+        The first run is one interval away: a job due "now" but added before the scheduler
+        starts (in post_init) would be skipped, so the caller delivers once itself at start.
+        """
         assert application.job_queue is not None, "python-telegram-bot[job-queue] is a dependency"
-        return application.job_queue.run_repeating(self._run, interval=interval, first=0, name="notices")
+        return application.job_queue.run_repeating(
+            self._run, interval=interval, first=interval, name="notices"
+        )

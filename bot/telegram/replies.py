@@ -24,9 +24,13 @@ async def reply(update: Update, text: str) -> None:
 
 
 def clip(text: str, width: int) -> str:
-    """`text` on one line, cut to `width` characters with an ellipsis."""
+    """`text` on one line, cut to `width` characters with an ellipsis (between words if it can)."""
     line = " ".join(text.split())
-    return line if len(line) <= width else line[: width - 1].rstrip() + "…"
+    if len(line) <= width:
+        return line
+    cut = line[: width - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > width * 2 // 3 else cut).rstrip() + "…"
 
 
 def when(moment: datetime) -> str:
