@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 
 import pytest
 from auxil.fake_bot_api import FakeMessage, FakeSession, RecordedSleep, reply_after
+from auxil.running_bot import running
 
-from bot.app import Hashbot, build_bot
 from bot.config import Settings
 from bot.logs import configure_logging
 from bot.models import Article, ParseMode, Post
@@ -20,12 +19,6 @@ from bot.telegram.approval import Decision
 pytestmark = pytest.mark.anyio
 
 ARTICLE = "Ceasefire talks in Paris\n\nEmmanuel Macron and Keir Starmer met in Paris to discuss Ukraine."
-
-
-@asynccontextmanager
-async def running(settings: Settings, sleep: RecordedSleep, retry: RetryPolicy) -> AsyncIterator[Hashbot]:
-    async with build_bot(settings, retry=retry, sleep=sleep).running(poll_timeout=1) as hashbot:
-        yield hashbot
 
 
 async def test_commands_are_registered_with_telegram(

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 import pytest
 from auxil.fake_bot_api import FakeSession, RecordedSleep, reply_after
 from auxil.feedserver import FeedServer, Route
 from auxil.fetching import fixture
+from auxil.running_bot import running
 
-from bot.app import Hashbot, build_bot
 from bot.config import Settings
 from bot.telegram import RetryPolicy
 from bot.telegram.auth import REFUSAL
@@ -18,12 +15,6 @@ from bot.telegram.auth import REFUSAL
 pytestmark = pytest.mark.anyio
 
 TITLE = "Harbour wall repaired before winter storms"
-
-
-@asynccontextmanager
-async def running(settings: Settings, sleep: RecordedSleep, retry: RetryPolicy) -> AsyncIterator[Hashbot]:
-    async with build_bot(settings, retry=retry, sleep=sleep).running(poll_timeout=1) as hashbot:
-        yield hashbot
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, closing
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from auxil.fake_bot_api import FakeSession, RecordedSleep
 
-from bot.app import Hashbot, build_bot
+from bot.app import build_bot
 from bot.config import Settings
 from bot.storage import Feed, PollFailure, Store, open_store
 from bot.telegram import RetryPolicy
@@ -19,12 +18,6 @@ from bot.telegram.notices import NoticeJob
 pytestmark = pytest.mark.anyio
 
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
-
-
-@asynccontextmanager
-async def running(hashbot: Hashbot) -> AsyncIterator[Hashbot]:
-    async with hashbot.running(poll_timeout=1) as started:
-        yield started
 
 
 def notify(store: Store, *messages: str) -> None:
@@ -46,7 +39,7 @@ async def test_the_job_sends_unread_notices_to_every_admin_once(
     hashbot = build_bot(settings, retry=retry, sleep=sleep)
     notify(hashbot.store, "Feed “Gazette” was disabled: 10 failures in a row.")
     expected = ["⚠️ Feed “Gazette” was disabled: 10 failures in a row."]
-    async with running(hashbot):
+    async with hashbot.running(poll_timeout=1):
         # Delivered at start, for what came in while the bot was down.
         assert notices_to(world, world.admin_id) == notices_to(world, world.second_admin_id) == expected
         [job] = hashbot.application.job_queue.get_jobs_by_name("notices")  # type: ignore[union-attr]
@@ -64,7 +57,7 @@ async def test_racing_deliveries_send_each_notice_once(
     settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
 ) -> None:
     hashbot = build_bot(settings, retry=retry, sleep=sleep)
-    async with running(hashbot):
+    async with hashbot.running(poll_timeout=1):
         notify(hashbot.store, "one", "two", "three")
         # A second bot process on the same database: its own connection, its own job.
         with closing(open_store(settings.database)) as other_store:
@@ -82,7 +75,7 @@ async def test_a_notice_no_admin_could_get_is_sent_on_the_next_run(
     settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
 ) -> None:
     hashbot = build_bot(settings, retry=retry, sleep=sleep)
-    async with running(hashbot):
+    async with hashbot.running(poll_timeout=1):
         bot = hashbot.application.bot
         notify(hashbot.store, "Feed moved")
         world.api.fail("sendMessage", 502, times=2)  # both admins unreachable

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from auxil.fake_bot_api import FakeSession, RecordedSleep, reply_after
 from auxil.feedserver import FeedServer, Route
 from auxil.fetching import fixture
+from auxil.running_bot import running
 
-from bot.app import Hashbot, build_bot
 from bot.config import Settings
 from bot.models import Article
 from bot.storage import Feed, NewPost, PollFailure, PostState, Store
@@ -23,12 +21,6 @@ pytestmark = pytest.mark.anyio
 
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 LONG_TITLE = "Harbour wall repaired before the winter storms that the whole coast had been dreading"
-
-
-@asynccontextmanager
-async def running(settings: Settings, sleep: RecordedSleep, retry: RetryPolicy) -> AsyncIterator[Hashbot]:
-    async with build_bot(settings, retry=retry, sleep=sleep).running(poll_timeout=1) as hashbot:
-        yield hashbot
 
 
 def enqueue(store: Store, title: str, *, chat: str = "@hashbot_news", **fields: object) -> int:
