@@ -213,18 +213,20 @@ class Hashbot:
     async def running(self, *, poll_timeout: float = 1.0) -> AsyncIterator[Hashbot]:
         """The same start as :meth:`serve`, inside an event loop that the caller owns."""
         app = self.application
-        async with _initialized(app, self.settings):
-            await self._on_start(app)
-            await app.start()
-            assert app.updater is not None
-            await app.updater.start_polling(timeout=timedelta(seconds=poll_timeout))
-            try:
-                yield self
-            finally:
-                await app.updater.stop()
-                await app.stop()
-                await self._on_stop(app)
-                self.store.close()
+        try:
+            async with _initialized(app, self.settings):
+                await self._on_start(app)
+                await app.start()
+                assert app.updater is not None
+                await app.updater.start_polling(timeout=timedelta(seconds=poll_timeout))
+                try:
+                    yield self
+                finally:
+                    await app.updater.stop()
+                    await app.stop()
+        finally:
+            await self._on_stop(app)
+            self.store.close()
 
 
 def build_bot(
@@ -234,8 +236,11 @@ def build_bot(
     sleep: Sleep = asyncio.sleep,
     read_timeout: float = 30.0,
 ) -> Hashbot:
-    """Wire the whole bot: application, publishers, pause gate, commands, approval flow, the store
-    (HASHBOT_DATABASE) and the HTTP client that reads feeds and pages."""
+    """Wire the whole bot: application, publishers, pause gate, commands and approval flow.
+
+    The bot owns the store it opens (HASHBOT_DATABASE) and the HTTP client that reads feeds and
+    pages; both are closed when it stops.
+    """
     _require(settings, "bot_token", "channel", "admin_ids")
     application = build_application(settings, read_timeout=read_timeout)
     store = open_state(settings)
