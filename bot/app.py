@@ -9,11 +9,12 @@ import asyncio
 import logging
 import signal
 from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram import Bot, Update
@@ -27,7 +28,7 @@ from bot.ingest.formats import parse_text
 from bot.ingest.http import DEFAULT_USER_AGENT, Fetcher, FetchPolicy, build_client
 from bot.ingest.links import dedup_keys
 from bot.ingest.local import is_web_address, load_sources
-from bot.ingest.pages import fetch_articles
+from bot.ingest.pages import fetch_article, fetch_articles
 from bot.ingest.poller import Poller, PollPolicy, chronological
 from bot.models import Article, LinkPreview
 from bot.pipeline import PostPlanner, Publisher
@@ -49,7 +50,10 @@ from bot.telegram import (
     TelegramPublisher,
 )
 from bot.telegram.commands import announce_commands
+from bot.telegram.feeds import FeedCommands
+from bot.telegram.notices import NoticeJob
 from bot.telegram.publisher import Sleep
+from bot.telegram.queue import QueueCommands
 from bot.telegram.scheduling import ScheduleCommand
 from bot.telegram.uncertain import UncertainDesk
 
@@ -189,13 +193,17 @@ class Hashbot:
     publisher: PublishGate
     approvals: ApprovalDesk
     admins: Admins
+    #: The database; opened and closed by whoever built the bot.
     store: Store
     uncertain: UncertainDesk
+    notices: NoticeJob
     #: Called when a command queued a post for a given time, so the scheduler arms it at once.
     wake: Relay
 
     async def _on_start(self, application: Application) -> None:  # type: ignore[type-arg]
         await announce_commands(application)
+        await self.notices.deliver(application.bot)  # what came in while the bot was down
+        self.notices.schedule(application)
         logger.info(
             "bot @%s is listening; %d admin(s); dry run %s; approval %s",
             application.bot.username,
@@ -237,6 +245,7 @@ def build_bot(
     settings: Settings,
     *,
     store: Store,
+    fetcher: Fetcher,
     retry: RetryPolicy | None = None,
     sleep: Sleep = asyncio.sleep,
     read_timeout: float = 30.0,
@@ -244,7 +253,9 @@ def build_bot(
 ) -> Hashbot:
     """Wire the whole bot: application, publishers, pause gate, commands and approval flow.
 
-    The pause flag is read from and written to `store`, so it survives restarts.
+    The caller owns `store` and `fetcher` (the HTTP client that reads feeds and pages) and closes
+    them after the bot stops. The pause flag is read from and written to `store`, so it survives
+    restarts.
     """
     _require(settings, "bot_token", "channel", "admin_ids")
     application = build_application(settings, read_timeout=read_timeout)
@@ -286,7 +297,13 @@ def build_bot(
             on_queued=wake,
         ).handler()
     )
-    # Before BotCommands: its catch-all for private messages would answer /schedule first.
+    # Before BotCommands: its catch-all for private messages would answer these commands first.
+    application.add_handlers(QueueCommands(store=store, admins=admins).handlers())
+    application.add_handlers(
+        FeedCommands(
+            store=store, fetcher=fetcher, admins=admins, interval=settings.feed_interval * 60
+        ).handlers()
+    )
     BotCommands(
         planner=build_planner(settings),
         gate=gate,
@@ -295,6 +312,7 @@ def build_bot(
         admins=admins,
         channel=settings.channel,
         run_status=lambda: status_lines(store, schedule=schedule, now=clock(), with_pause=False),
+        read_page=partial(fetch_article, fetcher),
     ).register(application)
     application.add_handler(approvals.handler())
     application.add_handler(uncertain.handler())
@@ -308,8 +326,17 @@ def build_bot(
         admins=admins,
         store=store,
         uncertain=uncertain,
+        notices=NoticeJob(store=store, admins=admins),
         wake=wake,
     )
+
+
+@asynccontextmanager
+async def open_bot(settings: Settings, **options: Any) -> AsyncIterator[Hashbot]:
+    """The bot with a store and HTTP client of its own, both closed when the block ends."""
+    with closing(open_state(settings)) as store:
+        async with open_fetcher(settings) as fetcher:
+            yield build_bot(settings, store=store, fetcher=fetcher, **options)
 
 
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -458,7 +485,7 @@ async def run(settings: Settings, options: RunOptions, *, preview_stream: TextIO
                 return await _drive(runner, None, options)
             if dry_run:
                 settings = settings.model_copy(update={"dry_run": True})
-            hashbot = build_bot(settings, store=store)
+            hashbot = build_bot(settings, store=store, fetcher=fetcher)
             runner = build_runner(
                 settings,
                 store=store,

@@ -20,7 +20,6 @@ from typing import Any, TextIO
 from bot import __version__
 from bot.app import (
     RunOptions,
-    build_bot,
     build_planner,
     build_poller,
     fetch_pages,
@@ -31,13 +30,13 @@ from bot.app import (
     publish_schedule,
     run,
 )
-from bot.config import Settings, is_chat, load_settings
+from bot.config import Settings, load_settings
 from bot.errors import ConfigError, HashbotError, SourceFormatError, StoreError
 from bot.ingest import STDIN, Loaded, is_web_address, load_sources
-from bot.ingest.filters import ItemFilter
 from bot.ingest.formats import article_from_mapping
 from bot.ingest.opml import parse_opml, to_opml
 from bot.ingest.poller import Outcome, PollResult
+from bot.ingest.subscribe import FeedCheck, check_feed, find_feed, subscribe
 from bot.logs import configure_logging
 from bot.pipeline import PostPlanner, RunReport, publish_all
 from bot.planner import parse_when
@@ -171,14 +170,6 @@ def _cmd_post(args: argparse.Namespace, settings: Settings, console: Console) ->
     return _exit_code(report, console)
 
 
-def _cmd_bot(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    if args.dry_run:
-        settings = settings.model_copy(update={"dry_run": True})
-    with _store(settings) as store:
-        build_bot(settings, store=store).serve()
-    return EXIT_OK
-
-
 #: The bundled example feed a dry run reads when no feed is configured (from a clone of the repo).
 EXAMPLE_FEED = Path(__file__).resolve().parent.parent / "examples" / "feed.xml"
 
@@ -278,40 +269,38 @@ def _store(settings: Settings) -> Iterator[Store]:
 
 
 def _find(store: Store, ref: str) -> Feed:
-    feed = store.feed(int(ref)) if ref.isdigit() else store.feed(ref)
+    feed = find_feed(store, ref)
     if feed is None:
         raise StoreError(f"no feed {ref!r}; `hashbot feeds list` shows ids and addresses")
     return feed
 
 
-def _check_feed(feed: Feed) -> Feed:
-    """Refuse a feed the poller could not use, before it is saved."""
-    if not is_web_address(feed.url):
-        raise ConfigError(feed.url, "a feed address must start with http:// or https://")
-    if feed.chat is not None and not is_chat(feed.chat):
-        raise ConfigError(feed.url, f"chat {feed.chat!r} is neither @username nor a numeric chat id")
-    ItemFilter.parse(feed.include, feed.exclude)
-    return feed
-
-
 def _cmd_feeds_add(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    feed = _check_feed(
-        Feed(
-            url=args.url,
-            name=args.name,
-            chat=args.chat,
-            topic=args.topic,
-            template=args.template,
-            interval=args.interval or settings.feed_interval * 60,
-            tags=tuple(tag.lstrip("#") for tag in args.tags),
-            include=tuple(args.include),
-            exclude=tuple(args.exclude),
-            lang=args.lang,
-            fetch_pages=args.fetch_pages,
-        )
+    feed = Feed(
+        url=args.url,
+        name=args.name,
+        chat=args.chat,
+        topic=args.topic,
+        template=args.template,
+        interval=args.interval or settings.feed_interval * 60,
+        tags=tuple(tag.lstrip("#") for tag in args.tags),
+        include=tuple(args.include),
+        exclude=tuple(args.exclude),
+        lang=args.lang,
+        fetch_pages=args.fetch_pages,
     )
+
+    async def add(store: Store) -> tuple[Feed, FeedCheck | None]:
+        if not args.check:
+            return await subscribe(store, feed)
+        async with open_fetcher(settings) as fetcher:
+            return await subscribe(store, feed, fetcher=fetcher)
+
     with _store(settings) as store:
-        added = store.add_feed(feed)
+        added, probe = asyncio.run(add(store))
+    if probe is not None:
+        found = f" (announced by {probe.given})" if probe.given else ""
+        print(f"{probe.url}{found}: a feed with {probe.items} items", file=console.out)
     print(f"added feed {added.id}: {added.label} (every {_duration(added.interval)})", file=console.out)
     return EXIT_OK
 
@@ -380,7 +369,7 @@ def _cmd_feeds_import(args: argparse.Namespace, settings: Settings, console: Con
     with _store(settings) as store:
         for feed in parse_opml(data, source=str(args.file)):
             try:
-                store.add_feed(_check_feed(feed))
+                store.add_feed(check_feed(feed))
                 added += 1
             except HashbotError as exc:
                 console.error(exc)
@@ -467,6 +456,12 @@ def _add_feeds_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "The first poll queues only the newest HASHBOT_FEED_FIRST_ITEMS items.",
     )
     add.add_argument("url", metavar="URL", help="address of the feed (http or https)")
+    add.add_argument(
+        "--check",
+        action="store_true",
+        help="fetch the feed once first: refuse it unless it is a feed, and save a web page's "
+        "announced feed and the feed's title as its name",
+    )
     add.add_argument("--name", help="name shown in messages and posts (default: the address)")
     add.add_argument("--chat", help="target chat: @channel or numeric id (default: HASHBOT_CHANNEL)")
     add.add_argument("--topic", type=int, metavar="ID", help="forum topic (message thread) id in a group")
@@ -646,15 +641,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--template", metavar="NAME", help="template to render with (default: HASHBOT_TEMPLATE)"
     )
     post.set_defaults(handler=_cmd_post)
-
-    bot = commands.add_parser(
-        "bot",
-        help="run the Telegram bot: admin commands, approvals and publishing",
-        description="Run the bot with long polling until interrupted (Ctrl-C or SIGTERM). Needs "
-        "HASHBOT_BOT_TOKEN, HASHBOT_CHANNEL and HASHBOT_ADMIN_IDS.",
-    )
-    bot.add_argument("--dry-run", action="store_true", help="start with dry run on (admins get previews)")
-    bot.set_defaults(handler=_cmd_bot)
 
     run_parser = commands.add_parser(
         "run",

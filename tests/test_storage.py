@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -180,3 +183,51 @@ def test_renamed_feed_url_is_not_taken_from_another_feed(store: Store) -> None:
     assert a.id and b.id
     store.save_poll(PollRecord(feed_id=a.id, checked=NOW, next_check=NOW, url="https://example.org/feed.xml"))
     assert store.feed(a.id) == replace(a, last_checked=NOW, last_success=NOW, next_check=NOW)
+
+
+def test_a_guarded_state_change_happens_only_from_the_states_named(store: Store) -> None:
+    post_id = store.enqueue(_post("g"), now=NOW)
+    assert post_id
+    assert store.set_post_state(post_id, PostState.SENDING, now=NOW, only_from=[PostState.QUEUED])
+    # Cancelling after the scheduler claimed it: refused, and the post is left as it was.
+    assert not store.set_post_state(post_id, PostState.SKIPPED, now=NOW, only_from=[PostState.QUEUED])
+    post = store.post(post_id)
+    assert post is not None and post.state is PostState.SENDING
+    assert store.post(999) is None
+    with pytest.raises(StoreError, match="post 999 does not exist"):
+        store.set_post_state(999, PostState.SKIPPED, now=NOW, only_from=[PostState.QUEUED])
+
+
+def _notify(store: Store, *messages: str) -> None:
+    feed = store.add_feed(Feed(url=f"https://example.org/{len(store.feeds())}.xml"))
+    assert feed.id
+    for message in messages:
+        store.save_failure(
+            PollFailure(feed_id=feed.id, checked=NOW, next_check=NOW, error="x", notice=message)
+        )
+
+
+def test_notices_are_claimed_once_and_can_be_released(store: Store) -> None:
+    _notify(store, "first", "second")
+    claimed = store.claim_notices()
+    assert [(n.message, n.read) for n in claimed] == [("first", True), ("second", True)]
+    assert store.claim_notices() == [] and store.notices() == []
+    store.release_notices([claimed[1].id])
+    assert [n.message for n in store.claim_notices()] == ["second"]
+
+
+def test_two_connections_claiming_at_once_never_share_a_notice(tmp_path: Path) -> None:
+    path = tmp_path / "shared.sqlite3"
+    with closing(open_store(path)) as writer:
+        _notify(writer, *(f"notice {n}" for n in range(200)))
+    start = threading.Barrier(4)
+
+    def claim(_: int) -> list[int]:
+        with closing(open_store(path)) as store:  # one connection per thread, as two processes
+            start.wait()
+            return [notice.id for _ in range(20) for notice in store.claim_notices()]
+
+    with ThreadPoolExecutor(4) as pool:
+        claims = list(pool.map(claim, range(4)))
+    everything = [notice_id for ids in claims for notice_id in ids]
+    assert sorted(everything) == sorted(set(everything)) and len(everything) == 200

@@ -102,6 +102,23 @@ def select_items(
     return Selection(seen_keys=tuple(fresh), to_queue=tuple(wanted))
 
 
+async def follow_discovery(fetcher: Fetcher, fetched: Fetched, *, label: str) -> Fetched:
+    """`fetched` itself when it is a feed; for a web page, the feed it announces, fetched.
+
+    The feed found carries its address in ``moved_to``, so the caller can store it instead of the
+    page's. Raises SourceFormatError when the page announces no feed, or only another page.
+    """
+    if not looks_like_html(fetched.body, fetched.content_type):
+        return fetched
+    found = discover_feeds(fetched.body, base_url=fetched.url)
+    if not found:
+        raise SourceFormatError(label, "is a web page, not a feed, and it announces no feed")
+    discovered = await fetcher.fetch(found[0])
+    if looks_like_html(discovered.body, discovered.content_type):
+        raise SourceFormatError(label, f"the page announces {found[0]}, which is a web page too")
+    return replace(discovered, moved_to=discovered.moved_to or found[0])
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -178,22 +195,17 @@ class Poller:
 
     async def _follow_discovery(self, feed: Feed, fetched: Fetched) -> tuple[Fetched, tuple[str, ...]]:
         """A web page where a feed was expected: poll the feed the page announces instead."""
-        if not looks_like_html(fetched.body, fetched.content_type):
+        found = await follow_discovery(self._fetcher, fetched, label=feed.label)
+        if found is fetched:
             return fetched, ()
-        found = discover_feeds(fetched.body, base_url=fetched.url)
-        if not found:
-            raise SourceFormatError(feed.label, "is a web page, not a feed, and it announces no feed")
         logger.info(
-            "feed %s: the address is a web page; using the feed it announces, %s", feed.label, found[0]
+            "feed %s: the address is a web page; using the feed it announces, %s", feed.label, found.url
         )
-        discovered = await self._fetcher.fetch(found[0])
-        if looks_like_html(discovered.body, discovered.content_type):
-            raise SourceFormatError(feed.label, f"the page announces {found[0]}, which is a web page too")
         notice = (
             f"Feed “{feed.label}”: {feed.url} is a web page; "
-            f"hashbot now polls the feed it announces, {found[0]}."
+            f"hashbot now polls the feed it announces, {found.moved_to}."
         )
-        return replace(discovered, moved_to=discovered.moved_to or found[0]), (notice,)
+        return found, (notice,)
 
     async def _record(
         self, feed: Feed, fetched: Fetched, parsed: ParsedFeed, *, notices: tuple[str, ...], now: datetime

@@ -84,7 +84,8 @@ class Store(Protocol):
         """Move a post to `state`; with `only_from`, only from those states (False if it was not).
 
         Claiming a post for sending is ``set_post_state(id, SENDING, only_from=[QUEUED])``: it is
-        committed before the send, so a crash in between leaves the post in ``sending``.
+        committed before the send, so a crash in between leaves the post in ``sending``. Cancelling
+        is ``set_post_state(id, SKIPPED, only_from=[QUEUED])``, so a claimed post is not skipped.
         """
         ...
 
@@ -122,6 +123,14 @@ class Store(Protocol):
     def notices(self, *, unread_only: bool = True) -> list[Notice]: ...
 
     def mark_notices_read(self, ids: Sequence[int]) -> None: ...
+
+    def claim_notices(self) -> list[Notice]:
+        """Unread notices, marked read in the same transaction: two callers never get the same one."""
+        ...
+
+    def release_notices(self, ids: Sequence[int]) -> None:
+        """Mark claimed notices unread again, when they could not be delivered to anyone."""
+        ...
 
     def close(self) -> None: ...
 

@@ -447,20 +447,22 @@ class SqliteStore:
         rows = self._db.execute(
             f"SELECT * FROM notices {'WHERE NOT read' if unread_only else ''} ORDER BY id"
         )
-        return [
-            Notice(
-                id=row["id"],
-                created=datetime.fromisoformat(row["created"]),
-                message=row["message"],
-                feed_id=row["feed_id"],
-                read=bool(row["read"]),
-            )
-            for row in rows
-        ]
+        return [_notice(row) for row in rows]
 
     def mark_notices_read(self, ids: Sequence[int]) -> None:
         with self._transaction() as db:
             db.executemany("UPDATE notices SET read = 1 WHERE id = ?", [(id_,) for id_ in ids])
+
+    def claim_notices(self) -> list[Notice]:
+        # IMMEDIATE holds the write lock from the SELECT to the UPDATE, so a notice is claimed once.
+        with self._transaction() as db:
+            rows = db.execute("SELECT * FROM notices WHERE NOT read ORDER BY id").fetchall()
+            db.execute("UPDATE notices SET read = 1 WHERE NOT read")
+        return [replace(_notice(row), read=True) for row in rows]
+
+    def release_notices(self, ids: Sequence[int]) -> None:
+        with self._transaction() as db:
+            db.executemany("UPDATE notices SET read = 0 WHERE id = ?", [(id_,) for id_ in ids])
 
 
 def _migrate(db: sqlite3.Connection, path: Path) -> None:
@@ -554,4 +556,14 @@ def _post(row: sqlite3.Row) -> QueuedPost:
         message_id=row["message_id"],
         attempts=row["attempts"],
         last_error=row["last_error"],
+    )
+
+
+def _notice(row: sqlite3.Row) -> Notice:
+    return Notice(
+        id=row["id"],
+        created=datetime.fromisoformat(row["created"]),
+        message=row["message"],
+        feed_id=row["feed_id"],
+        read=bool(row["read"]),
     )

@@ -47,10 +47,17 @@ class Admins:
 
         return guarded
 
-    async def tell(self, bot: Bot, text: str) -> None:
-        """Send `text` to every admin; one unreachable admin does not keep it from the others."""
+    async def tell(self, bot: Bot, text: str) -> int:
+        """Send `text` to every admin; one unreachable admin does not keep it from the others.
+
+        Returns how many admins it reached.
+        """
+        reached = 0
         for admin in self.ids:
             try:
                 await bot.send_message(admin, text)
             except TelegramError as exc:
                 logger.warning("could not notify admin %s: %s", admin, exc.message)
+            else:
+                reached += 1
+        return reached

@@ -2,13 +2,15 @@
 
 Every command but `/start` and `/help` is for admins; a command with bad arguments answers with
 its usage line. Handlers turn hashbot's errors into short replies; nothing here stops the bot.
+The commands that act on the store live beside this module (queue.py, feeds.py); the table
+below lists them all, because it is what Telegram and /help show.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import BotCommand, Message, Update
@@ -16,15 +18,19 @@ from telegram.ext import Application, BaseHandler, CommandHandler, ContextTypes,
 
 from bot.errors import HashbotError, PublishError, PublishForbidden, PublishPaused
 from bot.ingest.formats import parse_text
-from bot.models import Post
+from bot.models import Article, Post
 from bot.pipeline import PostPlanner
 from bot.telegram.auth import Admins
 from bot.telegram.publisher import AdminPreviewPublisher, TelegramPublisher
+from bot.telegram.replies import reply as _reply
 from bot.telegram.state import BotState, PublishGate
 
 logger = logging.getLogger(__name__)
 
 _URL = re.compile(r"https?://\S+")
+
+#: Reads the article at a web address (the page adapter, wired in the composition root).
+ReadPage = Callable[[str], Awaitable[Article]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +48,13 @@ COMMANDS = (
     Command("start", "", "Introduce the bot"),
     Command("help", "", "List the commands"),
     Command("preview", "<url|text>", "Show the post for an article without publishing it"),
-    Command("post", "<text>", "Publish a post for an article to the channel"),
+    Command("post", "<url|text>", "Publish a post for an article to the channel"),
     Command("tags", "<text>", "Show the hashtags chosen for a text"),
+    Command("queue", "[queued|uncertain|failed]", "List the posts waiting to be published"),
+    Command("cancel", "<id>", "Take a post out of the queue"),
+    Command("feeds", "[page]", "List the feeds with their state and last error"),
+    Command("addfeed", "<url> [name]", "Subscribe to a feed (checked at once)"),
+    Command("removefeed", "<url|id>", "Unsubscribe from a feed; its queued posts stay"),
     Command("pause", "", "Stop publishing until /resume"),
     Command("resume", "", "Publish again after /pause"),
     Command("status", "", "Show what the bot is doing"),
@@ -51,11 +62,6 @@ COMMANDS = (
     Command("dryrun", "on|off", "Send posts to the admins as previews instead of the channel"),
 )
 _BY_NAME = {command.name: command for command in COMMANDS}
-
-URLS_NOT_YET = (
-    "Reading articles from links is not available yet. Paste the article's text instead "
-    "(a first line followed by an empty line becomes the title)."
-)
 
 
 def bot_commands() -> list[BotCommand]:
@@ -68,7 +74,8 @@ def help_text() -> str:
     return "\n".join(lines)
 
 
-def _usage(name: str) -> str:
+def usage(name: str) -> str:
+    """The usage line a command answers with when its arguments are missing or wrong."""
     return f"Usage: {_BY_NAME[name].usage}"
 
 
@@ -95,10 +102,12 @@ class BotCommands:
         state: BotState,
         admins: Admins,
         channel: str,
+        read_page: ReadPage,
         run_status: Callable[[], list[str]] = list,
     ) -> None:
         self._run_status = run_status
         self._planner = planner
+        self._read_page = read_page
         self._gate = gate
         self._channel_publisher = channel_publisher
         self._state = state
@@ -111,8 +120,9 @@ class BotCommands:
         return [
             CommandHandler("start", self.start),
             CommandHandler("help", admin("/help", self.help)),
-            CommandHandler("preview", admin("/preview", self.preview)),
-            CommandHandler("post", admin("/post", self.post)),
+            # Reading a link may take seconds: these run beside other updates, not before them.
+            CommandHandler("preview", admin("/preview", self.preview), block=False),
+            CommandHandler("post", admin("/post", self.post), block=False),
             CommandHandler("tags", admin("/tags", self.tags)),
             CommandHandler("pause", admin("/pause", self.pause)),
             CommandHandler("resume", admin("/resume", self.resume)),
@@ -132,8 +142,8 @@ class BotCommands:
             return
         if self._admins.allows(update.effective_user):
             await message.reply_text(
-                "Hello! Send me an article's text with /preview to see its post, or /post to publish it.\n\n"
-                + help_text()
+                "Hello! Send me an article's link or text with /preview to see its post, "
+                "or /post to publish it.\n\n" + help_text()
             )
             return
         link = await self._public_link(context)
@@ -176,7 +186,7 @@ class BotCommands:
             return
         text = argument_text(message)
         if not text:
-            await message.reply_text(_usage("tags"))
+            await message.reply_text(usage("tags"))
             return
         try:
             tags = self._planner.tags(parse_text(text, source="message"))
@@ -218,7 +228,7 @@ class BotCommands:
         choice = (context.args or [""])[0].lower()
         if choice not in ("on", "off") or len(context.args or []) != 1:
             now = "on" if self._state.dry_run else "off"
-            await _reply(update, f"{_usage('dryrun')}\nDry run is {now}.")
+            await _reply(update, f"{usage('dryrun')}\nDry run is {now}.")
             return
         self._state.dry_run = choice == "on"
         logger.info("dry run turned %s", choice)
@@ -240,13 +250,14 @@ class BotCommands:
         text = argument_text(message)
         if not text:
             hint = " — or reply with it to a message" if name == "preview" else ""
-            await message.reply_text(_usage(name) + hint)
-            return None
-        if _URL.fullmatch(text):
-            await message.reply_text(URLS_NOT_YET)
+            await message.reply_text(usage(name) + hint)
             return None
         try:
-            return self._planner.plan(parse_text(text, source=f"/{name} from {message.chat_id}"))
+            if _URL.fullmatch(text):
+                article = await self._read_page(text)
+            else:
+                article = parse_text(text, source=f"/{name} from {message.chat_id}")
+            return self._planner.plan(article)
         except HashbotError as exc:
             await message.reply_text(f"Cannot make a post of that: {exc}")
             return None
@@ -263,11 +274,6 @@ class BotCommands:
                 else:
                     self._channel_link = chat.invite_link or chat.title or "our channel"
         return self._channel_link
-
-
-async def _reply(update: Update, text: str) -> None:
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(text)
 
 
 async def announce_commands(application: Application) -> None:  # type: ignore[type-arg]

@@ -56,7 +56,7 @@ class PublishGate:
         channel: Publisher,
         preview: Publisher,
         state: BotState,
-        tell_admins: Callable[[str], Awaitable[None]],
+        tell_admins: Callable[[str], Awaitable[object]],
     ) -> None:
         self._channel = channel
         self._preview = preview

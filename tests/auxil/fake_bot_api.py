@@ -18,7 +18,6 @@ It runs on a thread of its own, so it answers whatever the event loop under test
 from __future__ import annotations
 
 import asyncio
-import html
 import itertools
 import json
 import re
@@ -33,53 +32,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+from auxil.telegram_html import CAPTION_LENGTH, MESSAGE_LENGTH, BadRequest, validate, validate_text
+
 JSON = dict[str, Any]
-
-MESSAGE_LIMIT = 4096
-CAPTION_LIMIT = 1024
-
-# ── HTML as Telegram reads it ────────────────────────────────────────────────────────────────────
-# One seam: `html_error` and `html_text` are all the server knows of Telegram's HTML. The rendering
-# issue's validator (tests/auxil/telegram_html.py) replaces these two functions when it lands.
-
-_TAGS = frozenset(
-    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "span"}
-    | {"tg-spoiler", "tg-emoji", "blockquote"}
-)
-_CANT_PARSE = "Bad Request: can't parse entities: "
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*)?)>")
-
-
-def html_error(text: str) -> str | None:
-    """Telegram's description of why `text` is not valid HTML parse-mode text, or None."""
-    stack: list[str] = []
-    position = 0
-    while (start := text.find("<", position)) != -1:
-        offset = len(text[:start].encode("utf-8"))
-        match = _TAG.match(text, start)
-        if match is None:
-            return f"{_CANT_PARSE}Unsupported start tag at byte offset {offset}"
-        closing, name = match.group(1), match.group(2).lower()
-        if name not in _TAGS:
-            return f'{_CANT_PARSE}Unsupported start tag "{name}" at byte offset {offset}'
-        if closing:
-            if not stack:
-                return f"{_CANT_PARSE}Unexpected end tag at byte offset {offset}"
-            if stack[-1] != name:
-                return f'{_CANT_PARSE}Can\'t find end tag corresponding to start tag "{stack[-1]}"'
-            stack.pop()
-        else:
-            stack.append(name)
-        position = match.end()
-    if stack:
-        return f'{_CANT_PARSE}Can\'t find end tag corresponding to start tag "{stack[-1]}"'
-    return None
-
-
-def html_text(text: str) -> str:
-    """The text a reader sees once Telegram has applied the tags."""
-    return html.unescape(_TAG.sub("", text))
-
 
 # ── the world ────────────────────────────────────────────────────────────────────────────────────
 
@@ -483,9 +438,7 @@ class FakeBotApi:
     def _api_sendMessage(self, params: Params) -> JSON:
         chat = self._writable_chat(params)
         parse_mode = params.text("parse_mode")
-        text = self._message_text(params.text("text") or "", parse_mode, MESSAGE_LIMIT, "message is too long")
-        if not text.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
+        text = self._message_text(params.text("text") or "", parse_mode)
         message = self._store(
             chat,
             self.bot,
@@ -512,7 +465,7 @@ class FakeBotApi:
         caption = params.text("caption")
         shown = None
         if caption is not None:
-            shown = self._message_text(caption, parse_mode, CAPTION_LIMIT, "message caption is too long")
+            shown = self._message_text(caption, parse_mode, caption=True)
         message = self._store(
             chat,
             self.bot,
@@ -528,7 +481,7 @@ class FakeBotApi:
     def _api_editMessageText(self, params: Params) -> JSON:
         message = self._find(params)
         parse_mode = params.text("parse_mode")
-        text = self._message_text(params.text("text") or "", parse_mode, MESSAGE_LIMIT, "message is too long")
+        text = self._message_text(params.text("text") or "", parse_mode)
         markup = params.obj("reply_markup")
         if text == message.text and markup == message.reply_markup:
             raise ApiError(
@@ -604,16 +557,17 @@ class FakeBotApi:
         return thread_id
 
     @staticmethod
-    def _message_text(text: str, parse_mode: str | None, limit: int, too_long: str) -> str:
-        if parse_mode == "HTML":
-            if (error := html_error(text)) is not None:
-                raise ApiError(400, error)
-            text = html_text(text)
-        elif parse_mode is not None:
-            raise ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode!r} in this fake")
-        if len(text.encode("utf-16-le")) // 2 > limit:
-            raise ApiError(400, f"Bad Request: {too_long}")
-        return text
+    def _message_text(text: str, parse_mode: str | None, *, caption: bool = False) -> str:
+        """What a reader sees of `text`, or the Bot API's 400 exactly as Telegram words it."""
+        limit = CAPTION_LENGTH if caption else MESSAGE_LENGTH
+        try:
+            if parse_mode == "HTML":
+                return validate(text, limit=limit, caption=caption).text
+            if parse_mode is not None:
+                raise ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode!r} in this fake")
+            return validate_text(text, limit=limit, caption=caption).text
+        except BadRequest as exc:
+            raise ApiError(400, exc.description) from None
 
     def _find(self, params: Params) -> FakeMessage:
         chat = self._chat(params.get("chat_id"))
@@ -720,6 +674,14 @@ class FakeSession:
 
     def texts_to(self, user_id: int) -> Iterator[str]:
         return (message.text or message.caption or "" for message in self.replies_to(user_id))
+
+
+async def reply_after(world: FakeSession, user_id: int, text: str, *, count: int = 1) -> list[str]:
+    """Send `text` as `user_id`, wait for `count` new bot messages in their chat, return them."""
+    before = len(world.replies_to(user_id))
+    world.api.push_message(user_id, text)
+    await world.api.until(lambda: len(world.replies_to(user_id)) >= before + count)
+    return list(world.texts_to(user_id))[before:]
 
 
 class RecordedSleep:

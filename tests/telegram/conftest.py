@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from auxil.fake_bot_api import FakeBotApi, FakeSession, RecordedSleep
+from auxil.feedserver import FeedServer
 
 from bot.config import Settings, load_settings
 from bot.telegram import RetryPolicy
@@ -71,3 +72,10 @@ def sleep() -> RecordedSleep:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture
+def web() -> Iterator[FeedServer]:
+    """A local web server for the feeds and pages the bot is asked to read."""
+    with FeedServer() as server:
+        yield server

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, closing
+from collections.abc import Iterator
 
 import pytest
-from auxil.fake_bot_api import FakeMessage, FakeSession, RecordedSleep
+from auxil.fake_bot_api import FakeMessage, FakeSession, RecordedSleep, reply_after
+from auxil.running_bot import running
 
-from bot.app import Hashbot, build_bot, open_state
 from bot.config import Settings
 from bot.logs import configure_logging
 from bot.models import Article, ParseMode, Post
@@ -20,23 +19,6 @@ from bot.telegram.approval import Decision
 pytestmark = pytest.mark.anyio
 
 ARTICLE = "Ceasefire talks in Paris\n\nEmmanuel Macron and Keir Starmer met in Paris to discuss Ukraine."
-
-
-@asynccontextmanager
-async def running(settings: Settings, sleep: RecordedSleep, retry: RetryPolicy) -> AsyncIterator[Hashbot]:
-    with closing(open_state(settings)) as store:
-        async with build_bot(settings, store=store, retry=retry, sleep=sleep).running(
-            poll_timeout=1
-        ) as hashbot:
-            yield hashbot
-
-
-async def reply_after(world: FakeSession, user_id: int, text: str, *, count: int = 1) -> list[str]:
-    """Send `text` as `user_id`, wait for `count` new bot messages in their chat, return them."""
-    before = len(world.replies_to(user_id))
-    world.api.push_message(user_id, text)
-    await world.api.until(lambda: len(world.replies_to(user_id)) >= before + count)
-    return list(world.texts_to(user_id))[before:]
 
 
 async def test_commands_are_registered_with_telegram(
@@ -82,7 +64,7 @@ async def test_start_gives_strangers_the_channel_link(
         [stranger] = await reply_after(world, world.stranger_id, "/start")
         [admin] = await reply_after(world, world.admin_id, "/start")
     assert "https://t.me/hashbot_news" in stranger
-    assert "/post <text>" in admin
+    assert "/post <url|text>" in admin
 
 
 async def test_preview_replies_to_the_asking_admin_only(
@@ -104,10 +86,9 @@ async def test_preview_replies_to_the_asking_admin_only(
     ("command", "expected"),
     [
         ("/preview", "Usage: /preview <url|text> — or reply with it to a message"),
-        ("/post", "Usage: /post <text>"),
+        ("/post", "Usage: /post <url|text>"),
         ("/tags", "Usage: /tags <text>"),
         ("/dryrun maybe", "Usage: /dryrun on|off\nDry run is off."),
-        ("/preview https://example.org/a", "Reading articles from links is not available yet."),
         ("hello", "I did not understand that. /help lists what I can do."),
     ],
 )

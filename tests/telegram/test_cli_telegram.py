@@ -81,14 +81,14 @@ def test_post_when_the_bot_was_removed_exits_1(
     assert "hashbot: error: @hashbot_news: Forbidden: bot is not a member of the channel chat" in result.err
 
 
-def test_bot_refuses_to_start_without_admins(run_cli: CliRunner, telegram_env: None) -> None:
-    result = run_cli("bot")
+def test_run_refuses_to_start_without_admins(run_cli: CliRunner, telegram_env: None) -> None:
+    result = run_cli("run")
     assert result.code == 2
     assert "HASHBOT_ADMIN_IDS: is empty; nobody could command the bot" in result.err
 
 
-def test_bot_command_serves_until_interrupted(world: FakeSession, token: str) -> None:
-    """`hashbot bot` as operators run it: a real process, polling, stopped by SIGINT."""
+def test_run_answers_commands_until_interrupted(world: FakeSession, token: str) -> None:
+    """`hashbot run` as operators run it: a real process, polling, stopped by SIGINT."""
     env = os.environ | {
         "HASHBOT_BOT_TOKEN": token,
         "HASHBOT_CHANNEL": f"@{world.channel_username}",
@@ -96,7 +96,7 @@ def test_bot_command_serves_until_interrupted(world: FakeSession, token: str) ->
         "HASHBOT_BOT_API_URL": world.api.base_url,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "bot"],
+        [sys.executable, "-m", "bot", "run"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

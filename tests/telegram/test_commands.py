@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from auxil.fake_bot_api import html_error, html_text
 from auxil.paths import REPO
 
 from bot.telegram import COMMANDS
@@ -20,22 +18,3 @@ def test_every_command_is_documented_and_valid_for_telegram() -> None:
         assert 3 <= len(command.description) <= 256
         assert f"| `/{command.name}" in README or f"`/{command.name}`" in README, command.name
         assert command.usage in help_text()
-
-
-@pytest.mark.parametrize(
-    ("text", "error"),
-    [
-        ("<b>bold</b> &amp; <a href='https://x.org'>link</a>", None),
-        ("<b>open", 'Can\'t find end tag corresponding to start tag "b"'),
-        ("<p>para</p>", 'Unsupported start tag "p" at byte offset 0'),
-        ("é</i>", "Unexpected end tag at byte offset 2"),
-        ("<b><i>x</b></i>", 'Can\'t find end tag corresponding to start tag "i"'),
-    ],
-)
-def test_fake_server_reads_html_like_telegram(text: str, error: str | None) -> None:
-    found = html_error(text)
-    assert (found is None) if error is None else (found == f"Bad Request: can't parse entities: {error}")
-
-
-def test_fake_server_shows_the_visible_text() -> None:
-    assert html_text("<b>A</b> &amp; <i>B</i>") == "A & B"

@@ -69,11 +69,12 @@ async def run_loop(
         }
     )
     with closing(open_state(settings)) as store:
-        hashbot = build_bot(settings, store=store, retry=retry, sleep=sleep, clock=clock)
         async with build_client(TEST_POLICY) as client:
+            fetcher = Fetcher(client, TEST_POLICY)
+            hashbot = build_bot(settings, store=store, fetcher=fetcher, retry=retry, sleep=sleep, clock=clock)
             poller = Poller(
                 store=store,
-                fetcher=Fetcher(client, TEST_POLICY),
+                fetcher=fetcher,
                 policy=PollPolicy(first_items=10, default_chat=settings.channel or ""),
                 clock=clock,
             )
