@@ -1,0 +1,70 @@
+"""What every command shares: the streams, exit codes, loading sources, opening the store."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import Any, TextIO, TypeAlias
+
+from bot.app import fetch_pages, open_state
+from bot.config import Settings
+from bot.ingest import Loaded, is_web_address, load_sources
+from bot.pipeline import RunReport
+from bot.storage import Store
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DEFAULT_ENV_FILE = Path(".env")
+
+SOURCE_HELP = (
+    "article file (.txt .md .html .json .jsonl, or a feed .xml .rss .atom), folder of them, "
+    "http(s) address of a web page, or - for standard input"
+)
+
+Command = Callable[[argparse.Namespace, Settings, "Console"], int]
+#: ``commands.add_parser`` of the top-level parser, where each module adds its commands.
+SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+class Console:
+    """Standard streams, injectable so tests run the real entry point in-process."""
+
+    def __init__(self, out: TextIO | None = None, err: TextIO | None = None, stdin: Any = None) -> None:
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        self.stdin = stdin if stdin is not None else sys.stdin.buffer
+
+    def error(self, message: object) -> None:
+        print(f"hashbot: error: {message}", file=self.err)
+
+
+def load(sources: Sequence[str], settings: Settings, console: Console) -> list[Loaded]:
+    """Every source's articles; web addresses are fetched first, all at once."""
+    urls = [source for source in sources if is_web_address(source)]
+    pages = asyncio.run(fetch_pages(settings, urls)) if urls else {}
+    return list(load_sources(sources, stdin=console.stdin, pages=pages))
+
+
+def exit_code(report: RunReport, console: Console) -> int:
+    """0 when every article went through; 1 when one failed or there were none at all."""
+    if not report.receipts and report.ok:
+        console.error("no articles found")
+        return EXIT_FAILED
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+@contextmanager
+def open_db(settings: Settings) -> Iterator[Store]:
+    """The store at HASHBOT_DATABASE, closed when the command is done."""
+    with closing(open_state(settings)) as store:
+        yield store
+
+
+def positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
