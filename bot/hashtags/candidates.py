@@ -22,7 +22,7 @@ MAX_PHRASE_WORDS = 3
 # l'Ukraine). Splitting on words leaves the gaps between them, which decide where runs and
 # sentences end: any punctuation breaks a run; a full stop, a line break, or a colon or quote
 # before a capital ends a sentence.
-_WORDS = re.compile(r"(\w+(?:['\-‐]\w+)*)")
+_WORDS = re.compile(r"(\w+(?:['\-‐]\w+)*+)")  # possessive: no backtracking into a word
 _GAP_SPACE, _GAP_BREAK, _GAP_END, _GAP_END_IF_CAPITAL = 0, 1, 2, 3
 _GAP_KINDS: dict[str, int] = {" ": _GAP_SPACE}
 # Elided articles and pronouns (French, Italian, Catalan) glued to the next word by an apostrophe.
@@ -32,6 +32,8 @@ _ELISION = re.compile(
 )
 # A headline's label: one or two words before a colon (Ukraine: …, Informatique : …).
 _LABEL = re.compile(r"^\s*((?:[^\W\d_][\w'’-]*\s*){1,2}?)\s*[:|]\s+(.+)$", re.DOTALL)
+# A number and the word after it ("40 Milliarden", "10 millions"); a year is no quantity.
+_AFTER_NUMBER = re.compile(r"(?<![\w.,])(?!(?:1[89]|20)\d\d\b)\d[\d.,]*[ \u00a0]+([^\W\d_][\w'’-]*)")
 _POSSESSIVE = re.compile(r"['’ʼ]s$", re.IGNORECASE)
 #: Lowercase words that may sit inside a name: Charles de Gaulle, Ursula von der Leyen.
 NAME_PARTICLES = frozenset(
@@ -72,6 +74,8 @@ class Candidate:
     person: bool = False
     #: Spoken for by another candidate: a full name tagged by its surname, a title before a name.
     merged: bool = False
+    #: Mentions right after a number: a unit or a magnitude ("Milliarden" in "40 Milliarden Euro").
+    after_number: int = 0
 
     def note(self, written: str, capital: int) -> None:
         """Record a mention in the text: its capitalization, and how it is written."""
@@ -258,6 +262,11 @@ def collect_candidates(title: str | None, text: str, data: LanguageData) -> dict
         for candidate in found.values():
             candidate.first = 0  # the title counts as sentence 0, whatever its punctuation
     _count_runs(found, _runs(text, 1, lexicon), False, data)
+    if any(char.isdigit() for char in text):
+        for word in _AFTER_NUMBER.findall(text):
+            unit = found.get(word.lower())
+            if unit is not None:
+                unit.after_number += 1
     return found
 
 

@@ -84,6 +84,24 @@ def _near_duplicate(words: list[str], chosen: list[list[str]]) -> bool:
     return any(len(words) == len(other) and all(map(_same_stem, words, other)) for other in chosen)
 
 
+def _capitalized(surface: str) -> bool:
+    """Every word but the particles starts with a capital: Rio Grande do Sul."""
+    words = [word for word in surface.split() if word.lower() not in PARTICLES]
+    return len(words) > 1 and all(word[:1].isupper() for word in words)
+
+
+def _drop_leading_part(chosen: dict[str, Tag], key: str, names: dict[str, str]) -> None:
+    """Take back a chosen phrase that a long name starts with: #Rio once #RioGrandeDoSul comes.
+
+    A word that opens a name of three words or more in the same article is nearly always that
+    name cut short; before a two-word name it is often a topic of its own (#Storm, #StormElena).
+    """
+    for shorter, tag in list(names.items()):
+        if key.startswith(shorter + " "):
+            chosen.pop(tag, None)
+            del names[shorter]
+
+
 def extract_tags(article: Article, options: TagOptions = TagOptions()) -> list[Tag]:
     """Return at most ``options.limit`` tags for `article`, best first, without duplicates.
 
@@ -116,6 +134,7 @@ def extract_tags(article: Article, options: TagOptions = TagOptions()) -> list[T
     for fixed in options.fixed:
         offer(fixed, float("inf"), TagReason.FIXED)
     stems: list[list[str]] = []
+    names: dict[str, str] = {}  # chosen phrases: key → tag key
     for item in _with_hints(rank(article, data, enough=options.limit), article, data):
         if len(chosen) >= options.limit:
             break
@@ -125,7 +144,10 @@ def extract_tags(article: Article, options: TagOptions = TagOptions()) -> list[T
         stem = (item.key if item.key.isascii() else unidecode(item.key)).split()
         if _near_duplicate(stem, stems):
             continue
+        if len(words) > 2 and _capitalized(item.surface):
+            _drop_leading_part(chosen, item.key, names)
         if offer(item.surface, item.score, item.reason):
             used_words |= words
             stems.append(stem)
+            names[item.key] = tag_key(chosen[next(reversed(chosen))].name)
     return list(chosen.values())[: options.limit]

@@ -60,6 +60,18 @@ def _eligible(candidate: Candidate) -> bool:
     return len(word) > 2 or (len(word) == 2 and word.isupper())
 
 
+def is_quantity(candidate: Candidate, found: dict[str, Candidate]) -> bool:
+    """Whether the phrase is an amount: it opens with a word mostly written after a number.
+
+    "Milliarden Euro" (from "40 Milliarden Euro"), "millions de dollars": amounts, not topics.
+    A single word after numbers often is a topic all the same (8 000 emplois), so it stays.
+    """
+    if candidate.words < 2:
+        return False
+    head = found.get(candidate.key.split(" ", 1)[0])
+    return head is not None and 2 * head.after_number >= head.count > 0
+
+
 def _inner_phrases(key: str) -> tuple[str, str]:
     """The phrase without its first word and without its last, connectors trimmed."""
     words = key.split(" ")
@@ -102,7 +114,20 @@ def _mark_people(found: dict[str, Candidate], phrases: list[Candidate]) -> None:
             candidate.person = True
 
 
-def _mark_covered(found: dict[str, Candidate], phrases: list[Candidate]) -> None:
+def _role_before_name(candidate: Candidate, parts: list[Candidate], found: dict[str, Candidate]) -> bool:
+    """A German noun glued before a two-word name: "Bahnvorstand Jonas Albrecht".
+
+    German capitalizes every noun, so a role runs into the name after it. When the first word
+    is used nowhere but in front of this name, the name alone is the tag.
+    """
+    if candidate.words - candidate.particles != 3 or not is_name(candidate):
+        return False
+    head = found.get(candidate.key.split(" ", 1)[0])
+    tail = next((part for part in parts if part.key == candidate.key.split(" ", 1)[1]), None)
+    return head is not None and head.count == candidate.count and tail is not None and is_name(tail)
+
+
+def _mark_covered(found: dict[str, Candidate], phrases: list[Candidate], data: LanguageData) -> None:
     """Count how often each phrase occurs inside a longer candidate that may become a tag.
 
     "Rights" never seen outside "Human Rights Watch" is no tag of its own; "crise" seen alone
@@ -114,6 +139,8 @@ def _mark_covered(found: dict[str, Candidate], phrases: list[Candidate]) -> None
             continue
         parts = [part for part in map(found.get, _inner_phrases(candidate.key)) if part is not None]
         people = [part for part in parts if part.words > 1 and (part.person or part.merged)]
+        if data.capitalizes_nouns and _role_before_name(candidate, parts, found):
+            people = [part for part in parts if part.key == candidate.key.split(" ", 1)[1]]
         if people:
             candidate.merged = True
         for part in parts:
@@ -161,11 +188,11 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
         pool = list(found.values())
     phrases = [c for c in pool if c.words > 1]
     _mark_people(found, phrases)
-    _mark_covered(found, phrases)
+    _mark_covered(found, phrases, data)
     ranked = [
         Ranked(c.key, c.surface, _score(c, data), c.first, _reason(c))
         for c in pool
-        if c.alone > 0 and not c.merged and _eligible(c)
+        if c.alone > 0 and not c.merged and _eligible(c) and not is_quantity(c, found)
     ]
     ranked.sort(key=lambda item: (-item.score, item.first, item.key))
     return ranked

@@ -168,3 +168,18 @@ def test_extraction_of_wordy_text_is_valid(words: list[str]) -> None:
 def test_fixtures_are_our_own_writing() -> None:
     for path in FIXTURES.glob("*.json"):
         assert {"title", "text", "lang"} <= set(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_a_name_cut_short_is_not_tagged_beside_the_whole_name() -> None:
+    names = _names(_article(FIXTURES / "enchentes_pt.json"))
+    assert {"RioGrandeDoSul", "SantaMaria", "DefesaCivil", "MarcosTeixeira"} <= set(names)
+    bundled = _names(_article(EXAMPLES / "brasil-chuvas-pt.html"))
+    assert "RioGrandeDoSul" in bundled
+    assert "Rio" not in names + bundled  # the first word of Rio Grande do Sul, no place of its own
+
+
+def test_german_roles_and_amounts_do_not_become_tags() -> None:
+    names = _names(_article(FIXTURES / "werft_de.json"))
+    assert {"Kiel", "AnnaBerger", "Auftrag"} <= set(names)
+    # German capitalizes the role noun before a name, and the unit after a number.
+    assert not {"KonzernchefinAnnaBerger", "MilliardenEuro", "Milliarden"} & set(names)
