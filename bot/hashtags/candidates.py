@@ -262,11 +262,10 @@ def collect_candidates(title: str | None, text: str, data: LanguageData) -> dict
         for candidate in found.values():
             candidate.first = 0  # the title counts as sentence 0, whatever its punctuation
     _count_runs(found, _runs(text, 1, lexicon), False, data)
-    if any(char.isdigit() for char in text):
-        for word in _AFTER_NUMBER.findall(text):
-            unit = found.get(word.lower())
-            if unit is not None:
-                unit.after_number += 1
+    for word in _AFTER_NUMBER.findall(text):
+        unit = found.get(word.lower())
+        if unit is not None:
+            unit.after_number += 1
     return found
 
 
