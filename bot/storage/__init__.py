@@ -14,6 +14,7 @@ from typing import Protocol
 
 from bot.storage.records import (
     DEFAULT_INTERVAL,
+    DeskMessage,
     Feed,
     NewPost,
     Notice,
@@ -80,13 +81,20 @@ class Store(Protocol):
         error: str | None = None,
         only_from: Collection[PostState] = (),
         scheduled: datetime | None = None,
+        approved: bool | None = None,
     ) -> bool:
         """Move a post to `state`; with `only_from`, only from those states (False if it was not).
 
         Claiming a post for sending is ``set_post_state(id, SENDING, only_from=[QUEUED])``: it is
         committed before the send, so a crash in between leaves the post in ``sending``. Cancelling
         is ``set_post_state(id, SKIPPED, only_from=[QUEUED])``, so a claimed post is not skipped.
+        An admin's decision on a post awaiting approval is the same compare-and-set from
+        ``awaiting``, with ``approved=True`` when it lets the post go.
         """
+        ...
+
+    def set_post_tags(self, post_id: int, tags: Sequence[str], *, only_from: Collection[PostState]) -> bool:
+        """Make `tags` exactly the post's hashtags, if it is in one of `only_from` (False if not)."""
         ...
 
     def post(self, post_id: int) -> QueuedPost | None: ...
@@ -100,6 +108,15 @@ class Store(Protocol):
     def mark_sending_uncertain(self, *, now: datetime) -> list[QueuedPost]:
         """At start-up: posts left in ``sending`` by a crash become ``uncertain``; returns them."""
         ...
+
+    # Questions put to admins about posts (approval previews, uncertain posts)
+    def save_desk_messages(self, messages: Sequence[DeskMessage]) -> None:
+        """Remember the messages (one per admin) that ask about a post; a newer one replaces the older."""
+        ...
+
+    def desk_messages(self, desk: str, post_id: int) -> list[DeskMessage]: ...
+
+    def forget_desk_messages(self, desk: str, post_id: int) -> None: ...
 
     # Flags that survive restarts (paused)
     def flag(self, name: str) -> str | None: ...
@@ -151,6 +168,7 @@ def open_store_copy(path: Path) -> Store:
 
 __all__ = [
     "DEFAULT_INTERVAL",
+    "DeskMessage",
     "Feed",
     "NewPost",
     "Notice",

@@ -63,6 +63,8 @@ class PostState(StrEnum):
     SKIPPED = "skipped"
     #: Found in ``sending`` after a crash: it may or may not have reached Telegram.
     UNCERTAIN = "uncertain"
+    #: With approval on: shown to the admins, waiting for [Publish], [Queue] or [Skip].
+    AWAITING = "awaiting"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,27 @@ class QueuedPost:
     message_id: int | None = None
     attempts: int = 0
     last_error: str | None = None
+    #: An admin approved it ([Queue], or [Publish] that could not deliver): it never waits again.
+    approved: bool = False
+    #: ``tags`` are exactly the post's hashtags (an admin chose them), not extra ones to add.
+    tags_edited: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DeskMessage:
+    """A question put to one admin about a post (an approval preview, an uncertain post).
+
+    Kept so that, whichever admin decides and whenever (after a restart too), every admin's
+    copy can be edited to show the decision.
+    """
+
+    desk: str
+    post_id: int
+    chat_id: int
+    message_id: int
+    #: The text as sent, so the decision can be appended to it.
+    text: str
+    html: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from typing import Any
 
 from bot.errors import StoreError
 from bot.storage.records import (
+    DeskMessage,
     Feed,
     NewPost,
     Notice,
@@ -31,7 +32,10 @@ from bot.storage.records import (
     article_to_dict,
 )
 
-_STATES = ", ".join(f"'{state.value}'" for state in PostState)
+#: The post states each schema allows. Literal, so a shipped migration never changes; a new
+#: state needs a migration that rebuilds the posts table (SQLite cannot alter a CHECK).
+_STATES_V1 = "'queued', 'sending', 'sent', 'failed', 'skipped', 'uncertain'"
+_STATES_V3 = f"{_STATES_V1}, 'awaiting'"
 
 #: Migration n (1-based) brings the schema from version n-1 to n. Append; never edit a shipped one.
 MIGRATIONS: tuple[str, ...] = (
@@ -74,7 +78,7 @@ MIGRATIONS: tuple[str, ...] = (
         template   TEXT,
         tags       TEXT NOT NULL DEFAULT '[]',
         article    TEXT NOT NULL,
-        state      TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ({_STATES})),
+        state      TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ({_STATES_V1})),
         created    TEXT NOT NULL,
         scheduled  TEXT,
         sent       TEXT,
@@ -108,6 +112,50 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX posts_by_sent ON posts (sent) WHERE state = 'sent';
     CREATE INDEX seen_by_age ON seen (feed_id, first_seen);
+    """,
+    # 3: the approval flow. The posts table is rebuilt for the 'awaiting' state (a CHECK cannot be
+    # altered) and learns whether an admin approved the post and chose its tags; the questions put
+    # to admins are kept so every admin's copy can be edited after a decision, also after a restart.
+    # Foreign keys are off while migrations run (see _migrate), so dropping posts cascades nothing.
+    f"""
+    CREATE TABLE posts_v3 (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        feed_id     INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+        chat        TEXT NOT NULL,
+        topic       INTEGER,
+        template    TEXT,
+        tags        TEXT NOT NULL DEFAULT '[]',
+        article     TEXT NOT NULL,
+        state       TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ({_STATES_V3})),
+        created     TEXT NOT NULL,
+        scheduled   TEXT,
+        sent        TEXT,
+        message_id  INTEGER,
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT,
+        approved    INTEGER NOT NULL DEFAULT 0,
+        tags_edited INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT INTO posts_v3 (id, feed_id, chat, topic, template, tags, article, state, created,
+                          scheduled, sent, message_id, attempts, last_error)
+        SELECT id, feed_id, chat, topic, template, tags, article, state, created,
+               scheduled, sent, message_id, attempts, last_error FROM posts;
+    -- Ids are never reused: the old table's counter (never below its highest id) carries over.
+    DELETE FROM sqlite_sequence WHERE name = 'posts_v3';
+    UPDATE sqlite_sequence SET name = 'posts_v3' WHERE name = 'posts';
+    DROP TABLE posts;
+    ALTER TABLE posts_v3 RENAME TO posts;
+    CREATE INDEX posts_by_state ON posts (state, scheduled, id);
+    CREATE INDEX posts_by_sent ON posts (sent) WHERE state = 'sent';
+    CREATE TABLE desk_messages (
+        desk       TEXT NOT NULL,
+        post_id    INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+        chat_id    INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        text       TEXT NOT NULL,
+        html       INTEGER NOT NULL,
+        PRIMARY KEY (desk, post_id, chat_id)
+    ) WITHOUT ROWID;
     """,
 )
 
@@ -354,12 +402,14 @@ class SqliteStore:
         error: str | None = None,
         only_from: Collection[PostState] = (),
         scheduled: datetime | None = None,
+        approved: bool | None = None,
     ) -> bool:
         guard = f" AND state IN ({', '.join('?' * len(only_from))})" if only_from else ""
         with self._transaction() as db:
             cursor = db.execute(
                 "UPDATE posts SET state = ?, message_id = COALESCE(?, message_id), last_error = ?,"
                 " attempts = attempts + (? = 'sending'), scheduled = COALESCE(?, scheduled),"
+                " approved = COALESCE(?, approved),"
                 f" sent = CASE WHEN ? = 'sent' THEN ? ELSE sent END WHERE id = ?{guard}",
                 (
                     state.value,
@@ -367,17 +417,23 @@ class SqliteStore:
                     error,
                     state.value,
                     _time(scheduled),
+                    approved,
                     state.value,
                     _time(now),
                     post_id,
                     *(source.value for source in only_from),
                 ),
             )
-            if cursor.rowcount:
-                return True
-            if db.execute("SELECT 1 FROM posts WHERE id = ?", (post_id,)).fetchone() is None:
-                raise StoreError(f"post {post_id} does not exist")
-            return False
+            return _changed(db, cursor, post_id)
+
+    def set_post_tags(self, post_id: int, tags: Sequence[str], *, only_from: Collection[PostState]) -> bool:
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE posts SET tags = ?, tags_edited = 1"
+                f" WHERE id = ? AND state IN ({', '.join('?' * len(only_from))})",
+                (json.dumps(list(tags), ensure_ascii=False), post_id, *(state.value for state in only_from)),
+            )
+            return _changed(db, cursor, post_id)
 
     def post(self, post_id: int) -> QueuedPost | None:
         row = self._db.execute("SELECT * FROM posts WHERE id = ?", (post_id,)).fetchone()
@@ -397,6 +453,39 @@ class SqliteStore:
                 (f"found in sending at start-up ({_time(now)}): the send may or may not have happened",),
             )
         return [replace(_post(row), state=PostState.UNCERTAIN) for row in rows]
+
+    # Questions put to admins
+
+    def save_desk_messages(self, messages: Sequence[DeskMessage]) -> None:
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO desk_messages (desk, post_id, chat_id, message_id, text, html)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (m.desk, m.post_id, m.chat_id, m.message_id, m.text, int(m.html))
+                    for m in messages
+                ],
+            )
+
+    def desk_messages(self, desk: str, post_id: int) -> list[DeskMessage]:
+        rows = self._db.execute(
+            "SELECT * FROM desk_messages WHERE desk = ? AND post_id = ? ORDER BY chat_id", (desk, post_id)
+        )
+        return [
+            DeskMessage(
+                desk=row["desk"],
+                post_id=row["post_id"],
+                chat_id=row["chat_id"],
+                message_id=row["message_id"],
+                text=row["text"],
+                html=bool(row["html"]),
+            )
+            for row in rows
+        ]
+
+    def forget_desk_messages(self, desk: str, post_id: int) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM desk_messages WHERE desk = ? AND post_id = ?", (desk, post_id))
 
     # Flags
 
@@ -472,9 +561,29 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
             f"{path}: the database has schema version {version}, newer than this hashbot "
             f"understands ({len(MIGRATIONS)}); upgrade hashbot"
         )
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        # executescript commits first, so BEGIN … COMMIT inside makes each migration atomic.
-        db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    if version == len(MIGRATIONS):
+        return
+    # Off while tables are rebuilt (the pragma is a no-op inside a transaction): dropping a table
+    # would otherwise cascade to the rows that reference it. Checked before it is switched back on.
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            # executescript commits first, so BEGIN … COMMIT inside makes each migration atomic.
+            db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+        broken = db.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise StoreError(f"{path}: the migrated database has {len(broken)} dangling references")
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")
+
+
+def _changed(db: sqlite3.Connection, cursor: sqlite3.Cursor, post_id: int) -> bool:
+    """Whether a guarded update changed the post; a StoreError if there is no such post."""
+    if cursor.rowcount:
+        return True
+    if db.execute("SELECT 1 FROM posts WHERE id = ?", (post_id,)).fetchone() is None:
+        raise StoreError(f"post {post_id} does not exist")
+    return False
 
 
 def _insert_post(db: sqlite3.Connection, post: NewPost, *, created: str | None) -> int | None:
@@ -556,6 +665,8 @@ def _post(row: sqlite3.Row) -> QueuedPost:
         message_id=row["message_id"],
         attempts=row["attempts"],
         last_error=row["last_error"],
+        approved=bool(row["approved"]),
+        tags_edited=bool(row["tags_edited"]),
     )
 
 
