@@ -36,8 +36,17 @@ class PostPlanner:
     def tags(self, article: Article) -> list[Tag]:
         return extract_tags(article, self.tag_options)
 
-    def plan(self, article: Article, *, template: str | None = None, now: datetime | None = None) -> Post:
-        return self.renderer.render(article, self.tags(article), template=template or self.template, now=now)
+    def plan(
+        self,
+        article: Article,
+        *,
+        template: str | None = None,
+        now: datetime | None = None,
+        tags: Sequence[Tag] | None = None,
+    ) -> Post:
+        """The post for `article`, with `tags` when a person chose them, else the extracted ones."""
+        chosen = self.tags(article) if tags is None else tags
+        return self.renderer.render(article, chosen, template=template or self.template, now=now)
 
     def plan_digest(
         self, articles: Sequence[Article], *, template: str | None = None, now: datetime | None = None

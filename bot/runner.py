@@ -9,8 +9,13 @@ turns those into ``uncertain`` at start-up instead of sending them again. Other 
   and is tried again at the next slot, until :data:`MAX_SEND_ATTEMPTS`, then ``failed``;
 - 403 (the bot was removed from the channel) pauses publishing, persisted, and the post waits;
 - a send whose answer was lost (:class:`~bot.errors.PublishUncertain`) is ``uncertain``;
-- a post "sent" to a preview while the live bot is in dry run, or handed to the admins for
-  approval (``HASHBOT_APPROVAL``), is ``skipped`` here; approval publishes it on [Publish].
+- a post "sent" to a preview while the live bot is in dry run is ``skipped``.
+
+With approval on (``HASHBOT_APPROVAL``), a feed post a slot would publish is moved to ``awaiting``
+instead and handed to ``on_awaiting`` (the admins' previews). An admin's [Publish] sends it at once
+through :meth:`Runner.publish_approved`, the same claim and send as a slot's, from ``awaiting``;
+[Queue] puts it back approved, so a later slot sends it without asking again. One-off posts
+(scheduled by an admin, or resent) never wait for approval.
 
 Nothing here knows about Telegram or the scheduler: the jobs call these methods with the clock
 they were given, and tests call them directly.
@@ -34,7 +39,7 @@ from bot.errors import (
 )
 from bot.ingest.links import dedup_keys
 from bot.ingest.poller import Poller, PollResult
-from bot.models import Article, Post, Target
+from bot.models import Article, Post, Tag, TagReason, Target
 from bot.pipeline import PostPlanner, Publisher
 from bot.planner import Pending, PublishSchedule, choose_posts
 from bot.storage import NewPost, PostState, QueuedPost, Store
@@ -50,6 +55,8 @@ _HISTORY = timedelta(hours=25)
 
 Clock = Callable[[], datetime]
 OnUncertain = Callable[[Sequence[QueuedPost]], Awaitable[None]]
+#: Shows posts awaiting approval to the admins who have not seen them yet.
+OnAwaiting = Callable[[Sequence[QueuedPost]], Awaitable[None]]
 
 
 def utcnow() -> datetime:
@@ -65,7 +72,14 @@ class PublishReport:
     retry: list[int] = field(default_factory=list)
     uncertain: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)
+    #: Moved to ``awaiting`` and put to the admins.
+    held: list[int] = field(default_factory=list)
     paused: str | None = None
+
+    @property
+    def done(self) -> bool:
+        """Whether a post was claimed and sent, or at least tried."""
+        return bool(self.sent or self.failed or self.retry or self.uncertain or self.skipped)
 
 
 def queue_one_off(store: Store, article: Article, *, when: datetime, chat: str, now: datetime) -> int | None:
@@ -93,6 +107,8 @@ class Runner:
         clock: Clock = utcnow,
         on_uncertain: OnUncertain = _nobody,
         previews_count_as_sent: bool = False,
+        approval: bool = False,
+        on_awaiting: OnAwaiting = _nobody,
     ) -> None:
         self.store = store
         self.schedule = schedule
@@ -104,13 +120,20 @@ class Runner:
         self._on_uncertain = on_uncertain
         #: A dry run on a copy of the store records previews as sent, so caps behave as for real.
         self._previews_count_as_sent = previews_count_as_sent
+        #: Feed posts wait for an admin's decision before the channel.
+        self.approval = approval
+        self._on_awaiting = on_awaiting
         self._publishing = asyncio.Lock()
         self.stopping = False
 
     # Start-up and shutdown
 
     async def recover(self) -> list[QueuedPost]:
-        """Posts a crash left in ``sending`` become ``uncertain`` and admins are asked about them."""
+        """Posts a crash left in ``sending`` become ``uncertain`` and admins are asked about them.
+
+        Posts awaiting approval are handed to ``on_awaiting`` again, so an admin who never got
+        their preview (hashbot stopped before sending it, Telegram was down) gets it now.
+        """
         stuck = self.store.mark_sending_uncertain(now=self.clock())
         for post in stuck:
             logger.warning(
@@ -118,6 +141,9 @@ class Runner:
             )
         if stuck:
             await self._on_uncertain(stuck)
+        awaiting = self.store.posts(states=[PostState.AWAITING])
+        if awaiting:
+            await self._on_awaiting(awaiting)
         return stuck
 
     async def stop(self) -> None:
@@ -159,6 +185,11 @@ class Runner:
                 return report
             now = self.clock()
             queued = {post.id: post for post in self.store.posts(states=[PostState.QUEUED])}
+            if self.approval and regular:
+                for post in [post for post in queued.values() if _needs_approval(post)]:
+                    del queued[post.id]
+                    if self._hold(post):
+                        report.held.append(post.id)
             allowance = self.schedule.allowance(now, self.store.sent_times(now - _HISTORY)) if regular else 0
             pending = [Pending(post.id, post.created, post.scheduled) for post in queued.values()]
             for choice in choose_posts(pending, now=now, allowance=allowance):
@@ -176,35 +207,89 @@ class Runner:
                 len(report.uncertain),
                 len(queued) - len(report.sent) - len(report.failed) - len(report.uncertain),
             )
-        if report.uncertain:
-            await self._on_uncertain([post for post in map(self.store.post, report.uncertain) if post])
+        if report.held:
+            logger.info("publish pass: %d posts put to the admins for approval", len(report.held))
+            await self._on_awaiting([post for post in map(self.store.post, report.held) if post])
+        await self._report_uncertain(report)
         return report
 
+    async def publish_approved(self, post_id: int) -> PublishReport:
+        """An admin's [Publish]: send a post awaiting approval now, as a slot would send it.
+
+        The claim is the compare-and-set ``awaiting → sending``, so of two clicks (or two admins)
+        one sends and the other finds nothing to do: an empty report. Paused or stopping, nothing
+        is claimed and the report says why; the post keeps waiting for a decision.
+        """
+        report = PublishReport()
+        async with self._publishing:
+            report.paused = "hashbot is stopping" if self.stopping else self.paused()
+            post = self.store.post(post_id)
+            if report.paused is None and post is not None and post.state is PostState.AWAITING:
+                await self._send(post, report, claim_from=PostState.AWAITING)
+        await self._report_uncertain(report)
+        return report
+
+    def _hold(self, queued: QueuedPost) -> bool:
+        """Move a feed post to ``awaiting``; a post that cannot be rendered fails instead."""
+        if self.renderable(queued) is None:
+            return False
+        return self.store.set_post_state(
+            queued.id, PostState.AWAITING, now=self.clock(), only_from=[PostState.QUEUED]
+        )
+
+    async def _report_uncertain(self, report: PublishReport) -> None:
+        if report.uncertain:
+            await self._on_uncertain([post for post in map(self.store.post, report.uncertain) if post])
+
+    def renderable(self, queued: QueuedPost, *, claim_from: PostState | None = None) -> Post | None:
+        """The rendered post, or None after recording it ``failed`` (a broken template, say)."""
+        try:
+            return self.render(queued)
+        except HashbotError as exc:
+            self.store.set_post_state(
+                queued.id,
+                PostState.FAILED,
+                now=self.clock(),
+                error=str(exc),
+                only_from=[claim_from or queued.state],
+            )
+            logger.error("post %d cannot be rendered: %s", queued.id, exc)
+            return None
+
     def render(self, queued: QueuedPost) -> Post:
-        """The post for a queued article: its feed's template and tags, and its feed's chat."""
-        planner = self._planner
-        if queued.tags:
+        """The post for a queued article: its feed's template and tags, and its feed's chat.
+
+        Tags an admin chose replace the extracted ones; a feed's tags come first among them.
+        """
+        planner, chosen = self._planner, None
+        if queued.tags_edited:
+            chosen = [Tag(name, float("inf"), TagReason.FIXED) for name in queued.tags]
+        elif queued.tags:
             options = planner.tag_options
             planner = replace(planner, tag_options=replace(options, fixed=options.fixed + queued.tags))
-        post = planner.plan(queued.article, template=queued.template, now=self.clock())
+        post = planner.plan(queued.article, template=queued.template, now=self.clock(), tags=chosen)
         if queued.chat and (queued.chat != self._channel or queued.topic is not None):
             post = replace(post, target=Target(chat=queued.chat, thread_id=queued.topic))
         return post
 
-    async def _send(self, queued: QueuedPost, report: PublishReport) -> None:
+    async def _send(
+        self, queued: QueuedPost, report: PublishReport, *, claim_from: PostState = PostState.QUEUED
+    ) -> None:
         store, post_id = self.store, queued.id
-        try:
-            post = self.render(queued)
-        except HashbotError as exc:
-            store.set_post_state(post_id, PostState.FAILED, now=self.clock(), error=str(exc))
+        post = self.renderable(queued, claim_from=claim_from)
+        if post is None:
             report.failed.append(post_id)
-            logger.error("post %d cannot be rendered: %s", post_id, exc)
             return
         # Committed before the send: after a crash the post is found here, never sent twice.
+        # Sending a post awaiting approval approves it: if it cannot go now, it waits in the queue.
         if not store.set_post_state(
-            post_id, PostState.SENDING, now=self.clock(), only_from=[PostState.QUEUED]
+            post_id,
+            PostState.SENDING,
+            now=self.clock(),
+            only_from=[claim_from],
+            approved=True if claim_from is PostState.AWAITING else None,
         ):
-            return  # cancelled or taken meanwhile
+            return  # cancelled, decided or taken meanwhile
         try:
             receipt = await self._publisher.publish(post)
         except PublishPaused as exc:
@@ -239,12 +324,10 @@ class Runner:
             )
             report.uncertain.append(post_id)
         else:
-            handed_on = {
-                "preview": None if self._previews_count_as_sent else "previewed in dry run, not published",
-                "approval": "handed to the admins for approval; their [Publish] sends it",
-            }.get(receipt.destination)
-            if handed_on is not None:
-                store.set_post_state(post_id, PostState.SKIPPED, now=self.clock(), error=handed_on)
+            if receipt.destination == "preview" and not self._previews_count_as_sent:
+                store.set_post_state(
+                    post_id, PostState.SKIPPED, now=self.clock(), error="previewed in dry run, not published"
+                )
                 report.skipped.append(post_id)
                 return
             store.set_post_state(post_id, PostState.SENT, now=self.clock(), message_id=receipt.message_id)
@@ -254,3 +337,8 @@ class Runner:
         self.store.set_post_state(
             post_id, PostState.QUEUED, now=self.clock(), error=error, only_from=[PostState.SENDING]
         )
+
+
+def _needs_approval(post: QueuedPost) -> bool:
+    """A feed post no admin has approved; one-off posts were put there by an admin."""
+    return not post.approved and post.scheduled is None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +15,7 @@ from bot.errors import PublishError, PublishRefused, PublishUncertain
 from bot.models import Article, Post, Receipt
 from bot.planner import PublishSchedule
 from bot.runner import MAX_SEND_ATTEMPTS, Runner
-from bot.storage import NewPost, PostState, Store, open_store
+from bot.storage import NewPost, PostState, QueuedPost, Store, open_store
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -48,7 +50,7 @@ def store(tmp_path: Path) -> Store:
     return store
 
 
-def _runner(store: Store, publisher: ScriptedPublisher) -> Runner:
+def _runner(store: Store, publisher: ScriptedPublisher, **options: Any) -> Runner:
     return Runner(
         store=store,
         planner=build_planner(load_settings(None)),
@@ -56,6 +58,7 @@ def _runner(store: Store, publisher: ScriptedPublisher) -> Runner:
         schedule=PublishSchedule(tz=UTC),
         channel="@news",
         clock=lambda: NOW,
+        **options,
     )
 
 
@@ -63,7 +66,6 @@ def _runner(store: Store, publisher: ScriptedPublisher) -> Runner:
     ("outcome", "state"),
     [
         ("-100123", PostState.SENT),
-        ("approval", PostState.SKIPPED),
         ("preview", PostState.SKIPPED),
         (PublishRefused("@news: Telegram refused the post: chat not found"), PostState.FAILED),
         (PublishUncertain("@news: the connection failed after the post was sent"), PostState.UNCERTAIN),
@@ -98,3 +100,69 @@ async def test_a_stopping_runner_sends_nothing_more(store: Store) -> None:
     await runner.stop()
     await runner.publish()
     assert publisher.seen == [] and store.posts()[0].state is PostState.QUEUED
+
+
+class Admins:
+    """Stands in for the approval desk: records the posts it was handed."""
+
+    def __init__(self) -> None:
+        self.asked: list[list[int]] = []
+
+    async def __call__(self, posts: Sequence[QueuedPost]) -> None:
+        self.asked.append([post.id for post in posts])
+
+
+async def test_with_approval_a_feed_post_waits_and_is_published_once_on_publish(store: Store) -> None:
+    publisher, admins = ScriptedPublisher("-100123"), Admins()
+    runner = _runner(store, publisher, approval=True, on_awaiting=admins)
+    report = await runner.publish()
+    [post] = store.posts()
+    assert report.held == [post.id] and admins.asked == [[post.id]]
+    assert post.state is PostState.AWAITING and publisher.seen == []
+    assert await runner.publish() == type(report)()  # nothing left to hold or send
+
+    first, second = await runner.publish_approved(post.id), await runner.publish_approved(post.id)
+    assert first.sent == [post.id] and not second.done
+    [post] = store.posts()
+    assert post.state is PostState.SENT and post.approved and len(publisher.seen) == 1
+
+
+async def test_an_approved_post_that_cannot_go_now_waits_in_the_queue_and_is_not_asked_again(
+    store: Store,
+) -> None:
+    unreachable = PublishError("@news: Telegram could not be reached after 6 attempts")
+    publisher, admins = ScriptedPublisher(unreachable, "-100123"), Admins()
+    runner = _runner(store, publisher, approval=True, on_awaiting=admins)
+    await runner.publish()
+    [post] = store.posts()
+    assert (await runner.publish_approved(post.id)).retry == [post.id]
+    assert store.posts()[0].state is PostState.QUEUED
+    assert (await runner.publish()).sent == [post.id]
+    assert admins.asked == [[post.id]]
+
+
+async def test_paused_publish_claims_nothing_and_one_off_posts_never_wait(store: Store) -> None:
+    publisher, admins = ScriptedPublisher("-100123"), Admins()
+    runner = _runner(store, publisher, approval=True, on_awaiting=admins)
+    await runner.publish()
+    [held] = store.posts()
+    store.set_flag("paused", "paused by Ada")
+    report = await runner.publish_approved(held.id)
+    assert report.paused == "paused by Ada" and not report.done
+    assert store.post(held.id).state is PostState.AWAITING  # type: ignore[union-attr]
+    store.set_flag("paused", None)
+
+    one_off = store.enqueue(
+        NewPost(article=Article(text="At noon.", title="Noon"), chat="@news", keys=("n",), scheduled=NOW),
+        now=NOW,
+    )
+    assert (await runner.publish(regular=False)).sent == [one_off]
+    assert admins.asked == [[held.id]]
+
+
+async def test_recovery_hands_posts_still_awaiting_to_the_admins_again(store: Store) -> None:
+    admins = Admins()
+    await _runner(store, ScriptedPublisher(), approval=True).publish()
+    [post] = store.posts()
+    await _runner(store, ScriptedPublisher(), on_awaiting=admins).recover()
+    assert admins.asked == [[post.id]]
