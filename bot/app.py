@@ -275,7 +275,7 @@ def build_bot(
         state=state,
         tell_admins=lambda text: admins.tell(bot, text),
     )
-    approvals = ApprovalDesk(bot, admins=admins, publisher=gate)
+    approvals = ApprovalDesk(bot, admins=admins, store=store, tag_options=tag_options(settings), clock=clock)
     assert settings.channel is not None
     schedule = publish_schedule(settings)
     wake = Relay()
@@ -314,7 +314,7 @@ def build_bot(
         run_status=lambda: status_lines(store, schedule=schedule, now=clock(), with_pause=False),
         read_page=partial(fetch_article, fetcher),
     ).register(application)
-    application.add_handler(approvals.handler())
+    approvals.register(application)
     application.add_handler(uncertain.handler())
     application.add_error_handler(_log_error)
     return Hashbot(
@@ -428,8 +428,11 @@ def build_runner(
     clock: Clock = utcnow,
     on_uncertain: OnUncertain | None = None,
     dry_run: bool = False,
+    approvals: ApprovalDesk | None = None,
 ) -> Runner:
-    return Runner(
+    """The run loop's passes; with `approvals` (the bot's desk), its buttons act through this runner,
+    and with ``HASHBOT_APPROVAL`` on, feed posts wait for the admins' decision."""
+    runner = Runner(
         store=store,
         planner=build_planner(settings),
         publisher=publisher,
@@ -438,8 +441,13 @@ def build_runner(
         channel=settings.channel,
         clock=clock,
         previews_count_as_sent=dry_run,
+        approval=settings.approval and approvals is not None,
         **({"on_uncertain": on_uncertain} if on_uncertain else {}),
+        **({"on_awaiting": approvals.offer} if approvals else {}),
     )
+    if approvals is not None:
+        approvals.bind(runner)
+    return runner
 
 
 def queue_example_feed(store: Store, path: Path, *, chat: str, now: datetime) -> int:
@@ -489,11 +497,11 @@ async def run(settings: Settings, options: RunOptions, *, preview_stream: TextIO
             runner = build_runner(
                 settings,
                 store=store,
-                # With approval on, feed posts go to the admins' [Publish] [Skip] previews first.
-                publisher=hashbot.approvals if hashbot.approval else hashbot.publisher,
+                publisher=hashbot.publisher,
                 poller=poller,
                 on_uncertain=hashbot.uncertain.notify,
                 dry_run=dry_run,
+                approvals=hashbot.approvals,
             )
             return await _drive(runner, hashbot, options)
     finally:

@@ -28,6 +28,10 @@ def status_lines(
     lines.append(f"Next publishing slot: {_local(slot, tz) if slot else 'none in the coming week'} ({tz})")
     counts = store.count_posts()
     lines.append("Queue: " + ", ".join(f"{counts[state]} {state.value}" for state in PostState))
+    if counts[PostState.AWAITING]:
+        lines.append(
+            f"  {counts[PostState.AWAITING]} awaiting approval: decide on the previews sent to the admins"
+        )
     if counts[PostState.UNCERTAIN]:
         lines.append(
             f"  {counts[PostState.UNCERTAIN]} uncertain: check the channel and answer the admin question"

@@ -74,7 +74,10 @@ def test_desk_messages_are_kept_per_desk_post_and_admin(store: Store) -> None:
             DeskMessage("approval", second, 1001, 6, "b"),
         ]
     )
-    assert [(m.chat_id, m.message_id) for m in store.desk_messages("approval", first)] == [(1001, 5), (1002, 7)]
+    assert [(m.chat_id, m.message_id) for m in store.desk_messages("approval", first)] == [
+        (1001, 5),
+        (1002, 7),
+    ]
     store.save_desk_messages([DeskMessage("approval", first, 1001, 8, "<b>a, again</b>")])
     assert [m.message_id for m in store.desk_messages("approval", first)] == [8, 7]
     assert store.desk_messages("uncertain", first) == [DeskMessage("uncertain", first, 1001, 9, "a?", False)]

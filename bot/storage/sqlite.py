@@ -461,10 +461,7 @@ class SqliteStore:
             db.executemany(
                 "INSERT OR REPLACE INTO desk_messages (desk, post_id, chat_id, message_id, text, html)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (m.desk, m.post_id, m.chat_id, m.message_id, m.text, int(m.html))
-                    for m in messages
-                ],
+                [(m.desk, m.post_id, m.chat_id, m.message_id, m.text, int(m.html)) for m in messages],
             )
 
     def desk_messages(self, desk: str, post_id: int) -> list[DeskMessage]:

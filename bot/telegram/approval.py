@@ -1,156 +1,224 @@
-"""The approval flow: posts wait for an admin's [Publish] or [Skip] before reaching the channel.
+"""The approval flow: feed posts wait for an admin's [Publish], [Queue] or [Skip] before the channel.
 
-:class:`ApprovalDesk` is a :class:`~bot.pipeline.Publisher`: with approval on, new feed items are
-"published" to it, which sends each admin a preview with buttons. The first decision wins: it is
-claimed before anything is awaited, so a double click, or two admins clicking at once, publishes
-once. Every admin's copy of the preview is then edited to show who decided what.
+With ``HASHBOT_APPROVAL`` on, the runner moves each feed post a slot would publish to ``awaiting``
+and hands it to :meth:`ApprovalDesk.offer`, which sends every admin a preview with the buttons.
+Everything is in the store (the post's state, the previews' message ids), so a restart forgets
+nothing: the buttons keep working, and a post whose previews never went out is offered again.
 
-Decisions live in memory until the store lands; a restart forgets pending previews.
+- [Publish] sends the post now, through the runner's own claim and send (``awaiting → sending``);
+- [Queue] approves it and puts it back in the queue: a later slot publishes it without asking;
+- [Skip] skips it;
+- [Edit tags] asks the admin for a new tag list in their private chat; the next text they send
+  becomes the post's tags (normalized like any tag), and every preview is re-rendered with them.
+
+Each decision is a compare-and-set from ``awaiting``, so a double click, or two admins at once,
+act once; :mod:`bot.telegram.desk` answers the click and shows the decision on every preview.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from enum import StrEnum
-from html import escape
+import re
+from collections.abc import Sequence
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode as TelegramParseMode
-from telegram.error import BadRequest, TelegramError
-from telegram.ext import CallbackQueryHandler, ContextTypes
+from telegram import Bot, ForceReply, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
-from bot.errors import PublishError, PublishPaused, PublishUncertain
-from bot.models import ParseMode, Post, Receipt
-from bot.pipeline import Publisher
+from bot.hashtags import TagOptions, normalize, tag_key
+from bot.models import ParseMode, Post
+from bot.runner import Clock, Runner
+from bot.storage import PostState, QueuedPost, Store
 from bot.telegram.auth import Admins
+from bot.telegram.desk import Click, Desk, Verdict, capitalized
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "approval"
+PUBLISH, QUEUE, EDIT_TAGS, SKIP = "publish", "queue", "tags", "skip"
+#: Handlers in this group run before the commands' catch-all for private messages (group 0).
+TAG_REPLIES_GROUP = -1
+_AWAITING = [PostState.AWAITING]
+_SEPARATORS = re.compile(r"[#,;\n]+")
 
 
-class Decision(StrEnum):
-    PUBLISH = "publish"
-    SKIP = "skip"
+def parse_tags(text: str, options: TagOptions) -> list[str] | None:
+    """The tags an admin typed, normalized and without duplicates; ``-`` is no tags at all.
+
+    Tags are separated by ``#``, commas, semicolons or lines (``#Keir Starmer #Ukraine``), or by
+    spaces when none of those is used (``Ukraine Paris``). None when nothing taggable is left.
+    """
+    if text.strip() == "-":
+        return []
+    phrases = _SEPARATORS.split(text) if _SEPARATORS.search(text) else text.split()
+    tags: dict[str, str] = {}
+    for phrase in phrases:
+        name = normalize(phrase, case=options.case, script=options.script)
+        if name is not None:
+            tags.setdefault(tag_key(name), name)
+    return list(tags.values()) or None
 
 
-@dataclass(slots=True)
-class Pending:
-    post: Post
-    #: The preview sent to each admin: (chat id, message id, text as sent).
-    previews: list[tuple[int, int, str]] = field(default_factory=list)
-    decision: Decision | None = None
-    decided_by: str | None = None
-    outcome: str | None = None
+def preview_text(post_id: int, post: Post) -> str:
+    if post.parse_mode is ParseMode.HTML:
+        return f"<i>Awaiting approval</i> · post #{post_id}\n\n{post.body}"
+    return f"Awaiting approval · post #{post_id}\n\n{post.body}"
 
 
-def keyboard(key: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton("✅ Publish", callback_data=f"{PREFIX}:{key}:{Decision.PUBLISH}"),
-                InlineKeyboardButton("⏭ Skip", callback_data=f"{PREFIX}:{key}:{Decision.SKIP}"),
-            ]
-        ]
-    )
+def _edit_flag(user_id: int) -> str:
+    """The store flag naming the post whose tags `user_id` was asked for."""
+    return f"{PREFIX}:edit-tags:{user_id}"
 
 
 class ApprovalDesk:
-    """Sends posts to the admins for approval and carries out their decisions, once each."""
+    """Puts posts awaiting approval to the admins and carries out the first decision on each."""
 
-    def __init__(self, bot: Bot, *, admins: Admins, publisher: Publisher) -> None:
+    def __init__(
+        self, bot: Bot, *, admins: Admins, store: Store, tag_options: TagOptions, clock: Clock
+    ) -> None:
+        self.desk = Desk(
+            bot,
+            name=PREFIX,
+            admins=admins,
+            store=store,
+            buttons=[
+                [("✅ Publish", PUBLISH), ("🕒 Queue", QUEUE)],
+                [("🏷 Edit tags", EDIT_TAGS), ("⏭ Skip", SKIP)],
+            ],
+        )
         self._bot = bot
         self._admins = admins
-        self._publisher = publisher
-        self._keys = (f"{number:x}" for number in itertools.count(1))
-        self.pending: dict[str, Pending] = {}
+        self._store = store
+        self._tag_options = tag_options
+        self._clock = clock
+        #: What renders and sends the posts; set by :meth:`bind` once the run loop is built.
+        self.runner: Runner | None = None
 
-    async def publish(self, post: Post) -> Receipt:
-        """Submit `post` for approval: each admin gets a preview with the decision buttons."""
-        key = next(self._keys)
-        pending = self.pending[key] = Pending(post)
-        html = post.parse_mode is ParseMode.HTML
-        text = f"<i>Awaiting approval</i>\n\n{post.body}" if html else f"Awaiting approval\n\n{post.body}"
-        for admin in self._admins.ids:
-            try:
-                message = await self._bot.send_message(
-                    admin,
-                    text,
-                    parse_mode=TelegramParseMode.HTML if html else None,
-                    reply_markup=keyboard(key),
-                )
-            except TelegramError as exc:
-                logger.warning("approval preview for admin %s failed: %s", admin, exc.message)
-                continue
-            pending.previews.append((admin, message.id, text))
-        if not pending.previews:
-            del self.pending[key]
-            raise PublishError(
-                f"{post.article.source or 'post'}: no admin could be sent the approval preview"
-            )
-        return Receipt(post=post, destination="approval", sent_at=datetime.now(UTC))
+    def bind(self, runner: Runner) -> None:
+        self.runner = runner
 
-    def handler(self) -> CallbackQueryHandler[ContextTypes.DEFAULT_TYPE, None]:
-        return CallbackQueryHandler(
-            self._admins.only("an approval button", self.on_button), pattern=f"^{PREFIX}:"
+    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+        application.add_handler(self.desk.handler(self.decide))
+        tag_reply = (
+            filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & filters.User(self._admins.ids)
         )
+        application.add_handler(MessageHandler(tag_reply, self.on_tags), group=TAG_REPLIES_GROUP)
 
-    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        if query is None or query.data is None:
-            return
-        _, key, action = query.data.split(":", 2)
-        pending = self.pending.get(key)
-        if pending is None:
-            await query.answer("This preview is no longer waiting for a decision.")
-            return
-        if pending.decision is not None:
-            await query.answer(
-                f"Already decided: {pending.outcome or pending.decision} by {pending.decided_by}."
-            )
-            return
-        # Claimed before the first await: a second click finds the decision taken.
-        pending.decision = Decision(action)
-        pending.decided_by = query.from_user.first_name
-        if pending.decision is Decision.SKIP:
-            pending.outcome = "skipped"
+    async def offer(self, posts: Sequence[QueuedPost]) -> None:
+        """Send a preview of each post to every admin who has none yet (the runner's ``on_awaiting``)."""
+        for post in posts:
+            missing = [admin for admin in self._admins.ids if admin not in self.desk.asked(post.id)]
+            rendered = self._render(post) if missing else None
+            if rendered is None:
+                continue
+            html = rendered.parse_mode is ParseMode.HTML
+            if not await self.desk.ask(post.id, preview_text(post.id, rendered), html=html, admins=missing):
+                logger.warning("post %d awaits approval but no admin could be sent its preview", post.id)
+
+    async def decide(self, click: Click) -> Verdict | None:
+        if click.action == EDIT_TAGS:
+            return await self._ask_for_tags(click)
+        if click.action == PUBLISH:
+            return await self._publish(click)
+        if click.action == QUEUE:
+            if not self._store.set_post_state(
+                click.post_id, PostState.QUEUED, now=self._clock(), only_from=_AWAITING, approved=True
+            ):
+                return None
+            outcome = f"queued by {click.who}: it goes out at the next slot"
         else:
-            pending.outcome = await self._publish(pending)
-            if pending.outcome is None:
-                pending.decision = pending.decided_by = None  # not sent: the buttons still work
-                await query.answer("Not published: publishing is paused. /resume, then click again.")
-                return
-        await query.answer(pending.outcome.capitalize())
-        await self._show_decision(pending)
-        del self.pending[key]
+            if not self._store.set_post_state(
+                click.post_id,
+                PostState.SKIPPED,
+                now=self._clock(),
+                error=f"skipped by {click.who}",
+                only_from=_AWAITING,
+            ):
+                return None
+            outcome = f"skipped by {click.who}"
+        return Verdict(answer=capitalized(outcome.split(" by ")[0]), note=outcome)
 
-    async def _publish(self, pending: Pending) -> str | None:
-        """What happened, in words; None when nothing was sent and the admin may try again."""
-        try:
-            receipt = await self._publisher.publish(pending.post)
-        except PublishPaused:
+    async def on_tags(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An admin's text while they were asked for tags: the post's new tags. Other texts pass on."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or message.text is None:
+            return
+        pending = self._store.flag(_edit_flag(user.id))
+        if pending is None:
+            return  # not an answer: the commands' catch-all handles it
+        post_id = int(pending)
+        tags = parse_tags(message.text, self._tag_options)
+        if tags is None:
+            await message.reply_text(
+                f"No hashtag in that. Send the tags for post #{post_id} like #Ukraine #KeirStarmer, "
+                "or - for none."
+            )
+            raise ApplicationHandlerStop
+        self._store.set_flag(_edit_flag(user.id), None)
+        if not self._store.set_post_tags(post_id, tags, only_from=_AWAITING):
+            post = self._store.post(post_id)
+            await message.reply_text(
+                f"Post #{post_id} is no longer awaiting approval ({post.state if post else 'gone'}); "
+                "its tags are unchanged."
+            )
+            raise ApplicationHandlerStop
+        post = self._store.post(post_id)
+        rendered = self._render(post) if post else None
+        if rendered is not None:
+            await self.desk.revise(
+                post_id, preview_text(post_id, rendered), html=rendered.parse_mode is ParseMode.HTML
+            )
+        shown = " ".join(f"#{tag}" for tag in tags) or "no tags"
+        logger.info("approval: post %d, tags edited by user %s", post_id, user.id)
+        await message.reply_text(f"Post #{post_id} now has {shown}; the previews show it.")
+        raise ApplicationHandlerStop
+
+    async def _publish(self, click: Click) -> Verdict | None:
+        if self.runner is None:
+            return Verdict(answer="Not published: the run loop is not running in this process.")
+        report = await self.runner.publish_approved(click.post_id)
+        if not report.done:
+            if report.paused is None:
+                return None
+            return Verdict(
+                answer=f"Not published: publishing is paused ({report.paused}). /resume, then click again."
+            )
+        post = self._store.post(click.post_id)
+        outcome = _published(post) if post else "gone"
+        return Verdict(answer=capitalized(outcome), note=f"{outcome} by {click.who}")
+
+    async def _ask_for_tags(self, click: Click) -> Verdict | None:
+        post = self._store.post(click.post_id)
+        if post is None or post.state is not PostState.AWAITING:
             return None
-        except PublishUncertain as exc:
-            return f"maybe published, check the channel ({exc})"
-        except PublishError as exc:
-            return f"failed: {exc}"
-        if receipt.destination == "preview":
-            return "previewed (dry run)"
-        return f"published as message {receipt.message_id}"
+        self._store.set_flag(_edit_flag(click.user_id), str(post.id))
+        current = " ".join(f"#{tag}" for tag in post.tags) if post.tags_edited else "the ones in the preview"
+        try:
+            await self._bot.send_message(
+                click.user_id,
+                f"Send the new tags for post #{post.id} (now: {current}), like #Ukraine #KeirStarmer, "
+                "or - for none.",
+                reply_markup=ForceReply(input_field_placeholder="#Tag #Another tag"),
+            )
+        except TelegramError as exc:
+            logger.warning("could not ask admin %s for tags: %s", click.user_id, exc.message)
+        return Verdict(answer=f"Send me the tags for post #{post.id}.")
 
-    async def _show_decision(self, pending: Pending) -> None:
-        note = f"{pending.outcome} by {pending.decided_by}"
-        for chat_id, message_id, text in pending.previews:
-            html = pending.post.parse_mode is ParseMode.HTML
-            try:
-                await self._bot.edit_message_text(
-                    f"{text}\n\n<b>{escape(note)}</b>" if html else f"{text}\n\n{note}",
-                    chat_id=chat_id,
-                    message_id=message_id,
-                    parse_mode=TelegramParseMode.HTML if html else None,
-                )
-            except BadRequest as exc:
-                logger.warning("could not mark the approval preview %s: %s", message_id, exc.message)
+    def _render(self, post: QueuedPost) -> Post | None:
+        return self.runner.renderable(post) if self.runner else None
+
+
+def _published(post: QueuedPost) -> str:
+    """What [Publish] did to `post`, in the words its previews show."""
+    if post.state is PostState.SENT:
+        return f"published as message {post.message_id}"
+    if post.state is PostState.SKIPPED:
+        return "previewed (dry run), not published"
+    if post.state is PostState.UNCERTAIN:
+        return "maybe published: check the channel"
+    if post.state is PostState.QUEUED:
+        return f"not delivered yet ({post.last_error or 'publishing paused'}): queued for the next slot"
+    return f"failed: {post.last_error}"
+
+
+__all__ = ["ApprovalDesk", "parse_tags", "preview_text"]

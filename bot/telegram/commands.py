@@ -50,7 +50,7 @@ COMMANDS = (
     Command("preview", "<url|text>", "Show the post for an article without publishing it"),
     Command("post", "<url|text>", "Publish a post for an article to the channel"),
     Command("tags", "<text>", "Show the hashtags chosen for a text"),
-    Command("queue", "[queued|uncertain|failed]", "List the posts waiting to be published"),
+    Command("queue", "[queued|awaiting|uncertain|failed]", "List the posts waiting to be published"),
     Command("cancel", "<id>", "Take a post out of the queue"),
     Command("feeds", "[page]", "List the feeds with their state and last error"),
     Command("addfeed", "<url> [name]", "Subscribe to a feed (checked at once)"),

@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 #: What /queue shows by default, in this order, and at most how many of each.
 SECTIONS: tuple[tuple[PostState, str, int], ...] = (
     (PostState.SENDING, "Being sent", 5),
+    (PostState.AWAITING, "Awaiting approval (decide on the previews)", 10),
     (PostState.QUEUED, "Next to go", 10),
     (PostState.UNCERTAIN, "Maybe sent (check the channel)", 5),
     (PostState.FAILED, "Failed", 5),
@@ -103,7 +104,7 @@ class QueueCommands:
             return
         title = clip(post.article.title or post.article.text, TITLE_WIDTH)
         if self._store.set_post_state(
-            post_id, PostState.SKIPPED, now=self._clock(), only_from=[PostState.QUEUED]
+            post_id, PostState.SKIPPED, now=self._clock(), only_from=[PostState.QUEUED, PostState.AWAITING]
         ):
             user = update.effective_user
             logger.info("post %d cancelled by user %s", post_id, user.id if user else "unknown")

@@ -4,39 +4,24 @@ A post is ``uncertain`` when hashbot stopped between committing ``sending`` and 
 Telegram's answer, or when that answer was lost. Bots cannot read a channel's history, so only a
 person can tell whether it is there; until one decides, the post is neither resent nor forgotten.
 The decision is a compare-and-set in the store (only from ``uncertain``), so two admins, or a
-double click, decide once.
+double click, decide once; :mod:`bot.telegram.desk` does the rest (buttons, every admin's copy).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from html import escape
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram import Bot
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.storage import PostState, QueuedPost, Store
 from bot.telegram.auth import Admins
-
-logger = logging.getLogger(__name__)
+from bot.telegram.desk import Click, Desk, Verdict, capitalized
 
 PREFIX = "uncertain"
 RESEND, MARK_SENT = "resend", "sent"
-
-
-def keyboard(post_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton("🔁 Resend", callback_data=f"{PREFIX}:{post_id}:{RESEND}"),
-                InlineKeyboardButton("✅ Mark sent", callback_data=f"{PREFIX}:{post_id}:{MARK_SENT}"),
-            ]
-        ]
-    )
 
 
 def describe(post: QueuedPost, channel: str) -> str:
@@ -64,8 +49,13 @@ class UncertainDesk:
         clock: Callable[[], datetime],
         on_resend: Callable[[], None] = lambda: None,
     ) -> None:
-        self._bot = bot
-        self._admins = admins
+        self.desk = Desk(
+            bot,
+            name=PREFIX,
+            admins=admins,
+            store=store,
+            buttons=[[("🔁 Resend", RESEND), ("✅ Mark sent", MARK_SENT)]],
+        )
         self._store = store
         self._channel = channel
         self._clock = clock
@@ -74,55 +64,28 @@ class UncertainDesk:
 
     async def notify(self, posts: Sequence[QueuedPost]) -> None:
         for post in posts:
-            for admin in self._admins.ids:
-                try:
-                    await self._bot.send_message(
-                        admin,
-                        describe(post, self._channel),
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=keyboard(post.id),
-                    )
-                except TelegramError as exc:
-                    logger.warning("could not ask admin %s about post %d: %s", admin, post.id, exc.message)
+            await self.desk.ask(post.id, describe(post, self._channel))
 
     def handler(self) -> CallbackQueryHandler[ContextTypes.DEFAULT_TYPE, None]:
-        return CallbackQueryHandler(
-            self._admins.only("an uncertain-post button", self.on_button), pattern=f"^{PREFIX}:"
-        )
+        return self.desk.handler(self.decide)
 
-    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        if query is None or query.data is None:
-            return
-        _, raw_id, action = query.data.split(":", 2)
-        post_id, now, who = int(raw_id), self._clock(), query.from_user.first_name
-        if action == RESEND:
-            decided = self._store.set_post_state(
-                post_id, PostState.QUEUED, now=now, scheduled=now, only_from=[PostState.UNCERTAIN]
-            )
-            outcome = f"queued again by {who}: it goes out now"
+    async def decide(self, click: Click) -> Verdict | None:
+        now, uncertain = self._clock(), [PostState.UNCERTAIN]
+        if click.action == RESEND:
+            if not self._store.set_post_state(
+                click.post_id, PostState.QUEUED, now=now, scheduled=now, only_from=uncertain
+            ):
+                return None
+            self._on_resend()
+            outcome = f"queued again by {click.who}: it goes out now"
         else:
-            decided = self._store.set_post_state(
-                post_id,
+            if not self._store.set_post_state(
+                click.post_id,
                 PostState.SENT,
                 now=now,
-                error=f"marked sent by {who}",
-                only_from=[PostState.UNCERTAIN],
-            )
-            outcome = f"marked sent by {who}"
-        if not decided:
-            post = self._store.post(post_id)
-            await query.answer(f"Already decided: post {post_id} is {post.state if post else 'gone'}.")
-            return
-        logger.info("uncertain post %d %s (user %s)", post_id, outcome.split(" by ")[0], query.from_user.id)
-        if action == RESEND:
-            self._on_resend()
-        await query.answer(outcome.capitalize())
-        message = query.message
-        if message is not None and hasattr(message, "text_html"):
-            try:
-                await query.edit_message_text(
-                    f"{message.text_html}\n\n<b>{escape(outcome)}</b>", parse_mode=ParseMode.HTML
-                )
-            except TelegramError as exc:
-                logger.warning("could not mark the question about post %d: %s", post_id, exc.message)
+                error=f"marked sent by {click.who}",
+                only_from=uncertain,
+            ):
+                return None
+            outcome = f"marked sent by {click.who}"
+        return Verdict(answer=capitalized(outcome), note=outcome)

@@ -1,9 +1,34 @@
-"""Helpers for run-loop tests: a clock the test moves, and an RSS feed of numbered stories."""
+"""Helpers for run-loop tests: a clock the test moves, an RSS feed of numbered stories, and the
+whole loop (bot, runner, scheduler) wired as `hashbot run` wires it, with jobs the test calls."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, closing
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from auxil.fake_bot_api import FakeSession, RecordedSleep
+from auxil.fetching import TEST_POLICY
+from bot.app import Hashbot, build_bot, build_runner, open_state
+from bot.config import Settings
+from bot.ingest.http import Fetcher, build_client
+from bot.ingest.poller import Poller, PollPolicy
+from bot.runner import Runner
+from bot.scheduler import Scheduler
+from bot.storage import Store
+from bot.telegram import RetryPolicy
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=PARIS)
 
 
 class Clock:
@@ -39,3 +64,61 @@ def rss(numbers: range, *, base: datetime = datetime(2026, 1, 1, tzinfo=UTC)) ->
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Harbour News</title>'
         f"<link>https://news.example.org/</link><description>Local news</description>{items}</channel></rss>"
     ).encode()
+
+
+@dataclass
+class Loop:
+    hashbot: Hashbot
+    runner: Runner
+    scheduler: Scheduler
+    store: Store
+    clock: Clock
+    world: FakeSession
+
+    def titles(self) -> list[str]:
+        return [(message.text or "").split("\n")[0] for message in self.world.channel_posts()]
+
+
+@asynccontextmanager
+async def run_loop(
+    settings: Settings,
+    world: FakeSession,
+    clock: Clock,
+    retry: RetryPolicy,
+    sleep: RecordedSleep,
+    **overrides: Any,
+) -> AsyncIterator[Loop]:
+    """Hourly slots of two posts in Paris, quiet from 22:00 to 07:00, unless `overrides` say otherwise."""
+    settings = settings.model_copy(
+        update={
+            "timezone": "Europe/Paris",
+            "publish_every": 60,
+            "publish_per_slot": 2,
+            "quiet_hours": "22:00-07:00",
+            **overrides,
+        }
+    )
+    with closing(open_state(settings)) as store:
+        async with build_client(TEST_POLICY) as client:
+            fetcher = Fetcher(client, TEST_POLICY)
+            hashbot = build_bot(settings, store=store, fetcher=fetcher, retry=retry, sleep=sleep, clock=clock)
+            poller = Poller(
+                store=store,
+                fetcher=fetcher,
+                policy=PollPolicy(first_items=10, default_chat=settings.channel or ""),
+                clock=clock,
+            )
+            runner = build_runner(
+                settings,
+                store=store,
+                publisher=hashbot.publisher,
+                poller=poller,
+                clock=clock,
+                on_uncertain=hashbot.uncertain.notify,
+                approvals=hashbot.approvals,
+            )
+            # Never started: the test runs the jobs at the times the scheduler planned.
+            scheduler = Scheduler(AsyncIOScheduler(), runner, tz=PARIS)
+            hashbot.wake.target = scheduler.sync
+            async with hashbot.running(poll_timeout=1):
+                yield Loop(hashbot, runner, scheduler, store, clock, world)

@@ -7,14 +7,12 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from auxil.fake_bot_api import FakeMessage, FakeSession, RecordedSleep, reply_after
+from auxil.fake_bot_api import FakeSession, RecordedSleep, reply_after
 from auxil.running_bot import running
 
 from bot.config import Settings
 from bot.logs import configure_logging
-from bot.models import Article, ParseMode, Post
 from bot.telegram import COMMANDS, RetryPolicy
-from bot.telegram.approval import Decision
 
 pytestmark = pytest.mark.anyio
 
@@ -165,49 +163,6 @@ async def test_pause_dry_run_and_status(
     assert next(world.texts_to(world.second_admin_id)).startswith("Preview (dry run)")
     assert world.channel_posts() == []
     assert "Mode: dry run" in status and "0 published, 1 previewed" in status
-
-
-def _approval_post() -> Post:
-    article = Article(text="Storm Ciarán hit Cornwall.", title="Storm Ciarán", source="feed:weather")
-    return Post(article=article, tags=(), body="<b>Storm Ciarán</b>", parse_mode=ParseMode.HTML, template="t")
-
-
-async def test_publish_clicked_twice_publishes_once(
-    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
-) -> None:
-    async with running(settings, sleep, retry) as hashbot:
-        await hashbot.approvals.publish(_approval_post())
-        [preview] = world.replies_to(world.admin_id)
-        [other_preview] = world.replies_to(world.second_admin_id)
-        publish = next(data for data in preview.buttons if data.endswith(Decision.PUBLISH))
-        world.api.click(world.admin_id, preview, publish)
-        world.api.click(world.admin_id, preview, publish)
-        await world.api.until(lambda: len(world.api.callback_answers) == 2)
-        await world.api.until(lambda: other_preview.edits == 1)
-    assert len(world.channel_posts()) == 1
-    first, second = (answer["text"] for answer in world.api.callback_answers)
-    assert first == "Published as message 1"
-    assert second.startswith("This preview is no longer waiting") or second.startswith("Already decided")
-    for message in (preview, other_preview):
-        assert message.text == "Awaiting approval\n\nStorm Ciarán\n\npublished as message 1 by Ada"
-
-
-async def test_skip_and_stranger_clicks(
-    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
-) -> None:
-    async with running(settings, sleep, retry) as hashbot:
-        await hashbot.approvals.publish(_approval_post())
-        preview: FakeMessage = world.replies_to(world.admin_id)[0]
-        publish, skip = preview.buttons
-        world.api.click(world.stranger_id, preview, publish)
-        world.api.click(world.second_admin_id, preview, skip)
-        await world.api.until(lambda: len(world.api.callback_answers) == 2)
-        await world.api.until(lambda: preview.edits == 1)
-    refused, skipped = world.api.callback_answers
-    assert refused["text"] == "Sorry, only the channel's admins can use this bot." and refused["show_alert"]
-    assert skipped["text"] == "Skipped"
-    assert preview.text is not None and preview.text.endswith("skipped by Grace")
-    assert world.channel_posts() == []
 
 
 @pytest.fixture

@@ -6,91 +6,27 @@ and the test moves the clock to that time and runs the job itself.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, closing
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from auxil.fake_bot_api import FakeSession, RecordedSleep
 from auxil.feedserver import FeedServer, Route
-from auxil.fetching import TEST_POLICY
-from auxil.run_loop import Clock, rss, story_title
+from auxil.run_loop import Clock, paris, rss, run_loop, story_title
 
-from bot.app import Hashbot, build_bot, build_runner, open_state
 from bot.config import Settings
-from bot.ingest.http import Fetcher, build_client
-from bot.ingest.poller import Poller, PollPolicy
-from bot.runner import PAUSED, Runner
-from bot.scheduler import PUBLISH_JOB, Scheduler, one_off_job, poll_job
-from bot.storage import Feed, PostState, Store
+from bot.runner import PAUSED
+from bot.scheduler import PUBLISH_JOB, one_off_job, poll_job
+from bot.storage import Feed, PostState
 from bot.telegram import RetryPolicy
 
 pytestmark = pytest.mark.anyio
-
-PARIS = ZoneInfo("Europe/Paris")
-
-
-def paris(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=PARIS)
 
 
 @pytest.fixture
 def feeds() -> Iterator[FeedServer]:
     with FeedServer() as server:
         yield server
-
-
-@dataclass
-class Loop:
-    hashbot: Hashbot
-    runner: Runner
-    scheduler: Scheduler
-    store: Store
-    clock: Clock
-    world: FakeSession
-
-    def titles(self) -> list[str]:
-        return [(message.text or "").split("\n")[0] for message in self.world.channel_posts()]
-
-
-@asynccontextmanager
-async def run_loop(
-    settings: Settings, world: FakeSession, clock: Clock, retry: RetryPolicy, sleep: RecordedSleep
-) -> AsyncIterator[Loop]:
-    settings = settings.model_copy(
-        update={
-            "timezone": "Europe/Paris",
-            "publish_every": 60,
-            "publish_per_slot": 2,
-            "quiet_hours": "22:00-07:00",
-        }
-    )
-    with closing(open_state(settings)) as store:
-        async with build_client(TEST_POLICY) as client:
-            fetcher = Fetcher(client, TEST_POLICY)
-            hashbot = build_bot(settings, store=store, fetcher=fetcher, retry=retry, sleep=sleep, clock=clock)
-            poller = Poller(
-                store=store,
-                fetcher=fetcher,
-                policy=PollPolicy(first_items=10, default_chat=settings.channel or ""),
-                clock=clock,
-            )
-            runner = build_runner(
-                settings,
-                store=store,
-                publisher=hashbot.publisher,
-                poller=poller,
-                clock=clock,
-                on_uncertain=hashbot.uncertain.notify,
-            )
-            # Never started: the test runs the jobs at the times the scheduler planned.
-            scheduler = Scheduler(AsyncIOScheduler(), runner, tz=PARIS)
-            hashbot.wake.target = scheduler.sync
-            async with hashbot.running(poll_timeout=1):
-                yield Loop(hashbot, runner, scheduler, store, clock, world)
 
 
 async def test_feed_items_go_out_in_feed_order_n_per_slot_and_never_in_quiet_hours(
@@ -183,11 +119,15 @@ async def test_a_post_stuck_in_sending_becomes_uncertain_and_admins_decide_once(
         assert world.channel_posts() == []  # never re-sent blindly
 
         loop.scheduler.start()
+        # Both admins answer at once: the first decision counts, and both copies show it.
         world.api.click(world.admin_id, questions[world.admin_id], f"uncertain:{post.id}:resend")
-        await world.api.until(lambda: len(world.api.callback_answers) == 1)
         world.api.click(world.second_admin_id, questions[world.second_admin_id], f"uncertain:{post.id}:sent")
         await world.api.until(lambda: len(world.api.callback_answers) == 2)
+        await world.api.until(lambda: all(question.edits for question in questions.values()))
         assert "Already decided" in world.api.callback_answers[1]["text"]
+        for question in questions.values():
+            assert (question.text or "").endswith("queued again by Ada: it goes out now")
+            assert question.buttons == []
 
         # Resend queued it for now and woke the scheduler, which armed its job.
         assert one_off_job(post.id) in loop.scheduler.planned

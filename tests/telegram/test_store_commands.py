@@ -218,8 +218,8 @@ async def test_removefeed_by_id_or_address_keeps_its_queued_posts(
 
 
 USAGE = {
-    "/queue everything": "Usage: /queue [queued|uncertain|failed]",
-    "/queue queued failed": "Usage: /queue [queued|uncertain|failed]",
+    "/queue everything": "Usage: /queue [queued|awaiting|uncertain|failed]",
+    "/queue queued failed": "Usage: /queue [queued|awaiting|uncertain|failed]",
     "/cancel": "Usage: /cancel <id>",
     "/cancel soon": "Usage: /cancel <id>",
     "/feeds last": "Usage: /feeds [page]",
