@@ -134,7 +134,8 @@ class FakeMessage:
             data["photo"] = [{"file_id": file_id, "file_unique_id": file_id, "width": 800, "height": 600}]
         if self.caption is not None:
             data["caption"] = self.caption
-        if self.reply_markup is not None:
+        if self.reply_markup is not None and "inline_keyboard" in self.reply_markup:
+            # As Telegram: a message shows only an inline keyboard (a ForceReply is not echoed).
             data["reply_markup"] = self.reply_markup
         if self.link_preview_options is not None:
             data["link_preview_options"] = self.link_preview_options
