@@ -34,7 +34,9 @@ from bot.telegram.desk import Click, Desk, Verdict, capitalized
 
 logger = logging.getLogger(__name__)
 
-PREFIX = "approval"
+#: Not "approval": the buttons of the in-memory desk this replaces said "approval:<key>:…", with
+#: keys that are not post ids, and must never act on the post that happens to have that id.
+PREFIX = "approve"
 PUBLISH, QUEUE, EDIT_TAGS, SKIP = "publish", "queue", "tags", "skip"
 #: Handlers in this group run before the commands' catch-all for private messages (group 0).
 TAG_REPLIES_GROUP = -1
@@ -126,7 +128,7 @@ class ApprovalDesk:
             ):
                 return None
             outcome = f"queued by {click.who}: it goes out at the next slot"
-        else:
+        elif click.action == SKIP:
             if not self._store.set_post_state(
                 click.post_id,
                 PostState.SKIPPED,
@@ -136,6 +138,8 @@ class ApprovalDesk:
             ):
                 return None
             outcome = f"skipped by {click.who}"
+        else:
+            return Verdict(answer="This button is no longer supported; use the newest preview.")
         return Verdict(answer=capitalized(outcome.split(" by ")[0]), note=outcome)
 
     async def on_tags(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -78,7 +78,7 @@ class UncertainDesk:
                 return None
             self._on_resend()
             outcome = f"queued again by {click.who}: it goes out now"
-        else:
+        elif click.action == MARK_SENT:
             if not self._store.set_post_state(
                 click.post_id,
                 PostState.SENT,
@@ -88,4 +88,6 @@ class UncertainDesk:
             ):
                 return None
             outcome = f"marked sent by {click.who}"
+        else:
+            return Verdict(answer="This button is no longer supported.")
         return Verdict(answer=capitalized(outcome), note=outcome)

@@ -33,7 +33,7 @@ def feeds() -> Iterator[FeedServer]:
 
 
 def _buttons(post_id: int) -> list[str]:
-    return [f"approval:{post_id}:{action}" for action in ("publish", "queue", "tags", "skip")]
+    return [f"approve:{post_id}:{action}" for action in ("publish", "queue", "tags", "skip")]
 
 
 async def _offer(loop: Loop, feeds: FeedServer) -> tuple[int, dict[int, FakeMessage]]:
@@ -84,7 +84,7 @@ async def test_publish_clicked_twice_and_by_two_admins_publishes_once_and_marks_
 ) -> None:
     async with run_loop(settings, world, Clock(paris(NOON)), retry, sleep, approval=True) as loop:
         post_id, previews = await _offer(loop, feeds)
-        publish = f"approval:{post_id}:publish"
+        publish = f"approve:{post_id}:publish"
         world.api.click(world.admin_id, previews[world.admin_id], publish)
         world.api.click(world.admin_id, previews[world.admin_id], publish)
         world.api.click(world.second_admin_id, previews[world.second_admin_id], publish)
@@ -107,7 +107,7 @@ async def test_queue_approves_the_post_for_the_next_slot_without_asking_again(
     clock = Clock(paris(NOON))
     async with run_loop(settings, world, clock, retry, sleep, approval=True) as loop:
         post_id, previews = await _offer(loop, feeds)
-        world.api.click(world.second_admin_id, previews[world.second_admin_id], f"approval:{post_id}:queue")
+        world.api.click(world.second_admin_id, previews[world.second_admin_id], f"approve:{post_id}:queue")
         await world.api.until(lambda: all(preview.edits for preview in previews.values()))
         assert _state(loop, post_id) is PostState.QUEUED and world.channel_posts() == []
 
@@ -127,12 +127,12 @@ async def test_skip_skips_and_a_strangers_click_is_refused_and_changes_nothing(
     async with run_loop(settings, world, Clock(paris(NOON)), retry, sleep, approval=True) as loop:
         post_id, previews = await _offer(loop, feeds)
         preview = previews[world.admin_id]
-        world.api.click(world.stranger_id, preview, f"approval:{post_id}:publish")
+        world.api.click(world.stranger_id, preview, f"approve:{post_id}:publish")
         await world.api.until(lambda: len(world.api.callback_answers) == 1)
         assert _state(loop, post_id) is PostState.AWAITING
         assert preview.edits == 0 and preview.buttons == _buttons(post_id)
 
-        world.api.click(world.second_admin_id, preview, f"approval:{post_id}:skip")
+        world.api.click(world.second_admin_id, preview, f"approve:{post_id}:skip")
         await world.api.until(lambda: all(preview.edits for preview in previews.values()))
         assert _state(loop, post_id) is PostState.SKIPPED
         await loop.runner.publish()
@@ -150,7 +150,7 @@ async def test_edited_tags_are_stored_shown_in_the_previews_and_published(
         post_id, previews = await _offer(loop, feeds)
         assert _hashtags(previews[world.admin_id])  # the extracted tags, to be replaced
         before = len(world.replies_to(world.admin_id))
-        world.api.click(world.admin_id, previews[world.admin_id], f"approval:{post_id}:tags")
+        world.api.click(world.admin_id, previews[world.admin_id], f"approve:{post_id}:tags")
         await world.api.until(lambda: len(world.replies_to(world.admin_id)) == before + 1)
         prompt = world.replies_to(world.admin_id)[-1].text or ""
         assert prompt.startswith(f"Send the new tags for post #{post_id}")
@@ -169,7 +169,7 @@ async def test_edited_tags_are_stored_shown_in_the_previews_and_published(
         [hint] = await reply_after(world, world.admin_id, "hello")
         assert "/help" in hint
 
-        world.api.click(world.second_admin_id, previews[world.second_admin_id], f"approval:{post_id}:publish")
+        world.api.click(world.second_admin_id, previews[world.second_admin_id], f"approve:{post_id}:publish")
         await world.api.until(lambda: len(world.channel_posts()) == 1)
     [message] = world.channel_posts()
     assert _hashtags(message) == ["#Ukraine", "#KeirStarmer"]
@@ -185,8 +185,8 @@ async def test_a_preview_still_works_once_after_a_restart(
     async with run_loop(settings, world, clock, retry, sleep, approval=True) as loop:
         await loop.runner.recover()
         assert all(world.replies_to(admin)[-1] is preview for admin, preview in previews.items())
-        world.api.click(world.second_admin_id, previews[world.second_admin_id], f"approval:{post_id}:publish")
-        world.api.click(world.admin_id, previews[world.admin_id], f"approval:{post_id}:publish")
+        world.api.click(world.second_admin_id, previews[world.second_admin_id], f"approve:{post_id}:publish")
+        world.api.click(world.admin_id, previews[world.admin_id], f"approve:{post_id}:publish")
         await world.api.until(lambda: len(world.api.callback_answers) == 2)
         await world.api.until(lambda: all(preview.edits for preview in previews.values()))
         assert _state(loop, post_id) is PostState.SENT
