@@ -1,0 +1,65 @@
+"""The edge that reads the world: the HTTP fetcher, the store, the poller, pages for commands."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+
+from bot.config import Settings
+from bot.errors import IngestError
+from bot.ingest.formats import parse_text
+from bot.ingest.http import DEFAULT_USER_AGENT, Fetcher, FetchPolicy, build_client
+from bot.ingest.local import is_web_address
+from bot.ingest.pages import fetch_articles
+from bot.ingest.poller import Poller, PollPolicy
+from bot.models import Article
+from bot.storage import Store, open_store
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    return FetchPolicy(
+        user_agent=settings.http_user_agent or DEFAULT_USER_AGENT,
+        connect_timeout=settings.http_connect_timeout,
+        total_timeout=settings.http_timeout,
+        max_bytes=int(settings.http_max_body_mb * 1024 * 1024),
+        max_redirects=settings.http_max_redirects,
+        concurrency=settings.http_concurrency,
+        per_host=settings.http_per_host,
+    )
+
+
+@asynccontextmanager
+async def open_fetcher(settings: Settings) -> AsyncIterator[Fetcher]:
+    """The one HTTP client of a run, closed when the run ends."""
+    policy = fetch_policy(settings)
+    async with build_client(policy) as client:
+        yield Fetcher(client, policy)
+
+
+def open_state(settings: Settings) -> Store:
+    return open_store(settings.database)
+
+
+def build_poller(settings: Settings, *, store: Store, fetcher: Fetcher) -> Poller:
+    policy = PollPolicy(
+        first_items=settings.feed_first_items,
+        max_failures=settings.feed_max_failures,
+        default_chat=settings.channel or "",
+    )
+    return Poller(store=store, fetcher=fetcher, policy=policy)
+
+
+async def fetch_pages(settings: Settings, urls: Iterable[str]) -> dict[str, Article | IngestError]:
+    """Articles for the web addresses a command was given, fetched concurrently."""
+    async with open_fetcher(settings) as fetcher:
+        return await fetch_articles(fetcher, urls)
+
+
+async def load_article(settings: Settings, source: str) -> Article:
+    """One article from a command's argument: a web page's address, or the article's text."""
+    if is_web_address(source):
+        found = (await fetch_pages(settings, [source]))[source]
+        if isinstance(found, IngestError):
+            raise found
+        return found
+    return parse_text(source, source="message")

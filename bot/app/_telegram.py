@@ -1,0 +1,308 @@
+"""The Telegram side wired: the PTB application, the publishers, the bot with its commands and desks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, closing
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import Any, TextIO
+
+from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.app._ingest import load_article, open_fetcher, open_state
+from bot.app._planning import build_planner, publish_schedule, tag_options
+from bot.config import Settings, env_name
+from bot.errors import ConfigError, PublishError
+from bot.ingest.http import Fetcher
+from bot.ingest.pages import fetch_article
+from bot.models import Article, LinkPreview
+from bot.pipeline import Publisher
+from bot.preview import PreviewPublisher
+from bot.runner import PAUSED, Clock, utcnow
+from bot.status import status_lines
+from bot.storage import Store
+from bot.telegram import (
+    AdminPreviewPublisher,
+    Admins,
+    ApprovalDesk,
+    BotCommands,
+    BotState,
+    PublishGate,
+    RetryPolicy,
+    TelegramPublisher,
+)
+from bot.telegram.commands import announce_commands
+from bot.telegram.feeds import FeedCommands
+from bot.telegram.notices import NoticeJob
+from bot.telegram.publisher import Sleep
+from bot.telegram.queue import QueueCommands
+from bot.telegram.scheduling import ScheduleCommand
+from bot.telegram.uncertain import UncertainDesk
+
+logger = logging.getLogger(__name__)
+
+
+_TOKEN_REFUSED = "Telegram refused the token; copy it again from @BotFather"
+
+
+def _require(settings: Settings, *names: str) -> None:
+    """Refuse, naming the setting, when something Telegram needs is not configured."""
+    hints = {
+        "bot_token": "is not set; create a bot with @BotFather and put its token here",
+        "channel": "is not set; give the channel's @username or numeric id",
+        "admin_ids": "is empty; nobody could command the bot (ask @userinfobot for your id)",
+    }
+    for name in names:
+        if not getattr(settings, name):
+            raise ConfigError(env_name(name), hints[name])
+
+
+def build_application(settings: Settings, *, read_timeout: float = 30.0) -> Application:  # type: ignore[type-arg]
+    """A PTB Application on the configured Bot API server, rate limited as the settings say.
+
+    The read timeout is generous on purpose: a send whose answer never comes cannot be retried
+    safely (see bot/telegram/publisher.py), so we would rather wait.
+    """
+    _require(settings, "bot_token")
+    assert settings.bot_token is not None
+    limiter = AIORateLimiter(
+        overall_max_rate=settings.rate_limit_overall,
+        overall_time_period=1,
+        group_max_rate=settings.rate_limit_per_chat,
+        group_time_period=60,
+        max_retries=0,  # the publisher owns retries, so it can bound them and never duplicate
+    )
+    return (
+        ApplicationBuilder()
+        .token(settings.bot_token.get_secret_value())
+        .base_url(settings.bot_api_url)
+        .base_file_url(settings.bot_file_url)
+        .rate_limiter(limiter)
+        .read_timeout(read_timeout)
+        .write_timeout(read_timeout)
+        .build()
+    )
+
+
+@asynccontextmanager
+async def initialized(application: Application, settings: Settings) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """`application` started up (getMe), with Telegram's refusals turned into hashbot's errors."""
+    try:
+        await application.initialize()
+    except (InvalidToken, NetworkError) as exc:
+        await application.bot.shutdown()  # initialize() opened the HTTP clients before failing
+        if isinstance(exc, InvalidToken):
+            # `from None`: PTB's own message quotes the token.
+            raise ConfigError(env_name("bot_token"), _TOKEN_REFUSED) from None
+        raise PublishError(f"cannot reach the Bot API at {settings.bot_api_url}: {exc.message}") from exc
+    try:
+        yield application
+    finally:
+        await application.shutdown()
+
+
+@asynccontextmanager
+async def open_publisher(
+    settings: Settings, *, dry_run: bool, preview_stream: TextIO
+) -> AsyncIterator[Publisher]:
+    """What `hashbot post` publishes with: the channel, or in a dry run the preview on a stream.
+
+    The same pipeline runs either way; only this choice differs.
+    """
+    if dry_run:
+        yield PreviewPublisher(preview_stream)
+        return
+    _require(settings, "bot_token", "channel")
+    async with initialized(build_application(settings), settings) as application:
+        yield build_channel_publisher(settings, application.bot)
+
+
+def build_channel_publisher(
+    settings: Settings, bot: Bot, *, retry: RetryPolicy | None = None, sleep: Sleep = asyncio.sleep
+) -> TelegramPublisher:
+    _require(settings, "channel")
+    assert settings.channel is not None
+    return TelegramPublisher(
+        bot,
+        channel=settings.channel,
+        link_preview=LinkPreview(settings.link_preview),
+        retry=retry,
+        sleep=sleep,
+    )
+
+
+class Relay:
+    """A callback whose target is set later: the bot is wired before the scheduler exists."""
+
+    def __init__(self) -> None:
+        self.target: Callable[[], None] = lambda: None
+
+    def __call__(self) -> None:
+        self.target()
+
+
+@dataclass(frozen=True, slots=True)
+class Hashbot:
+    """The running bot's parts, wired: what `hashbot bot` runs and what the tests drive."""
+
+    application: Application  # type: ignore[type-arg]
+    settings: Settings
+    state: BotState
+    publisher: PublishGate
+    approvals: ApprovalDesk
+    admins: Admins
+    #: The database; opened and closed by whoever built the bot.
+    store: Store
+    uncertain: UncertainDesk
+    notices: NoticeJob
+    #: Called when a command queued a post for a given time, so the scheduler arms it at once.
+    wake: Relay
+
+    async def _on_start(self, application: Application) -> None:  # type: ignore[type-arg]
+        await announce_commands(application)
+        await self.notices.deliver(application.bot)  # what came in while the bot was down
+        self.notices.schedule(application)
+        logger.info(
+            "bot @%s is listening; %d admin(s); dry run %s; approval %s",
+            application.bot.username,
+            len(self.admins.ids),
+            "on" if self.state.dry_run else "off",
+            "on" if self.approval else "off",
+        )
+
+    @property
+    def approval(self) -> bool:
+        """Whether new feed items go through :attr:`approvals` before the channel."""
+        return self.settings.approval
+
+    def serve(self) -> None:
+        """Poll for updates until SIGINT or SIGTERM (PTB handles the signals and the shutdown)."""
+        self.application.post_init = self._on_start
+        try:
+            self.application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+        except InvalidToken:
+            raise ConfigError(env_name("bot_token"), _TOKEN_REFUSED) from None
+
+    @asynccontextmanager
+    async def running(self, *, poll_timeout: float = 1.0) -> AsyncIterator[Hashbot]:
+        """The same start as :meth:`serve`, inside an event loop that the caller owns."""
+        app = self.application
+        async with initialized(app, self.settings):
+            await self._on_start(app)
+            await app.start()
+            assert app.updater is not None
+            await app.updater.start_polling(timeout=timedelta(seconds=poll_timeout))
+            try:
+                yield self
+            finally:
+                await app.updater.stop()
+                await app.stop()
+
+
+def build_bot(
+    settings: Settings,
+    *,
+    store: Store,
+    fetcher: Fetcher,
+    retry: RetryPolicy | None = None,
+    sleep: Sleep = asyncio.sleep,
+    read_timeout: float = 30.0,
+    clock: Clock = utcnow,
+) -> Hashbot:
+    """Wire the whole bot: application, publishers, pause gate, commands and approval flow.
+
+    The caller owns `store` and `fetcher` (the HTTP client that reads feeds and pages) and closes
+    them after the bot stops. The pause flag is read from and written to `store`, so it survives
+    restarts.
+    """
+    _require(settings, "bot_token", "channel", "admin_ids")
+    application = build_application(settings, read_timeout=read_timeout)
+    bot = application.bot
+    admins = Admins(settings.admin_ids)
+    paused = store.flag(PAUSED)
+    state = BotState(
+        dry_run=settings.dry_run,
+        paused=paused is not None,
+        pause_reason=paused,
+        persist_pause=lambda reason: store.set_flag(PAUSED, reason),
+    )
+    channel = build_channel_publisher(settings, bot, retry=retry, sleep=sleep)
+    gate = PublishGate(
+        channel=channel,
+        preview=AdminPreviewPublisher(channel, admins.ids),
+        state=state,
+        tell_admins=lambda text: admins.tell(bot, text),
+    )
+    approvals = ApprovalDesk(bot, admins=admins, store=store, tag_options=tag_options(settings), clock=clock)
+    assert settings.channel is not None
+    schedule = publish_schedule(settings)
+    wake = Relay()
+    uncertain = UncertainDesk(
+        bot, admins=admins, store=store, channel=settings.channel, clock=clock, on_resend=wake
+    )
+
+    async def load(source: str) -> Article:
+        return await load_article(settings, source)
+
+    application.add_handler(
+        ScheduleCommand(
+            store=store,
+            admins=admins,
+            load=load,
+            channel=settings.channel,
+            tz=settings.tz,
+            clock=clock,
+            on_queued=wake,
+        ).handler()
+    )
+    # Before BotCommands: its catch-all for private messages would answer these commands first.
+    application.add_handlers(QueueCommands(store=store, admins=admins).handlers())
+    application.add_handlers(
+        FeedCommands(
+            store=store, fetcher=fetcher, admins=admins, interval=settings.feed_interval * 60
+        ).handlers()
+    )
+    BotCommands(
+        planner=build_planner(settings),
+        gate=gate,
+        channel_publisher=channel,
+        state=state,
+        admins=admins,
+        channel=settings.channel,
+        run_status=lambda: status_lines(store, schedule=schedule, now=clock(), with_pause=False),
+        read_page=partial(fetch_article, fetcher),
+    ).register(application)
+    approvals.register(application)
+    application.add_handler(uncertain.handler())
+    application.add_error_handler(_log_error)
+    return Hashbot(
+        application=application,
+        settings=settings,
+        state=state,
+        publisher=gate,
+        approvals=approvals,
+        admins=admins,
+        store=store,
+        uncertain=uncertain,
+        notices=NoticeJob(store=store, admins=admins),
+        wake=wake,
+    )
+
+
+@asynccontextmanager
+async def open_bot(settings: Settings, **options: Any) -> AsyncIterator[Hashbot]:
+    """The bot with a store and HTTP client of its own, both closed when the block ends."""
+    with closing(open_state(settings)) as store:
+        async with open_fetcher(settings) as fetcher:
+            yield build_bot(settings, store=store, fetcher=fetcher, **options)
+
+
+async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A failing handler is logged and the bot goes on; the update's contents stay out of the log."""
+    logger.error("handling an update failed: %r", context.error, exc_info=context.error)
