@@ -27,6 +27,7 @@ from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, Mess
 
 from bot.hashtags import TagOptions, normalize, tag_key
 from bot.models import ParseMode, Post
+from bot.render import MESSAGE_LENGTH, escape, plain_text, shorten, utf16_length
 from bot.runner import Clock, Runner
 from bot.storage import PostState, QueuedPost, Store
 from bot.telegram.auth import Admins
@@ -61,10 +62,26 @@ def parse_tags(text: str, options: TagOptions) -> list[str] | None:
     return list(tags.values()) or None
 
 
+#: Room a preview keeps for its header and for the decision note added when an admin decides.
+DESK_ROOM = 300
+
+
 def preview_text(post_id: int, post: Post) -> str:
-    if post.parse_mode is ParseMode.HTML:
-        return f"<i>Awaiting approval</i> · post #{post_id}\n\n{post.body}"
-    return f"Awaiting approval · post #{post_id}\n\n{post.body}"
+    """The post as the channel would show it, under its header; shortened when both cannot fit.
+
+    A post rendered right up to Telegram's limit would be refused once the header is added, and
+    the admins would never see it; its preview becomes its plain text, cut to leave the room.
+    """
+    html = post.parse_mode is ParseMode.HTML
+    visible = plain_text(post.body) if html else post.body
+    if utf16_length(visible) + DESK_ROOM > MESSAGE_LENGTH:
+        shortened = shorten(visible, MESSAGE_LENGTH - DESK_ROOM)
+        body = escape(shortened) if html else shortened
+    else:
+        body = post.body
+    if html:
+        return f"<i>Awaiting approval</i> · post #{post_id}\n\n{body}"
+    return f"Awaiting approval · post #{post_id}\n\n{body}"
 
 
 def _edit_flag(user_id: int) -> str:
