@@ -32,8 +32,14 @@ _ELISION = re.compile(
 )
 # A headline's label: one or two words before a colon (Ukraine: …, Informatique : …).
 _LABEL = re.compile(r"^\s*((?:[^\W\d_][\w'’-]*\s*){1,2}?)\s*[:|]\s+(.+)$", re.DOTALL)
-# A number and the word after it ("40 Milliarden", "10 millions"); a year is no quantity.
-_AFTER_NUMBER = re.compile(r"(?<![\w.,])(?!(?:1[89]|20)\d\d\b)\d[\d.,]*[ \u00a0]+([^\W\d_][\w'’-]*)")
+# A number and the word after it ("40 Milliarden", "10 millions"); a year is no quantity. The
+# pattern opens with the digit so the regex engine skips ahead to digits instead of trying every
+# position: the checks on what comes before the number are lookbehinds after its first digit.
+_AFTER_NUMBER = re.compile(
+    r"\d(?<![\w.,]\d)"  # a number's first digit: no word character, point or comma before it
+    r"(?!(?<=1)[89]\d\d\b|(?<=2)0\d\d\b)"  # not a year 18xx-20xx
+    r"[\d.,]*[ \u00a0]+([^\W\d_][\w'’-]*)"
+)
 _POSSESSIVE = re.compile(r"['’ʼ]s$", re.IGNORECASE)
 #: Lowercase words that may sit inside a name: Charles de Gaulle, Ursula von der Leyen.
 NAME_PARTICLES = frozenset(
