@@ -133,6 +133,8 @@ class _Lexicon:
     def __init__(self, stop: frozenset[str]) -> None:
         self.stop = stop
         self.known = dict(_stopword_forms(stop))
+        #: (case, script) → phrase → (tag, tag key), or None when the phrase makes no tag.
+        self.tags: dict[tuple[str, str], dict[str, tuple[str, str] | None]] = {}
 
     def learn(self, token: str) -> tuple[str, str, int, bool, bool]:
         """(word, lowercase, kind, elided, initial capital) for a token not in :attr:`known`."""
@@ -168,6 +170,17 @@ def _stopword_forms(stop: frozenset[str]) -> dict[str, tuple[str, str, int, bool
 @cache
 def _lexicon(data: LanguageData) -> _Lexicon:
     return _Lexicon(data.stopwords)
+
+
+def tag_memo(data: LanguageData, case: str, script: str) -> dict[str, tuple[str, str] | None]:
+    """Where extraction remembers the tag each phrase makes: the same names recur in the news.
+
+    It lives beside the word memo, so it is bounded and forgotten with it.
+    """
+    memo = _lexicon(data).tags.setdefault((case, script), {})
+    if len(memo) > _Lexicon._LIMIT:
+        memo.clear()
+    return memo
 
 
 def _runs(text: str, sentence: int, lexicon: _Lexicon) -> list[tuple[int, list[_Word]]]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from unidecode import unidecode
 
-from bot.hashtags.candidates import PARTICLES
+from bot.hashtags.candidates import PARTICLES, tag_memo
 from bot.hashtags.language import LanguageData, detect_language
 from bot.hashtags.normalize import TagCase, TagScript, normalize, tag_key
 from bot.hashtags.rank import Ranked, rank
@@ -21,6 +21,7 @@ HINT_SCORE = 0.5  # and a hint the text never mentions starts from this
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _MIN_STEM, _MAX_ENDING = 4, 4  # near-duplicates share 4+ letters and differ in 4 at most
+_UNSEEN: tuple[str, str] = ("", "")  # a phrase the tag memo has not seen yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,21 +116,28 @@ def extract_tags(article: Article, options: TagOptions = TagOptions()) -> list[T
     aliases = {tag_key(source): target for source, target in options.aliases.items()}
     chosen: dict[str, Tag] = {}
     used_words: set[str] = set()
+    made = tag_memo(data, options.case, options.script)
 
-    def offer(phrase: str, score: float, reason: TagReason) -> bool:
-        name = normalize(phrase, case=options.case, script=options.script)
-        if name is None:
-            return False
-        key = tag_key(name)
-        if key in aliases:
-            name = normalize(aliases[key], case=options.case, script=options.script)
-            if name is None:
-                return False
-            key = tag_key(name)
+    def tag_of(phrase: str) -> tuple[str, str] | None:
+        """The tag `phrase` makes and its key, or None."""
+        tag = made.get(phrase, _UNSEEN)
+        if tag is _UNSEEN:
+            name = normalize(phrase, case=options.case, script=options.script)
+            tag = made[phrase] = None if name is None else (name, tag_key(name))
+        return tag
+
+    def offer(phrase: str, score: float, reason: TagReason) -> str | None:
+        """Choose the tag `phrase` makes, unless it is blocked or chosen already; its key if so."""
+        tag = tag_of(phrase)
+        if tag is not None and tag[1] in aliases:
+            tag = tag_of(aliases[tag[1]])
+        if tag is None:
+            return None
+        name, key = tag
         if key in blocked or key in chosen:
-            return False
+            return None
         chosen[key] = Tag(name=name, score=score, reason=reason)
-        return True
+        return key
 
     for fixed in options.fixed:
         offer(fixed, float("inf"), TagReason.FIXED)
@@ -146,8 +154,9 @@ def extract_tags(article: Article, options: TagOptions = TagOptions()) -> list[T
             continue
         if len(words) > 2 and _capitalized(item.surface):
             _drop_leading_part(chosen, item.key, names)
-        if offer(item.surface, item.score, item.reason):
+        key = offer(item.surface, item.score, item.reason)
+        if key is not None:
             used_words |= words
             stems.append(stem)
-            names[item.key] = tag_key(chosen[next(reversed(chosen))].name)
+            names[item.key] = key
     return list(chosen.values())[: options.limit]
