@@ -298,28 +298,37 @@ def _count_runs(
     found: dict[str, Candidate], runs: list[tuple[int, list[_Word]]], is_title: bool, data: LanguageData
 ) -> None:
     """Count every phrase of every run that neither starts nor ends with a particle or a number."""
+    get = found.get
     for sentence, run in runs:
         size = len(run)
         for start in range(size):
             written, key, capital = run[start]
             if key in PARTICLES or written.isdigit():
                 continue
-            candidate = found.get(key)
+            candidate = get(key)
             if candidate is None:
                 candidate = found[key] = Candidate(key, written, 1, sentence)
             candidate.count += 1
             if is_title:
                 candidate.in_title += 1
             else:
-                candidate.note(written, capital)
-                if capital == _NAMED and start + 1 < size:
-                    following = run[start + 1]
-                    if (
-                        following[2] == _LOWER
-                        and following[1] not in PARTICLES
-                        and not data.is_verb_form(following[1])  # "Schoof visited": a name all right
-                    ):
-                        candidate.modifier += 1  # a name right before a lowercase noun: an adjective?
+                # Candidate.note, inlined: this is the hottest line of extraction.
+                if capital == _NAMED:
+                    candidate.capitalized += 1
+                    if start + 1 < size:
+                        _, following, following_capital = run[start + 1]
+                        if (
+                            following_capital == _LOWER
+                            and following not in PARTICLES
+                            and not data.is_verb_form(following)  # "Schoof visited": a name all right
+                        ):
+                            candidate.modifier += 1  # a name right before a lowercase noun: an adjective?
+                elif capital == _LOWER:
+                    candidate.lowercase += 1
+                if capital != _FORCED and not candidate.surface_known:
+                    candidate.surface, candidate.surface_known = written, True
+            if start + 1 == size:
+                continue
             content = 1
             for end in range(start + 1, size):
                 next_written, next_key, next_capital = run[end]
@@ -335,7 +344,7 @@ def _count_runs(
                     break
                 if next_capital != capital:
                     capital = _FORCED if capital == _FORCED or next_capital == _FORCED else _MIXED
-                phrase = found.get(key)
+                phrase = get(key)
                 if phrase is None:
                     phrase = found[key] = Candidate(key, written, end - start + 1, sentence)
                 phrase.count += 1

@@ -8,11 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from unidecode import unidecode
-
 from bot.hashtags.candidates import PARTICLES, tag_memo
 from bot.hashtags.language import LanguageData, detect_language
-from bot.hashtags.normalize import TagCase, TagScript, normalize, tag_key
+from bot.hashtags.normalize import TagCase, TagScript, normalize, tag_key, transliterate
 from bot.hashtags.rank import Ranked, rank
 from bot.models import Article, Tag, TagReason
 
@@ -149,7 +147,7 @@ def extract_tags(article: Article, options: TagOptions = TagOptions()) -> list[T
         words = _content_words(item.key)
         if words <= used_words:
             continue
-        stem = (item.key if item.key.isascii() else unidecode(item.key)).split()
+        stem = transliterate(item.key).split()
         if _near_duplicate(stem, stems):
             continue
         if len(words) > 2 and _capitalized(item.surface):

@@ -31,6 +31,26 @@ _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _INNER_APOSTROPHE = re.compile(r"(?<=\w)['’ʼ`´](?=\w)")
 
 
+class _Transliteration(dict[int, str]):
+    """unidecode's table, filled one character at a time as characters are met.
+
+    unidecode maps each character on its own, in a Python loop; ``str.translate`` over this
+    table gives the same string with the loop in C, several times faster on accented names.
+    """
+
+    def __missing__(self, codepoint: int) -> str:
+        ascii_text = self[codepoint] = unidecode(chr(codepoint))
+        return ascii_text
+
+
+_TRANSLITERATION = _Transliteration()
+
+
+def transliterate(text: str) -> str:
+    """``unidecode(text)``: the closest ASCII spelling (Ukraïne → Ukraine, Straße → Strasse)."""
+    return text if text.isascii() else text.translate(_TRANSLITERATION)
+
+
 def _words(phrase: str, script: TagScript) -> list[str]:
     text = phrase if phrase.isascii() else unicodedata.normalize("NFKC", phrase)
     text = _LEADING_ELISION.sub("", text.strip().lstrip("#＃"))
@@ -38,7 +58,7 @@ def _words(phrase: str, script: TagScript) -> list[str]:
     if "'" in text or not text.isascii():
         text = _INNER_APOSTROPHE.sub("", text)
     if script == "ascii":
-        return _ASCII_WORD.findall(text if text.isascii() else unidecode(text))
+        return _ASCII_WORD.findall(transliterate(text))
     # Letters of any script keep their combining marks (Devanagari vowel signs, for one).
     return _TAG_CHARS.findall("".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in text))
 
@@ -69,4 +89,4 @@ def normalize(phrase: str, *, case: TagCase = "camel", script: TagScript = "asci
 
 def tag_key(tag: str) -> str:
     """The comparison key of a tag: `#Ukraine`, `#ukraine` and `#Ukraïne` share one key."""
-    return _NOT_KEY_CHAR.sub("", unidecode(tag).lower()) or tag.casefold()
+    return _NOT_KEY_CHAR.sub("", transliterate(tag).lower()) or tag.casefold()
