@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from bot.hashtags.language import LanguageData
 
@@ -72,25 +73,16 @@ class Candidate:
     #: Capitalized occurrences right before a lowercase word: "European" in "European start-ups"
     #: is an adjective, not a name.
     modifier: int = 0
-    #: Occurrences inside a longer candidate (set by the ranker): "Rights" in "Human Rights Watch".
-    covered: int = 0
+    #: Mentions right after a number: a unit or a magnitude ("Milliarden" in "40 Milliarden Euro").
+    after_number: int = 0
     #: Named by the headline's label (the "Égypte" of "Égypte : …"): a topic, even if unrepeated.
     in_label: bool = False
+    #: Occurrences inside a longer candidate (set by the ranker): "Rights" in "Human Rights Watch".
+    covered: int = 0
     #: A person: a full name whose surname is also used alone (set by the ranker).
     person: bool = False
     #: Spoken for by another candidate: a full name tagged by its surname, a title before a name.
     merged: bool = False
-    #: Mentions right after a number: a unit or a magnitude ("Milliarden" in "40 Milliarden Euro").
-    after_number: int = 0
-
-    def note(self, written: str, capital: int) -> None:
-        """Record a mention in the text: its capitalization, and how it is written."""
-        if capital == _NAMED:
-            self.capitalized += 1
-        elif capital == _LOWER:
-            self.lowercase += 1
-        if capital != _FORCED and not self.surface_known:
-            self.surface, self.surface_known = written, True
 
     @property
     def length(self) -> int:
@@ -119,6 +111,15 @@ _LOWER, _NAMED, _FORCED = 0, 1, 2
 _MIXED = 3  # a phrase of capitalized and lowercase words: neither a name nor a common phrase
 # What a token is, whatever its position: a stopword, a number, or a content word.
 _STOP, _NUMBER, _CONTENT = 0, 1, 2
+
+# While counting, a phrase's evidence is a plain list in the order of Candidate's fields after
+# the key: creating a list costs a fraction of creating an object, and most phrases are said
+# once and never become a Candidate (see Phrases).
+# [surface, words, first, count, in_title, capitalized, lowercase, surface_known, modifier,
+#  after_number, in_label]; the positions the counting loop updates:
+_Tally = list[Any]
+_SURFACE, _COUNT, _IN_TITLE, _CAPITALIZED, _LOWERCASE, _SURFACE_KNOWN = 0, 3, 4, 5, 6, 7
+_MODIFIER, _AFTER_NUMBERS, _IN_LABEL = 8, 9, 10
 _Word = tuple[str, str, int]
 
 
@@ -265,9 +266,55 @@ def _all_stop(lower: str, stop: frozenset[str]) -> bool:
     return all(part in stop or len(part) < 2 for part in lower.split("-"))
 
 
+class Phrases:
+    """Every phrase of an article with its evidence; a Candidate is made only when asked for.
+
+    The ranker looks at a few dozen of the hundred-odd phrases of an article: those that
+    :meth:`likely` returns, and the words and parts of those it looks up with :meth:`get`.
+    """
+
+    def __init__(self, tallies: dict[str, _Tally]) -> None:
+        self._tallies = tallies
+        #: The phrases said more than once, in the title, or capitalized mid-sentence. A phrase
+        #: said once in passing, not in the title and not a name, never outranks those.
+        self.likely = [
+            Candidate(key, *tally)
+            for key, tally in tallies.items()
+            if tally[_COUNT] > 1 or tally[_IN_TITLE] or tally[_CAPITALIZED]
+        ]
+        self._made = {candidate.key: candidate for candidate in self.likely}
+
+    def __len__(self) -> int:
+        return len(self._tallies)
+
+    def get(self, key: str) -> Candidate | None:
+        """The candidate for the phrase `key`, or None when the article never says it."""
+        candidate = self._made.get(key)
+        if candidate is None:
+            tally = self._tallies.get(key)
+            if tally is None:
+                return None
+            candidate = self._made[key] = Candidate(key, *tally)
+        return candidate
+
+    def every(self) -> list[Candidate]:
+        """All the phrases, in the order they first occur."""
+        made = self._made
+        for key, tally in self._tallies.items():
+            if key not in made:
+                made[key] = Candidate(key, *tally)
+        return [made[key] for key in self._tallies]
+
+
 def collect_candidates(title: str | None, text: str, data: LanguageData) -> dict[str, Candidate]:
     """Every phrase of up to :data:`MAX_PHRASE_WORDS` content words in the title and text."""
-    found: dict[str, Candidate] = {}
+    phrases = count_phrases(title, text, data)
+    return {candidate.key: candidate for candidate in phrases.every()}
+
+
+def count_phrases(title: str | None, text: str, data: LanguageData) -> Phrases:
+    """Count every phrase of up to :data:`MAX_PHRASE_WORDS` content words in the title and text."""
+    found: dict[str, _Tally] = {}
     lexicon = _lexicon(data)
     if title:
         label, headline = _split_label(title)
@@ -277,15 +324,13 @@ def collect_candidates(title: str | None, text: str, data: LanguageData) -> dict
         for _, run in label_runs:
             for word in run:
                 if word[1] in found:
-                    found[word[1]].in_label = True
-        for candidate in found.values():
-            candidate.first = 0  # the title counts as sentence 0, whatever its punctuation
+                    found[word[1]][_IN_LABEL] = True
     _count_runs(found, _runs(text, 1, lexicon), False, data)
     for word in _AFTER_NUMBER.findall(text):
         unit = found.get(word.lower())
         if unit is not None:
-            unit.after_number += 1
-    return found
+            unit[_AFTER_NUMBERS] += 1
+    return Phrases(found)
 
 
 def _split_label(title: str) -> tuple[str, str]:
@@ -295,9 +340,13 @@ def _split_label(title: str) -> tuple[str, str]:
 
 
 def _count_runs(
-    found: dict[str, Candidate], runs: list[tuple[int, list[_Word]]], is_title: bool, data: LanguageData
+    found: dict[str, _Tally], runs: list[tuple[int, list[_Word]]], is_title: bool, data: LanguageData
 ) -> None:
-    """Count every phrase of every run that neither starts nor ends with a particle or a number."""
+    """Count every phrase of every run that neither starts nor ends with a particle or a number.
+
+    The hottest loop of extraction: a phrase's first mention creates its tally in one list
+    display, in the field order of :class:`Candidate`; the title counts as sentence 0.
+    """
     get = found.get
     for sentence, run in runs:
         size = len(run)
@@ -305,28 +354,30 @@ def _count_runs(
             written, key, capital = run[start]
             if key in PARTICLES or written.isdigit():
                 continue
-            candidate = get(key)
-            if candidate is None:
-                candidate = found[key] = Candidate(key, written, 1, sentence)
-            candidate.count += 1
+            tally = get(key)
             if is_title:
-                candidate.in_title += 1
+                if tally is None:
+                    found[key] = [written, 1, 0, 1, 1, 0, 0, False, 0, 0, False]
+                else:
+                    tally[_COUNT] += 1
+                    tally[_IN_TITLE] += 1
             else:
-                # Candidate.note, inlined: this is the hottest line of extraction.
-                if capital == _NAMED:
-                    candidate.capitalized += 1
-                    if start + 1 < size:
-                        _, following, following_capital = run[start + 1]
-                        if (
-                            following_capital == _LOWER
-                            and following not in PARTICLES
-                            and not data.is_verb_form(following)  # "Schoof visited": a name all right
-                        ):
-                            candidate.modifier += 1  # a name right before a lowercase noun: an adjective?
-                elif capital == _LOWER:
-                    candidate.lowercase += 1
-                if capital != _FORCED and not candidate.surface_known:
-                    candidate.surface, candidate.surface_known = written, True
+                if tally is None:
+                    # True and False count as 1 and 0.
+                    tally = found[key] = [
+                        written, 1, sentence, 1, 0,
+                        capital == _NAMED, capital == _LOWER, capital != _FORCED, 0, 0, False,
+                    ]  # fmt: skip
+                else:
+                    _note(tally, written, capital)
+                if capital == _NAMED and start + 1 < size:
+                    _, following, following_capital = run[start + 1]
+                    if (
+                        following_capital == _LOWER
+                        and following not in PARTICLES
+                        and not data.is_verb_form(following)  # "Schoof visited": a name all right
+                    ):
+                        tally[_MODIFIER] += 1  # a name right before a lowercase noun: an adjective?
             if start + 1 == size:
                 continue
             content = 1
@@ -344,11 +395,28 @@ def _count_runs(
                     break
                 if next_capital != capital:
                     capital = _FORCED if capital == _FORCED or next_capital == _FORCED else _MIXED
-                phrase = get(key)
-                if phrase is None:
-                    phrase = found[key] = Candidate(key, written, end - start + 1, sentence)
-                phrase.count += 1
+                tally = get(key)
                 if is_title:
-                    phrase.in_title += 1
+                    if tally is None:
+                        found[key] = [written, end - start + 1, 0, 1, 1, 0, 0, False, 0, 0, False]
+                    else:
+                        tally[_COUNT] += 1
+                        tally[_IN_TITLE] += 1
+                elif tally is None:
+                    found[key] = [
+                        written, end - start + 1, sentence, 1, 0,
+                        capital == _NAMED, capital == _LOWER, capital != _FORCED, 0, 0, False,
+                    ]  # fmt: skip
                 else:
-                    phrase.note(written, capital)
+                    _note(tally, written, capital)
+
+
+def _note(tally: _Tally, written: str, capital: int) -> None:
+    """Record another mention in the text: its capitalization, and how it is written."""
+    tally[_COUNT] += 1
+    if capital == _NAMED:
+        tally[_CAPITALIZED] += 1
+    elif capital == _LOWER:
+        tally[_LOWERCASE] += 1
+    if capital != _FORCED and not tally[_SURFACE_KNOWN]:
+        tally[_SURFACE], tally[_SURFACE_KNOWN] = written, True

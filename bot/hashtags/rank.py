@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from bot.hashtags.candidates import PARTICLES, Candidate, collect_candidates
+from bot.hashtags.candidates import PARTICLES, Candidate, Phrases, count_phrases
 from bot.hashtags.language import LanguageData
 from bot.models import Article, TagReason
 
@@ -60,7 +60,7 @@ def _eligible(candidate: Candidate) -> bool:
     return len(word) > 2 or (len(word) == 2 and word.isupper())
 
 
-def is_quantity(candidate: Candidate, found: dict[str, Candidate]) -> bool:
+def is_quantity(candidate: Candidate, found: Phrases) -> bool:
     """Whether the phrase is an amount: it opens with a word mostly written after a number.
 
     "Milliarden Euro" (from "40 Milliarden Euro"), "millions de dollars": amounts, not topics.
@@ -83,7 +83,7 @@ def _inner_phrases(key: str) -> tuple[str, str]:
     return " ".join(head), " ".join(tail)
 
 
-def _mark_people(found: dict[str, Candidate], phrases: list[Candidate]) -> None:
+def _mark_people(found: Phrases, phrases: list[Candidate]) -> None:
     """Find people: full names whose surname is also used alone, and tag each by one name.
 
     When the surname alone is used at least twice as often as the full name, the news treats
@@ -114,7 +114,7 @@ def _mark_people(found: dict[str, Candidate], phrases: list[Candidate]) -> None:
             candidate.person = True
 
 
-def _role_before_name(candidate: Candidate, parts: list[Candidate], found: dict[str, Candidate]) -> bool:
+def _role_before_name(candidate: Candidate, parts: list[Candidate], found: Phrases) -> bool:
     """A German noun glued before a two-word name: "Bahnvorstand Jonas Albrecht".
 
     German capitalizes every noun, so a role runs into the name after it. When the first word
@@ -127,7 +127,7 @@ def _role_before_name(candidate: Candidate, parts: list[Candidate], found: dict[
     return head is not None and head.count == candidate.count and tail is not None and is_name(tail)
 
 
-def _mark_covered(found: dict[str, Candidate], phrases: list[Candidate], data: LanguageData) -> None:
+def _mark_covered(found: Phrases, phrases: list[Candidate], data: LanguageData) -> None:
     """Count how often each phrase occurs inside a longer candidate that may become a tag.
 
     "Rights" never seen outside "Human Rights Watch" is no tag of its own; "crise" seen alone
@@ -180,12 +180,10 @@ def _reason(candidate: Candidate) -> TagReason:
 
 def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     """The article's candidates, best first; `enough` is how many the caller will take."""
-    found = collect_candidates(article.title, article.text, data)
-    # A phrase said once in passing, not in the title and not a name, never outranks the rest:
-    # leaving those out saves most of the work.
-    pool = [c for c in found.values() if c.count > 1 or c.in_title or c.capitalized]
+    found = count_phrases(article.title, article.text, data)
+    pool = found.likely
     if len(pool) < enough:
-        pool = list(found.values())
+        pool = found.every()
     phrases = [c for c in pool if c.words > 1]
     _mark_people(found, phrases)
     _mark_covered(found, phrases, data)
