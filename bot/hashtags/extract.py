@@ -6,6 +6,7 @@ Pure and deterministic: the same article and options always give the same tags.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.hashtags.candidates import PARTICLES, tag_memo
@@ -78,9 +79,17 @@ def _same_stem(one: str, other: str) -> bool:
     return shared >= _MIN_STEM and len(one) - shared <= _MAX_ENDING and len(other) - shared <= _MAX_ENDING
 
 
-def _near_duplicate(words: list[str], chosen: list[list[str]]) -> bool:
+def _near_duplicate(words: list[str], chosen: Iterable[list[str]]) -> bool:
     """Whether a phrase is word for word a variant of a chosen one (#DeutschenBahn, #DeutscheBahn)."""
     return any(len(words) == len(other) and all(map(_same_stem, words, other)) for other in chosen)
+
+
+def _stem_shelf(words: list[str]) -> tuple[int, str]:
+    """What a phrase shares with all its near-duplicates: how many words, and the first's stem.
+
+    Chosen phrases are filed by it, so a candidate is compared only with its possible variants.
+    """
+    return len(words), words[0][:_MIN_STEM] if words else ""
 
 
 def _capitalized(surface: str) -> bool:
@@ -139,7 +148,7 @@ def extract_tags(article: Article, options: TagOptions = TagOptions()) -> list[T
 
     for fixed in options.fixed:
         offer(fixed, float("inf"), TagReason.FIXED)
-    stems: list[list[str]] = []
+    stems: dict[tuple[int, str], list[list[str]]] = {}  # chosen phrases' words, by _stem_shelf
     names: dict[str, str] = {}  # chosen phrases: key → tag key
     for item in _with_hints(rank(article, data, enough=options.limit), article, data):
         if len(chosen) >= options.limit:
@@ -148,13 +157,13 @@ def extract_tags(article: Article, options: TagOptions = TagOptions()) -> list[T
         if words <= used_words:
             continue
         stem = transliterate(item.key).split()
-        if _near_duplicate(stem, stems):
+        if _near_duplicate(stem, stems.get(_stem_shelf(stem), ())):
             continue
         if len(words) > 2 and _capitalized(item.surface):
             _drop_leading_part(chosen, item.key, names)
         key = offer(item.surface, item.score, item.reason)
         if key is not None:
             used_words |= words
-            stems.append(stem)
+            stems.setdefault(_stem_shelf(stem), []).append(stem)
             names[item.key] = key
     return list(chosen.values())[: options.limit]

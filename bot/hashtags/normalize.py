@@ -29,6 +29,7 @@ _TAG_CHARS = re.compile(r"\S+")
 _NOT_KEY_CHAR = re.compile(r"[^a-z0-9]+")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _INNER_APOSTROPHE = re.compile(r"(?<=\w)['’ʼ`´](?=\w)")
+_APOSTROPHE = re.compile(r"['’ʼ`´]")
 
 
 class _Transliteration(dict[int, str]):
@@ -53,10 +54,11 @@ def transliterate(text: str) -> str:
 
 def _words(phrase: str, script: TagScript) -> list[str]:
     text = phrase if phrase.isascii() else unicodedata.normalize("NFKC", phrase)
-    text = _LEADING_ELISION.sub("", text.strip().lstrip("#＃"))
-    # Apostrophes inside a word join it (O'Brien → OBrien) instead of splitting it in two.
-    if "'" in text or not text.isascii():
-        text = _INNER_APOSTROPHE.sub("", text)
+    if _APOSTROPHE.search(text):  # most phrases have none: skip both substitutions
+        text = _LEADING_ELISION.sub("", text.strip().lstrip("#＃"))
+        # Apostrophes inside a word join it (O'Brien → OBrien) instead of splitting it in two.
+        if "'" in text or not text.isascii():
+            text = _INNER_APOSTROPHE.sub("", text)
     if script == "ascii":
         return _ASCII_WORD.findall(transliterate(text))
     # Letters of any script keep their combining marks (Devanagari vowel signs, for one).
@@ -89,4 +91,6 @@ def normalize(phrase: str, *, case: TagCase = "camel", script: TagScript = "asci
 
 def tag_key(tag: str) -> str:
     """The comparison key of a tag: `#Ukraine`, `#ukraine` and `#Ukraïne` share one key."""
+    if tag.isascii() and tag.isalnum():  # what normalize makes in ASCII script
+        return tag.lower()
     return _NOT_KEY_CHAR.sub("", transliterate(tag).lower()) or tag.casefold()
