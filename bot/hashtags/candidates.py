@@ -137,18 +137,22 @@ class _Lexicon:
         #: (case, script) → phrase → (tag, tag key), or None when the phrase makes no tag.
         self.tags: dict[tuple[str, str], dict[str, tuple[str, str] | None]] = {}
 
-    def learn(self, token: str) -> tuple[str, str, int, bool, bool]:
-        """(word, lowercase, kind, elided, initial capital) for a token not in :attr:`known`."""
+    def forget_if_full(self) -> None:
+        """Start afresh once too many words are remembered: bounds memory in a long-running bot."""
         if len(self.known) > self._LIMIT:
             self.known = dict(_stopword_forms(self.stop))
+
+    def learn(self, token: str) -> tuple[str, str, int, bool, bool]:
+        """(word, lowercase, kind, elided, initial capital) for a token not in :attr:`known`."""
         word, elided = token, False
         if "'" in token:
             word = _POSSESSIVE.sub("", _ELISION.sub("", token))
             elided = len(word) < len(token) - 2 or word[:1] != token[:1]
         lower = word.lower()
-        acronym = len(word) > 1 and word.isupper()  # AI, US, UK, WHO: never stopwords
         stop = self.stop
-        if not acronym and (lower in stop or len(lower) < 2 or ("-" in lower and _all_stop(lower, stop))):
+        if (lower in stop or len(lower) < 2 or ("-" in lower and _all_stop(lower, stop))) and not (
+            len(word) > 1 and word.isupper()  # acronyms (AI, US, UK, WHO) are never stopwords
+        ):
             kind = _STOP
         elif word.isdigit():
             kind = _NUMBER
@@ -194,6 +198,7 @@ def _runs(text: str, sentence: int, lexicon: _Lexicon) -> list[tuple[int, list[_
     run: list[_Word] = []
     joint: list[_Word] = []  # connectors waiting for the word after them; empty while run is
     at_start = True
+    lexicon.forget_if_full()
     known, learn = lexicon.known, lexicon.learn
     parts = iter(_WORDS.split(text.replace("’", "'").replace("ʼ", "'")))
     for gap, token in zip(parts, parts, strict=False):  # (gap, word) pairs; the last gap is left
@@ -226,7 +231,14 @@ def _runs(text: str, sentence: int, lexicon: _Lexicon) -> list[tuple[int, list[_
                 if capital == _NAMED and last == _NAMED and not joint:
                     run.append((word, lower, _NAMED))  # a capitalized stopword inside a name: New York
                     continue
-                if not elided and _joins(joint, lower, last):
+                # Connectors that may go on after a word of this capitalization: a particle
+                # after a name (Charles de Gaulle), `de` after a common word (accord de paix),
+                # and a second one after the first (de la, van der).
+                if not elided and (
+                    (lower in NAME_PARTICLES if last == _NAMED else lower in CONNECTORS)
+                    if not joint
+                    else len(joint) == 1 and lower in SECOND_CONNECTORS
+                ):
                     joint.append((word, lower, _LOWER))
                     continue
             elif last == _NAMED and not joint:
@@ -252,13 +264,6 @@ def _gap_kind(gap: str) -> int:
     if len(_GAP_KINDS) < 10_000:
         _GAP_KINDS[gap] = kind
     return kind
-
-
-def _joins(joint: list[_Word], lower: str, last: int) -> bool:
-    """Whether `lower` may continue the connectors after a word of capitalization `last`."""
-    if not joint:
-        return lower in NAME_PARTICLES if last == _NAMED else lower in CONNECTORS
-    return len(joint) == 1 and lower in SECOND_CONNECTORS
 
 
 def _all_stop(lower: str, stop: frozenset[str]) -> bool:
