@@ -148,10 +148,13 @@ def _mark_covered(found: Phrases, phrases: list[Candidate], data: LanguageData) 
                 part.covered = min(part.count, part.covered + candidate.count)
 
 
-def _score(candidate: Candidate, data: LanguageData) -> float:
+def _score(candidate: Candidate, named: bool, data: LanguageData) -> float:
+    """How likely the phrase is a tag of the article; `named` is whether it is a name."""
+    in_title, capitalized = candidate.in_title, candidate.capitalized
     frequency = candidate.alone + COVERED_WEIGHT * candidate.covered
-    frequency += (TITLE_WEIGHT - 1) * min(candidate.in_title, 1)
-    if candidate.in_text == 0 and not candidate.in_label:
+    if in_title:
+        frequency += TITLE_WEIGHT - 1
+    if candidate.count == in_title and not candidate.in_label:  # never in the text
         frequency *= TITLE_ONLY_WEIGHT
     length = candidate.length
     score = frequency * (1 + EARLY_WEIGHT / (1 + candidate.first))
@@ -159,23 +162,26 @@ def _score(candidate: Candidate, data: LanguageData) -> float:
     if candidate.person:
         score *= PERSON_WEIGHT
     elif length == 1 and data.capitalizes_nouns:
-        score *= COMMON_WEIGHT if candidate.capitalized else VERB_WEIGHT
-    elif is_name(candidate):
+        score *= COMMON_WEIGHT if capitalized else VERB_WEIGHT
+    elif named:
         score *= NAME_WEIGHT
-    elif candidate.capitalized:
+    elif capitalized:
         score *= ADJECTIVE_WEIGHT  # capitalized yet no name: English "European", "American"
     elif length == 1:
         if data.is_verb_form(candidate.key):
             score *= VERB_WEIGHT
-        elif not candidate.in_title:
+        elif not in_title:
             score *= COMMON_WEIGHT
     return score
 
 
-def _reason(candidate: Candidate) -> TagReason:
-    if candidate.person or is_name(candidate):
-        return TagReason.ENTITY
-    return TagReason.TITLE if candidate.in_title else TagReason.PHRASE
+def _ranked(candidate: Candidate, data: LanguageData) -> Ranked:
+    named = is_name(candidate)
+    if candidate.person or named:
+        reason = TagReason.ENTITY
+    else:
+        reason = TagReason.TITLE if candidate.in_title else TagReason.PHRASE
+    return Ranked(candidate.key, candidate.surface, _score(candidate, named, data), candidate.first, reason)
 
 
 def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
@@ -188,7 +194,7 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     _mark_people(found, phrases)
     _mark_covered(found, phrases, data)
     ranked = [
-        Ranked(c.key, c.surface, _score(c, data), c.first, _reason(c))
+        _ranked(c, data)
         for c in pool
         if c.alone > 0 and not c.merged and _eligible(c) and not is_quantity(c, found)
     ]
