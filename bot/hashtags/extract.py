@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from bot.hashtags.candidates import PARTICLES, tag_memo
 from bot.hashtags.language import LanguageData, detect_language
 from bot.hashtags.normalize import TagCase, TagScript, normalize, tag_key, transliterate
-from bot.hashtags.rank import Ranked, rank
+from bot.hashtags.rank import Ranked, rank, sort_best_first
 from bot.models import Article, Tag, TagReason
 
 HINT_WEIGHT = 2.0  # a phrase the source itself tagged (or filed under) weighs this much more
@@ -62,7 +62,7 @@ def _with_hints(ranked: list[Ranked], article: Article, data: LanguageData) -> l
         else:
             lifted[key] = Ranked(key, phrase, HINT_SCORE, 0, reason)
     merged = [item for item in ranked if _loose_key(item.key) not in lifted] + list(lifted.values())
-    merged.sort(key=lambda item: (-item.score, item.first, item.key))
+    sort_best_first(merged)
     return merged
 
 

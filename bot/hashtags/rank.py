@@ -8,6 +8,7 @@ occurrences, so "Rights" never competes with "Human Rights Watch".
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import NamedTuple
 
 from bot.hashtags.candidates import PARTICLES, Candidate, Phrases, count_phrases
@@ -37,6 +38,19 @@ class Ranked(NamedTuple):
     score: float
     first: int
     reason: TagReason
+
+
+def sort_best_first(ranked: list[Ranked]) -> None:
+    """Highest score first; then the earlier first mention, then the key, so ties are stable.
+
+    Two stable sorts on C-level keys (the later sort decides, the earlier breaks its ties):
+    the same order as one sort on ``(-score, first, key)``, without a Python call per item.
+    """
+    ranked.sort(key=_TIE_BREAK)
+    ranked.sort(key=_SCORE, reverse=True)
+
+
+_TIE_BREAK, _SCORE = attrgetter("first", "key"), attrgetter("score")
 
 
 def is_name(candidate: Candidate) -> bool:
@@ -198,5 +212,5 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
         for c in pool
         if c.alone > 0 and not c.merged and _eligible(c) and not is_quantity(c, found)
     ]
-    ranked.sort(key=lambda item: (-item.score, item.first, item.key))
+    sort_best_first(ranked)
     return ranked
