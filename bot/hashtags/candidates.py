@@ -188,18 +188,22 @@ def tag_memo(data: LanguageData, case: str, script: str) -> dict[str, tuple[str,
     return memo
 
 
-def _runs(text: str, sentence: int, lexicon: _Lexicon) -> list[tuple[int, list[_Word]]]:
-    """(sentence index, run of content words) for every run in `text`.
+def _runs(
+    text: str, sentence: int, lexicon: _Lexicon, found: dict[str, _Tally], is_title: bool, data: LanguageData
+) -> list[tuple[int, list[_Word]]]:
+    """(sentence index, run of content words) for every run in `text`; counts single words.
 
     Connectors join content words into one run when the next word fits: a particle between
     names (Charles de Gaulle), `de` between common words (accord de paix, taux de réussite).
+    Each word of a run is tallied as a one-word phrase as it is read, which spares a second
+    pass over every word: :func:`_count_phrases` then only looks at runs of two words or more.
     """
     runs: list[tuple[int, list[_Word]]] = []
     run: list[_Word] = []
     joint: list[_Word] = []  # connectors waiting for the word after them; empty while run is
     at_start = True
     lexicon.forget_if_full()
-    known, learn = lexicon.known, lexicon.learn
+    known, learn, get = lexicon.known, lexicon.learn, found.get
     parts = iter(_WORDS.split(text.replace("’", "'").replace("ʼ", "'")))
     for gap, token in zip(parts, parts, strict=False):  # (gap, word) pairs; the last gap is left
         if gap != " ":
@@ -224,13 +228,11 @@ def _runs(text: str, sentence: int, lexicon: _Lexicon) -> list[tuple[int, list[_
                     runs.append((sentence, run))
                     run = []
                 joint = []
-            run.append((word, lower, capital))
-        elif run:
+        elif not run:
+            continue
+        elif kind == _STOP:
             last = run[-1][2]
-            if kind == _STOP:
-                if capital == _NAMED and last == _NAMED and not joint:
-                    run.append((word, lower, _NAMED))  # a capitalized stopword inside a name: New York
-                    continue
+            if capital != _NAMED or last != _NAMED or joint:  # else a stopword inside a name: New York
                 # Connectors that may go on after a word of this capitalization: a particle
                 # after a name (Charles de Gaulle), `de` after a common word (accord de paix),
                 # and a second one after the first (de la, van der).
@@ -240,12 +242,44 @@ def _runs(text: str, sentence: int, lexicon: _Lexicon) -> list[tuple[int, list[_
                     else len(joint) == 1 and lower in SECOND_CONNECTORS
                 ):
                     joint.append((word, lower, _LOWER))
-                    continue
-            elif last == _NAMED and not joint:
-                run.append((word, lower, _NAMED))  # a number after a name: Falcon 9, Windows 11
+                else:
+                    runs.append((sentence, run))
+                    run, joint = [], []
                 continue
-            runs.append((sentence, run))
-            run, joint = [], []
+        else:
+            if run[-1][2] == _NAMED and not joint:
+                run.append((word, lower, _NAMED))  # a number after a name: Falcon 9, Windows 11
+            else:
+                runs.append((sentence, run))
+                run, joint = [], []
+            continue
+        # A word of the run, tallied as a phrase of its own (numbers and particles never are).
+        if lower not in PARTICLES:
+            tally = get(lower)
+            if is_title:
+                if tally is None:
+                    found[lower] = [word, 1, 0, 1, 1, 0, 0, False, 0, 0, False]
+                else:
+                    tally[_COUNT] += 1
+                    tally[_IN_TITLE] += 1
+            else:
+                if tally is None:  # a new tally, as in _count_phrases (True counts as 1)
+                    found[lower] = [
+                        word, 1, sentence, 1, 0,
+                        capital == _NAMED, capital == _LOWER, capital != _FORCED, 0, 0, False,
+                    ]  # fmt: skip
+                else:
+                    _note(tally, word, capital)
+                if capital == _LOWER and run:
+                    before, before_lower, before_capital = run[-1]
+                    if (
+                        before_capital == _NAMED
+                        and before_lower not in PARTICLES
+                        and not before.isdigit()
+                        and not data.is_verb_form(lower)  # "Schoof visited": a name all right
+                    ):
+                        found[before_lower][_MODIFIER] += 1  # a name before a lowercase noun: an adjective?
+        run.append((word, lower, capital))
     if run:
         runs.append((sentence, run))
     return runs
@@ -323,14 +357,14 @@ def count_phrases(title: str | None, text: str, data: LanguageData) -> Phrases:
     lexicon = _lexicon(data)
     if title:
         label, headline = _split_label(title)
-        label_runs = _runs(label, 0, lexicon)
-        _count_runs(found, label_runs, True, data)
-        _count_runs(found, _runs(headline, 0, lexicon), True, data)
+        label_runs = _runs(label, 0, lexicon, found, True, data)
+        _count_phrases(found, label_runs, True)
+        _count_phrases(found, _runs(headline, 0, lexicon, found, True, data), True)
         for _, run in label_runs:
             for word in run:
                 if word[1] in found:
                     found[word[1]][_IN_LABEL] = True
-    _count_runs(found, _runs(text, 1, lexicon), False, data)
+    _count_phrases(found, _runs(text, 1, lexicon, found, False, data), False)
     for word in _AFTER_NUMBER.findall(text):
         unit = found.get(word.lower())
         if unit is not None:
@@ -344,46 +378,17 @@ def _split_label(title: str) -> tuple[str, str]:
     return (match.group(1), match.group(2)) if match else ("", title)
 
 
-def _count_runs(
-    found: dict[str, _Tally], runs: list[tuple[int, list[_Word]]], is_title: bool, data: LanguageData
-) -> None:
-    """Count every phrase of every run that neither starts nor ends with a particle or a number.
-
-    The hottest loop of extraction: a phrase's first mention creates its tally in one list
-    display, in the field order of :class:`Candidate`; the title counts as sentence 0.
-    """
+def _count_phrases(found: dict[str, _Tally], runs: list[tuple[int, list[_Word]]], is_title: bool) -> None:
+    """Count every phrase of two words or more that neither starts nor ends with a particle or a
+    number (single words are counted by :func:`_runs` as it reads them)."""
     get = found.get
     for sentence, run in runs:
         size = len(run)
-        for start in range(size):
+        if size < 2:
+            continue
+        for start in range(size - 1):
             written, key, capital = run[start]
             if key in PARTICLES or written.isdigit():
-                continue
-            tally = get(key)
-            if is_title:
-                if tally is None:
-                    found[key] = [written, 1, 0, 1, 1, 0, 0, False, 0, 0, False]
-                else:
-                    tally[_COUNT] += 1
-                    tally[_IN_TITLE] += 1
-            else:
-                if tally is None:
-                    # True and False count as 1 and 0.
-                    tally = found[key] = [
-                        written, 1, sentence, 1, 0,
-                        capital == _NAMED, capital == _LOWER, capital != _FORCED, 0, 0, False,
-                    ]  # fmt: skip
-                else:
-                    _note(tally, written, capital)
-                if capital == _NAMED and start + 1 < size:
-                    _, following, following_capital = run[start + 1]
-                    if (
-                        following_capital == _LOWER
-                        and following not in PARTICLES
-                        and not data.is_verb_form(following)  # "Schoof visited": a name all right
-                    ):
-                        tally[_MODIFIER] += 1  # a name right before a lowercase noun: an adjective?
-            if start + 1 == size:
                 continue
             content = 1
             for end in range(start + 1, size):
@@ -407,7 +412,7 @@ def _count_runs(
                     else:
                         tally[_COUNT] += 1
                         tally[_IN_TITLE] += 1
-                elif tally is None:
+                elif tally is None:  # a new tally (True and False count as 1 and 0)
                     found[key] = [
                         written, end - start + 1, sentence, 1, 0,
                         capital == _NAMED, capital == _LOWER, capital != _FORCED, 0, 0, False,
