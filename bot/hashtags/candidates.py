@@ -27,10 +27,11 @@ _WORDS = re.compile(r"(\w+(?:['\-‐]\w+)*+)")  # possessive: no backtracking in
 _GAP_SPACE, _GAP_BREAK, _GAP_END, _GAP_END_IF_CAPITAL = 0, 1, 2, 3
 _GAP_KINDS: dict[str, int] = {" ": _GAP_SPACE}
 # Elided articles and pronouns (French, Italian, Catalan) glued to the next word by an apostrophe.
-_ELISION = re.compile(
-    r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu|dell|dall|all|nell|sull|dev|un)['’ʼ]",
-    re.IGNORECASE,
+_ELIDED = frozenset(
+    {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"}
+    | {"dell", "dall", "all", "nell", "sull", "dev", "un"}
 )
+_ELISION = re.compile(rf"^(?:{'|'.join(sorted(_ELIDED))})['’ʼ]", re.IGNORECASE)
 # A headline's label: one or two words before a colon (Ukraine: …, Informatique : …).
 _LABEL = re.compile(r"^\s*((?:[^\W\d_][\w'’-]*\s*){1,2}?)\s*[:|]\s+(.+)$", re.DOTALL)
 # A number and the word after it ("40 Milliarden", "10 millions"); a year is no quantity. The
@@ -146,7 +147,14 @@ class _Lexicon:
         """(word, lowercase, kind, elided, initial capital) for a token not in :attr:`known`."""
         word, elided = token, False
         if "'" in token:
-            word = _POSSESSIVE.sub("", _ELISION.sub("", token))
+            head, _, rest = token.partition("'")
+            # A set lookup where it agrees with the regex (whose case folding differs beyond ASCII).
+            if not head.isascii():
+                word = _ELISION.sub("", token)
+            elif head.lower() in _ELIDED:
+                word = rest
+            if "'" in word:
+                word = _POSSESSIVE.sub("", word)
             elided = len(word) < len(token) - 2 or word[:1] != token[:1]
         lower = word.lower()
         stop = self.stop

@@ -67,7 +67,7 @@ def _with_hints(ranked: list[Ranked], article: Article, data: LanguageData) -> l
 
 
 def _content_words(key: str) -> set[str]:
-    return {word for word in key.replace("-", " ").split() if word not in PARTICLES}
+    return set(key.replace("-", " ").split()).difference(PARTICLES)
 
 
 def _same_stem(one: str, other: str) -> bool:

@@ -65,12 +65,13 @@ def _words(phrase: str, script: TagScript) -> list[str]:
     return _TAG_CHARS.findall("".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in text))
 
 
-def _cased(word: str, case: TagCase) -> str:
+def _cased(words: list[str], case: TagCase) -> list[str]:
     if case == "lower":
-        return word.lower()
-    if case == "asis" or word.isupper():
-        return word  # acronyms (NATO, OTAN, USA) keep their capitals
-    return word[0].upper() + word[1:]
+        return [word.lower() for word in words]
+    if case == "asis":
+        return words
+    # Acronyms (NATO, OTAN, USA) keep their capitals.
+    return [word if word.isupper() else word[0].upper() + word[1:] for word in words]
 
 
 def normalize(phrase: str, *, case: TagCase = "camel", script: TagScript = "ascii") -> str | None:
@@ -79,7 +80,7 @@ def normalize(phrase: str, *, case: TagCase = "camel", script: TagScript = "asci
     The result holds only letters, digits and ``_``, has at least one letter, is at most
     :data:`MAX_TAG_LENGTH` characters, and ``normalize(normalize(x)) == normalize(x)``.
     """
-    words = [_cased(word, case) for word in _words(phrase, script)]
+    words = _cased(_words(phrase, script), case)
     while words and sum(map(len, words)) > MAX_TAG_LENGTH:
         words.pop()
     name = "".join(words)
