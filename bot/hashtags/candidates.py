@@ -25,7 +25,6 @@ MAX_PHRASE_WORDS = 3
 # before a capital ends a sentence.
 _WORDS = re.compile(r"(\w+(?:['\-‐]\w+)*+)")  # possessive: no backtracking into a word
 _GAP_SPACE, _GAP_BREAK, _GAP_END, _GAP_END_IF_CAPITAL = 0, 1, 2, 3
-_GAP_KINDS: dict[str, int] = {" ": _GAP_SPACE}
 # Elided articles and pronouns (French, Italian, Catalan) glued to the next word by an apostrophe.
 _ELIDED = frozenset(
     {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"}
@@ -135,13 +134,17 @@ class _Lexicon:
     def __init__(self, stop: frozenset[str]) -> None:
         self.stop = stop
         self.known = dict(_stopword_forms(stop))
+        #: The characters between two words → what they do to a run (see _gap_kind).
+        self.gaps = {" ": _GAP_SPACE}
         #: (case, script) → phrase → (tag, tag key), or None when the phrase makes no tag.
         self.tags: dict[tuple[str, str], dict[str, tuple[str, str] | None]] = {}
 
     def forget_if_full(self) -> None:
-        """Start afresh once too many words are remembered: bounds memory in a long-running bot."""
+        """Start afresh once too much is remembered: bounds memory in a long-running bot."""
         if len(self.known) > self._LIMIT:
             self.known = dict(_stopword_forms(self.stop))
+        if len(self.gaps) > self._LIMIT:
+            self.gaps = {" ": _GAP_SPACE}
 
     def learn(self, token: str) -> tuple[str, str, int, bool, bool]:
         """(word, lowercase, kind, elided, initial capital) for a token not in :attr:`known`."""
@@ -211,13 +214,13 @@ def _runs(
     joint: list[_Word] = []  # connectors waiting for the word after them; empty while run is
     at_start = True
     lexicon.forget_if_full()
-    known, learn, get = lexicon.known, lexicon.learn, found.get
+    known, learn, gaps, get = lexicon.known, lexicon.learn, lexicon.gaps, found.get
     parts = iter(_WORDS.split(text.replace("’", "'").replace("ʼ", "'")))
     for gap, token in zip(parts, parts, strict=False):  # (gap, word) pairs; the last gap is left
         if gap != " ":
-            gap_kind = _GAP_KINDS.get(gap)
+            gap_kind = gaps.get(gap)
             if gap_kind is None:
-                gap_kind = _gap_kind(gap)
+                gap_kind = gaps[gap] = _gap_kind(gap)
             if gap_kind != _GAP_SPACE:
                 if run:
                     runs.append((sentence, run))
@@ -294,18 +297,14 @@ def _runs(
 
 
 def _gap_kind(gap: str) -> int:
-    """What the characters between two words do to a run, remembered per distinct gap."""
+    """What the characters between two words do to a run."""
     if "\n" in gap or any(char in gap for char in ".!?…"):
-        kind = _GAP_END
-    elif any(char in gap for char in ':;«“„"'):
-        kind = _GAP_END_IF_CAPITAL
-    elif gap.strip().strip("'"):  # a stray apostrophe is no punctuation
-        kind = _GAP_BREAK
-    else:
-        kind = _GAP_SPACE
-    if len(_GAP_KINDS) < 10_000:
-        _GAP_KINDS[gap] = kind
-    return kind
+        return _GAP_END
+    if any(char in gap for char in ':;«“„"'):
+        return _GAP_END_IF_CAPITAL
+    if gap.strip().strip("'"):  # a stray apostrophe is no punctuation
+        return _GAP_BREAK
+    return _GAP_SPACE
 
 
 def _all_stop(lower: str, stop: frozenset[str]) -> bool:
