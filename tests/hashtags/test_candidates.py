@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.hashtags.candidates import collect_candidates
+from bot.hashtags.candidates import collect_candidates, count_phrases
 from bot.hashtags.language import LanguageData
 
 FR = LanguageData.known("fr")
@@ -46,3 +46,20 @@ def test_a_headline_label_is_marked() -> None:
     )
     assert found["informatique"].in_label and not found["centenaire"].in_label
     assert found["alan turing"].count == 2 and found["alan turing"].first == 0
+
+
+def test_words_after_numbers_are_counted_but_not_after_years() -> None:
+    found = collect_candidates(
+        None, "Il y a 40 milliards, 3,5 milliards et 8 000 emplois. En 2012 emplois et x9 milliards.", FR
+    )
+    assert found["milliards"].after_number == 2  # not after "x9": a number is no part of a word
+    assert found["emplois"].after_number == 1  # not after the year 2012
+
+
+def test_the_ranker_sees_the_same_phrases_as_the_full_count() -> None:
+    title, text = "Égypte : Mohamed Morsi élu", "Mohamed Morsi a été élu. Morsi parle au Caire, au Caire."
+    phrases, every = count_phrases(title, text, FR), collect_candidates(title, text, FR)
+    assert {candidate.key for candidate in phrases.likely} == {
+        key for key, c in every.items() if c.count > 1 or c.in_title or c.capitalized
+    }
+    assert phrases.get("caire") == every["caire"] and phrases.get("nulle part") is None

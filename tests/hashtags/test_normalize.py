@@ -5,8 +5,10 @@ import unicodedata
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from unidecode import unidecode
 
 from bot.hashtags import MAX_TAG_LENGTH, normalize, tag_key
+from bot.hashtags.normalize import transliterate
 
 CASES = ("camel", "lower", "asis")
 SCRIPTS = ("ascii", "unicode")
@@ -93,3 +95,9 @@ def test_case_style_never_changes_the_comparison_key(text: str) -> None:
 
 def _is_mark(char: str) -> bool:
     return unicodedata.category(char).startswith("M")
+
+
+@given(st.text())
+def test_transliterate_is_unidecode(text: str) -> None:
+    # transliterate reads unidecode's table one character at a time; the strings must not differ.
+    assert transliterate(text) == unidecode(text)
