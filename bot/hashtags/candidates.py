@@ -400,8 +400,7 @@ def _count_phrases(found: dict[str, _Tally], runs: list[tuple[int, list[_Word]]]
             content = 1
             for end in range(start + 1, size):
                 next_written, next_key, next_capital = run[end]
-                written += " " + next_written
-                key += " " + next_key
+                written, key = f"{written} {next_written}", f"{key} {next_key}"
                 if next_key in PARTICLES:
                     # "Iju de Lagos" is more often a place in a place than one name: not a name.
                     if capital == _NAMED:
