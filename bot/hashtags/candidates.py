@@ -313,10 +313,10 @@ def _all_stop(lower: str, stop: frozenset[str]) -> bool:
 
 
 class Phrases:
-    """Every phrase of an article with its evidence; a Candidate is made only when asked for.
+    """Every phrase of an article with its evidence; a Candidate is made only when needed.
 
-    The ranker looks at a few dozen of the hundred-odd phrases of an article: those that
-    :meth:`likely` returns, and the words and parts of those it looks up with :meth:`get`.
+    The ranker looks at a few dozen of the hundred-odd phrases of an article: the
+    :attr:`likely` ones, and the words and parts of those that it looks up with :meth:`get`.
     """
 
     def __init__(self, tallies: dict[str, _Tally]) -> None:
@@ -329,9 +329,6 @@ class Phrases:
             if tally[_COUNT] > 1 or tally[_IN_TITLE] or tally[_CAPITALIZED]
         ]
         self._made = {candidate.key: candidate for candidate in self.likely}
-
-    def __len__(self) -> int:
-        return len(self._tallies)
 
     def get(self, key: str) -> Candidate | None:
         """The candidate for the phrase `key`, or None when the article never says it."""
@@ -386,8 +383,11 @@ def _split_label(title: str) -> tuple[str, str]:
 
 
 def _count_phrases(found: dict[str, _Tally], runs: list[tuple[int, list[_Word]]], is_title: bool) -> None:
-    """Count every phrase of two words or more that neither starts nor ends with a particle or a
-    number (single words are counted by :func:`_runs` as it reads them)."""
+    """Count every phrase of two or more words of every run.
+
+    A phrase neither starts nor ends with a particle or a number. Single words are counted by
+    :func:`_runs` as it reads them.
+    """
     get = found.get
     for sentence, run in runs:
         size = len(run)
