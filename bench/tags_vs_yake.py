@@ -28,7 +28,7 @@ from pathlib import Path
 
 from unidecode import unidecode
 
-from bot.hashtags import TagOptions, extract_tags
+from bot.hashtags import TagOptions, candidates, extract_tags
 from bot.hashtags.candidates import _lexicon
 from bot.models import Article
 
@@ -145,6 +145,11 @@ def table(file: Path, docs: int, ours: Result, baseline: Result) -> str:
     return "\n".join(lines)
 
 
+def engine_build() -> str:
+    """Whether the installed engine was compiled by mypyc (see setup.py) or runs as Python."""
+    return "mypyc" if not candidates.__file__.endswith(".py") else "Python"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -161,7 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         yake_result = evaluate("YAKE 0.7.3 (n=3, top 20)", baseline, docs, args.repeat)
         # hashbot remembers what each distinct word is; every timed pass starts without that
         # memory, so no pass profits from having seen the same documents before.
-        hashbot_result = evaluate("hashbot", ours, docs, args.repeat, forget=_lexicon.cache_clear)
+        hashbot_result = evaluate(
+            f"hashbot ({engine_build()})", ours, docs, args.repeat, forget=_lexicon.cache_clear
+        )
         print(table(file, len(docs), hashbot_result, yake_result))
         print()
     return 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
 from bot.hashtags.language import LanguageData
 
@@ -129,7 +129,7 @@ class _Lexicon:
     News repeats its words, so this keeps the per-token work of a long article small.
     """
 
-    _LIMIT = 200_000  # distinct words remembered before starting afresh: bounds memory
+    _LIMIT: ClassVar[int] = 200_000  # distinct words remembered before starting afresh: bounds memory
 
     def __init__(self, stop: frozenset[str]) -> None:
         self.stop = stop
@@ -369,8 +369,8 @@ def count_phrases(title: str | None, text: str, data: LanguageData) -> Phrases:
                 if word[1] in found:
                     found[word[1]][_IN_LABEL] = True
     _count_phrases(found, _runs(text, 1, lexicon, found, False, data), False)
-    for word in _AFTER_NUMBER.findall(text):
-        unit = found.get(word.lower())
+    for unit_word in _AFTER_NUMBER.findall(text):
+        unit = found.get(unit_word.lower())
         if unit is not None:
             unit[_AFTER_NUMBERS] += 1
     return Phrases(found)

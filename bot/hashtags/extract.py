@@ -20,7 +20,6 @@ HINT_SCORE = 0.5  # and a hint the text never mentions starts from this
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _MIN_STEM, _MAX_ENDING = 4, 4  # near-duplicates share 4+ letters and differ in 4 at most
-_UNSEEN: tuple[str, str] = ("", "")  # a phrase the tag memo has not seen yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +126,10 @@ def extract_tags(article: Article, options: TagOptions = TagOptions()) -> list[T
 
     def tag_of(phrase: str) -> tuple[str, str] | None:
         """The tag `phrase` makes and its key, or None."""
-        tag = made.get(phrase, _UNSEEN)
-        if tag is _UNSEEN:
-            name = normalize(phrase, case=options.case, script=options.script)
-            tag = made[phrase] = None if name is None else (name, tag_key(name))
+        if phrase in made:  # a membership test, not a sentinel: compiled code copies tuples
+            return made[phrase]
+        name = normalize(phrase, case=options.case, script=options.script)
+        tag = made[phrase] = None if name is None else (name, tag_key(name))
         return tag
 
     def offer(phrase: str, score: float, reason: TagReason) -> str | None:
