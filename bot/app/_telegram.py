@@ -11,7 +11,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any, TextIO
 
-from telegram import Bot, Update
+from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
@@ -149,7 +149,7 @@ class Relay:
 
 @dataclass(frozen=True, slots=True)
 class Hashbot:
-    """The running bot's parts, wired: what `hashbot bot` runs and what the tests drive."""
+    """The running bot's parts, wired: what `hashbot run` runs and what the tests drive."""
 
     application: Application  # type: ignore[type-arg]
     settings: Settings
@@ -181,17 +181,9 @@ class Hashbot:
         """Whether new feed items go through :attr:`approvals` before the channel."""
         return self.settings.approval
 
-    def serve(self) -> None:
-        """Poll for updates until SIGINT or SIGTERM (PTB handles the signals and the shutdown)."""
-        self.application.post_init = self._on_start
-        try:
-            self.application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
-        except InvalidToken:
-            raise ConfigError(env_name("bot_token"), _TOKEN_REFUSED) from None
-
     @asynccontextmanager
     async def running(self, *, poll_timeout: float = 1.0) -> AsyncIterator[Hashbot]:
-        """The same start as :meth:`serve`, inside an event loop that the caller owns."""
+        """The bot answering updates, inside an event loop that the caller owns (`hashbot run`)."""
         app = self.application
         async with initialized(app, self.settings):
             await self._on_start(app)

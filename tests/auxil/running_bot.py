@@ -1,4 +1,4 @@
-"""The whole bot, wired as `hashbot bot` wires it, polling the fake Bot API for one test."""
+"""The whole bot, wired as `hashbot run` wires it, polling the fake Bot API for one test."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`hashbot post` and `hashbot bot` through the real entry point."""
+"""`hashbot post` and `hashbot run` through the real entry point."""
 
 from __future__ import annotations
 
