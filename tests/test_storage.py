@@ -144,7 +144,7 @@ def test_failures_count_up_disable_and_leave_a_notice_and_success_resets(store: 
     assert (broken.error_count, broken.last_error, broken.enabled) == (2, "HTTP 503", False)
     [notice] = store.notices()
     assert notice.message == "off" and notice.feed_id == feed.id
-    store.mark_notices_read([notice.id])
+    assert store.claim_notices() == [replace(notice, read=True)]
     assert store.notices() == [] and len(store.notices(unread_only=False)) == 1
     store.set_feed_enabled(feed.id, True)
     store.save_poll(PollRecord(feed_id=feed.id, checked=NOW, next_check=NOW))

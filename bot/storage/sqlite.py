@@ -535,10 +535,6 @@ class SqliteStore:
         )
         return [_notice(row) for row in rows]
 
-    def mark_notices_read(self, ids: Sequence[int]) -> None:
-        with self._transaction() as db:
-            db.executemany("UPDATE notices SET read = 1 WHERE id = ?", [(id_,) for id_ in ids])
-
     def claim_notices(self) -> list[Notice]:
         # IMMEDIATE holds the write lock from the SELECT to the UPDATE, so a notice is claimed once.
         with self._transaction() as db:
