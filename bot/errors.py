@@ -10,7 +10,6 @@ these into messages and exit codes, nothing else does::
     │   └── FetchError           an HTTP fetch failed (status, timeout, size, redirects)
     ├── FilterError          a feed's include/exclude filter is invalid
     ├── StoreError           the database cannot be opened, migrated or written
-    ├── TagError             a tag option (alias map, fixed tag) is invalid
     ├── RenderError          a template is missing, broken, or the post cannot fit
     └── PublishError         a post could not be delivered
         ├── PublishForbidden     Telegram refused the bot the chat (403): pause and tell admins
@@ -71,10 +70,6 @@ class FilterError(HashbotError):
 
 class StoreError(HashbotError):
     """The database cannot be opened or migrated, or a change to it is refused (a duplicate feed)."""
-
-
-class TagError(HashbotError):
-    """A hashtag option is invalid, for example an alias that normalizes to nothing."""
 
 
 class RenderError(HashbotError):
