@@ -118,12 +118,6 @@ def choose_posts(pending: Sequence[Pending], *, now: datetime, allowance: int) -
     return [*scheduled, *regular[: max(allowance, 0)]]
 
 
-def next_one_off(pending: Iterable[Pending], *, now: datetime) -> datetime | None:
-    """When the next one-off post falls due, so the loop can wake up for it."""
-    upcoming = [post.not_before for post in pending if post.not_before is not None and post.not_before > now]
-    return min(upcoming, default=None)
-
-
 def poll_offset(feed_key: str, interval: timedelta, *, spread: float = 0.2) -> timedelta:
     """A stable offset within `spread` of a feed's interval, so feeds polled alike do not fire together.
 

@@ -10,7 +10,6 @@ from bot.planner import (
     PublishSchedule,
     QuietHours,
     choose_posts,
-    next_one_off,
     next_poll,
     parse_when,
     poll_offset,
@@ -80,8 +79,6 @@ def test_choose_posts_orders_regular_posts_and_lets_due_one_offs_through() -> No
     ]
     assert [post.id for post in choose_posts(pending, now=now, allowance=2)] == [9, 1, 2]
     assert [post.id for post in choose_posts(pending, now=now, allowance=0)] == [9]
-    assert next_one_off(pending, now=now) == now + timedelta(hours=6)
-    assert next_one_off(pending[:3], now=now) is None
 
 
 def test_poll_offsets_are_stable_spread_and_bounded() -> None:
