@@ -8,9 +8,9 @@ Adapters and the core never build each other; they are built here and passed in:
 - ``_run``: `hashbot run`, which puts all of them together and drives the scheduler.
 """
 
-from bot.app._ingest import build_poller, fetch_pages, fetch_policy, load_article, open_fetcher, open_state
+from bot.app._ingest import build_poller, fetch_pages, open_fetcher, open_state
 from bot.app._planning import build_planner, housekeeping, publish_schedule, tag_options
-from bot.app._run import RunOptions, build_runner, queue_example_feed, run
+from bot.app._run import RunOptions, build_runner, run
 from bot.app._telegram import (
     Hashbot,
     build_application,
@@ -30,15 +30,12 @@ __all__ = [
     "build_poller",
     "build_runner",
     "fetch_pages",
-    "fetch_policy",
     "housekeeping",
-    "load_article",
     "open_bot",
     "open_fetcher",
     "open_publisher",
     "open_state",
     "publish_schedule",
-    "queue_example_feed",
     "run",
     "tag_options",
 ]

@@ -1,5 +1,5 @@
 """Adapters that turn sources (files, standard input, feeds, web pages) into articles."""
 
-from bot.ingest.local import STDIN, SUFFIXES, Loaded, is_web_address, load_sources
+from bot.ingest.local import STDIN, Loaded, is_web_address, load_sources
 
-__all__ = ["STDIN", "SUFFIXES", "Loaded", "is_web_address", "load_sources"]
+__all__ = ["STDIN", "Loaded", "is_web_address", "load_sources"]

@@ -26,6 +26,7 @@ _HTML_LANG = re.compile(rb"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGN
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _MD_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
+
 def split_source_tags(text: str) -> tuple[str, tuple[str, ...]]:
     """Split a trailing line made only of hashtags off `text`: it is metadata, not prose."""
     body, _, last = text.rstrip().rpartition("\n")
