@@ -58,7 +58,7 @@ async def probe_feed(fetcher: Fetcher, url: str) -> FeedCheck:
 def find_feed(store: Store, ref: str) -> Feed | None:
     """A feed by its id (digits, optionally after #) or its address."""
     number = ref.removeprefix("#")
-    return store.feed(int(number)) if number.isdigit() else store.feed(ref)
+    return store.feed(int(number)) if number.isdecimal() else store.feed(ref)
 
 
 async def subscribe(

@@ -165,6 +165,11 @@ _FEED_COLUMNS = (
 _MAX_PARAMS = 500
 
 
+def _is_rowid(number: int) -> bool:
+    """Whether SQLite can store `number` as an id: an admin may type any number, sqlite3 overflows."""
+    return -(2**63) <= number < 2**63
+
+
 def _time(value: datetime | None) -> str | None:
     """UTC ISO 8601 with a fixed width, so text order is time order in SQL comparisons."""
     if value is None:
@@ -285,6 +290,8 @@ class SqliteStore:
         return added
 
     def feed(self, ref: int | str) -> Feed | None:
+        if isinstance(ref, int) and not _is_rowid(ref):
+            return None
         column = "id" if isinstance(ref, int) else "url"
         row = self._db.execute(f"SELECT * FROM feeds WHERE {column} = ?", (ref,)).fetchone()
         return _feed(row) if row else None
@@ -436,6 +443,8 @@ class SqliteStore:
             return _changed(db, cursor, post_id)
 
     def post(self, post_id: int) -> QueuedPost | None:
+        if not _is_rowid(post_id):
+            return None
         row = self._db.execute("SELECT * FROM posts WHERE id = ?", (post_id,)).fetchone()
         return _post(row) if row else None
 

@@ -62,7 +62,7 @@ class FeedCommands:
 
     async def feeds(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         args = context.args or []
-        if len(args) > 1 or (args and not args[0].isdigit()) or (args and int(args[0]) < 1):
+        if len(args) > 1 or (args and not args[0].isdecimal()) or (args and int(args[0]) < 1):
             await reply(update, usage("feeds"))
             return
         feeds = self._store.feeds()

@@ -94,7 +94,7 @@ class QueueCommands:
     async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         args = context.args or []
         number = args[0].removeprefix("#") if len(args) == 1 else ""
-        if not number.isdigit():
+        if not number.isdecimal():  # isdigit() would let "²" through to int()
             await reply(update, usage("cancel"))
             return
         post_id = int(number)

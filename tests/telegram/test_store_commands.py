@@ -228,6 +228,9 @@ USAGE = {
     "/addfeed gazette.example/rss": "Usage: /addfeed <url> [name]",
     "/removefeed": "Usage: /removefeed <url|id>",
     "/removefeed 1 2": "Usage: /removefeed <url|id>",
+    # str.isdigit() accepts these, int() does not.
+    "/cancel ²": "Usage: /cancel <id>",
+    "/feeds ²": "Usage: /feeds [page]",
 }
 
 
@@ -237,6 +240,19 @@ async def test_bad_arguments_get_the_usage_line(
     async with running(settings, sleep, retry):
         answers = {command: await ask(world, command) for command in USAGE}
     assert answers == USAGE
+
+
+async def test_ids_no_post_or_feed_can_have_are_answered_as_unknown(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    huge = "9" * 30  # beyond SQLite's 64-bit integers
+    async with running(settings, sleep, retry):
+        cancel = await ask(world, f"/cancel {huge}")
+        remove = await ask(world, f"/removefeed {huge}")
+        superscript = await ask(world, "/removefeed ²")
+    assert cancel == f"There is no post #{huge}. /queue shows the posts and their ids."
+    assert remove == f"There is no feed {huge}. /feeds shows their ids and addresses."
+    assert superscript == "There is no feed ². /feeds shows their ids and addresses."
 
 
 async def test_strangers_are_refused_and_nothing_changes(
