@@ -76,7 +76,7 @@ def build_client(policy: FetchPolicy) -> httpx.AsyncClient:
 def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
-    if value.strip().isdigit():
+    if value.strip().isdecimal():  # not isdigit(): a stranger's "²" would reach float()
         return float(value.strip())
     try:
         when = parsedate_to_datetime(value)
@@ -193,7 +193,7 @@ class Fetcher:
         """The decoded body, given up as soon as it passes the size limit."""
         limit = self.policy.max_bytes
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
+        if declared.isdecimal() and int(declared) > limit:
             raise FetchError(url, f"the body is {_size(int(declared))}, more than the {_size(limit)} limit")
         chunks: list[bytes] = []
         size = 0

@@ -70,6 +70,13 @@ def test_retry_after_is_kept(server: FeedServer) -> None:
     assert _error(server.url("/feed.xml")).retry_after == 120
 
 
+def test_a_retry_after_that_is_no_number_is_ignored(server: FeedServer) -> None:
+    # Sent as latin-1 byte 0xB2, read back as "²": str.isdigit() says yes, float() says no.
+    server.routes["/feed.xml"] = Route(b"busy", status=503, headers={"Retry-After": "²"})
+    error = _error(server.url("/feed.xml"))
+    assert error.status == 503 and error.retry_after is None
+
+
 def test_redirects_are_followed_and_permanent_moves_reported(server: FeedServer) -> None:
     server.routes["/old"] = Route(status=301, headers={"Location": "/new"})
     server.routes["/new"] = Route(RSS)
