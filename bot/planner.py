@@ -10,7 +10,7 @@ import hashlib
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 _DAY = timedelta(days=1)
 #: How far ahead `next_slot` looks; a week covers any schedule that has a slot at all.
@@ -165,5 +165,9 @@ def parse_when(text: str, *, now: datetime, tz: tzinfo) -> datetime:
             continue
         if moment <= now:
             raise ValueError(f"{cleaned} is in the past")
+        try:
+            moment.astimezone(UTC)  # the store keeps UTC: year 9999 late in the day overflows it
+        except OverflowError:
+            raise ValueError(f"{cleaned} is too far ahead") from None
         return moment
     raise ValueError(f"{text!r} is not a time: use HH:MM or YYYY-MM-DD HH:MM")

@@ -132,3 +132,9 @@ def test_parse_when_reads_dates_in_the_local_zone_and_refuses_the_past_and_nonse
     for nonsense in ("25:00", "tomorrow", "2026-13-01 09:00", ""):
         with pytest.raises(ValueError, match="not a time"):
             parse_when(nonsense, now=now, tz=PARIS)
+
+
+def test_parse_when_refuses_a_date_beyond_what_utc_can_hold() -> None:
+    # 23:59 in New York on the last day of year 9999 is already year 10000 in UTC, where we store it.
+    with pytest.raises(ValueError, match="too far ahead"):
+        parse_when("9999-12-31 23:59", now=at("2026-11-24 12:00"), tz=ZoneInfo("America/New_York"))
