@@ -30,16 +30,16 @@ def is_web_address(name: str) -> bool:
 
 def decode_text(raw: bytes, *, source: str) -> str:
     """Decode UTF-8 (or BOM-marked UTF-16) text, refusing binary data with a clear message."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16")
-    if b"\x00" in raw[:8192]:
+    utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not utf16 and b"\x00" in raw[:8192]:
         raise SourceFormatError(source, "looks like a binary file, not text")
+    encoding = "UTF-16" if utf16 else "UTF-8"
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SourceFormatError(
             source,
-            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            f"is not {encoding} text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
             "convert it, e.g. with iconv -t utf-8",
         ) from None
     if not text.strip():

@@ -44,6 +44,9 @@ def test_seed_article_tag_line_is_metadata_not_body() -> None:
         ("empty.html", b"", "is empty"),
         ("feed.xml", b"<rss/>", "is a feed with no items"),
         ("notes.csv", b"a,b", "unsupported file type"),
+        # A UTF-16 byte order mark, then an odd number of bytes: cut off mid-character.
+        ("cut.txt", "Hi".encode("utf-16") + b"!", "is not UTF-16 text"),
+        ("blank16.txt", " \n".encode("utf-16"), "is empty"),
     ],
 )
 def test_bad_files_get_a_clear_error_naming_them(
