@@ -68,7 +68,7 @@ def parse_markdown(content: str, *, source: str) -> Article:
     if match:
         try:
             loaded = yaml.safe_load(match.group(1))
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date YAML parses itself, 2026-13-45
             raise SourceFormatError(source, f"has invalid front matter: {exc}") from exc
         if loaded is not None and not isinstance(loaded, dict):
             raise SourceFormatError(source, "front matter must be key: value pairs")

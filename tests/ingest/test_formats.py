@@ -71,6 +71,8 @@ def test_markdown_without_front_matter() -> None:
         ("---\n- a list\n---\nBody", "front matter must be key: value pairs"),
         ("---\ntitle: Only a title\n---\n", "has no 'text'"),
         ("---\npublished: yesterday\n---\nBody", "'published' is not an ISO 8601 date"),
+        # YAML reads this as a date itself, and its date constructor raises ValueError.
+        ("---\npublished: 2026-13-45\n---\nBody", "invalid front matter: month must be in 1..12"),
     ],
 )
 def test_markdown_errors_name_the_file(content: str, problem: str) -> None:
