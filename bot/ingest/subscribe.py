@@ -20,6 +20,9 @@ from bot.ingest.local import is_web_address
 from bot.ingest.poller import follow_discovery
 from bot.storage import Feed, Store
 
+#: The longest time between two polls of a feed, in seconds.
+_MAX_INTERVAL = 366 * 86400
+
 
 @dataclass(frozen=True, slots=True)
 class FeedCheck:
@@ -39,6 +42,13 @@ def check_feed(feed: Feed) -> Feed:
         raise ConfigError(feed.url, "a feed address must start with http:// or https://")
     if feed.chat is not None and not is_chat(feed.chat):
         raise ConfigError(feed.url, f"chat {feed.chat!r} is neither @username nor a numeric chat id")
+    if feed.topic is not None and not 0 < feed.topic < 2**31:
+        raise ConfigError(feed.url, f"topic {feed.topic} is not a forum topic id (a positive number)")
+    if feed.interval > _MAX_INTERVAL:
+        # Far beyond a year, the next check overflows datetime and the store's integers.
+        raise ConfigError(
+            feed.url, f"an interval of {feed.interval // 86400} days is more than a year between polls"
+        )
     ItemFilter.parse(feed.include, feed.exclude)
     return feed
 

@@ -53,6 +53,9 @@ def test_default_interval_comes_from_settings(run_cli: CliRunner, monkeypatch: p
             "include filter /(oops/: not a valid regular expression",
         ),
         (["https://e.org/f", "--chat", "my channel"], "chat 'my channel' is neither @username"),
+        (["https://e.org/f", "--topic", "0"], "topic 0 is not a forum topic id"),
+        (["https://e.org/f", "--topic", "9" * 30], f"topic {'9' * 30} is not a forum topic id"),
+        (["https://e.org/f", "--interval", "99999999d"], "interval of 99999999 days is more than a year"),
     ],
 )
 def test_add_refuses_what_could_never_work(run_cli: CliRunner, argv: list[str], message: str) -> None:
