@@ -2,8 +2,8 @@
 
 Every command but `/start` and `/help` is for admins; a command with bad arguments answers with
 its usage line. Handlers turn hashbot's errors into short replies; nothing here stops the bot.
-The commands that act on the store live beside this module (queue.py, feeds.py); the table
-below lists them all, because it is what Telegram and /help show.
+The commands that act on the store live beside this module (queue.py, feeds.py, scheduling.py);
+the table below lists them all, because it is what Telegram and /help show.
 """
 
 from __future__ import annotations
