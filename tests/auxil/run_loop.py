@@ -21,7 +21,7 @@ from bot.ingest.http import Fetcher, build_client
 from bot.ingest.poller import Poller, PollPolicy
 from bot.runner import Runner
 from bot.scheduler import Scheduler
-from bot.storage import Store
+from bot.storage import Feed, Store
 from bot.telegram import RetryPolicy
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -77,6 +77,13 @@ class Loop:
 
     def titles(self) -> list[str]:
         return [(message.text or "").split("\n")[0] for message in self.world.channel_posts()]
+
+    async def subscribe_and_poll(self, url: str) -> Feed:
+        """Add the feed at `url` and poll it once, as `hashbot feeds add` and its first job would."""
+        feed = self.store.add_feed(Feed(url=url))
+        assert feed.id is not None
+        await self.runner.poll_feed(feed.id)
+        return feed
 
 
 @asynccontextmanager

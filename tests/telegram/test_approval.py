@@ -16,7 +16,7 @@ from auxil.feedserver import FeedServer, Route
 from auxil.run_loop import Clock, Loop, paris, rss, run_loop, story_title
 
 from bot.config import Settings
-from bot.storage import Feed, PostState
+from bot.storage import PostState
 from bot.telegram import RetryPolicy
 from bot.telegram.auth import REFUSAL
 
@@ -38,9 +38,7 @@ def _buttons(post_id: int) -> list[str]:
 
 async def _offer(loop: Loop, feeds: FeedServer) -> tuple[int, dict[int, FakeMessage]]:
     """Poll the feed and run a slot: its one post goes to the admins. Returns it and each admin's preview."""
-    feed = loop.store.add_feed(Feed(url=feeds.url("/harbour.xml")))
-    assert feed.id is not None
-    await loop.runner.poll_feed(feed.id)
+    await loop.subscribe_and_poll(feeds.url("/harbour.xml"))
     report = await loop.runner.publish()
     [post_id] = report.held
     world = loop.world
@@ -201,9 +199,7 @@ async def test_a_post_whose_previews_never_went_out_is_offered_at_the_next_start
 ) -> None:
     clock = Clock(paris(NOON))
     async with run_loop(settings, world, clock, retry, sleep, approval=True) as loop:
-        feed = loop.store.add_feed(Feed(url=feeds.url("/harbour.xml")))
-        assert feed.id is not None
-        await loop.runner.poll_feed(feed.id)
+        await loop.subscribe_and_poll(feeds.url("/harbour.xml"))
         [post] = loop.store.posts()
         loop.store.set_post_state(post.id, PostState.AWAITING, now=clock())  # stopped before the previews
     async with run_loop(settings, world, clock, retry, sleep, approval=True) as loop:

@@ -103,9 +103,7 @@ async def test_a_post_stuck_in_sending_becomes_uncertain_and_admins_decide_once(
     feeds.routes["/harbour.xml"] = Route(body=rss(range(1, 2)))
     clock = Clock(paris("2026-11-24 12:00"))
     async with run_loop(settings, world, clock, retry, sleep) as loop:
-        feed = loop.store.add_feed(Feed(url=feeds.url("/harbour.xml")))
-        assert feed.id is not None
-        await loop.runner.poll_feed(feed.id)
+        await loop.subscribe_and_poll(feeds.url("/harbour.xml"))
         [post] = loop.store.posts()
         loop.store.set_post_state(post.id, PostState.SENDING, now=clock())  # as a crash leaves it
 
@@ -142,9 +140,7 @@ async def test_pause_is_kept_in_the_store_and_a_403_pauses_without_losing_the_po
     feeds.routes["/harbour.xml"] = Route(body=rss(range(1, 3)))
     clock = Clock(paris("2026-11-24 12:00"))
     async with run_loop(settings, world, clock, retry, sleep) as loop:
-        feed = loop.store.add_feed(Feed(url=feeds.url("/harbour.xml")))
-        assert feed.id is not None
-        await loop.runner.poll_feed(feed.id)
+        await loop.subscribe_and_poll(feeds.url("/harbour.xml"))
 
         world.api.push_message(world.admin_id, "/pause")
         await world.api.until(lambda: any("paused" in text for text in world.texts_to(world.admin_id)))
