@@ -1,14 +1,22 @@
-"""Shared fixtures: every test runs in an empty folder with no HASHBOT_* settings around it."""
+"""Shared fixtures: every test runs in an empty folder with no HASHBOT_* settings around it.
+
+PostgreSQL tests share one throw-away server per session (:mod:`auxil.postgres`) and get a new,
+empty database each. Without the server binaries they are skipped, except in CI (``CI`` set, as
+``.ci/run`` does), where a missing server is a failure: CI must test both backends.
+"""
 
 from __future__ import annotations
 
 import importlib
 import os
+import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from auxil.cli import CliRunner
 from auxil.cli import run_cli as _run_cli
+from auxil.postgres import PostgresServer, postgres_server, server_binaries
 
 #: The modules setup.py compiles with mypyc.
 COMPILED_MODULES = ("candidates", "extract", "language", "normalize", "rank")
@@ -36,3 +44,30 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def run_cli() -> CliRunner:
     """The real `hashbot` entry point, run in-process."""
     return _run_cli
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the whole session, stopped and deleted at its end."""
+    binaries = server_binaries()
+    if binaries is None:
+        reason = "no PostgreSQL server binaries (initdb, pg_ctl); Debian: apt-get install postgresql"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    with postgres_server(binaries) as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres: PostgresServer) -> Iterator[str]:
+    """The URL of a new, empty database on the session's server, dropped after the test."""
+    import psycopg
+    from psycopg import sql
+
+    database = f"test_{secrets.token_hex(6)}"
+    with psycopg.connect(postgres.url(), autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+    yield postgres.url(database)
+    with psycopg.connect(postgres.url(), autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(database)))
