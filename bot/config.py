@@ -11,12 +11,14 @@ import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import ConfigError
+from bot.logs import redact
 
 ENV_PREFIX = "HASHBOT_"
 
@@ -114,6 +116,16 @@ class Settings(BaseSettings):
     http_max_redirects: int = Field(5, ge=0, description="Redirects followed before a fetch fails.")
     http_concurrency: int = Field(16, ge=1, description="Requests in flight at once, in all.")
     http_per_host: int = Field(2, ge=1, description="Requests in flight at once to one host.")
+    proxy_url: SecretStr | None = Field(
+        None,
+        description="Proxy for every connection out: http://, https:// or socks5://, user:pass@ allowed.",
+    )
+    telegram_proxy_url: SecretStr | None = Field(
+        None, description="Proxy for the Bot API only; overrides PROXY_URL there."
+    )
+    http_proxy_url: SecretStr | None = Field(
+        None, description="Proxy for feeds, pages and other web APIs only; overrides PROXY_URL there."
+    )
 
     publish_every: int = Field(
         30,
@@ -144,6 +156,9 @@ class Settings(BaseSettings):
             "templates_dir",
             "http_user_agent",
             "quiet_hours",
+            "proxy_url",
+            "telegram_proxy_url",
+            "http_proxy_url",
         }:
             return None
         return value
@@ -215,6 +230,13 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not an http(s) URL such as https://api.telegram.org/bot")
         return value
 
+    @field_validator("proxy_url", "telegram_proxy_url", "http_proxy_url")
+    @classmethod
+    def _check_proxy(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            check_proxy_url(value.get_secret_value())
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _check_timezone(cls, value: str) -> str:
@@ -234,10 +256,41 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
     @property
+    def telegram_proxy(self) -> str | None:
+        """The proxy the Bot API is reached through, if any (it may hold credentials: never log it)."""
+        chosen = self.telegram_proxy_url or self.proxy_url
+        return chosen.get_secret_value() if chosen else None
+
+    @property
+    def http_proxy(self) -> str | None:
+        """The proxy feeds, pages and web APIs are reached through, if any (never log it)."""
+        chosen = self.http_proxy_url or self.proxy_url
+        return chosen.get_secret_value() if chosen else None
+
+    @property
     def bot_file_url(self) -> str:
         """Where the Bot API serves files: ``…/file/bot`` beside ``…/bot``, as Telegram lays it out."""
         base = self.bot_api_url.rstrip("/")
         return f"{base.removesuffix('/bot')}/file/bot" if base.endswith("/bot") else f"{base}/file"
+
+
+#: What httpx can tunnel through; socks5h resolves names on the proxy (socks5 does too in httpx).
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+
+
+def check_proxy_url(url: str) -> None:
+    """Refuse a proxy address httpx could not use; the message never repeats credentials."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise ValueError("is not a proxy address such as socks5://user:pass@host:1080") from None
+    if parts.scheme not in PROXY_SCHEMES or not parts.hostname:
+        raise ValueError(
+            f"{redact(url)!r} is not a proxy address: use http://, https:// or socks5:// with a host"
+        )
+    if port is None and parts.scheme.startswith("socks"):
+        raise ValueError(f"{redact(url)!r} names no port (SOCKS proxies have none by default)")
 
 
 def clock_time(value: str) -> time:

@@ -11,10 +11,13 @@ from typing import TextIO
 
 #: Bot API URLs carry the token (``/bot<token>/method``); never let one reach a log.
 _TOKEN_IN_TEXT = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}")
+#: The user and password of an address (a proxy's ``socks5://user:pass@host``).
+_CREDENTIALS_IN_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s]+@")
 
 
 def redact(text: str) -> str:
-    return _TOKEN_IN_TEXT.sub("<token>", text)
+    """`text` without bot tokens or the credentials of any address in it."""
+    return _CREDENTIALS_IN_URL.sub(r"\1***@", _TOKEN_IN_TEXT.sub("<token>", text))
 
 
 class _RedactingFormatter(logging.Formatter):

@@ -27,6 +27,16 @@ def test_redact_hides_bot_tokens_in_urls() -> None:
     assert redact("message id 12345 sent") == "message id 12345 sent"
 
 
+def test_redact_hides_the_credentials_of_any_address() -> None:
+    text = (
+        "via socks5://ann:s3cr%40t@proxy.example:1080, https://tok@h.example/x and http://plain.example/a@b"
+    )
+    assert (
+        redact(text)
+        == "via socks5://***@proxy.example:1080, https://***@h.example/x and http://plain.example/a@b"
+    )
+
+
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_logs_never_contain_the_token(fmt: str) -> None:
     stream = io.StringIO()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
@@ -12,8 +13,11 @@ from bot.ingest.http import DEFAULT_USER_AGENT, Fetcher, FetchPolicy, build_clie
 from bot.ingest.local import is_web_address
 from bot.ingest.pages import fetch_articles
 from bot.ingest.poller import Poller, PollPolicy
+from bot.logs import redact
 from bot.models import Article
 from bot.storage import Store, open_store
+
+logger = logging.getLogger(__name__)
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:
@@ -25,6 +29,7 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
         max_redirects=settings.http_max_redirects,
         concurrency=settings.http_concurrency,
         per_host=settings.http_per_host,
+        proxy=settings.http_proxy,
     )
 
 
@@ -32,6 +37,8 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
 async def open_fetcher(settings: Settings) -> AsyncIterator[Fetcher]:
     """The one HTTP client of a run, closed when the run ends."""
     policy = fetch_policy(settings)
+    if policy.proxy is not None:
+        logger.debug("feeds and pages through the proxy %s", redact(policy.proxy))
     async with build_client(policy) as client:
         yield Fetcher(client, policy)
 

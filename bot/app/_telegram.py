@@ -21,6 +21,7 @@ from bot.config import Settings, env_name
 from bot.errors import ConfigError, PublishError
 from bot.ingest.http import Fetcher
 from bot.ingest.pages import fetch_article
+from bot.logs import redact
 from bot.models import Article, LinkPreview
 from bot.pipeline import Publisher
 from bot.preview import PreviewPublisher
@@ -78,7 +79,7 @@ def build_application(settings: Settings, *, read_timeout: float = 30.0) -> Appl
         group_time_period=60,
         max_retries=0,  # the publisher owns retries, so it can bound them and never duplicate
     )
-    return (
+    builder = (
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())
         .base_url(settings.bot_api_url)
@@ -86,8 +87,13 @@ def build_application(settings: Settings, *, read_timeout: float = 30.0) -> Appl
         .rate_limiter(limiter)
         .read_timeout(read_timeout)
         .write_timeout(read_timeout)
-        .build()
     )
+    proxy = settings.telegram_proxy
+    if proxy is not None:
+        # Sends and the getUpdates long poll are two PTB clients: both go through the proxy.
+        builder = builder.proxy(proxy).get_updates_proxy(proxy)
+        logger.info("Bot API through the proxy %s", redact(proxy))
+    return builder.build()
 
 
 @asynccontextmanager

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import SplitResult, urlsplit
@@ -22,6 +22,7 @@ import httpx
 
 from bot import __version__
 from bot.errors import FetchError
+from bot.logs import redact
 
 DEFAULT_USER_AGENT = f"hashbot/{__version__} (feed reader for a Telegram channel)"
 FEED_ACCEPT = (
@@ -43,6 +44,9 @@ class FetchPolicy:
     max_redirects: int = 5
     concurrency: int = 16
     per_host: int = 2
+    #: Every request goes through this proxy (http, https or socks5 URL); kept out of repr, as
+    #: it may carry a password.
+    proxy: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,7 @@ def build_client(policy: FetchPolicy) -> httpx.AsyncClient:
         timeout=httpx.Timeout(policy.total_timeout, connect=policy.connect_timeout),
         limits=httpx.Limits(max_connections=policy.concurrency, max_keepalive_connections=policy.concurrency),
         follow_redirects=False,
+        proxy=policy.proxy,
     )
 
 
@@ -135,6 +140,10 @@ class Fetcher:
                 raise FetchError(url, f"no connection within {self.policy.connect_timeout:g} s") from None
             except httpx.TimeoutException:
                 raise FetchError(url, "the server stopped answering (read timeout)") from None
+            except httpx.ProxyError as exc:
+                raise FetchError(
+                    url, f"the proxy refused the request: {redact(str(exc)) or 'no reason'}"
+                ) from None
             except httpx.ConnectError as exc:
                 raise FetchError(url, f"cannot connect: {exc or 'connection failed'}") from None
             except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
