@@ -142,6 +142,9 @@ class Settings(BaseSettings):
     quiet_hours: str | None = Field(
         None, description="Local span with no regular posts, HH:MM-HH:MM (22:00-07:00). Empty: none."
     )
+    silent_hours: str | None = Field(
+        None, description="Local span in which posts go out without a sound, HH:MM-HH:MM. Empty: none."
+    )
     seen_retention_days: int = Field(
         90, ge=1, description="Days a feed's seen items are remembered (its newest are always kept)."
     )
@@ -156,6 +159,7 @@ class Settings(BaseSettings):
             "templates_dir",
             "http_user_agent",
             "quiet_hours",
+            "silent_hours",
             "proxy_url",
             "telegram_proxy_url",
             "http_proxy_url",
@@ -185,9 +189,9 @@ class Settings(BaseSettings):
                 raise ValueError(f"{item!r} is not a time of day as HH:MM (24-hour clock)")
         return value
 
-    @field_validator("quiet_hours")
+    @field_validator("quiet_hours", "silent_hours")
     @classmethod
-    def _check_quiet_hours(cls, value: str | None) -> str | None:
+    def _check_daily_span(cls, value: str | None) -> str | None:
         if value is None:
             return None
         start, sep, end = value.replace(" ", "").partition("-")

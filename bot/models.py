@@ -97,6 +97,8 @@ class Post:
     articles: tuple[Article, ...] = ()
     #: None: the configured channel.
     target: Target | None = None
+    #: Sent without a notification sound (Telegram's ``disable_notification``).
+    silent: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,17 @@ class QuietHours:
 
 
 @dataclass(frozen=True, slots=True)
+class SilentHours:
+    """A daily span of local time in which posts go out without a notification sound."""
+
+    span: QuietHours
+    tz: tzinfo
+
+    def contains(self, moment: datetime) -> bool:
+        return self.span.contains(moment.astimezone(self.tz).time())
+
+
+@dataclass(frozen=True, slots=True)
 class PublishSchedule:
     """When regular (not explicitly scheduled) posts may leave the queue."""
 

@@ -270,7 +270,7 @@ class Runner:
         post = planner.plan(queued.article, template=queued.template, now=self.clock(), tags=chosen)
         if queued.chat and (queued.chat != self._channel or queued.topic is not None):
             post = replace(post, target=Target(chat=queued.chat, thread_id=queued.topic))
-        return post
+        return replace(post, silent=True) if queued.silent else post
 
     async def _send(
         self, queued: QueuedPost, report: PublishReport, *, claim_from: PostState = PostState.QUEUED

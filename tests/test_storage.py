@@ -75,6 +75,7 @@ def test_feed_round_trip_and_duplicate_url(store: Store) -> None:
         exclude=("sport",),
         lang="fr",
         fetch_pages=True,
+        silent=True,
     )
     saved = store.add_feed(feed)
     assert saved.id is not None

@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.config import Settings, clock_time
 from bot.hashtags import TagOptions
 from bot.pipeline import PostPlanner
-from bot.planner import PublishSchedule, QuietHours
+from bot.planner import PublishSchedule, QuietHours, SilentHours
 from bot.render import Renderer
 from bot.scheduler import Housekeeping
 
@@ -34,11 +34,21 @@ def build_planner(
     )
 
 
+def _daily_span(value: str | None) -> QuietHours | None:
+    """A validated HH:MM-HH:MM setting as a span of the day."""
+    if not value:
+        return None
+    start, end = value.split("-")
+    return QuietHours(start=clock_time(start), end=clock_time(end))
+
+
+def silent_hours(settings: Settings) -> SilentHours | None:
+    span = _daily_span(settings.silent_hours)
+    return SilentHours(span=span, tz=settings.tz) if span else None
+
+
 def publish_schedule(settings: Settings) -> PublishSchedule:
-    quiet = None
-    if settings.quiet_hours:
-        start, end = settings.quiet_hours.split("-")
-        quiet = QuietHours(start=clock_time(start), end=clock_time(end))
+    quiet = _daily_span(settings.quiet_hours)
     return PublishSchedule(
         tz=settings.tz,
         every=timedelta(minutes=settings.publish_every) if settings.publish_every else None,

@@ -16,7 +16,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.app._ingest import load_article, open_fetcher, open_state
-from bot.app._planning import build_planner, publish_schedule, tag_options
+from bot.app._planning import build_planner, publish_schedule, silent_hours, tag_options
 from bot.config import Settings, env_name
 from bot.errors import ConfigError, PublishError
 from bot.ingest.http import Fetcher
@@ -130,7 +130,12 @@ async def open_publisher(
 
 
 def build_channel_publisher(
-    settings: Settings, bot: Bot, *, retry: RetryPolicy | None = None, sleep: Sleep = asyncio.sleep
+    settings: Settings,
+    bot: Bot,
+    *,
+    retry: RetryPolicy | None = None,
+    sleep: Sleep = asyncio.sleep,
+    clock: Clock = utcnow,
 ) -> TelegramPublisher:
     _require(settings, "channel")
     assert settings.channel is not None
@@ -140,6 +145,8 @@ def build_channel_publisher(
         link_preview=LinkPreview(settings.link_preview),
         retry=retry,
         sleep=sleep,
+        silent_hours=silent_hours(settings),
+        clock=clock,
     )
 
 
@@ -230,7 +237,7 @@ def build_bot(
         pause_reason=paused,
         persist_pause=lambda reason: store.set_flag(PAUSED, reason),
     )
-    channel = build_channel_publisher(settings, bot, retry=retry, sleep=sleep)
+    channel = build_channel_publisher(settings, bot, retry=retry, sleep=sleep, clock=clock)
     gate = PublishGate(
         channel=channel,
         preview=AdminPreviewPublisher(channel, admins.ids),

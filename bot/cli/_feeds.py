@@ -40,6 +40,7 @@ def _cmd_feeds_add(args: argparse.Namespace, settings: Settings, console: Consol
         exclude=tuple(args.exclude),
         lang=args.lang,
         fetch_pages=args.fetch_pages,
+        silent=args.silent,
     )
 
     async def add(store: Store) -> tuple[Feed, FeedCheck | None]:
@@ -83,6 +84,8 @@ def _cmd_feeds_list(args: argparse.Namespace, settings: Settings, console: Conso
         details = [f"every {_duration(feed.interval)}", f"last poll {_when(feed.last_checked)}"]
         if feed.name:
             details.insert(0, feed.url)
+        if feed.silent:
+            details.append("silent")
         if feed.chat:
             details.append(f"to {feed.chat}" + (f" topic {feed.topic}" if feed.topic else ""))
         print(f"      {', '.join(details)}", file=console.out)
@@ -251,6 +254,11 @@ def register(commands: SubParsers) -> None:
         "--fetch-pages",
         action="store_true",
         help="fetch the article page for items whose feed text is only a teaser",
+    )
+    add.add_argument(
+        "--silent",
+        action="store_true",
+        help="post this feed's items without a notification sound (subscribers still see them)",
     )
     add.set_defaults(handler=_cmd_feeds_add)
 

@@ -64,6 +64,7 @@ def _feed(outline: ET.Element, *, source: str) -> Feed:
         exclude=_terms(get(f"{_NS}exclude"), source=where),
         lang=get("language") or None,
         fetch_pages=get(f"{_NS}fetchPages") == "true",
+        silent=get(f"{_NS}silent") == "true",
         enabled=get(f"{_NS}enabled") != "false",
     )
 
@@ -108,6 +109,7 @@ def to_opml(feeds: Iterable[Feed], *, now: datetime, title: str = "hashbot feeds
             "include": json.dumps(feed.include, ensure_ascii=False) if feed.include else None,
             "exclude": json.dumps(feed.exclude, ensure_ascii=False) if feed.exclude else None,
             "fetchPages": "true" if feed.fetch_pages else None,
+            "silent": "true" if feed.silent else None,
             "enabled": None if feed.enabled else "false",
         }
         attributes.update({f"{_NS}{name}": value for name, value in own.items() if value is not None})

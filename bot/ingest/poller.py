@@ -228,6 +228,7 @@ class Poller:
                 feed_id=feed.id,
                 template=feed.template,
                 tags=feed.tags,
+                silent=feed.silent,
             )
             for item in selection.to_queue
         ]

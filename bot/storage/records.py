@@ -37,6 +37,8 @@ class Feed:
     lang: str | None = None
     #: Fetch the article page for items whose feed text is only a teaser.
     fetch_pages: bool = False
+    #: Posts go out without a notification sound (Telegram's ``disable_notification``).
+    silent: bool = False
     enabled: bool = True
     etag: str | None = None
     last_modified: str | None = None
@@ -79,6 +81,7 @@ class NewPost:
     template: str | None = None
     tags: tuple[str, ...] = ()
     scheduled: datetime | None = None
+    silent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,8 @@ class QueuedPost:
     approved: bool = False
     #: ``tags`` are exactly the post's hashtags (an admin chose them), not extra ones to add.
     tags_edited: bool = False
+    #: Sent without a notification sound (its feed is ``--silent``).
+    silent: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -157,10 +157,15 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (desk, post_id, chat_id)
     ) WITHOUT ROWID;
     """,
+    # 4: silent feeds; each post keeps its feed's choice, so it holds after the feed is removed.
+    """
+    ALTER TABLE feeds ADD COLUMN silent INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE posts ADD COLUMN silent INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 _FEED_COLUMNS = (
-    "url, name, chat, topic, template, interval, tags, include, exclude, lang, fetch_pages, enabled"
+    "url, name, chat, topic, template, interval, tags, include, exclude, lang, fetch_pages, silent, enabled"
 )
 _MAX_PARAMS = 500
 
@@ -275,12 +280,13 @@ class SqliteStore:
             json.dumps(feed.exclude),
             feed.lang,
             int(feed.fetch_pages),
+            int(feed.silent),
             int(feed.enabled),
         )
         try:
             with self._transaction() as db:
                 cursor = db.execute(
-                    f"INSERT INTO feeds ({_FEED_COLUMNS}, created) VALUES ({', '.join('?' * 13)})",
+                    f"INSERT INTO feeds ({_FEED_COLUMNS}, created) VALUES ({', '.join('?' * 14)})",
                     (*values, _time(datetime.now(UTC))),
                 )
         except sqlite3.IntegrityError:
@@ -598,8 +604,8 @@ def _insert_post(db: sqlite3.Connection, post: NewPost, *, created: str | None) 
         if duplicate:
             return None
     cursor = db.execute(
-        "INSERT INTO posts (feed_id, chat, topic, template, tags, article, created, scheduled)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO posts (feed_id, chat, topic, template, tags, article, created, scheduled, silent)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             post.feed_id,
             post.chat,
@@ -609,6 +615,7 @@ def _insert_post(db: sqlite3.Connection, post: NewPost, *, created: str | None) 
             json.dumps(article_to_dict(post.article), ensure_ascii=False),
             created,
             _time(post.scheduled),
+            int(post.silent),
         ),
     )
     post_id = int(cursor.lastrowid or 0)
@@ -639,6 +646,7 @@ def _feed(row: sqlite3.Row) -> Feed:
         exclude=_strings(row["exclude"]),
         lang=row["lang"],
         fetch_pages=bool(row["fetch_pages"]),
+        silent=bool(row["silent"]),
         enabled=bool(row["enabled"]),
         etag=row["etag"],
         last_modified=row["last_modified"],
@@ -669,6 +677,7 @@ def _post(row: sqlite3.Row) -> QueuedPost:
         last_error=row["last_error"],
         approved=bool(row["approved"]),
         tags_edited=bool(row["tags_edited"]),
+        silent=bool(row["silent"]),
     )
 
 

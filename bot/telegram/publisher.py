@@ -21,7 +21,7 @@ import logging
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +34,13 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.errors import PublishError, PublishForbidden, PublishRefused, PublishUncertain
 from bot.models import LinkPreview, ParseMode, Post, Receipt, Target
+from bot.planner import SilentHours
 from bot.render import plain_text, utf16_length, visible_text
 
 logger = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+Clock = Callable[[], datetime]
 
 #: Failures of the transport that prove the request never reached Telegram.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -103,15 +105,25 @@ class TelegramPublisher:
         link_preview: LinkPreview = LinkPreview.ON,
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
+        silent_hours: SilentHours | None = None,
+        clock: Clock = lambda: datetime.now(UTC),
     ) -> None:
         self._bot = bot
         self._default = Target(chat=channel)
         self._link_preview = link_preview
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
+        self._silent_hours = silent_hours
+        self._clock = clock
+
+    def silent(self, post: Post) -> bool:
+        """Whether `post` goes out without a sound: its feed says so, or it is sent in silent hours."""
+        hours = self._silent_hours
+        return post.silent or (hours is not None and hours.contains(self._clock()))
 
     async def publish(self, post: Post) -> Receipt:
         target = post.target or self._default
+        post = replace(post, silent=self.silent(post))
         try:
             message = await self._deliver(post, target)
         except Forbidden as exc:
@@ -121,7 +133,11 @@ class TelegramPublisher:
         except TelegramError as exc:
             raise PublishError(f"{_where(post, target)}: Telegram refused the post: {exc.message}") from exc
         logger.info(
-            "published %s to %s as message %s", post.article.source or "post", target.chat, message.id
+            "published %s to %s as message %s%s",
+            post.article.source or "post",
+            target.chat,
+            message.id,
+            " (silent)" if post.silent else "",
         )
         return Receipt(
             post=post, destination=str(message.chat_id), message_id=message.id, sent_at=message.date
@@ -157,6 +173,7 @@ class TelegramPublisher:
             "chat_id": target.chat,
             "message_thread_id": target.thread_id,
             "parse_mode": TelegramParseMode.HTML if html else None,
+            "disable_notification": True if post.silent else None,
         }
         retries = 0
         while True:

@@ -115,6 +115,8 @@ class FakeMessage:
     reply_to: FakeMessage | None = None
     deleted: bool = False
     edits: int = 0
+    #: Sent with ``disable_notification``: subscribers get it without a sound.
+    silent: bool = False
 
     def json(self) -> JSON:
         data: JSON = {"message_id": self.message_id, "date": self.date, "chat": self.chat.json()}
@@ -449,6 +451,7 @@ class FakeBotApi:
             thread_id=self._topic(chat, params),
             reply_markup=params.obj("reply_markup"),
             link_preview_options=params.obj("link_preview_options"),
+            silent=self._silent(params),
         )
         return message.json()
 
@@ -476,6 +479,7 @@ class FakeBotApi:
             parse_mode=parse_mode,
             thread_id=self._topic(chat, params),
             reply_markup=params.obj("reply_markup"),
+            silent=self._silent(params),
         )
         return message.json()
 
@@ -549,6 +553,13 @@ class FakeBotApi:
             kind = "channel chat" if chat.type == "channel" else "supergroup chat"
             raise ApiError(403, f"Forbidden: bot is not a member of the {kind}")
         return chat
+
+    @staticmethod
+    def _silent(params: Params) -> bool:
+        value = params.obj("disable_notification")
+        if value is not None and not isinstance(value, bool):
+            raise ApiError(400, "Bad Request: can't parse disable_notification as a Boolean")
+        return bool(value)
 
     @staticmethod
     def _topic(chat: FakeChat, params: Params) -> int | None:

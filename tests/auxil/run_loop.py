@@ -78,9 +78,9 @@ class Loop:
     def titles(self) -> list[str]:
         return [(message.text or "").split("\n")[0] for message in self.world.channel_posts()]
 
-    async def subscribe_and_poll(self, url: str) -> Feed:
+    async def subscribe_and_poll(self, url: str, **options: Any) -> Feed:
         """Add the feed at `url` and poll it once, as `hashbot feeds add` and its first job would."""
-        feed = self.store.add_feed(Feed(url=url))
+        feed = self.store.add_feed(Feed(url=url, **options))
         assert feed.id is not None
         await self.runner.poll_feed(feed.id)
         return feed

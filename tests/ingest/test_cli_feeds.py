@@ -97,6 +97,7 @@ def test_export_import_round_trip(run_cli: CliRunner, tmp_path: Path) -> None:
             "exclude",
             "lang",
             "fetch_pages",
+            "silent",
             "enabled",
         )
         return [{key: json.loads(line)[key] for key in keep} for line in listing.splitlines()]

@@ -25,6 +25,7 @@ FEEDS = [
         exclude=("publicité",),
         lang="fr",
         fetch_pages=True,
+        silent=True,
         enabled=False,
     ),
 ]
