@@ -1,15 +1,28 @@
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 
 from bot.hashtags.language import (
     DETECTABLE,
     LanguageData,
     detect_language,
+    guess_by_stopwords,
     language_code,
     stopwords,
     time_words,
 )
+
+#: Our own headlines, three per language in 18 languages (the README's language table).
+HEADLINES = [
+    (row["lang"], row["headline"])
+    for row in csv.DictReader(
+        (Path(__file__).parent / "fixtures" / "headlines.tsv").read_text(encoding="utf-8").splitlines(),
+        delimiter="\t",
+    )
+]
 
 SAMPLES = {
     "fr": "Le gouvernement a présenté mardi un plan pour les écoles et les hôpitaux de la région.",
@@ -25,6 +38,29 @@ SAMPLES = {
 @pytest.mark.parametrize("lang", DETECTABLE)
 def test_detects_the_news_languages(lang: str) -> None:
     assert detect_language(SAMPLES[lang]) == lang
+    assert guess_by_stopwords(SAMPLES[lang]) == lang
+
+
+@pytest.mark.parametrize(("lang", "headline"), HEADLINES)
+def test_detects_the_language_of_a_headline(lang: str, headline: str) -> None:
+    assert detect_language(headline) == lang
+
+
+def test_the_fixture_covers_at_least_fourteen_languages() -> None:
+    assert len({lang for lang, _ in HEADLINES}) >= 14
+
+
+@pytest.mark.parametrize(("lang", "words"), [("ro", {"sau", "în"}), ("sv", {"och", "att"}), ("pl", {"się"})])
+def test_a_detected_language_gets_its_own_stopwords(lang: str, words: set[str]) -> None:
+    """Romanian, Swedish and Polish were once called French or English and got those stopwords."""
+    detected = detect_language(next(headline for code, headline in HEADLINES if code == lang))
+    assert detected == lang
+    assert words <= LanguageData.known(detected).stopwords
+
+
+def test_when_the_model_is_unsure_the_stopwords_decide() -> None:
+    # Four names and two French stopwords: the model hesitates (under its confidence floor).
+    assert detect_language("Zelensky Kyiv Donbas Kharkiv de la") == "fr"
 
 
 @pytest.mark.parametrize("text", ["", "12 345 !!!", "Zzyzx Qwrtp"])
