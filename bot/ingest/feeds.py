@@ -9,7 +9,7 @@ which feedparser 6.0 does not read, is parsed here.
 from __future__ import annotations
 
 import io
-import json
+import logging
 import re
 import time
 from collections.abc import Mapping
@@ -22,7 +22,16 @@ from xml.sax import SAXParseException
 import feedparser
 
 from bot.errors import SourceFormatError
+from bot.ingest.untrusted import (
+    clean_article,
+    drop_invalid_charrefs,
+    drop_invalid_charrefs_bytes,
+    kind_of,
+    load_json,
+)
 from bot.models import Article
+
+logger = logging.getLogger(__name__)
 
 _BLOCK_TAGS = """address article aside blockquote br dd div dl dt figcaption figure footer
 h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table td th tr ul"""
@@ -72,7 +81,7 @@ class _TextExtractor(HTMLParser):
 def html_to_text(fragment: str) -> tuple[str, str | None]:
     """Plain text of an HTML fragment (paragraphs kept apart) and the first image it shows."""
     extractor = _TextExtractor()
-    extractor.feed(fragment)
+    extractor.feed(drop_invalid_charrefs(fragment))
     extractor.close()
     lines = (" ".join(line.split()) for line in "".join(extractor.parts).split("\n"))
     return "\n\n".join(line for line in lines if line), extractor.image
@@ -141,7 +150,7 @@ def _entry_article(entry: dict[str, Any], *, source: str, lang: str | None) -> A
     if not text and not title:
         return None
     link = entry.get("link") or None
-    return Article(
+    article = Article(
         text=text or title or "",
         title=title,
         url=link,
@@ -156,12 +165,14 @@ def _entry_article(entry: dict[str, Any], *, source: str, lang: str | None) -> A
         source=source,
         id=(entry.get("id") or "").strip() or None,
     )
+    return clean_article(article)
 
 
 def _parse_xml(body: bytes, *, url: str, content_type: str, source: str) -> ParsedFeed:
-    # A byte stream, never a string: feedparser treats strings as URLs or paths to open.
+    # A byte stream, never a string: feedparser treats strings as URLs or paths to open. References
+    # to characters that cannot exist go first: feedparser's own fallback parser crashes on them.
     parsed = feedparser.parse(
-        io.BytesIO(body),
+        io.BytesIO(drop_invalid_charrefs_bytes(body)),
         response_headers={"content-type": content_type or "application/xml", "content-location": url},
     )
     if not parsed.get("version") and not parsed.entries:
@@ -173,65 +184,140 @@ def _parse_xml(body: bytes, *, url: str, content_type: str, source: str) -> Pars
         raise SourceFormatError(source, f"is not an RSS or Atom feed{detail}")
     lang = _language(parsed.feed.get("language"))
     items = [_entry_article(entry, source=source, lang=lang) for entry in parsed.entries]
-    return ParsedFeed(
+    feed = ParsedFeed(
         title=parsed.feed.get("title") or None,
         link=parsed.feed.get("link") or None,
         items=tuple(item for item in items if item is not None),
     )
+    return _usable(feed, entries=len(parsed.entries), source=source)
 
 
-def _json_item(item: Mapping[str, Any], *, source: str, lang: str | None) -> Article | None:
-    def text(name: str) -> str:
-        value = item.get(name)
-        return value.strip() if isinstance(value, str) else ""
+class _Fields:
+    """A JSON object of a stranger's feed, read by type.
 
-    body, content_image = html_to_text(text("content_html")) if text("content_html") else ("", None)
-    body = body or text("content_text") or text("summary")
-    title = text("title") or None
+    JSON Feed is loosely written in the wild: a field of the wrong type (``"authors": 5``) is
+    ignored with a warning naming the feed, the item and the field, and the rest is still read.
+    """
+
+    def __init__(self, data: Mapping[str, Any], *, where: str) -> None:
+        self._data = data
+        self.where = where
+
+    def _typed(self, name: str, kind: type | tuple[type, ...], expected: str) -> Any:
+        value = self._data.get(name)
+        if value is None or (isinstance(value, kind) and not isinstance(value, bool)):
+            return value
+        logger.warning("%s: '%s' is %s, not %s; ignored", self.where, name, kind_of(value), expected)
+        return None
+
+    def text(self, name: str) -> str:
+        value = self._typed(name, str, "a string")
+        return value.strip() if value else ""
+
+    def identifier(self, name: str) -> str:
+        value = self._typed(name, (str, int), "a string")
+        return str(value).strip() if value is not None else ""
+
+    def strings(self, name: str) -> tuple[str, ...]:
+        values = self._typed(name, list, "a list of strings") or []
+        return tuple(value for value in values if isinstance(value, str))
+
+    def objects(self, name: str) -> list[_Fields]:
+        """The objects of a list field; an element that is no object is skipped."""
+        values = self._typed(name, list, "a list of objects") or []
+        where = f"{self.where}: '{name}'"
+        return [
+            _Fields(value, where=f"{where} {n}")
+            for n, value in enumerate(values, 1)
+            if isinstance(value, dict)
+        ]
+
+    def object(self, name: str) -> _Fields | None:
+        value = self._typed(name, dict, "an object")
+        return _Fields(value, where=f"{self.where}: '{name}'") if value is not None else None
+
+
+def _json_item(item: _Fields, *, source: str, lang: str | None) -> Article | None:
+    content_html = item.text("content_html")
+    body, content_image = html_to_text(content_html) if content_html else ("", None)
+    summary = item.text("summary")
+    body = body or " ".join(item.text("content_text").split()) or summary
+    title = item.text("title") or None
     if not body and not title:
         return None
-    authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
-    author = next((a.get("name") for a in authors if isinstance(a, dict) and a.get("name")), None)
-    attachments = [a for a in item.get("attachments") or [] if isinstance(a, dict)]
+    single = item.object("author")  # JSON Feed 1.0; 1.1 has "authors"
+    authors = item.objects("authors") or ([single] if single else [])
+    author = next((name for name in (a.text("name") for a in authors) if name), None)
     attached = next(
-        (str(a["url"]) for a in attachments if a.get("url") and _is_image(a["url"], a.get("mime_type", ""))),
+        (
+            url
+            for url, mime in ((a.text("url"), a.text("mime_type")) for a in item.objects("attachments"))
+            if url and _is_image(url, mime)
+        ),
         None,
     )
-    tags = item.get("tags")
-    summary = text("summary")
-    guid = str(item.get("id") or "").strip()
-    return Article(
+    article = Article(
         text=body or title or "",
         title=title,
-        url=text("url") or text("external_url") or None,
-        lang=_language(item.get("language")) or lang,
-        image=text("image") or text("banner_image") or attached or content_image,
+        url=item.text("url") or item.text("external_url") or None,
+        lang=_language(item.text("language")) or lang,
+        image=item.text("image") or item.text("banner_image") or attached or content_image,
         author=author,
-        published=_iso_date(item.get("date_published")) or _iso_date(item.get("date_modified")),
+        published=_iso_date(item.text("date_published")) or _iso_date(item.text("date_modified")),
         summary=summary if summary and summary != body else None,
-        categories=tuple(str(tag) for tag in tags if isinstance(tag, str)) if isinstance(tags, list) else (),
+        categories=item.strings("tags"),
         source=source,
-        id=guid or None,
+        id=item.identifier("id") or None,
     )
+    return clean_article(article)
+
+
+def is_json_feed(data: Any) -> bool:
+    """True for a parsed JSON document that declares itself a JSON Feed."""
+    version = data.get("version") if isinstance(data, dict) else None
+    return isinstance(version, str) and version.startswith(_JSON_FEED_VERSION)
+
+
+def json_feed(data: Any, *, source: str) -> ParsedFeed:
+    """The items of a parsed JSON Feed document (a fetched feed, or a saved `.json` file)."""
+    if not is_json_feed(data):
+        raise SourceFormatError(source, "is JSON but not a JSON Feed (no jsonfeed.org version)")
+    raw_items = data.get("items")
+    if raw_items is None:
+        raise SourceFormatError(source, "is a JSON Feed without an 'items' list")
+    if not isinstance(raw_items, list):
+        raise SourceFormatError(source, f"is a JSON Feed whose 'items' is {kind_of(raw_items)}, not a list")
+    fields = _Fields(data, where=source)
+    lang = _language(fields.text("language"))
+    items = [
+        _json_item(_Fields(raw, where=f"{source}: item {number}"), source=source, lang=lang)
+        for number, raw in enumerate(raw_items, start=1)
+        if isinstance(raw, dict)
+    ]
+    feed = ParsedFeed(
+        title=fields.text("title") or None,
+        link=fields.text("home_page_url") or None,
+        items=tuple(item for item in items if item is not None),
+    )
+    return _usable(feed, entries=len(raw_items), source=source)
+
+
+def _usable(feed: ParsedFeed, *, entries: int, source: str) -> ParsedFeed:
+    """`feed` when it has an item to post; else a message saying whether it had any at all."""
+    if feed.items:
+        return feed
+    if entries:
+        count = "1 item" if entries == 1 else f"{entries} items"
+        raise SourceFormatError(source, f"is a feed of {count}, but none has a title or text")
+    raise SourceFormatError(source, "is a feed with no items")
 
 
 def _parse_json_feed(body: bytes, *, source: str) -> ParsedFeed:
     try:
-        data = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SourceFormatError(source, f"is not valid JSON: {exc}") from None
-    if not isinstance(data, dict) or not str(data.get("version", "")).startswith(_JSON_FEED_VERSION):
-        raise SourceFormatError(source, "is JSON but not a JSON Feed (no jsonfeed.org version)")
-    raw_items = data.get("items")
-    if not isinstance(raw_items, list):
-        raise SourceFormatError(source, "is a JSON Feed without an 'items' list")
-    lang = _language(data.get("language"))
-    items = [_json_item(item, source=source, lang=lang) for item in raw_items if isinstance(item, dict)]
-    return ParsedFeed(
-        title=data.get("title") if isinstance(data.get("title"), str) else None,
-        link=data.get("home_page_url") if isinstance(data.get("home_page_url"), str) else None,
-        items=tuple(item for item in items if item is not None),
-    )
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceFormatError(source, f"is not valid JSON: not UTF-8 (byte offset {exc.start})") from None
+    return json_feed(load_json(text, source=source), source=source)
 
 
 def parse_feed(body: bytes, *, url: str, content_type: str = "", source: str | None = None) -> ParsedFeed:
@@ -240,9 +326,5 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "", source: str | N
     if not body.strip():
         raise SourceFormatError(source, "is empty")
     if "json" in content_type.lower() or body.lstrip()[:1] == b"{":
-        feed = _parse_json_feed(body, source=source)
-    else:
-        feed = _parse_xml(body, url=url, content_type=content_type, source=source)
-    if not feed.items:
-        raise SourceFormatError(source, "is a feed with no items")
-    return feed
+        return _parse_json_feed(body, source=source)
+    return _parse_xml(body, url=url, content_type=content_type, source=source)

@@ -7,17 +7,17 @@ or raise :class:`~bot.errors.SourceFormatError`. Reading files and standard inpu
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
 import trafilatura
-import yaml
 from trafilatura.settings import Document
 
 from bot.errors import SourceFormatError
+from bot.ingest.feeds import is_json_feed, json_feed
+from bot.ingest.untrusted import clean_article, kind_of, load_json, load_yaml
 from bot.models import Article
 
 _HASHTAG_LINE = re.compile(r"^\s*(?:#[^\s#]+\s*)+$")
@@ -50,7 +50,7 @@ def parse_text(content: str, *, source: str) -> Article:
         title, body = first.strip(), rest.strip()
     if not body:
         raise SourceFormatError(source, "has no article text")
-    return Article(text=body, title=title, source_tags=tags, source=source)
+    return clean_article(Article(text=body, title=title, source_tags=tags, source=source))
 
 
 def _strip_markdown(text: str) -> str:
@@ -66,10 +66,8 @@ def parse_markdown(content: str, *, source: str) -> Article:
     meta: dict[str, Any] = {}
     match = _FRONT_MATTER.match(content)
     if match:
-        try:
-            loaded = yaml.safe_load(match.group(1))
-        except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date YAML parses itself, 2026-13-45
-            raise SourceFormatError(source, f"has invalid front matter: {exc}") from exc
+        # The front matter starts on the line after the opening ---.
+        loaded = load_yaml(match.group(1), source=source, what="front matter", first_line=2)
         if loaded is not None and not isinstance(loaded, dict):
             raise SourceFormatError(source, "front matter must be key: value pairs")
         meta = loaded or {}
@@ -97,17 +95,19 @@ def parse_html(content: bytes | str, *, source: str, url: str | None = None) -> 
     raw = content.encode("utf-8", "replace") if isinstance(content, str) else content
     lang_match = _HTML_LANG.search(raw[:4096])
     lang = document.language or (lang_match.group(1).decode().lower() if lang_match else None)
-    return Article(
-        text=text or title or "",
-        title=title,
-        url=url or document.url,
-        lang=lang,
-        image=document.image,
-        author=document.author,
-        published=_parse_date(document.date, source=source, strict=False),
-        summary=document.description,
-        categories=tuple(document.categories or ()),
-        source=source,
+    return clean_article(
+        Article(
+            text=text or title or "",
+            title=title,
+            url=url or document.url,
+            lang=lang,
+            image=document.image,
+            author=document.author,
+            published=_parse_date(document.date, source=source, strict=False),
+            summary=document.description,
+            categories=tuple(document.categories or ()),
+            source=source,
+        )
     )
 
 
@@ -131,17 +131,17 @@ def _string_list(value: Any, *, field: str, source: str) -> tuple[str, ...]:
         return tuple(part.strip() for part in value.split(",") if part.strip())
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return tuple(value)
-    raise SourceFormatError(source, f"'{field}' must be a list of strings")
+    raise SourceFormatError(source, f"'{field}' must be a list of strings, not {kind_of(value)}")
 
 
 def _optional_str(mapping: Mapping[str, Any], field: str, source: str) -> str | None:
     value = mapping.get(field)
     if value is None or value == "":
         return None
-    if isinstance(value, (int, float)) and field == "id":
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and field == "id":
         return str(value)
     if not isinstance(value, str):
-        raise SourceFormatError(source, f"'{field}' must be a string")
+        raise SourceFormatError(source, f"'{field}' must be a string, not {kind_of(value)}")
     return value.strip()
 
 
@@ -150,38 +150,54 @@ def article_from_mapping(data: Mapping[str, Any], *, source: str) -> Article:
     text = _optional_str(data, "text", source)
     if not text:
         raise SourceFormatError(source, "has no 'text'")
-    return Article(
-        text=text,
-        title=_optional_str(data, "title", source),
-        url=_optional_str(data, "url", source),
-        lang=_optional_str(data, "lang", source),
-        image=_optional_str(data, "image", source),
-        author=_optional_str(data, "author", source),
-        summary=_optional_str(data, "summary", source),
-        published=_parse_date(data.get("published"), source=source),
-        source_tags=tuple(
-            tag.lstrip("#") for tag in _string_list(data.get("tags"), field="tags", source=source)
-        ),
-        categories=_string_list(data.get("categories"), field="categories", source=source),
-        id=_optional_str(data, "id", source),
-        source=source,
+    return clean_article(
+        Article(
+            text=text,
+            title=_optional_str(data, "title", source),
+            url=_optional_str(data, "url", source),
+            lang=_optional_str(data, "lang", source),
+            image=_optional_str(data, "image", source),
+            author=_optional_str(data, "author", source),
+            summary=_optional_str(data, "summary", source),
+            published=_parse_date(data.get("published"), source=source),
+            source_tags=tuple(
+                tag.lstrip("#") for tag in _string_list(data.get("tags"), field="tags", source=source)
+            ),
+            categories=_string_list(data.get("categories"), field="categories", source=source),
+            id=_optional_str(data, "id", source),
+            source=source,
+        )
     )
 
 
 def _object(value: Any, *, source: str) -> Mapping[str, Any]:
     if not isinstance(value, dict):
-        raise SourceFormatError(source, "must be a JSON object with at least 'text'")
+        raise SourceFormatError(source, f"must be a JSON object with at least 'text', not {kind_of(value)}")
     return value
 
 
-def parse_json(content: str, *, source: str) -> list[Article]:
-    """A `.json` file: one article object, or a list of them."""
-    try:
-        data = json.loads(content)
-    except json.JSONDecodeError as exc:
-        raise SourceFormatError(source, f"is not valid JSON: {exc}") from exc
-    items = data if isinstance(data, list) else [data]
-    return [article_from_mapping(_object(item, source=source), source=source) for item in items]
+def parse_json(content: str, *, source: str) -> Iterator[Article | SourceFormatError]:
+    """A `.json` file: one article object, a list of them (a bad one is named by its number), or a
+    saved JSON Feed."""
+    data = load_json(content, source=source)
+    if is_json_feed(data):
+        yield from json_feed(data, source=source).items
+    else:
+        yield from articles_from_json(data, source=source)
+
+
+def articles_from_json(data: Any, *, source: str) -> Iterator[Article | SourceFormatError]:
+    """The articles of a parsed `.json` file; in a list, each item is read (or refused) on its own."""
+    if not isinstance(data, list):
+        yield article_from_mapping(_object(data, source=source), source=source)
+        return
+    if not data:
+        raise SourceFormatError(source, "is an empty list: no articles")
+    for number, item in enumerate(data, start=1):
+        try:
+            yield article_from_mapping(_object(item, source=f"{source}: item {number}"), source=source)
+        except SourceFormatError as exc:
+            yield SourceFormatError(f"{source}: item {number}", exc.problem)
 
 
 def iter_json_lines(content: str, *, source: str) -> Iterator[Article | SourceFormatError]:
@@ -191,8 +207,6 @@ def iter_json_lines(content: str, *, source: str) -> Iterator[Article | SourceFo
             continue
         where = f"{source}:{number}"
         try:
-            yield article_from_mapping(_object(json.loads(line), source=where), source=where)
-        except json.JSONDecodeError as exc:
-            yield SourceFormatError(where, f"is not valid JSON: {exc.msg}")
+            yield article_from_mapping(_object(load_json(line, source=where), source=where), source=where)
         except SourceFormatError as exc:
             yield exc

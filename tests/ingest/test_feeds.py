@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 import pytest
@@ -108,7 +109,12 @@ def test_http_charset_header_is_honoured() -> None:
             "no items",
         ),
         (b'{"title": "x"}', "application/json", "is JSON but not a JSON Feed"),
-        (b'{"version": "https://jsonfeed.org/version/1.1", "items": 3}', "", "without an 'items' list"),
+        (b'{"version": "https://jsonfeed.org/version/1.1"}', "", "without an 'items' list"),
+        (
+            b'{"version": "https://jsonfeed.org/version/1.1", "items": 3}',
+            "",
+            "'items' is a number, not a list",
+        ),
         (b"{broken", "application/feed+json", "is not valid JSON"),
     ],
 )
@@ -124,3 +130,38 @@ def test_html_to_text_keeps_paragraphs_and_drops_scripts() -> None:
         "<div><p>One &amp; two</p><script>x()</script><br>three <img src='a.png'></div>"
     )
     assert text == "One & two\n\nthree" and image == "a.png"
+
+
+def test_a_json_feed_field_of_the_wrong_type_is_ignored_with_a_warning_naming_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    body = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "a", "title": "One"}, '
+        b'{"id": "b", "title": "Two", "authors": 5, "attachments": [{"url": 9}], "tags": "x"}]}'
+    )
+    with caplog.at_level(logging.WARNING, logger="bot.ingest.feeds"):
+        feed = parse_feed(body, url="https://feeds.example/j", source="My feed")
+    assert [item.title for item in feed.items] == ["One", "Two"]
+    assert caplog.messages == [
+        "My feed: item 2: 'authors' is a number, not a list of objects; ignored",
+        "My feed: item 2: 'attachments' 1: 'url' is a number, not a string; ignored",
+        "My feed: item 2: 'tags' is a string, not a list of strings; ignored",
+    ]
+
+
+def test_items_without_title_or_text_are_counted_in_the_error() -> None:
+    body = b"<rss version='2.0'><channel><title>t</title><item><link>https://e.org/1</link></item></channel></rss>"
+    with pytest.raises(SourceFormatError, match="is a feed of 1 item, but none has a title or text"):
+        parse_feed(body, url="https://feeds.example/x")
+
+
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(1)", "data:text/html,hi", "/relative/path", "ftp://e.org/a"]
+)
+def test_only_http_links_are_kept(link: str) -> None:
+    body = (
+        "<rss version='2.0'><channel><title>t</title><item><title>One</title>"
+        f"<link>{link}</link><enclosure url='{link}' type='image/png'/></item></channel></rss>"
+    ).encode()
+    [item] = parse_feed(body, url="file:///nowhere").items
+    assert item.url is None and item.image is None

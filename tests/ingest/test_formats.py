@@ -6,6 +6,7 @@ import pytest
 
 from bot.errors import SourceFormatError
 from bot.ingest import formats
+from bot.models import Article
 
 
 def test_text_title_body_and_trailing_tag_line() -> None:
@@ -108,11 +109,27 @@ def test_html_without_text_is_refused() -> None:
 
 
 def test_json_object_and_list() -> None:
-    one = formats.parse_json('{"id": 7, "title": "T", "text": "Body", "tags": ["#A", "B"]}', source="a.json")
-    assert one[0].id == "7"
-    assert one[0].source_tags == ("A", "B")
+    [one] = formats.parse_json(
+        '{"id": 7, "title": "T", "text": "Body", "tags": ["#A", "B"]}', source="a.json"
+    )
+    assert isinstance(one, Article) and one.id == "7"
+    assert one.source_tags == ("A", "B")
     many = formats.parse_json('[{"text": "One"}, {"text": "Two"}]', source="a.json")
-    assert [article.text for article in many] == ["One", "Two"]
+    assert [article.text for article in many if isinstance(article, Article)] == ["One", "Two"]
+
+
+def test_a_bad_item_of_a_json_list_is_named_and_the_others_kept() -> None:
+    items = list(formats.parse_json('[{"text": "One"}, {"text": 5}, 7, {"text": "Four"}]', source="a.json"))
+    assert [item.text for item in items if isinstance(item, Article)] == ["One", "Four"]
+    assert [str(item) for item in items if isinstance(item, SourceFormatError)] == [
+        "a.json: item 2: 'text' must be a string, not a number",
+        "a.json: item 3: must be a JSON object with at least 'text', not a number",
+    ]
+
+
+def test_an_empty_json_list_says_so() -> None:
+    with pytest.raises(SourceFormatError, match="a.json: is an empty list: no articles"):
+        list(formats.parse_json("[]", source="a.json"))
 
 
 @pytest.mark.parametrize(
@@ -127,7 +144,7 @@ def test_json_object_and_list() -> None:
 )
 def test_json_errors_name_the_file(content: str, problem: str) -> None:
     with pytest.raises(SourceFormatError) as caught:
-        formats.parse_json(content, source="a.json")
+        list(formats.parse_json(content, source="a.json"))
     assert str(caught.value).startswith("a.json: ")
     assert problem in str(caught.value)
 

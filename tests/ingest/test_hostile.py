@@ -82,3 +82,13 @@ def test_a_hostile_file_is_one_error_line_naming_it(
     assert result.code == 1
     [line] = result.err.splitlines()
     assert line.startswith(f"hashbot: error: {path}") and problem in line, line
+
+
+def test_a_javascript_link_never_becomes_the_posts_href(run_cli: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(
+        json.dumps({"title": "Harbour", "text": "The council met.", "url": "javascript:alert(1)"})
+    )
+    result = run_cli("preview", str(path))
+    assert result.code == 0, result.err
+    assert "javascript:" not in result.out and "href" not in result.out and "Harbour" in result.out

@@ -266,3 +266,15 @@ def test_select_items_dedups_within_a_feed_and_orders_by_date() -> None:
     first = select_items([old, new], seen=set(), accept=ItemFilter(), first_poll=True, first_items=0)
     assert first.to_queue == () and len(first.seen_keys) == 2
     assert chronological([Article(text="newest"), Article(text="oldest")])[0].text == "oldest"
+
+
+def test_a_json_feed_with_a_lone_surrogate_is_polled_and_queued(store: Store, server: FeedServer) -> None:
+    # The surrogate used to pass `feeds add --check`, then fail every poll in content_hash.
+    body = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{"id": "1", '
+        b'"title": "Harbour \\ud800 plan", "content_text": "The council \\udfff approved it."}]}'
+    )
+    feed = add(store, server, "/feed.json", Route(body=body, content_type="application/feed+json"))
+    [result] = poll(store, feed)
+    assert result.outcome is Outcome.UPDATED, result.error
+    assert queued_titles(store) == ["Harbour  plan"]
