@@ -1,6 +1,7 @@
 """One poll pass and one publish pass: what every scheduled job and `hashbot run --once` call.
 
-A post moves ``queued → sending → sent``. ``sending`` is committed *before* the send, so a crash
+A post moves ``queued → sending → sent``, by the events of :mod:`bot.storage.lifecycle` (the
+store refuses any move its table does not allow). ``sending`` is committed *before* the send, so a crash
 between Telegram's answer and its record leaves the post in ``sending``; :meth:`Runner.recover`
 turns those into ``uncertain`` at start-up instead of sending them again. Other outcomes:
 
@@ -14,8 +15,9 @@ turns those into ``uncertain`` at start-up instead of sending them again. Other 
 With approval on (``HASHBOT_APPROVAL``), a feed post a slot would publish is moved to ``awaiting``
 instead and handed to ``on_awaiting`` (the admins' previews). An admin's [Publish] sends it at once
 through :meth:`Runner.publish_approved`, the same claim and send as a slot's, from ``awaiting``;
-[Queue] puts it back approved, so a later slot sends it without asking again. One-off posts
-(scheduled by an admin, or resent) never wait for approval.
+[Queue] puts it back approved, so a later slot sends it without asking again. Only feed posts
+and digests wait (:attr:`PostKind.awaits_approval`); one-off and manual posts were queued by an
+admin, and a resent post was approved by the admin who resent it.
 
 Nothing here knows about Telegram or the scheduler: the jobs call these methods with the clock
 they were given, and tests call them directly.
@@ -42,7 +44,7 @@ from bot.ingest.poller import Poller, PollResult
 from bot.models import Article, Post, Tag, TagReason, Target
 from bot.pipeline import PostPlanner, Publisher
 from bot.planner import Pending, PublishSchedule, choose_posts
-from bot.storage import NewPost, PostState, QueuedPost, Store
+from bot.storage import NewPost, PostKind, PostState, QueuedPost, Store
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +86,8 @@ class PublishReport:
 
 def queue_one_off(store: Store, article: Article, *, when: datetime, chat: str, now: datetime) -> int | None:
     """Queue `article` to go out at `when` whatever the slots say; None if the chat already has it."""
-    post = NewPost(article=article, chat=chat, keys=dedup_keys(article), scheduled=when)
+    keys = dedup_keys(article)
+    post = NewPost(article=article, chat=chat, keys=keys, kind=PostKind.ONE_OFF, scheduled=when)
     return store.enqueue(post, now=now)
 
 
@@ -191,7 +194,7 @@ class Runner:
                     if self._hold(post):
                         report.held.append(post.id)
             allowance = self.schedule.allowance(now, self.store.sent_times(now - _HISTORY)) if regular else 0
-            pending = [Pending(post.id, post.created, post.scheduled) for post in queued.values()]
+            pending = [Pending(post.id, post.created, post.due) for post in queued.values()]
             for choice in choose_posts(pending, now=now, allowance=allowance):
                 if self.stopping:
                     break
@@ -225,7 +228,7 @@ class Runner:
             report.paused = "hashbot is stopping" if self.stopping else self.paused()
             post = self.store.post(post_id)
             if report.paused is None and post is not None and post.state is PostState.AWAITING:
-                await self._send(post, report, claim_from=PostState.AWAITING)
+                await self._send(post, report)
         await self._report_uncertain(report)
         return report
 
@@ -233,26 +236,18 @@ class Runner:
         """Move a feed post to ``awaiting``; a post that cannot be rendered fails instead."""
         if self.renderable(queued) is None:
             return False
-        return self.store.set_post_state(
-            queued.id, PostState.AWAITING, now=self.clock(), only_from=[PostState.QUEUED]
-        )
+        return self.store.hold(queued.id, now=self.clock())
 
     async def _report_uncertain(self, report: PublishReport) -> None:
         if report.uncertain:
             await self._on_uncertain([post for post in map(self.store.post, report.uncertain) if post])
 
-    def renderable(self, queued: QueuedPost, *, claim_from: PostState | None = None) -> Post | None:
+    def renderable(self, queued: QueuedPost) -> Post | None:
         """The rendered post, or None after recording it ``failed`` (a broken template, say)."""
         try:
             return self.render(queued)
         except HashbotError as exc:
-            self.store.set_post_state(
-                queued.id,
-                PostState.FAILED,
-                now=self.clock(),
-                error=str(exc),
-                only_from=[claim_from or queued.state],
-            )
+            self.store.reject(queued.id, now=self.clock(), error=str(exc))
             logger.error("post %d cannot be rendered: %s", queued.id, exc)
             return None
 
@@ -272,23 +267,15 @@ class Runner:
             post = replace(post, target=Target(chat=queued.chat, thread_id=queued.topic))
         return replace(post, silent=True) if queued.silent else post
 
-    async def _send(
-        self, queued: QueuedPost, report: PublishReport, *, claim_from: PostState = PostState.QUEUED
-    ) -> None:
+    async def _send(self, queued: QueuedPost, report: PublishReport) -> None:
         store, post_id = self.store, queued.id
-        post = self.renderable(queued, claim_from=claim_from)
+        post = self.renderable(queued)
         if post is None:
             report.failed.append(post_id)
             return
         # Committed before the send: after a crash the post is found here, never sent twice.
         # Sending a post awaiting approval approves it: if it cannot go now, it waits in the queue.
-        if not store.set_post_state(
-            post_id,
-            PostState.SENDING,
-            now=self.clock(),
-            only_from=[claim_from],
-            approved=True if claim_from is PostState.AWAITING else None,
-        ):
+        if not store.claim(post_id, now=self.clock()):
             return  # cancelled, decided or taken meanwhile
         try:
             receipt = await self._publisher.publish(post)
@@ -302,15 +289,15 @@ class Runner:
                 store.set_flag(PAUSED, reason)
             report.paused = reason
         except PublishUncertain as exc:
-            store.set_post_state(post_id, PostState.UNCERTAIN, now=self.clock(), error=str(exc))
+            store.mark_uncertain(post_id, now=self.clock(), error=str(exc))
             report.uncertain.append(post_id)
         except PublishRefused as exc:
-            store.set_post_state(post_id, PostState.FAILED, now=self.clock(), error=str(exc))
+            store.mark_failed(post_id, now=self.clock(), error=str(exc))
             report.failed.append(post_id)
             logger.error("post %d failed: %s", post_id, exc)
         except PublishError as exc:
             if queued.attempts + 1 >= MAX_SEND_ATTEMPTS:
-                store.set_post_state(post_id, PostState.FAILED, now=self.clock(), error=str(exc))
+                store.mark_failed(post_id, now=self.clock(), error=str(exc))
                 report.failed.append(post_id)
                 logger.error("post %d failed after %d attempts: %s", post_id, MAX_SEND_ATTEMPTS, exc)
             else:
@@ -319,26 +306,20 @@ class Runner:
                 logger.warning("post %d not delivered, tried again at the next slot: %s", post_id, exc)
         except Exception as exc:  # a bug after the request may have left: never resend blindly
             logger.exception("post %d: unexpected error while sending", post_id)
-            store.set_post_state(
-                post_id, PostState.UNCERTAIN, now=self.clock(), error=f"internal error: {exc!r}"
-            )
+            store.mark_uncertain(post_id, now=self.clock(), error=f"internal error: {exc!r}")
             report.uncertain.append(post_id)
         else:
             if receipt.destination == "preview" and not self._previews_count_as_sent:
-                store.set_post_state(
-                    post_id, PostState.SKIPPED, now=self.clock(), error="previewed in dry run, not published"
-                )
+                store.mark_previewed(post_id, now=self.clock(), note="previewed in dry run, not published")
                 report.skipped.append(post_id)
                 return
-            store.set_post_state(post_id, PostState.SENT, now=self.clock(), message_id=receipt.message_id)
+            store.mark_sent(post_id, now=self.clock(), message_id=receipt.message_id)
             report.sent.append(post_id)
 
     def _back_to_queue(self, post_id: int, error: str | None) -> None:
-        self.store.set_post_state(
-            post_id, PostState.QUEUED, now=self.clock(), error=error, only_from=[PostState.SENDING]
-        )
+        self.store.requeue(post_id, now=self.clock(), error=error)
 
 
 def _needs_approval(post: QueuedPost) -> bool:
-    """A feed post no admin has approved; one-off posts were put there by an admin."""
-    return not post.approved and post.scheduled is None
+    """A feed post (or digest) no admin has approved; one-off and manual posts an admin queued."""
+    return post.kind.awaits_approval and not post.approved

@@ -102,12 +102,12 @@ class Scheduler:
             if job not in self.planned:
                 self._arm_poll(feed.id, now)
         for post in store.posts(states=[PostState.QUEUED]):
-            if post.scheduled is None:
+            if post.due is None:
                 continue
             job = one_off_job(post.id)
             wanted.add(job)
             if job not in self.planned:
-                when = max(post.scheduled, now)
+                when = max(post.due, now)
                 self._add(job, self.one_off, DateTrigger(when), args=(post.id,))
                 self.planned[job] = when
         for job in set(self.planned) - wanted:

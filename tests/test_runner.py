@@ -15,7 +15,7 @@ from bot.errors import PublishError, PublishRefused, PublishUncertain
 from bot.models import Article, Post, Receipt
 from bot.planner import PublishSchedule
 from bot.runner import MAX_SEND_ATTEMPTS, Runner
-from bot.storage import NewPost, PostState, QueuedPost, Store, open_store
+from bot.storage import NewPost, PostKind, PostState, QueuedPost, Store, open_store
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -153,7 +153,13 @@ async def test_paused_publish_claims_nothing_and_one_off_posts_never_wait(store:
     store.set_flag("paused", None)
 
     one_off = store.enqueue(
-        NewPost(article=Article(text="At noon.", title="Noon"), chat="@news", keys=("n",), scheduled=NOW),
+        NewPost(
+            article=Article(text="At noon.", title="Noon"),
+            chat="@news",
+            keys=("n",),
+            kind=PostKind.ONE_OFF,
+            scheduled=NOW,
+        ),
         now=NOW,
     )
     assert (await runner.publish(regular=False)).sent == [one_off]

@@ -12,7 +12,7 @@ import pytest
 
 from bot.errors import StoreError
 from bot.models import Article
-from bot.storage import Feed, NewPost, PollFailure, PollRecord, PostState, Store, open_store
+from bot.storage import Feed, NewPost, PollFailure, PollRecord, PostEvent, PostState, Store, open_store
 from bot.storage.sqlite import MIGRATIONS
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -169,13 +169,13 @@ def test_removing_a_feed_keeps_its_queued_posts(store: Store) -> None:
 def test_post_states_move_and_unknown_post_is_an_error(store: Store) -> None:
     post_id = store.enqueue(_post("p"), now=NOW)
     assert post_id
-    store.set_post_state(post_id, PostState.SENDING, now=NOW)
-    store.set_post_state(post_id, PostState.SENT, now=NOW + timedelta(seconds=3), message_id=77)
+    assert store.claim(post_id, now=NOW)
+    assert store.mark_sent(post_id, now=NOW + timedelta(seconds=3), message_id=77)
     [post] = store.posts(states=[PostState.SENT])
     assert (post.message_id, post.sent, post.attempts) == (77, NOW + timedelta(seconds=3), 1)
     assert store.posts(states=[PostState.QUEUED]) == []
     with pytest.raises(StoreError, match="post 999 does not exist"):
-        store.set_post_state(999, PostState.SKIPPED, now=NOW)
+        store.decide(999, PostEvent.CANCEL, now=NOW)
 
 
 def test_renamed_feed_url_is_not_taken_from_another_feed(store: Store) -> None:
@@ -189,14 +189,14 @@ def test_renamed_feed_url_is_not_taken_from_another_feed(store: Store) -> None:
 def test_a_guarded_state_change_happens_only_from_the_states_named(store: Store) -> None:
     post_id = store.enqueue(_post("g"), now=NOW)
     assert post_id
-    assert store.set_post_state(post_id, PostState.SENDING, now=NOW, only_from=[PostState.QUEUED])
+    assert store.claim(post_id, now=NOW)
     # Cancelling after the scheduler claimed it: refused, and the post is left as it was.
-    assert not store.set_post_state(post_id, PostState.SKIPPED, now=NOW, only_from=[PostState.QUEUED])
+    assert not store.decide(post_id, PostEvent.CANCEL, now=NOW)
     post = store.post(post_id)
     assert post is not None and post.state is PostState.SENDING
     assert store.post(999) is None
     with pytest.raises(StoreError, match="post 999 does not exist"):
-        store.set_post_state(999, PostState.SKIPPED, now=NOW, only_from=[PostState.QUEUED])
+        store.decide(999, PostEvent.CANCEL, now=NOW)
 
 
 def _notify(store: Store, *messages: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from bot.errors import StoreError
 from bot.models import Article
-from bot.storage import DeskMessage, NewPost, PostState, Store, open_store
+from bot.storage import DeskMessage, NewPost, PostEvent, PostState, Store, open_store
 from bot.storage.sqlite import MIGRATIONS
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -30,24 +30,16 @@ def _queue(store: Store, key: str, *, tags: tuple[str, ...] = ()) -> int:
     return post_id
 
 
-def test_every_post_state_is_allowed_by_the_schema(store: Store) -> None:
-    post_id = _queue(store, "a")
-    for state in PostState:
-        assert store.set_post_state(post_id, state, now=NOW)
-        assert store.post(post_id).state is state  # type: ignore[union-attr]
-
-
 def test_a_decision_on_an_awaiting_post_is_taken_once(store: Store) -> None:
     post_id = _queue(store, "a")
-    assert store.set_post_state(post_id, PostState.AWAITING, now=NOW, only_from=[PostState.QUEUED])
-    queue = dict(now=NOW, only_from=[PostState.AWAITING], approved=True)
-    assert store.set_post_state(post_id, PostState.QUEUED, **queue)  # type: ignore[arg-type]
-    assert not store.set_post_state(post_id, PostState.SKIPPED, now=NOW, only_from=[PostState.AWAITING])
+    assert store.hold(post_id, now=NOW)
+    assert store.decide(post_id, PostEvent.APPROVE, now=NOW)
+    assert not store.decide(post_id, PostEvent.SKIP, now=NOW)
     post = store.post(post_id)
     assert post is not None and post.state is PostState.QUEUED and post.approved
     # Approval sticks through later moves that do not mention it.
-    store.set_post_state(post_id, PostState.SENDING, now=NOW)
-    store.set_post_state(post_id, PostState.QUEUED, now=NOW, error="timeout")
+    assert store.claim(post_id, now=NOW)
+    assert store.requeue(post_id, now=NOW, error="timeout")
     assert store.post(post_id).approved  # type: ignore[union-attr]
 
 
@@ -55,13 +47,13 @@ def test_edited_tags_replace_the_feed_tags_only_while_awaiting(store: Store) -> 
     post_id = _queue(store, "a", tags=("Local",))
     assert store.post(post_id).tags == ("Local",)  # type: ignore[union-attr]
     assert not store.post(post_id).tags_edited  # type: ignore[union-attr]
-    assert not store.set_post_tags(post_id, ["Ukraine"], only_from=[PostState.AWAITING])
-    store.set_post_state(post_id, PostState.AWAITING, now=NOW)
-    assert store.set_post_tags(post_id, ["Ukraine", "KeirStarmer"], only_from=[PostState.AWAITING])
+    assert not store.edit_tags(post_id, ["Ukraine"], now=NOW)
+    assert store.hold(post_id, now=NOW)
+    assert store.edit_tags(post_id, ["Ukraine", "KeirStarmer"], now=NOW)
     post = store.post(post_id)
     assert post is not None and post.tags == ("Ukraine", "KeirStarmer") and post.tags_edited
     with pytest.raises(StoreError, match="post 99 does not exist"):
-        store.set_post_tags(99, [], only_from=[PostState.AWAITING])
+        store.edit_tags(99, [], now=NOW)
 
 
 def test_desk_messages_are_kept_per_desk_post_and_admin(store: Store) -> None:
@@ -115,7 +107,7 @@ def test_a_version_2_database_is_migrated_without_losing_posts_keys_or_ids(tmp_p
         article = Article(text="story 1")
         assert store.enqueue(NewPost(article=article, chat="@news", keys=("k1",)), now=NOW) is None
         assert store.enqueue(NewPost(article=article, chat="@news", keys=("k9",)), now=NOW) == 4
-        assert store.set_post_state(2, PostState.AWAITING, now=NOW)
+        assert store.hold(2, now=NOW)
         assert len(store.notices()) == 1
     with closing(sqlite3.connect(path)) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)

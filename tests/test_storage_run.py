@@ -28,15 +28,15 @@ def _queue(store: Store, key: str) -> int:
 
 def test_claiming_is_a_compare_and_set_committed_before_the_send(store: Store) -> None:
     post_id = _queue(store, "a")
-    assert store.set_post_state(post_id, PostState.SENDING, now=NOW, only_from=[PostState.QUEUED])
-    assert not store.set_post_state(post_id, PostState.SENDING, now=NOW, only_from=[PostState.QUEUED])
+    assert store.claim(post_id, now=NOW)
+    assert not store.claim(post_id, now=NOW)
     post = store.post(post_id)
     assert post is not None and post.state is PostState.SENDING and post.attempts == 1
 
 
 def test_posts_left_sending_become_uncertain_and_others_stay(store: Store) -> None:
     stuck, waiting = _queue(store, "stuck"), _queue(store, "waiting")
-    store.set_post_state(stuck, PostState.SENDING, now=NOW)
+    assert store.claim(stuck, now=NOW)
     assert [post.id for post in store.mark_sending_uncertain(now=NOW)] == [stuck]
     assert store.count_posts()[PostState.UNCERTAIN] == 1
     assert store.posts(states=[PostState.QUEUED])[0].id == waiting
@@ -45,9 +45,11 @@ def test_posts_left_sending_become_uncertain_and_others_stay(store: Store) -> No
 
 def test_sent_times_are_the_recent_sends_only(store: Store) -> None:
     ids = [_queue(store, key) for key in "abc"]
-    store.set_post_state(ids[0], PostState.SENT, now=NOW - timedelta(days=2))
-    store.set_post_state(ids[1], PostState.SENT, now=NOW - timedelta(minutes=5))
-    store.set_post_state(ids[2], PostState.FAILED, now=NOW)
+    for post_id in ids:
+        assert store.claim(post_id, now=NOW - timedelta(days=2))
+    store.mark_sent(ids[0], now=NOW - timedelta(days=2), message_id=1)
+    store.mark_sent(ids[1], now=NOW - timedelta(minutes=5), message_id=2)
+    store.mark_failed(ids[2], now=NOW, error="refused")
     assert store.sent_times(NOW - timedelta(hours=25)) == [NOW - timedelta(minutes=5)]
 
 
@@ -89,7 +91,7 @@ def test_a_dry_run_copy_never_writes_the_file(tmp_path: Path) -> None:
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     copy = open_store_copy(path)
     [post] = copy.posts()
-    copy.set_post_state(post.id, PostState.SENT, now=NOW)
+    assert copy.claim(post.id, now=NOW) and copy.mark_sent(post.id, now=NOW, message_id=1)
     _queue(copy, "another")
     copy.set_flag("paused", "in the copy")
     copy.close()

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
+from bot.storage.lifecycle import DECISIONS, TRANSITIONS, PostEvent, PostKind, PostState
 from bot.storage.records import (
     DEFAULT_INTERVAL,
     DeskMessage,
@@ -20,13 +21,15 @@ from bot.storage.records import (
     Notice,
     PollFailure,
     PollRecord,
-    PostState,
     QueuedPost,
 )
 
 
 class Store(Protocol):
-    """What hashbot needs from a database. Every method is one transaction."""
+    """What hashbot needs from a database. Every method is one transaction.
+
+    A backend subclasses this protocol, so it inherits the lifecycle's event methods.
+    """
 
     # Feeds
     def add_feed(self, feed: Feed) -> Feed:
@@ -71,31 +74,72 @@ class Store(Protocol):
         """Posts in queue order (scheduled time, then id), optionally only some states."""
         ...
 
-    def set_post_state(
+    # The post lifecycle (bot.storage.lifecycle): backends implement `transition`; every event
+    # method below is defined once, here, on top of it.
+    def transition(
         self,
         post_id: int,
-        state: PostState,
+        event: PostEvent,
         *,
         now: datetime,
         message_id: int | None = None,
-        error: str | None = None,
-        only_from: Collection[PostState] = (),
-        scheduled: datetime | None = None,
-        approved: bool | None = None,
+        note: str | None = None,
+        tags: Sequence[str] | None = None,
     ) -> bool:
-        """Move a post to `state`; with `only_from`, only from those states (False if it was not).
+        """Apply `event` to a post if :data:`TRANSITIONS` allows it from the post's state.
 
-        Claiming a post for sending is ``set_post_state(id, SENDING, only_from=[QUEUED])``: it is
-        committed before the send, so a crash in between leaves the post in ``sending``. Cancelling
-        is ``set_post_state(id, SKIPPED, only_from=[QUEUED])``, so a claimed post is not skipped.
-        An admin's decision on a post awaiting approval is the same compare-and-set from
-        ``awaiting``, with ``approved=True`` when it lets the post go.
+        One transaction: read the post, :func:`~bot.storage.lifecycle.plan` the change, write it.
+        False (and nothing changed) when the table refuses, so of two racing events one wins; a
+        StoreError if there is no such post.
         """
         ...
 
-    def set_post_tags(self, post_id: int, tags: Sequence[str], *, only_from: Collection[PostState]) -> bool:
-        """Make `tags` exactly the post's hashtags, if it is in one of `only_from` (False if not)."""
-        ...
+    def hold(self, post_id: int, *, now: datetime) -> bool:
+        """``queued → awaiting``: put to the admins for approval instead of sent."""
+        return self.transition(post_id, PostEvent.HOLD, now=now)
+
+    def claim(self, post_id: int, *, now: datetime) -> bool:
+        """``queued | awaiting → sending``, counting an attempt; committed before the send.
+
+        A crash between the send and its record leaves the post in ``sending``, where start-up
+        finds it (:meth:`mark_sending_uncertain`), so it is never sent twice. From ``awaiting``
+        (an admin's [Publish]) the post is approved too.
+        """
+        return self.transition(post_id, PostEvent.CLAIM, now=now)
+
+    def mark_sent(self, post_id: int, *, now: datetime, message_id: int | None) -> bool:
+        """``sending → sent``, with the message id Telegram gave it."""
+        return self.transition(post_id, PostEvent.MARK_SENT, now=now, message_id=message_id)
+
+    def mark_previewed(self, post_id: int, *, now: datetime, note: str) -> bool:
+        """``sending → skipped``: it went to a preview (dry run) and will not be published."""
+        return self.transition(post_id, PostEvent.MARK_PREVIEWED, now=now, note=note)
+
+    def requeue(self, post_id: int, *, now: datetime, error: str | None) -> bool:
+        """``sending → queued``: not delivered, tried again later; `error` says why."""
+        return self.transition(post_id, PostEvent.REQUEUE, now=now, note=error)
+
+    def mark_uncertain(self, post_id: int, *, now: datetime, error: str) -> bool:
+        """``sending → uncertain``: it may or may not have reached the chat."""
+        return self.transition(post_id, PostEvent.MARK_UNCERTAIN, now=now, note=error)
+
+    def mark_failed(self, post_id: int, *, now: datetime, error: str) -> bool:
+        """``sending → failed``: refused for good, or out of attempts."""
+        return self.transition(post_id, PostEvent.MARK_FAILED, now=now, note=error)
+
+    def reject(self, post_id: int, *, now: datetime, error: str) -> bool:
+        """``queued | awaiting → failed``: it cannot be rendered, so nothing is sent."""
+        return self.transition(post_id, PostEvent.REJECT, now=now, note=error)
+
+    def edit_tags(self, post_id: int, tags: Sequence[str], *, now: datetime) -> bool:
+        """Make `tags` exactly the post's hashtags, while it awaits approval (False if it does not)."""
+        return self.transition(post_id, PostEvent.EDIT_TAGS, now=now, tags=tags)
+
+    def decide(self, post_id: int, decision: PostEvent, *, now: datetime, note: str | None = None) -> bool:
+        """An admin's decision (one of :data:`DECISIONS`); of two decisions on a post, one wins."""
+        if decision not in DECISIONS:
+            raise ValueError(f"{decision} is not an admin's decision")
+        return self.transition(post_id, decision, now=now, note=note)
 
     def post(self, post_id: int) -> QueuedPost | None: ...
 
@@ -106,7 +150,10 @@ class Store(Protocol):
         ...
 
     def mark_sending_uncertain(self, *, now: datetime) -> list[QueuedPost]:
-        """At start-up: posts left in ``sending`` by a crash become ``uncertain``; returns them."""
+        """At start-up: posts left in ``sending`` by a crash become ``uncertain``; returns them.
+
+        The ``mark_uncertain`` event, applied to every post in ``sending`` in one transaction.
+        """
         ...
 
     # Questions put to admins about posts (approval previews, uncertain posts)
@@ -165,13 +212,17 @@ def open_store_copy(path: Path) -> Store:
 
 
 __all__ = [
+    "DECISIONS",
     "DEFAULT_INTERVAL",
+    "TRANSITIONS",
     "DeskMessage",
     "Feed",
     "NewPost",
     "Notice",
     "PollFailure",
     "PollRecord",
+    "PostEvent",
+    "PostKind",
     "PostState",
     "QueuedPost",
     "Store",

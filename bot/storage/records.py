@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
 from bot.models import Article
+from bot.storage.lifecycle import PostKind, PostState
 
 #: Poll interval of a feed when none is given, in seconds.
 DEFAULT_INTERVAL = 15 * 60
@@ -55,23 +55,12 @@ class Feed:
         return self.name or self.url
 
 
-class PostState(StrEnum):
-    """Where a queued post stands; the scheduler moves it along queued → sending → sent."""
-
-    QUEUED = "queued"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-    #: Found in ``sending`` after a crash: it may or may not have reached Telegram.
-    UNCERTAIN = "uncertain"
-    #: With approval on: shown to the admins, waiting for [Publish], [Queue] or [Skip].
-    AWAITING = "awaiting"
-
-
 @dataclass(frozen=True, slots=True)
 class NewPost:
-    """An article to queue for a chat, with the dedup keys that make it unique in that chat."""
+    """An article to queue for a chat, with the dedup keys that make it unique in that chat.
+
+    ``scheduled`` is a one-off post's time, and only a one-off post has one.
+    """
 
     article: Article
     chat: str
@@ -80,8 +69,13 @@ class NewPost:
     topic: int | None = None
     template: str | None = None
     tags: tuple[str, ...] = ()
+    kind: PostKind = PostKind.FEED
     scheduled: datetime | None = None
     silent: bool = False
+
+    def __post_init__(self) -> None:
+        if (self.kind is PostKind.ONE_OFF) != (self.scheduled is not None):
+            raise ValueError("a one-off post needs its time, and only a one-off post has one")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,17 +91,30 @@ class QueuedPost:
     topic: int | None = None
     template: str | None = None
     tags: tuple[str, ...] = ()
+    kind: PostKind = PostKind.FEED
+    #: A one-off post's time.
     scheduled: datetime | None = None
     sent: datetime | None = None
     message_id: int | None = None
     attempts: int = 0
     last_error: str | None = None
-    #: An admin approved it ([Queue], or [Publish] that could not deliver): it never waits again.
+    #: An admin approved it ([Queue], [Resend], or [Publish] that could not deliver): it never
+    #: waits for approval again.
     approved: bool = False
     #: ``tags`` are exactly the post's hashtags (an admin chose them), not extra ones to add.
     tags_edited: bool = False
     #: Sent without a notification sound (its feed is ``--silent``).
     silent: bool = False
+    #: When an admin asked to resend it (it was uncertain): it goes out at once, whatever the slots.
+    resend_requested: datetime | None = None
+
+    @property
+    def due(self) -> datetime | None:
+        """When the post goes out whatever the slots, caps and quiet hours; None: at a slot.
+
+        A one-off post's time, or the moment an admin asked to resend it.
+        """
+        return self.resend_requested or self.scheduled
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import StoreError
+from bot.storage import Store
+from bot.storage.lifecycle import PostEvent, PostKind, PostState, plan
 from bot.storage.records import (
     DeskMessage,
     Feed,
@@ -26,7 +28,6 @@ from bot.storage.records import (
     Notice,
     PollFailure,
     PollRecord,
-    PostState,
     QueuedPost,
     article_from_dict,
     article_to_dict,
@@ -36,6 +37,7 @@ from bot.storage.records import (
 #: state needs a migration that rebuilds the posts table (SQLite cannot alter a CHECK).
 _STATES_V1 = "'queued', 'sending', 'sent', 'failed', 'skipped', 'uncertain'"
 _STATES_V3 = f"{_STATES_V1}, 'awaiting'"
+_KINDS_V5 = "'feed', 'one_off', 'manual', 'digest'"
 
 #: Migration n (1-based) brings the schema from version n-1 to n. Append; never edit a shipped one.
 MIGRATIONS: tuple[str, ...] = (
@@ -162,6 +164,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE feeds ADD COLUMN silent INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE posts ADD COLUMN silent INTEGER NOT NULL DEFAULT 0;
     """,
+    # 5: the post lifecycle made explicit. A post's kind was inferred from `scheduled IS NOT NULL`
+    # (one-off) and is now stored; a resent uncertain post records when it was asked for instead
+    # of pretending to be scheduled (one resent before this migration stays a one-off).
+    f"""
+    ALTER TABLE posts ADD COLUMN kind TEXT NOT NULL DEFAULT 'feed'
+        CHECK (kind IN ({_KINDS_V5}));
+    UPDATE posts SET kind = 'one_off' WHERE scheduled IS NOT NULL;
+    ALTER TABLE posts ADD COLUMN resend_requested TEXT;
+    """,
 )
 
 _FEED_COLUMNS = (
@@ -190,7 +201,7 @@ def _strings(value: str) -> tuple[str, ...]:
     return tuple(json.loads(value))
 
 
-class SqliteStore:
+class SqliteStore(Store):
     """:class:`bot.storage.Store` on one SQLite connection, used from one thread."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
@@ -405,48 +416,27 @@ class SqliteStore:
         )
         return [_post(row) for row in rows]
 
-    def set_post_state(
+    def transition(
         self,
         post_id: int,
-        state: PostState,
+        event: PostEvent,
         *,
         now: datetime,
         message_id: int | None = None,
-        error: str | None = None,
-        only_from: Collection[PostState] = (),
-        scheduled: datetime | None = None,
-        approved: bool | None = None,
+        note: str | None = None,
+        tags: Sequence[str] | None = None,
     ) -> bool:
-        guard = f" AND state IN ({', '.join('?' * len(only_from))})" if only_from else ""
         with self._transaction() as db:
-            cursor = db.execute(
-                "UPDATE posts SET state = ?, message_id = COALESCE(?, message_id), last_error = ?,"
-                " attempts = attempts + (? = 'sending'), scheduled = COALESCE(?, scheduled),"
-                " approved = COALESCE(?, approved),"
-                f" sent = CASE WHEN ? = 'sent' THEN ? ELSE sent END WHERE id = ?{guard}",
-                (
-                    state.value,
-                    message_id,
-                    error,
-                    state.value,
-                    _time(scheduled),
-                    approved,
-                    state.value,
-                    _time(now),
-                    post_id,
-                    *(source.value for source in only_from),
-                ),
-            )
-            return _changed(db, cursor, post_id)
-
-    def set_post_tags(self, post_id: int, tags: Sequence[str], *, only_from: Collection[PostState]) -> bool:
-        with self._transaction() as db:
-            cursor = db.execute(
-                "UPDATE posts SET tags = ?, tags_edited = 1"
-                f" WHERE id = ? AND state IN ({', '.join('?' * len(only_from))})",
-                (json.dumps(list(tags), ensure_ascii=False), post_id, *(state.value for state in only_from)),
-            )
-            return _changed(db, cursor, post_id)
+            found = db.execute("SELECT * FROM posts WHERE id = ?", (post_id,)) if _is_rowid(post_id) else None
+            row = found.fetchone() if found else None
+            if row is None:
+                raise StoreError(f"post {post_id} does not exist")
+            before = _post(row)
+            after = plan(before, event, now=now, message_id=message_id, note=note, tags=tags)
+            if after is None:
+                return False
+            _write_lifecycle(db, before, after)
+            return True
 
     def post(self, post_id: int) -> QueuedPost | None:
         if not _is_rowid(post_id):
@@ -461,13 +451,16 @@ class SqliteStore:
         return [datetime.fromisoformat(row["sent"]) for row in rows]
 
     def mark_sending_uncertain(self, *, now: datetime) -> list[QueuedPost]:
+        note = f"found in sending at start-up ({_time(now)}): the send may or may not have happened"
+        stuck: list[QueuedPost] = []
         with self._transaction() as db:
-            rows = db.execute("SELECT * FROM posts WHERE state = 'sending' ORDER BY id").fetchall()
-            db.execute(
-                "UPDATE posts SET state = 'uncertain', last_error = ? WHERE state = 'sending'",
-                (f"found in sending at start-up ({_time(now)}): the send may or may not have happened",),
-            )
-        return [replace(_post(row), state=PostState.UNCERTAIN) for row in rows]
+            for row in db.execute("SELECT * FROM posts WHERE state = 'sending' ORDER BY id").fetchall():
+                before = _post(row)
+                after = plan(before, PostEvent.MARK_UNCERTAIN, now=now, note=note)
+                assert after is not None  # the table lets every sending post become uncertain
+                _write_lifecycle(db, before, after)
+                stuck.append(after)
+        return stuck
 
     # Questions put to admins
 
@@ -585,13 +578,28 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
         db.execute("PRAGMA foreign_keys = ON")
 
 
-def _changed(db: sqlite3.Connection, cursor: sqlite3.Cursor, post_id: int) -> bool:
-    """Whether a guarded update changed the post; a StoreError if there is no such post."""
-    if cursor.rowcount:
-        return True
-    if db.execute("SELECT 1 FROM posts WHERE id = ?", (post_id,)).fetchone() is None:
-        raise StoreError(f"post {post_id} does not exist")
-    return False
+def _write_lifecycle(db: sqlite3.Connection, before: QueuedPost, after: QueuedPost) -> None:
+    """Write what a lifecycle event may change of a post (see lifecycle.plan), nothing else.
+
+    Guarded by the state it was planned from; the caller holds the write lock since the read.
+    """
+    db.execute(
+        "UPDATE posts SET state = ?, last_error = ?, message_id = ?, sent = ?, attempts = ?,"
+        " approved = ?, resend_requested = ?, tags = ?, tags_edited = ? WHERE id = ? AND state = ?",
+        (
+            after.state.value,
+            after.last_error,
+            after.message_id,
+            _time(after.sent),
+            after.attempts,
+            int(after.approved),
+            _time(after.resend_requested),
+            json.dumps(list(after.tags), ensure_ascii=False),
+            int(after.tags_edited),
+            before.id,
+            before.state.value,
+        ),
+    )
 
 
 def _insert_post(db: sqlite3.Connection, post: NewPost, *, created: str | None) -> int | None:
@@ -604,8 +612,8 @@ def _insert_post(db: sqlite3.Connection, post: NewPost, *, created: str | None) 
         if duplicate:
             return None
     cursor = db.execute(
-        "INSERT INTO posts (feed_id, chat, topic, template, tags, article, created, scheduled, silent)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO posts (feed_id, chat, topic, template, tags, article, created, kind, scheduled, silent)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             post.feed_id,
             post.chat,
@@ -614,6 +622,7 @@ def _insert_post(db: sqlite3.Connection, post: NewPost, *, created: str | None) 
             json.dumps(post.tags),
             json.dumps(article_to_dict(post.article), ensure_ascii=False),
             created,
+            post.kind.value,
             _time(post.scheduled),
             int(post.silent),
         ),
@@ -670,6 +679,7 @@ def _post(row: sqlite3.Row) -> QueuedPost:
         topic=row["topic"],
         template=row["template"],
         tags=_strings(row["tags"]),
+        kind=PostKind(row["kind"]),
         scheduled=_parse_time(row["scheduled"]),
         sent=_parse_time(row["sent"]),
         message_id=row["message_id"],
@@ -678,6 +688,7 @@ def _post(row: sqlite3.Row) -> QueuedPost:
         approved=bool(row["approved"]),
         tags_edited=bool(row["tags_edited"]),
         silent=bool(row["silent"]),
+        resend_requested=_parse_time(row["resend_requested"]),
     )
 
 

@@ -29,7 +29,7 @@ from bot.hashtags import TagOptions, normalize, tag_key
 from bot.models import ParseMode, Post
 from bot.render import MESSAGE_LENGTH, escape, plain_text, shorten, utf16_length
 from bot.runner import Clock, Runner
-from bot.storage import PostState, QueuedPost, Store
+from bot.storage import PostEvent, PostState, QueuedPost, Store
 from bot.telegram.auth import Admins
 from bot.telegram.desk import Click, Desk, Verdict, capitalized
 
@@ -41,7 +41,6 @@ PREFIX = "approve"
 PUBLISH, QUEUE, EDIT_TAGS, SKIP = "publish", "queue", "tags", "skip"
 #: Handlers in this group run before the commands' catch-all for private messages (group 0).
 TAG_REPLIES_GROUP = -1
-_AWAITING = [PostState.AWAITING]
 _SEPARATORS = re.compile(r"[#,;\n]+")
 
 
@@ -140,18 +139,12 @@ class ApprovalDesk:
         if click.action == PUBLISH:
             return await self._publish(click)
         if click.action == QUEUE:
-            if not self._store.set_post_state(
-                click.post_id, PostState.QUEUED, now=self._clock(), only_from=_AWAITING, approved=True
-            ):
+            if not self._store.decide(click.post_id, PostEvent.APPROVE, now=self._clock()):
                 return None
             outcome = f"queued by {click.who}: it goes out at the next slot"
         elif click.action == SKIP:
-            if not self._store.set_post_state(
-                click.post_id,
-                PostState.SKIPPED,
-                now=self._clock(),
-                error=f"skipped by {click.who}",
-                only_from=_AWAITING,
+            if not self._store.decide(
+                click.post_id, PostEvent.SKIP, now=self._clock(), note=f"skipped by {click.who}"
             ):
                 return None
             outcome = f"skipped by {click.who}"
@@ -176,7 +169,7 @@ class ApprovalDesk:
             )
             raise ApplicationHandlerStop
         self._store.set_flag(_edit_flag(user.id), None)
-        if not self._store.set_post_tags(post_id, tags, only_from=_AWAITING):
+        if not self._store.edit_tags(post_id, tags, now=self._clock()):
             post = self._store.post(post_id)
             await message.reply_text(
                 f"Post #{post_id} is no longer awaiting approval ({post.state if post else 'gone'}); "

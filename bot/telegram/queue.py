@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
-from bot.storage import PostState, QueuedPost, Store
+from bot.storage import PostEvent, PostState, QueuedPost, Store
 from bot.telegram.auth import Admins
 from bot.telegram.commands import usage
 from bot.telegram.replies import clip, fit, reply, when
@@ -44,8 +44,8 @@ def post_line(post: QueuedPost) -> str:
     title = clip(post.article.title or post.article.text or post.article.url or "(untitled)", TITLE_WIDTH)
     target = post.chat + (f" topic {post.topic}" if post.topic else "")
     line = f"#{post.id} {title} → {target}"
-    if post.state is PostState.QUEUED and post.scheduled:
-        line += f" · at {when(post.scheduled)}"
+    if post.state is PostState.QUEUED and post.due:
+        line += f" · at {when(post.due)}"
     if post.state in (PostState.FAILED, PostState.UNCERTAIN) and post.last_error:
         line += f" · {clip(post.last_error, 80)}"
     return line
@@ -103,9 +103,7 @@ class QueueCommands:
             await reply(update, f"There is no post #{post_id}. /queue shows the posts and their ids.")
             return
         title = clip(post.article.title or post.article.text, TITLE_WIDTH)
-        if self._store.set_post_state(
-            post_id, PostState.SKIPPED, now=self._clock(), only_from=[PostState.QUEUED, PostState.AWAITING]
-        ):
+        if self._store.decide(post_id, PostEvent.CANCEL, now=self._clock()):
             user = update.effective_user
             logger.info("post %d cancelled by user %s", post_id, user.id if user else "unknown")
             await reply(update, f"Cancelled #{post_id} “{title}”: it will not be published.")

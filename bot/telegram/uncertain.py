@@ -16,7 +16,7 @@ from html import escape
 from telegram import Bot
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
-from bot.storage import PostState, QueuedPost, Store
+from bot.storage import PostEvent, QueuedPost, Store
 from bot.telegram.auth import Admins
 from bot.telegram.desk import Click, Desk, Verdict, capitalized
 
@@ -70,21 +70,15 @@ class UncertainDesk:
         return self.desk.handler(self.decide)
 
     async def decide(self, click: Click) -> Verdict | None:
-        now, uncertain = self._clock(), [PostState.UNCERTAIN]
+        now = self._clock()
         if click.action == RESEND:
-            if not self._store.set_post_state(
-                click.post_id, PostState.QUEUED, now=now, scheduled=now, only_from=uncertain
-            ):
+            if not self._store.decide(click.post_id, PostEvent.RESEND, now=now):
                 return None
             self._on_resend()
             outcome = f"queued again by {click.who}: it goes out now"
         elif click.action == MARK_SENT:
-            if not self._store.set_post_state(
-                click.post_id,
-                PostState.SENT,
-                now=now,
-                error=f"marked sent by {click.who}",
-                only_from=uncertain,
+            if not self._store.decide(
+                click.post_id, PostEvent.CONFIRM_SENT, now=now, note=f"marked sent by {click.who}"
             ):
                 return None
             outcome = f"marked sent by {click.who}"

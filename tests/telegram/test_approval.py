@@ -201,7 +201,7 @@ async def test_a_post_whose_previews_never_went_out_is_offered_at_the_next_start
     async with run_loop(settings, world, clock, retry, sleep, approval=True) as loop:
         await loop.subscribe_and_poll(feeds.url("/harbour.xml"))
         [post] = loop.store.posts()
-        loop.store.set_post_state(post.id, PostState.AWAITING, now=clock())  # stopped before the previews
+        assert loop.store.hold(post.id, now=clock())  # stopped before the previews
     async with run_loop(settings, world, clock, retry, sleep, approval=True) as loop:
         await loop.runner.recover()
         await loop.runner.recover()  # admins who have their preview are not sent another

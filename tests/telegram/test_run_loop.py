@@ -105,7 +105,7 @@ async def test_a_post_stuck_in_sending_becomes_uncertain_and_admins_decide_once(
     async with run_loop(settings, world, clock, retry, sleep) as loop:
         await loop.subscribe_and_poll(feeds.url("/harbour.xml"))
         [post] = loop.store.posts()
-        loop.store.set_post_state(post.id, PostState.SENDING, now=clock())  # as a crash leaves it
+        assert loop.store.claim(post.id, now=clock())  # as a crash leaves it
 
         assert [stuck.id for stuck in await loop.runner.recover()] == [post.id]
         assert loop.store.post(post.id).state is PostState.UNCERTAIN  # type: ignore[union-attr]

@@ -8,11 +8,12 @@ import pytest
 from auxil.fake_bot_api import FakeSession, RecordedSleep, reply_after
 from auxil.feedserver import FeedServer, Route
 from auxil.fetching import fixture
+from auxil.lifecycle import move_to
 from auxil.running_bot import running
 
 from bot.config import Settings
 from bot.models import Article
-from bot.storage import Feed, NewPost, PollFailure, PostState, Store
+from bot.storage import Feed, NewPost, PollFailure, PostKind, PostState, Store
 from bot.telegram import RetryPolicy
 from bot.telegram.auth import REFUSAL
 from bot.telegram.replies import fit
@@ -46,13 +47,18 @@ async def test_queue_lists_posts_by_state_with_ids_titles_and_targets(
         store = hashbot.store
         empty = await ask(world, "/queue")
         first = enqueue(store, LONG_TITLE)
-        enqueue(store, "Ferry timetable", chat="-100777", topic=3, scheduled=NOW + timedelta(hours=5))
-        failed = enqueue(store, "Library reopens")
-        store.set_post_state(
-            failed, PostState.FAILED, now=NOW, error="Telegram refused the post: chat not found"
+        enqueue(
+            store,
+            "Ferry timetable",
+            chat="-100777",
+            topic=3,
+            kind=PostKind.ONE_OFF,
+            scheduled=NOW + timedelta(hours=5),
         )
+        failed = enqueue(store, "Library reopens")
+        move_to(store, failed, PostState.FAILED, now=NOW, note="Telegram refused the post: chat not found")
         sent = enqueue(store, "Old news")
-        store.set_post_state(sent, PostState.SENT, now=NOW, message_id=4)
+        move_to(store, sent, PostState.SENT, now=NOW, message_id=4)
         listing = await ask(world, "/queue")
         only_failed = await ask(world, "/queue failed")
         nothing_uncertain = await ask(world, "/queue uncertain")
@@ -102,9 +108,9 @@ async def test_cancel_skips_a_queued_post_and_explains_every_other_case(
         store = hashbot.store
         queued = enqueue(store, "Ferry timetable")
         sent = enqueue(store, "Old news")
-        store.set_post_state(sent, PostState.SENT, now=NOW, message_id=4)
+        move_to(store, sent, PostState.SENT, now=NOW, message_id=4)
         sending = enqueue(store, "On its way")
-        store.set_post_state(sending, PostState.SENDING, now=NOW)
+        assert store.claim(sending, now=NOW)
         answers = [
             await ask(world, f"/cancel {queued}"),
             await ask(world, f"/cancel #{queued}"),
