@@ -1,0 +1,81 @@
+"""Benchmark: what `hashbot tags FILE` costs on top of importing the tag engine.
+
+    .venv/bin/python bench/cli_start.py [--runs 7] [FILE]
+
+Each run starts two fresh processes, one after the other: the baseline
+``python -c "import bot.hashtags"`` (the engine and its language libraries, nothing else) and
+``python -m bot tags FILE`` (settings, the parser, reading the article, tagging it, printing the
+tags). Wall time is measured around each process; peak memory is that process's own peak resident
+set size, from ``os.wait4``. Runs alternate so a busy machine slows both alike; the table gives the
+median and the range. FILE defaults to the bundled seed article.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "examples" / "articles" / "seed_article_fr.txt"
+
+
+@dataclass(frozen=True)
+class Sample:
+    seconds: float
+    peak_mb: float
+
+
+def measure(command: list[str]) -> Sample:
+    """One run of ``command`` in a fresh process, its output discarded; fails loudly if it fails."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=ROOT)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} exited with {process.returncode}")
+    return Sample(seconds=seconds, peak_mb=usage.ru_maxrss / 1024)
+
+
+def summary(label: str, samples: list[Sample]) -> str:
+    seconds = sorted(sample.seconds for sample in samples)
+    peaks = sorted(sample.peak_mb for sample in samples)
+    return (
+        f"{label:<34} {statistics.median(seconds):6.3f} s ({seconds[0]:.3f}–{seconds[-1]:.3f})"
+        f"  {statistics.median(peaks):5.1f} MB ({peaks[0]:.1f}–{peaks[-1]:.1f})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file", nargs="?", type=Path, default=SEED)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    baseline_command = [sys.executable, "-c", "import bot.hashtags"]
+    tags_command = [sys.executable, "-m", "bot", "tags", str(args.file)]
+    measure(baseline_command)  # a first start warms the file cache for both
+    measure(tags_command)
+    baseline, tags = [], []
+    for _ in range(args.runs):
+        baseline.append(measure(baseline_command))
+        tags.append(measure(tags_command))
+    extra = [t.seconds - b.seconds for b, t in zip(baseline, tags, strict=True)]
+    memory = [t.peak_mb / b.peak_mb for b, t in zip(baseline, tags, strict=True)]
+    print(f"{args.runs} runs, Python {sys.version_info.major}.{sys.version_info.minor}, file {args.file.name}")
+    print(summary('python -c "import bot.hashtags"', baseline))
+    print(summary("hashbot tags FILE", tags))
+    print(
+        f"tags - baseline: {statistics.median(extra):+.3f} s median ({min(extra):+.3f}…{max(extra):+.3f}); "
+        f"tags / baseline: {statistics.median(t.seconds for t in tags) / statistics.median(b.seconds for b in baseline):.2f}× "
+        f"the time, {statistics.median(memory):.2f}× the memory"
+    )
+
+
+if __name__ == "__main__":
+    main()
