@@ -6,19 +6,30 @@ Adapters and the core never build each other; they are built here and passed in:
 - ``_ingest``: the HTTP fetcher, the store, the poller;
 - ``_telegram``: the PTB application, publishers, and the bot with its commands and desks;
 - ``_run``: `hashbot run`, which puts all of them together and drives the scheduler.
+
+Each part is imported the first time one of its names is used (module ``__getattr__``, PEP 562;
+the scientific-Python "lazy loader" pattern): importing python-telegram-bot, APScheduler and httpx
+takes longer than tagging an article, and `hashbot tags` needs none of them. ``from bot.app import
+build_planner`` loads ``_planning`` alone.
 """
 
-from bot.app._ingest import build_poller, fetch_pages, open_fetcher, open_state
-from bot.app._planning import build_planner, housekeeping, publish_schedule, tag_options
-from bot.app._run import RunOptions, build_runner, run
-from bot.app._telegram import (
-    Hashbot,
-    build_application,
-    build_bot,
-    build_channel_publisher,
-    open_bot,
-    open_publisher,
-)
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.app._ingest import build_poller, fetch_pages, open_fetcher, open_state
+    from bot.app._planning import build_planner, publish_schedule, tag_options
+    from bot.app._run import RunOptions, build_runner, housekeeping, run
+    from bot.app._telegram import (
+        Hashbot,
+        build_application,
+        build_bot,
+        build_channel_publisher,
+        open_bot,
+        open_publisher,
+    )
 
 __all__ = [
     "Hashbot",
@@ -39,3 +50,32 @@ __all__ = [
     "run",
     "tag_options",
 ]
+
+#: The part of the composition root each exported name lives in.
+_PARTS = {
+    "_ingest": ("build_poller", "fetch_pages", "open_fetcher", "open_state"),
+    "_planning": ("build_planner", "publish_schedule", "tag_options"),
+    "_run": ("RunOptions", "build_runner", "housekeeping", "run"),
+    "_telegram": (
+        "Hashbot",
+        "build_application",
+        "build_bot",
+        "build_channel_publisher",
+        "open_bot",
+        "open_publisher",
+    ),
+}
+_HOME = {name: part for part, names in _PARTS.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    part = _HOME.get(name)
+    if part is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{part}"), name)
+    globals()[name] = value  # found once; later lookups never reach __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -1,4 +1,8 @@
-"""Settings turned into the core's value objects: tag options, the planner, the publishing schedule."""
+"""Settings turned into the core's value objects: tag options, the planner, the publishing schedule.
+
+Only the core is imported here (no adapter): `hashbot tags` and `preview` build their planner from
+this module alone.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ from bot.hashtags import TagOptions
 from bot.pipeline import PostPlanner
 from bot.planner import PublishSchedule, QuietHours, SilentHours
 from bot.render import Renderer
-from bot.scheduler import Housekeeping
 
 
 def tag_options(settings: Settings, *, limit: int | None = None) -> TagOptions:
@@ -58,7 +61,3 @@ def publish_schedule(settings: Settings) -> PublishSchedule:
         max_per_day=settings.publish_max_per_day or None,
         quiet=quiet,
     )
-
-
-def housekeeping(settings: Settings) -> Housekeeping:
-    return Housekeeping(retention=timedelta(days=settings.seen_retention_days))

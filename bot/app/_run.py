@@ -8,7 +8,7 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -70,6 +70,10 @@ def queue_example_feed(store: Store, path: Path, *, chat: str, now: datetime) ->
         store.enqueue(NewPost(article=article, chat=chat, keys=dedup_keys(article)), now=now) is not None
         for article in chronological(articles)
     )
+
+
+def housekeeping(settings: Settings) -> Housekeeping:
+    return Housekeeping(retention=timedelta(days=settings.seen_retention_days))
 
 
 @dataclass(frozen=True, slots=True)
