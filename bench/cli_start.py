@@ -66,14 +66,17 @@ def main() -> None:
         baseline.append(measure(baseline_command))
         tags.append(measure(tags_command))
     extra = [t.seconds - b.seconds for b, t in zip(baseline, tags, strict=True)]
-    memory = [t.peak_mb / b.peak_mb for b, t in zip(baseline, tags, strict=True)]
-    print(f"{args.runs} runs, Python {sys.version_info.major}.{sys.version_info.minor}, file {args.file.name}")
+    time_ratio = [t.seconds / b.seconds for b, t in zip(baseline, tags, strict=True)]
+    memory_ratio = [t.peak_mb / b.peak_mb for b, t in zip(baseline, tags, strict=True)]
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    print(f"{args.runs} runs, Python {python}, file {args.file.name}")
     print(summary('python -c "import bot.hashtags"', baseline))
     print(summary("hashbot tags FILE", tags))
+    spread = f"{min(extra):+.3f} to {max(extra):+.3f}"
+    print(f"tags - baseline: {statistics.median(extra):+.3f} s median ({spread})")
     print(
-        f"tags - baseline: {statistics.median(extra):+.3f} s median ({min(extra):+.3f}…{max(extra):+.3f}); "
-        f"tags / baseline: {statistics.median(t.seconds for t in tags) / statistics.median(b.seconds for b in baseline):.2f}× "
-        f"the time, {statistics.median(memory):.2f}× the memory"
+        f"tags / baseline: {statistics.median(time_ratio):.2f}x the time, "
+        f"{statistics.median(memory_ratio):.2f}x the peak memory (medians of the runs' ratios)"
     )
 
 

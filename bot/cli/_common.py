@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Any, TextIO, TypeAlias
+from typing import Any, TextIO
 
-from bot.app import fetch_pages, open_state
+from bot import app
 from bot.config import Settings
 from bot.ingest import Loaded, is_web_address, load_sources
 from bot.pipeline import RunReport
@@ -18,15 +17,6 @@ from bot.storage import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_ENV_FILE = Path(".env")
-
-SOURCE_HELP = (
-    "article file (.txt .md .html .json .jsonl, or a feed .xml .rss .atom), folder of them, "
-    "http(s) address of a web page, or - for standard input"
-)
-
-Command = Callable[[argparse.Namespace, Settings, "Console"], int]
-#: ``commands.add_parser`` of the top-level parser, where each module adds its commands.
-SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 class Console:
@@ -42,9 +32,12 @@ class Console:
 
 
 def load(sources: Sequence[str], settings: Settings, console: Console) -> list[Loaded]:
-    """Every source's articles; web addresses are fetched first, all at once."""
+    """Every source's articles; web addresses are fetched first, all at once.
+
+    The HTTP client (and httpx with it) is loaded only when there is an address to fetch.
+    """
     urls = [source for source in sources if is_web_address(source)]
-    pages = asyncio.run(fetch_pages(settings, urls)) if urls else {}
+    pages = asyncio.run(app.fetch_pages(settings, urls)) if urls else {}
     return list(load_sources(sources, stdin=console.stdin, pages=pages))
 
 
@@ -59,12 +52,5 @@ def exit_code(report: RunReport, console: Console) -> int:
 @contextmanager
 def open_db(settings: Settings) -> Iterator[Store]:
     """The store at HASHBOT_DATABASE, closed when the command is done."""
-    with closing(open_state(settings)) as store:
+    with closing(app.open_state(settings)) as store:
         yield store
-
-
-def positive_int(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number

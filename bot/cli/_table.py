@@ -1,0 +1,474 @@
+"""The command table: every `hashbot` command's options, arguments and help, and where it runs.
+
+A command is three things, side by side here:
+
+- its **options**, a frozen dataclass whose fields are exactly the parser's destinations (a test
+  checks both ways, so no option is parsed and then silently ignored);
+- its **parser**, added in ``register``;
+- its **handler**, named as ``module:function`` (the notation of entry points) and imported only
+  when the command runs, so that the table, and `hashbot tags`, never import python-telegram-bot,
+  APScheduler or httpx (pip's command table does the same).
+
+A handler is ``(options, settings, console) -> int``. To add a command, copy one: options class,
+parser, handler in the module of its group.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar, cast
+
+from bot import __version__
+from bot.preview import PreviewFormat
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+    from bot.cli._common import Console
+    from bot.config import Settings
+
+SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Options = TypeVar("Options", bound="DataclassInstance")
+
+SOURCE_HELP = (
+    "article file (.txt .md .html .json .jsonl, or a feed .xml .rss .atom), folder of them, "
+    "http(s) address of a web page, or - for standard input"
+)
+#: Tags per article that `tags --jsonl` writes by default: keyphrase sets are scored at 5 and 10.
+JSONL_TAG_LIMIT = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Command(Generic[Options]):
+    """One row of the table: the type of a command's options and where its handler lives."""
+
+    options: type[Options]
+    handler: str
+
+    def options_from(self, args: argparse.Namespace) -> Options:
+        return options_from(args, self.options)
+
+    def load(self) -> Callable[[Options, Settings, Console], int]:
+        """The handler, its module imported now (with the adapters it needs, and no others)."""
+        module, _, name = self.handler.partition(":")
+        return cast("Callable[[Options, Settings, Console], int]", getattr(import_module(module), name))
+
+
+def options_from(args: argparse.Namespace, kind: type[Options]) -> Options:
+    """The one place where parsed arguments become typed options; argparse's lists become tuples."""
+    values = vars(args)
+    return kind(**{f.name: _frozen(values[f.name]) for f in fields(kind)})
+
+
+def _frozen(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _add(
+    commands: SubParsers, name: str, command: Command[Any], *, help: str, description: str
+) -> argparse.ArgumentParser:
+    parser = commands.add_parser(name, help=help, description=description)
+    parser.set_defaults(command=command)
+    return parser
+
+
+@dataclass(frozen=True, slots=True)
+class GlobalOptions:
+    """The options before the command's name."""
+
+    env_file: Path | None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] | None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hashbot",
+        description="Turn news articles into well-tagged Telegram channel posts.",
+        epilog="Settings come from HASHBOT_* environment variables and .env; see .env.example.",
+    )
+    parser.add_argument("--version", action="version", version=f"hashbot {__version__}")
+    parser.add_argument(
+        "--env-file",
+        type=Path,
+        metavar="PATH",
+        help="settings file to read (default: .env in the current folder, when there is one)",
+    )
+    parser.add_argument(
+        "--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="override HASHBOT_LOG_LEVEL"
+    )
+    commands = parser.add_subparsers(dest="command_name", metavar="COMMAND", required=True)
+    _register_articles(commands)
+    _register_run(commands)
+    _register_feeds(commands)
+    return parser
+
+
+def positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+# -- articles: preview, tags, post ------------------------------------------------------------------
+
+
+def _preview_format(value: str) -> PreviewFormat:
+    try:
+        return PreviewFormat(value)
+    except ValueError:
+        choices = ", ".join(repr(choice.value) for choice in PreviewFormat)
+        raise argparse.ArgumentTypeError(f"invalid choice: {value!r} (choose from {choices})") from None
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewOptions:
+    sources: tuple[str, ...]
+    format: PreviewFormat
+    template: str | None
+    digest: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TagsOptions:
+    sources: tuple[str, ...]
+    limit: int | None
+    explain: bool
+    jsonl: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PostOptions:
+    sources: tuple[str, ...]
+    dry_run: bool
+    template: str | None
+
+
+def _register_articles(commands: SubParsers) -> None:
+    preview = _add(
+        commands,
+        "preview",
+        Command(PreviewOptions, "bot.cli._articles:preview"),
+        help="print posts exactly as they would be sent; never publishes",
+        description="Render each article into the post hashbot would send, and print it. "
+        "Needs no token and no network.",
+    )
+    preview.add_argument("sources", nargs="+", metavar="SOURCE", help=SOURCE_HELP)
+    preview.add_argument(
+        "--format",
+        type=_preview_format,
+        choices=list(PreviewFormat),
+        default=PreviewFormat.HTML,
+        help="html: as sent (default); text: as subscribers read it; json: one object per post",
+    )
+    preview.add_argument(
+        "--template",
+        metavar="NAME",
+        help="template to render with: telegram, photo, digest, x, mastodon or one of your own "
+        "(default: HASHBOT_TEMPLATE)",
+    )
+    preview.add_argument(
+        "--digest",
+        action="store_true",
+        help="render all articles into one digest post (template: --template, else digest.html.j2)",
+    )
+
+    tags = _add(
+        commands,
+        "tags",
+        Command(TagsOptions, "bot.cli._articles:tags"),
+        help="print the hashtags chosen for articles",
+        description="Print the hashtags for each article, best first.",
+    )
+    tags.add_argument("sources", nargs="*", metavar="SOURCE", help=SOURCE_HELP)
+    tags.add_argument(
+        "--limit", type=positive_int, metavar="N", help="at most N tags (default: HASHBOT_TAG_LIMIT)"
+    )
+    tags.add_argument("--explain", action="store_true", help="show each tag's score and why it was chosen")
+    tags.add_argument(
+        "--jsonl",
+        action="store_true",
+        help='read JSON lines {"id","title","text","lang"} (files or standard input) and '
+        f'write {{"id","tags"}} per line, up to {JSONL_TAG_LIMIT} tags (or HASHBOT_TAG_LIMIT if higher)',
+    )
+
+    post = _add(
+        commands,
+        "post",
+        Command(PostOptions, "bot.cli._articles:post"),
+        help="publish posts for articles to the Telegram channel",
+        description="Render each article and publish it to HASHBOT_CHANNEL with the bot "
+        "HASHBOT_BOT_TOKEN. With --dry-run (or HASHBOT_DRY_RUN=true) the same posts are printed "
+        "instead, and nothing is sent.",
+    )
+    post.add_argument("sources", nargs="+", metavar="SOURCE", help=SOURCE_HELP)
+    post.add_argument("--dry-run", action="store_true", help="print the posts instead of publishing them")
+    post.add_argument(
+        "--template", metavar="NAME", help="template to render with (default: HASHBOT_TEMPLATE)"
+    )
+
+
+# -- the run loop: run, status, schedule -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RunCommandOptions:
+    dry_run: bool
+    once: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StatusOptions:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleOptions:
+    when: str
+    sources: tuple[str, ...]
+
+
+def _register_run(commands: SubParsers) -> None:
+    run = _add(
+        commands,
+        "run",
+        Command(RunCommandOptions, "bot.cli._run:run"),
+        help="the main job: poll feeds and publish new items on the schedule",
+        description="Poll every feed on its interval, tag and render new items, and publish them "
+        "at the publishing slots (HASHBOT_PUBLISH_*), answering bot commands meanwhile, until "
+        "Ctrl-C or SIGTERM; the send in flight is finished first. Needs HASHBOT_BOT_TOKEN, "
+        "HASHBOT_CHANNEL and HASHBOT_ADMIN_IDS, except with --dry-run.",
+    )
+    run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the posts instead of publishing them, working on an in-memory copy of the "
+        "database (a later real run is unaffected); needs no token; with no feed configured it "
+        "reads the bundled examples/feed.xml",
+    )
+    run.add_argument(
+        "--once", action="store_true", help="one poll and one publish pass, then exit (for cron)"
+    )
+
+    _add(
+        commands,
+        "status",
+        Command(StatusOptions, "bot.cli._run:status"),
+        help="show feeds, the queue and the next publishing slot",
+        description="Show whether publishing is paused, the next publishing slot, the queue by "
+        "state, and every feed's last poll, next poll and last error.",
+    )
+
+    schedule = _add(
+        commands,
+        "schedule",
+        Command(ScheduleOptions, "bot.cli._run:schedule"),
+        help="queue a post to go out at a given local time",
+        description="Queue one post per article to be published at WHEN (in HASHBOT_TIMEZONE), "
+        "whatever the publishing slots, caps and quiet hours say. A running `hashbot run` picks "
+        "it up within a minute.",
+    )
+    schedule.add_argument("when", metavar="WHEN", help='"YYYY-MM-DD HH:MM", or HH:MM for its next occurrence')
+    schedule.add_argument("sources", nargs="+", metavar="SOURCE", help=SOURCE_HELP)
+
+
+# -- feeds ACTION ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeedsAddOptions:
+    url: str
+    check: bool
+    name: str | None
+    chat: str | None
+    topic: int | None
+    template: str | None
+    interval: int | None
+    tags: tuple[str, ...]
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    lang: str | None
+    fetch_pages: bool
+    silent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FeedsListOptions:
+    json: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FeedsRefOptions:
+    """`remove`, `enable`, `disable` and `poll`: the feeds to act on."""
+
+    feeds: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedsToggleOptions:
+    feeds: tuple[str, ...]
+    enable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FeedsImportOptions:
+    file: Path
+
+
+@dataclass(frozen=True, slots=True)
+class FeedsExportOptions:
+    output: Path | None
+
+
+_INTERVAL = re.compile(r"(\d+)\s*(m|min|h|d)?", re.IGNORECASE)
+
+
+def interval(value: str) -> int:
+    """Poll interval in seconds from `45` (minutes), `30m`, `2h` or `1d`."""
+    match = _INTERVAL.fullmatch(value.strip())
+    if not match or int(match.group(1)) < 1:
+        raise argparse.ArgumentTypeError("expected minutes or a number with m, h or d, such as 30m or 2h")
+    unit = (match.group(2) or "m").lower()
+    return int(match.group(1)) * {"m": 60, "min": 60, "h": 3600, "d": 86400}[unit]
+
+
+def _comma_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _register_feeds(commands: SubParsers) -> None:
+    """`hashbot feeds ACTION`: one sub-command per action on the feed list."""
+    feeds = commands.add_parser(
+        "feeds",
+        help="add, list, remove, import, export and poll feeds",
+        description="Manage the feeds hashbot polls. Feeds live in the database (HASHBOT_DATABASE).",
+    )
+    sub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
+    ref_help = "feed id or address, as `hashbot feeds list` shows"
+
+    add = _add(
+        sub,
+        "add",
+        Command(FeedsAddOptions, "bot.cli._feeds:add"),
+        help="subscribe to a feed",
+        description="Subscribe to an RSS, Atom or JSON feed. "
+        "A web page's address works too: its announced feed is found at the first poll. "
+        "The first poll queues only the newest HASHBOT_FEED_FIRST_ITEMS items.",
+    )
+    add.add_argument("url", metavar="URL", help="address of the feed (http or https)")
+    add.add_argument(
+        "--check",
+        action="store_true",
+        help="fetch the feed once first: refuse it unless it is a feed, and save a web page's "
+        "announced feed and the feed's title as its name",
+    )
+    add.add_argument("--name", help="name shown in messages and posts (default: the address)")
+    add.add_argument("--chat", help="target chat: @channel or numeric id (default: HASHBOT_CHANNEL)")
+    add.add_argument("--topic", type=int, metavar="ID", help="forum topic (message thread) id in a group")
+    add.add_argument(
+        "--template", metavar="NAME", help="template for this feed's posts (default: HASHBOT_TEMPLATE)"
+    )
+    add.add_argument(
+        "--interval",
+        type=interval,
+        metavar="TIME",
+        help="time between polls: minutes, or 30m, 2h, 1d (default: HASHBOT_FEED_INTERVAL)",
+    )
+    add.add_argument(
+        "--tags", type=_comma_list, default=[], metavar="A,B", help="hashtags added to every post"
+    )
+    add.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="TERM",
+        help="post only items matching a term (repeatable): a keyword, matched ignoring case "
+        "and accents, or /regex/",
+    )
+    add.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="TERM",
+        help="never post items matching a term (repeatable), as --include",
+    )
+    add.add_argument(
+        "--lang", metavar="CODE", help="language of the feed's articles (e.g. fr), if it says none"
+    )
+    add.add_argument(
+        "--fetch-pages",
+        action="store_true",
+        help="fetch the article page for items whose feed text is only a teaser",
+    )
+    add.add_argument(
+        "--silent",
+        action="store_true",
+        help="post this feed's items without a notification sound (subscribers still see them)",
+    )
+
+    listing = _add(
+        sub,
+        "list",
+        Command(FeedsListOptions, "bot.cli._feeds:list_feeds"),
+        help="list feeds with their state and last error",
+        description="List feeds: id, state (ok, failing, off), last poll and last error.",
+    )
+    listing.add_argument("--json", action="store_true", help="one JSON object per feed")
+
+    remove = _add(
+        sub,
+        "remove",
+        Command(FeedsRefOptions, "bot.cli._feeds:remove"),
+        help="unsubscribe from feeds; their queued posts stay",
+        description="Remove feeds and what they have seen. Posts already queued stay queued.",
+    )
+    remove.add_argument("feeds", nargs="+", metavar="FEED", help=ref_help)
+
+    for action, what in (
+        ("enable", "resume polling feeds (after they were disabled)"),
+        ("disable", "stop polling feeds"),
+    ):
+        toggle = _add(
+            sub,
+            action,
+            Command(FeedsToggleOptions, "bot.cli._feeds:toggle"),
+            help=what,
+            description=what[0].upper() + what[1:] + ".",
+        )
+        toggle.add_argument("feeds", nargs="+", metavar="FEED", help=ref_help)
+        toggle.set_defaults(enable=action == "enable")
+
+    imports = _add(
+        sub,
+        "import",
+        Command(FeedsImportOptions, "bot.cli._feeds:import_opml"),
+        help="subscribe to every feed of an OPML file",
+        description="Subscribe to the feeds of an OPML file (from hashbot or any feed reader).",
+    )
+    imports.add_argument("file", type=Path, metavar="FILE.opml", help="OPML file to read")
+
+    export = _add(
+        sub,
+        "export",
+        Command(FeedsExportOptions, "bot.cli._feeds:export_opml"),
+        help="write all feeds as OPML 2.0",
+        description="Write every feed and its settings as OPML 2.0 (standard output by default).",
+    )
+    export.add_argument(
+        "output", type=Path, nargs="?", metavar="FILE", help="file to write instead of standard output"
+    )
+
+    poll = _add(
+        sub,
+        "poll",
+        Command(FeedsRefOptions, "bot.cli._feeds:poll"),
+        help="poll feeds now and queue their new items",
+        description="Poll the given feeds (default: every enabled feed) once, queue new items "
+        "and print what each feed did. Exit status 1 if any feed failed.",
+    )
+    poll.add_argument("feeds", nargs="*", metavar="FEED", help=ref_help)
