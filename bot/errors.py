@@ -96,6 +96,13 @@ class PublishUncertain(PublishError):
     """
 
 
+class PublishUndelivered(PublishError):
+    """Telegram could not be reached, or asked to wait longer than we wait: nothing was posted.
+
+    Trying again later is safe; the run loop does so at the next slot.
+    """
+
+
 class PublishRefused(PublishError):
     """Telegram refused this very post (a 400 such as a dead chat or an unsendable text)."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -151,6 +152,8 @@ def next_poll(*, next_check: datetime | None, offset: timedelta, now: datetime) 
 
 
 _CLOCK_FORMAT = "%H:%M"
+#: The first word of ``2026-12-01 09:00``: a date whose time follows.
+_DATE_WORD = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
 
@@ -182,3 +185,18 @@ def parse_when(text: str, *, now: datetime, tz: tzinfo) -> datetime:
             raise ValueError(f"{cleaned} is too far ahead") from None
         return moment
     raise ValueError(f"{text!r} is not a time: use HH:MM or YYYY-MM-DD HH:MM")
+
+
+def starts_with_date(text: str) -> bool:
+    """Whether `text` opens with a date (``2026-12-01 …``), so its time is the next word."""
+    first = text.split(maxsplit=1)[:1]
+    return bool(first) and _DATE_WORD.fullmatch(first[0]) is not None
+
+
+def local_time(moment: datetime, tz: tzinfo) -> str:
+    """`moment` as admins read it: the local date and time, and the zone's name.
+
+    Every time the bot or the CLI shows is written this way, so a time can never be misread as
+    UTC or as local (``2026-03-12 18:30 Europe/Paris``).
+    """
+    return f"{moment.astimezone(tz):%Y-%m-%d %H:%M} {tz}"

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
 
-from bot.planner import PublishSchedule, next_poll, poll_offset
+from bot.planner import PublishSchedule, local_time, next_poll, poll_offset
 from bot.runner import PAUSED
 from bot.storage import PostState, Store
 
 
 def _local(moment: datetime | None, tz: tzinfo) -> str:
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else "never"
+    return local_time(moment, tz) if moment else "never"
 
 
 def status_lines(
@@ -25,7 +25,7 @@ def status_lines(
     paused = store.flag(PAUSED)
     slot = schedule.next_slot(now)
     lines = ["Publishing: " + (f"paused ({paused})" if paused else "active")] if with_pause else []
-    lines.append(f"Next publishing slot: {_local(slot, tz) if slot else 'none in the coming week'} ({tz})")
+    lines.append(f"Next publishing slot: {_local(slot, tz) if slot else 'none in the coming week'}")
     counts = store.count_posts()
     lines.append("Queue: " + ", ".join(f"{counts[state]} {state.value}" for state in PostState))
     if counts[PostState.AWAITING]:

@@ -39,6 +39,7 @@ from bot.telegram import (
     TelegramPublisher,
 )
 from bot.telegram.commands import announce_commands
+from bot.telegram.desk import unknown_button_handler
 from bot.telegram.feeds import FeedCommands
 from bot.telegram.notices import NoticeJob
 from bot.telegram.publisher import Sleep
@@ -267,10 +268,14 @@ def build_bot(
         ).handler()
     )
     # Before BotCommands: its catch-all for private messages would answer these commands first.
-    application.add_handlers(QueueCommands(store=store, admins=admins).handlers())
+    application.add_handlers(QueueCommands(store=store, admins=admins, tz=settings.tz).handlers())
     application.add_handlers(
         FeedCommands(
-            store=store, fetcher=fetcher, admins=admins, interval=settings.feed_interval * 60
+            store=store,
+            fetcher=fetcher,
+            admins=admins,
+            interval=settings.feed_interval * 60,
+            tz=settings.tz,
         ).handlers()
     )
     BotCommands(
@@ -282,9 +287,11 @@ def build_bot(
         channel=settings.channel,
         run_status=lambda: status_lines(store, schedule=schedule, now=clock(), with_pause=False),
         read_page=partial(fetch_article, fetcher),
+        tz=settings.tz,
     ).register(application)
     approvals.register(application)
     application.add_handler(uncertain.handler())
+    application.add_handler(unknown_button_handler(admins))  # last: only clicks no desk took
     application.add_error_handler(_log_error)
     return Hashbot(
         application=application,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from bot.app import build_poller, open_fetcher
 from bot.cli._common import EXIT_FAILED, EXIT_OK, Console, open_db
@@ -22,6 +22,7 @@ from bot.errors import HashbotError, SourceFormatError, StoreError
 from bot.ingest.opml import parse_opml, to_opml
 from bot.ingest.poller import Outcome, PollResult
 from bot.ingest.subscribe import FeedCheck, check_feed, find_feed, subscribe
+from bot.planner import local_time
 from bot.storage import Feed, Store
 
 
@@ -70,8 +71,8 @@ def _duration(seconds: int) -> str:
     return f"{seconds} s"
 
 
-def _when(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if moment else "never"
+def _when(moment: datetime | None, tz: tzinfo) -> str:
+    return local_time(moment, tz) if moment else "never"
 
 
 def list_feeds(options: FeedsListOptions, settings: Settings, console: Console) -> int:
@@ -86,7 +87,7 @@ def list_feeds(options: FeedsListOptions, settings: Settings, console: Console) 
     for feed in feeds:
         state = "off" if not feed.enabled else "failing" if feed.error_count else "ok"
         print(f"{feed.id:>4}  {state:<7}  {feed.label}", file=console.out)
-        details = [f"every {_duration(feed.interval)}", f"last poll {_when(feed.last_checked)}"]
+        details = [f"every {_duration(feed.interval)}", f"last poll {_when(feed.last_checked, settings.tz)}"]
         if feed.name:
             details.insert(0, feed.url)
         if feed.silent:

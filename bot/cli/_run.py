@@ -12,7 +12,7 @@ from bot.cli._common import EXIT_FAILED, EXIT_OK, Console, load, open_db
 from bot.cli._table import RunCommandOptions, ScheduleOptions, StatusOptions
 from bot.config import Settings
 from bot.errors import ConfigError, HashbotError
-from bot.planner import parse_when
+from bot.planner import local_time, parse_when
 from bot.runner import queue_one_off
 from bot.status import status_lines
 
@@ -61,8 +61,7 @@ def schedule(options: ScheduleOptions, settings: Settings, console: Console) -> 
                 failed += 1
                 continue
             print(
-                f"{item.source}: scheduled as post {post_id} for "
-                f"{when.astimezone(settings.tz):%Y-%m-%d %H:%M} ({settings.timezone})",
+                f"{item.source}: scheduled as post {post_id} for {local_time(when, settings.tz)}",
                 file=console.out,
             )
     return EXIT_FAILED if failed else EXIT_OK

@@ -161,6 +161,12 @@ class ApprovalDesk:
         if pending is None:
             return  # not an answer: the commands' catch-all handles it
         post_id = int(pending)
+        post = self._store.post(post_id)
+        if post is None or post.state is not PostState.AWAITING:
+            # Decided meanwhile (by a button, another admin, /cancel): the question is over, and
+            # this message is about something else.
+            self._store.set_flag(_edit_flag(user.id), None)
+            return
         tags = parse_tags(message.text, self._tag_options)
         if tags is None:
             await message.reply_text(

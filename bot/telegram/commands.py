@@ -12,14 +12,16 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import tzinfo
 
 from telegram import BotCommand, Message, Update
 from telegram.ext import Application, BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot.errors import HashbotError, PublishError, PublishForbidden, PublishPaused
+from bot.errors import HashbotError, PublishError, PublishForbidden, PublishPaused, PublishUndelivered
 from bot.ingest.formats import parse_text
 from bot.models import Article, Post
 from bot.pipeline import PostPlanner
+from bot.planner import local_time
 from bot.telegram.auth import Admins
 from bot.telegram.publisher import AdminPreviewPublisher, TelegramPublisher
 from bot.telegram.replies import reply as _reply
@@ -58,7 +60,9 @@ COMMANDS = (
     Command("pause", "", "Stop publishing until /resume"),
     Command("resume", "", "Publish again after /pause"),
     Command("status", "", "Show what the bot is doing"),
-    Command("schedule", "<HH:MM> <url|text>", "Publish a post at a given local time"),
+    Command(
+        "schedule", "<HH:MM | YYYY-MM-DD HH:MM> <url|text>", "Publish a post at a given local time or date"
+    ),
     Command("dryrun", "on|off", "Send posts to the admins as previews instead of the channel"),
 )
 _BY_NAME = {command.name: command for command in COMMANDS}
@@ -103,8 +107,10 @@ class BotCommands:
         admins: Admins,
         channel: str,
         read_page: ReadPage,
+        tz: tzinfo,
         run_status: Callable[[], list[str]] = list,
     ) -> None:
+        self._tz = tz
         self._run_status = run_status
         self._planner = planner
         self._read_page = read_page
@@ -172,6 +178,10 @@ class BotCommands:
         except PublishPaused as exc:
             await _reply(update, f"Not published: {exc}.")
             return
+        except PublishUndelivered as exc:
+            self._state.failed += 1  # the run loop would try again; /post leaves that to the admin
+            await _reply(update, f"Not published: {exc}")
+            return
         except PublishError as exc:
             await _reply(update, f"Not published: {exc}")
             return
@@ -213,12 +223,12 @@ class BotCommands:
             f"Channel: {self._channel}",
             "Publishing: " + (f"paused ({state.pause_reason})" if state.paused else "active"),
             "Mode: " + ("dry run (posts go to the admins as previews)" if state.dry_run else "live"),
-            f"Since {state.started_at:%Y-%m-%d %H:%M} UTC: {state.published} published, "
+            f"Since {local_time(state.started_at, self._tz)}: {state.published} published, "
             f"{state.previewed} previewed, {state.failed} failed",
         ]
-        if state.last_receipt is not None and state.last_receipt.sent_at is not None:
-            receipt = state.last_receipt
-            lines.append(f"Last post: message {receipt.message_id}, {receipt.sent_at:%Y-%m-%d %H:%M} UTC")
+        receipt = state.last_receipt
+        if receipt is not None and receipt.sent_at is not None:
+            lines.append(f"Last post: message {receipt.message_id}, {local_time(receipt.sent_at, self._tz)}")
         if state.last_error:
             lines.append(f"Last error: {state.last_error}")
         lines.extend(self._run_status())

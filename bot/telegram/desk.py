@@ -25,6 +25,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
+from bot.errors import HashbotError
 from bot.storage import DeskMessage, Store
 from bot.telegram.auth import Admins
 
@@ -134,7 +135,15 @@ class Desk:
         _, post_id, action = query.data.split(":", 2)
         user = query.from_user
         click = Click(post_id=int(post_id), action=action, who=user.first_name, user_id=user.id)
-        verdict = await decide(click)
+        if self._store.post(click.post_id) is None:  # a made-up id, or a post long forgotten
+            await _answer(update, UNKNOWN_BUTTON)
+            return
+        try:
+            verdict = await decide(click)
+        except HashbotError as exc:
+            logger.warning("%s: post %d, %s failed: %s", self.name, click.post_id, action, exc)
+            await _answer(update, f"Nothing done: {exc}")
+            return
         if verdict is None:
             post = self._store.post(click.post_id)
             await _answer(
@@ -167,6 +176,21 @@ class Desk:
             )
 
 
+#: What a click on a button no desk knows is told: one from an older version, or made-up data.
+UNKNOWN_BUTTON = "This button no longer works. Use the newest message, or /queue to see the posts."
+
+
+def unknown_button_handler(admins: Admins) -> CallbackQueryHandler[ContextTypes.DEFAULT_TYPE, None]:
+    """Answers every click no desk took, so the client's spinner stops; register it after the desks."""
+
+    async def on_click(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        logger.info("a button no desk knows, from user %s", user.id if user else "unknown")
+        await _answer(update, UNKNOWN_BUTTON)
+
+    return CallbackQueryHandler(admins.only("a button", on_click))
+
+
 def _mode(html: bool) -> ParseMode | None:
     return ParseMode.HTML if html else None
 
@@ -185,4 +209,4 @@ def capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-__all__ = ["Buttons", "Click", "Decide", "Desk", "Verdict", "capitalized"]
+__all__ = ["Buttons", "Click", "Decide", "Desk", "Verdict", "capitalized", "unknown_button_handler"]

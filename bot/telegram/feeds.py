@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+from datetime import tzinfo
 
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
@@ -17,10 +18,11 @@ from bot.errors import HashbotError
 from bot.ingest.http import Fetcher
 from bot.ingest.local import is_web_address
 from bot.ingest.subscribe import find_feed, subscribe
+from bot.planner import local_time
 from bot.storage import Feed, Store
 from bot.telegram.auth import Admins
 from bot.telegram.commands import usage
-from bot.telegram.replies import clip, fit, reply, when
+from bot.telegram.replies import clip, fit, reply
 
 logger = logging.getLogger(__name__)
 
@@ -28,12 +30,13 @@ logger = logging.getLogger(__name__)
 PAGE = 10
 
 
-def feed_lines(feed: Feed) -> list[str]:
+def feed_lines(feed: Feed, tz: tzinfo) -> list[str]:
     """A feed in /feeds: id, state and name; its address; its last error if it is failing."""
     state = "⛔ off" if not feed.enabled else "⚠️ failing" if feed.error_count else "✅ ok"
     lines = [f"#{feed.id} {state} · {clip(feed.label, 60)}"]
     details = [clip(feed.url, 80)] if feed.name else []
-    details.append(f"last poll {when(feed.last_checked)}" if feed.last_checked else "not polled yet")
+    polled = feed.last_checked
+    details.append(f"last poll {local_time(polled, tz)}" if polled else "not polled yet")
     if feed.chat:
         details.append(f"to {feed.chat}" + (f" topic {feed.topic}" if feed.topic else ""))
     lines.append("    " + " · ".join(details))
@@ -45,8 +48,9 @@ def feed_lines(feed: Feed) -> list[str]:
 class FeedCommands:
     """The feed handlers, on the store and the HTTP fetcher of the running bot."""
 
-    def __init__(self, *, store: Store, fetcher: Fetcher, admins: Admins, interval: int) -> None:
+    def __init__(self, *, store: Store, fetcher: Fetcher, admins: Admins, interval: int, tz: tzinfo) -> None:
         self._store = store
+        self._tz = tz
         self._fetcher = fetcher
         self._admins = admins
         self._interval = interval
@@ -77,7 +81,7 @@ class FeedCommands:
         head = f"Feeds: {len(feeds)} ({off} off, {failing} failing)"
         if pages > 1:
             head += f" · page {page} of {pages}" + (f", /feeds {page + 1} for more" if page < pages else "")
-        lines = [head, *(line for feed in shown for line in feed_lines(feed))]
+        lines = [head, *(line for feed in shown for line in feed_lines(feed, self._tz))]
         await reply(update, fit(lines, more=lambda left: f"… {left} more lines"))
 
     async def addfeed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

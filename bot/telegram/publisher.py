@@ -32,7 +32,13 @@ from telegram.constants import ParseMode as TelegramParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.errors import PublishError, PublishForbidden, PublishRefused, PublishUncertain
+from bot.errors import (
+    PublishError,
+    PublishForbidden,
+    PublishRefused,
+    PublishUncertain,
+    PublishUndelivered,
+)
 from bot.models import LinkPreview, ParseMode, Post, Receipt, Target
 from bot.planner import SilentHours
 from bot.render import plain_text, utf16_length, visible_text
@@ -131,7 +137,9 @@ class TelegramPublisher:
         except BadRequest as exc:
             raise PublishRefused(f"{_where(post, target)}: Telegram refused the post: {exc.message}") from exc
         except TelegramError as exc:
-            raise PublishError(f"{_where(post, target)}: Telegram refused the post: {exc.message}") from exc
+            raise PublishUndelivered(
+                f"{_where(post, target)}: Telegram did not take the post: {exc.message}"
+            ) from exc
         logger.info(
             "published %s to %s as message %s%s",
             post.article.source or "post",
@@ -197,7 +205,7 @@ class TelegramPublisher:
                         "posting it again"
                     ) from exc
                 if retries + 1 >= self._retry.attempts:
-                    raise PublishError(
+                    raise PublishUndelivered(
                         f"{_where(post, target)}: Telegram could not be reached after "
                         f"{self._retry.attempts} attempts: {exc.message}"
                     ) from exc

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
+from bot.planner import local_time
 from bot.storage import PostEvent, PostState, QueuedPost, Store
 from bot.telegram.auth import Admins
 from bot.telegram.commands import usage
-from bot.telegram.replies import clip, fit, reply, when
+from bot.telegram.replies import clip, fit, reply
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +40,13 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def post_line(post: QueuedPost) -> str:
-    """One post: id, title, target chat, and when or why where it matters."""
+def post_line(post: QueuedPost, tz: tzinfo) -> str:
+    """One post: id, title, target chat, and when (local time in `tz`) or why where it matters."""
     title = clip(post.article.title or post.article.text or post.article.url or "(untitled)", TITLE_WIDTH)
     target = post.chat + (f" topic {post.topic}" if post.topic else "")
     line = f"#{post.id} {title} → {target}"
     if post.state is PostState.QUEUED and post.due:
-        line += f" · at {when(post.due)}"
+        line += f" · at {local_time(post.due, tz)}"
     if post.state in (PostState.FAILED, PostState.UNCERTAIN) and post.last_error:
         line += f" · {clip(post.last_error, 80)}"
     return line
@@ -54,9 +55,12 @@ def post_line(post: QueuedPost) -> str:
 class QueueCommands:
     """The /queue and /cancel handlers, on the store."""
 
-    def __init__(self, *, store: Store, admins: Admins, clock: Callable[[], datetime] = _utcnow) -> None:
+    def __init__(
+        self, *, store: Store, admins: Admins, tz: tzinfo, clock: Callable[[], datetime] = _utcnow
+    ) -> None:
         self._store = store
         self._admins = admins
+        self._tz = tz
         self._clock = clock
 
     def handlers(self) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
@@ -86,7 +90,7 @@ class QueueCommands:
             shown = (
                 f"{title} ({len(posts)} of {counts[state]}):" if counts[state] > len(posts) else f"{title}:"
             )
-            lines += ["", shown, *(post_line(post) for post in posts)]
+            lines += ["", shown, *(post_line(post, self._tz) for post in posts)]
         if args and len(lines) == 1:
             lines.append(f"No {args[0].lower()} posts.")
         await reply(update, fit(lines, more=lambda left: f"… {left} more lines"))
@@ -109,13 +113,13 @@ class QueueCommands:
             await reply(update, f"Cancelled #{post_id} “{title}”: it will not be published.")
             return
         current = self._store.post(post_id) or post  # it may have moved since it was read
-        await reply(update, f"#{post_id} “{title}” {_why_not(current)}")
+        await reply(update, f"#{post_id} “{title}” {_why_not(current, self._tz)}")
 
 
-def _why_not(post: QueuedPost) -> str:
+def _why_not(post: QueuedPost, tz: tzinfo) -> str:
     """Why a post that is not queued cannot be cancelled, in the admin's terms."""
     if post.state is PostState.SENT:
-        at = f" at {when(post.sent)}" if post.sent else ""
+        at = f" at {local_time(post.sent, tz)}" if post.sent else ""
         return f"was already published (message {post.message_id}{at}); nothing to cancel."
     if post.state is PostState.SENDING:
         return "is being sent right now and can no longer be cancelled."

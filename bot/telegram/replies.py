@@ -7,7 +7,6 @@ watched is the length, counted in UTF-16 code units as Telegram counts it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 
 from telegram import Update
 from telegram.constants import MessageLimit
@@ -31,10 +30,6 @@ def clip(text: str, width: int) -> str:
     cut = line[: width - 1]
     space = cut.rfind(" ")
     return (cut[:space] if space > width * 2 // 3 else cut).rstrip() + "…"
-
-
-def when(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def fit(lines: Sequence[str], *, more: Callable[[int], str], limit: int = MESSAGE_LIMIT) -> str:

@@ -16,30 +16,31 @@ from telegram.ext import CommandHandler, ContextTypes
 
 from bot.errors import HashbotError
 from bot.models import Article
-from bot.planner import parse_when
+from bot.planner import local_time, parse_when, starts_with_date
 from bot.runner import queue_one_off
 from bot.storage import Store
 from bot.telegram.auth import Admins
-from bot.telegram.commands import argument_text
+from bot.telegram.commands import argument_text, usage
 
 logger = logging.getLogger(__name__)
 
-USAGE = "Usage: /schedule <HH:MM | YYYY-MM-DD HH:MM> <url|text>"
+USAGE = usage("schedule")
 
 #: Turns the text after the time (a URL or an article's text) into an article.
 LoadArticle = Callable[[str], Awaitable[Article]]
 
 
 def split_when(text: str, *, now: datetime, tz: tzinfo) -> tuple[datetime, str]:
-    """The moment at the start of `text` (one or two words) and what follows it."""
-    words = text.split(maxsplit=2)
-    if len(words) >= 3:
-        try:
-            return parse_when(f"{words[0]} {words[1]}", now=now, tz=tz), words[2]
-        except ValueError:
-            pass
-    head, _, rest = text.partition(" ")
-    return parse_when(head, now=now, tz=tz), rest.strip()
+    """The moment at the start of `text` (a time, or a date and a time) and what follows it.
+
+    A text opening with a date always takes its next word as the time, so a date in the past is
+    answered as such, not as "'2020-01-01' is not a time".
+    """
+    if starts_with_date(text):
+        words = text.split(maxsplit=2)
+        return parse_when(" ".join(words[:2]), now=now, tz=tz), " ".join(words[2:]).strip()
+    head, _, rest_text = text.partition(" ")
+    return parse_when(head, now=now, tz=tz), rest_text.strip()
 
 
 class ScheduleCommand:
@@ -92,6 +93,5 @@ class ScheduleCommand:
             )
             return
         self._on_queued()
-        local = when.astimezone(self._tz)
-        logger.info("post %d scheduled for %s by user %s", post_id, local.isoformat(), message.chat_id)
-        await message.reply_text(f"Scheduled as post {post_id} for {local:%Y-%m-%d %H:%M} ({self._tz}).")
+        logger.info("post %d scheduled for %s by user %s", post_id, when.isoformat(), message.chat_id)
+        await message.reply_text(f"Scheduled as post {post_id} for {local_time(when, self._tz)}.")

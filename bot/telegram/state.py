@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot.errors import PublishError, PublishForbidden, PublishPaused
+from bot.errors import PublishError, PublishForbidden, PublishPaused, PublishUndelivered
 from bot.models import Post, Receipt
 from bot.pipeline import Publisher
 
@@ -84,7 +84,10 @@ class PublishGate:
             )
             raise
         except PublishError as exc:
-            state.failed += 1
+            # Not delivered, but not refused either: the run loop tries the post again at the
+            # next slot, so it is no failure (yet); whoever gives up on it counts it.
+            if not isinstance(exc, PublishUndelivered):
+                state.failed += 1
             state.last_error = str(exc)
             raise
         state.published += 1

@@ -24,7 +24,7 @@ import re
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -295,6 +295,12 @@ class FakeBotApi:
                 chat_id, "supergroup", title=title, is_forum=bool(topics), topics=set(topics)
             )
             return chat
+
+    def add_bot_message(self, chat_id: int, text: str, *, buttons: Sequence[str] = ()) -> FakeMessage:
+        """A message the bot sent earlier (an older version of it, say), with these callback buttons."""
+        with self._lock:
+            markup = {"inline_keyboard": [[{"text": data[:10], "callback_data": data} for data in buttons]]}
+            return self._store(self.chats[chat_id], self.bot, text=text, sent=text, reply_markup=markup)
 
     def remove_bot(self, chat_id: int) -> None:
         """The bot is removed from a chat: posting there now answers 403."""

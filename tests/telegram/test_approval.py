@@ -208,3 +208,48 @@ async def test_a_post_whose_previews_never_went_out_is_offered_at_the_next_start
         for admin in (world.admin_id, world.second_admin_id):
             [preview] = world.replies_to(admin)
             assert preview.buttons == _buttons(post.id)
+
+
+async def test_a_tag_request_ends_with_its_post_and_leaves_later_messages_alone(
+    settings: Settings, world: FakeSession, retry: RetryPolicy, sleep: RecordedSleep, feeds: FeedServer
+) -> None:
+    async with run_loop(settings, world, Clock(paris(NOON)), retry, sleep, approval=True) as loop:
+        post_id, previews = await _offer(loop, feeds)
+        before = len(world.replies_to(world.admin_id))
+        world.api.click(world.admin_id, previews[world.admin_id], f"approve:{post_id}:tags")
+        await world.api.until(lambda: len(world.replies_to(world.admin_id)) == before + 1)
+        # Grace skips the post before Ada answers: Ada's next message is about something else.
+        world.api.click(world.second_admin_id, previews[world.second_admin_id], f"approve:{post_id}:skip")
+        await world.api.until(lambda: len(world.api.callback_answers) == 2)
+        [hint] = await reply_after(world, world.admin_id, "hello")
+        post = loop.store.post(post_id)
+    assert "/help" in hint
+    assert post is not None and post.state is PostState.SKIPPED and not post.tags_edited
+
+
+async def test_a_button_no_desk_knows_is_answered_so_the_spinner_stops(
+    settings: Settings, world: FakeSession, retry: RetryPolicy, sleep: RecordedSleep, feeds: FeedServer
+) -> None:
+    huge = "9" * 30
+    stale = [
+        "approval:k3y:publish",
+        "approve:999:publish",
+        f"approve:{huge}:skip",
+        "uncertain:7:resend",
+        "x" * 64,
+    ]
+    async with run_loop(settings, world, Clock(paris(NOON)), retry, sleep, approval=True) as loop:
+        post_id, _ = await _offer(loop, feeds)
+        # Buttons an older version of the bot left under a message, or data a client made up.
+        old = world.api.add_bot_message(world.admin_id, "An old question", buttons=stale)
+        for data in stale:
+            world.api.click(world.admin_id, old, data)
+        world.api.click(
+            world.stranger_id, world.api.add_bot_message(world.stranger_id, "?", buttons=["z"]), "z"
+        )
+        await world.api.until(lambda: len(world.api.callback_answers) == len(stale) + 1)
+        assert _state(loop, post_id) is PostState.AWAITING  # nothing was decided
+    answers = [answer["text"] for answer in world.api.callback_answers]
+    assert all(answer for answer in answers)
+    assert answers[-1] == REFUSAL
+    assert world.channel_posts() == []

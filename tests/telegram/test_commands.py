@@ -18,3 +18,7 @@ def test_every_command_is_documented_and_valid_for_telegram() -> None:
         assert 3 <= len(command.description) <= 256
         assert f"| `/{command.name}" in README or f"`/{command.name}`" in README, command.name
         assert command.usage in help_text()
+
+
+def test_help_shows_both_forms_of_schedule() -> None:
+    assert "/schedule <HH:MM | YYYY-MM-DD HH:MM> <url|text>" in help_text()

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from auxil.fake_bot_api import FakeSession, RecordedSleep
+from auxil.fake_bot_api import FakeSession, RecordedSleep, reply_after
 from auxil.feedserver import FeedServer, Route
 from auxil.run_loop import Clock, paris, rss, run_loop, story_title
 
@@ -85,6 +85,16 @@ async def test_a_scheduled_post_goes_out_at_its_time_even_in_quiet_hours(
         [post] = loop.store.posts()
         assert post.scheduled == paris("2026-11-24 23:30")
         assert loop.scheduler.planned[one_off_job(post.id)] == paris("2026-11-24 23:30")
+        # Every time shown to the admin is local, with the zone's name: the confirmation and /queue.
+        assert f"Scheduled as post {post.id} for 2026-11-24 23:30 Europe/Paris." in world.texts_to(
+            world.admin_id
+        )
+        [listing] = await reply_after(world, world.admin_id, "/queue")
+        assert (
+            f"#{post.id} Night ferry timetable → @hashbot_news · at 2026-11-24 23:30 Europe/Paris" in listing
+        )
+        [past] = await reply_after(world, world.admin_id, "/schedule 2020-01-01 09:00 Old news\n\nText.")
+        assert past.startswith("2020-01-01 09:00 is in the past.")
 
         clock.set(paris("2026-11-24 23:29"))
         await loop.runner.publish(regular=False)
@@ -157,3 +167,20 @@ async def test_pause_is_kept_in_the_store_and_a_403_pauses_without_losing_the_po
         assert report.paused and "Telegram refused the bot" in report.paused
         assert loop.store.flag(PAUSED) == report.paused
         assert loop.store.count_posts()[PostState.QUEUED] == 2  # the refused post waits in the queue
+
+
+async def test_a_post_delivered_at_the_next_slot_is_no_failure_in_status(
+    settings: Settings, world: FakeSession, retry: RetryPolicy, sleep: RecordedSleep, feeds: FeedServer
+) -> None:
+    feeds.routes["/harbour.xml"] = Route(body=rss(range(1, 2)))
+    clock = Clock(paris("2026-11-24 12:00"))
+    async with run_loop(settings, world, clock, retry, sleep) as loop:
+        await loop.subscribe_and_poll(feeds.url("/harbour.xml"))
+        world.api.fail("sendMessage", 500, times=retry.attempts)  # the whole first try is lost
+        first = await loop.runner.publish()
+        clock.set(paris("2026-11-24 13:00"))
+        second = await loop.runner.publish()
+        [status] = await reply_after(world, world.admin_id, "/status")
+    assert first.retry and second.sent == first.retry
+    assert "1 published, 0 previewed, 0 failed" in status
+    assert "Last error: " in status  # what happened is still told

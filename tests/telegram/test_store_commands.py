@@ -212,13 +212,16 @@ async def test_removefeed_by_id_or_address_keeps_its_queued_posts(
         store = hashbot.store
         first = store.add_feed(Feed(url="https://gazette.example/rss.xml", name="Gazette"))
         store.add_feed(Feed(url="https://other.example/feed"))
+        third = store.add_feed(Feed(url="https://third.example/feed", name="Third"))
         enqueue(store, "Ferry timetable", feed_id=first.id)
         by_id = await ask(world, f"/removefeed {first.id}")
         by_url = await ask(world, "/removefeed https://other.example/feed")
+        as_listed = await ask(world, f"/removefeed #{third.id}")  # /feeds shows ids as #3
         unknown = await ask(world, "/removefeed 7")
         feeds, posts = store.feeds(), store.posts()
     assert by_id == "Removed feed #1: Gazette. Posts it already queued stay queued."
     assert by_url == "Removed feed #2: https://other.example/feed. Posts it already queued stay queued."
+    assert as_listed == "Removed feed #3: Third. Posts it already queued stay queued."
     assert unknown == "There is no feed 7. /feeds shows their ids and addresses."
     assert feeds == [] and [post.state for post in posts] == [PostState.QUEUED]
 
