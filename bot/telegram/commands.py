@@ -51,7 +51,7 @@ COMMANDS = (
     Command("help", "", "List the commands"),
     Command("preview", "<url|text>", "Show the post for an article without publishing it"),
     Command("post", "<url|text>", "Publish a post for an article to the channel"),
-    Command("tags", "<text>", "Show the hashtags chosen for a text"),
+    Command("tags", "<url|text>", "Show the hashtags chosen for an article"),
     Command("queue", "[queued|awaiting|uncertain|failed]", "List the posts waiting to be published"),
     Command("cancel", "<id>", "Take a post out of the queue"),
     Command("feeds", "[page]", "List the feeds with their state and last error"),
@@ -129,7 +129,7 @@ class BotCommands:
             # Reading a link may take seconds: these run beside other updates, not before them.
             CommandHandler("preview", admin("/preview", self.preview), block=False),
             CommandHandler("post", admin("/post", self.post), block=False),
-            CommandHandler("tags", admin("/tags", self.tags)),
+            CommandHandler("tags", admin("/tags", self.tags), block=False),
             CommandHandler("pause", admin("/pause", self.pause)),
             CommandHandler("resume", admin("/resume", self.resume)),
             CommandHandler("status", admin("/status", self.status)),
@@ -199,7 +199,7 @@ class BotCommands:
             await message.reply_text(usage("tags"))
             return
         try:
-            tags = self._planner.tags(parse_text(text, source="message"))
+            tags = self._planner.tags(await self._article(text, source="message"))
         except HashbotError as exc:
             await message.reply_text(f"No tags: {exc}")
             return
@@ -263,14 +263,16 @@ class BotCommands:
             await message.reply_text(usage(name) + hint)
             return None
         try:
-            if _URL.fullmatch(text):
-                article = await self._read_page(text)
-            else:
-                article = parse_text(text, source=f"/{name} from {message.chat_id}")
-            return self._planner.plan(article)
+            return self._planner.plan(await self._article(text, source=f"/{name} from {message.chat_id}"))
         except HashbotError as exc:
             await message.reply_text(f"Cannot make a post of that: {exc}")
             return None
+
+    async def _article(self, text: str, *, source: str) -> Article:
+        """The article a command is about: the page at a lone link, else the text itself."""
+        if _URL.fullmatch(text):
+            return await self._read_page(text)
+        return parse_text(text, source=source)
 
     async def _public_link(self, context: ContextTypes.DEFAULT_TYPE) -> str:
         """The channel's public link (t.me/…), asked of Telegram once, for people who are not admins."""

@@ -85,7 +85,7 @@ async def test_preview_replies_to_the_asking_admin_only(
     [
         ("/preview", "Usage: /preview <url|text> — or reply with it to a message"),
         ("/post", "Usage: /post <url|text>"),
-        ("/tags", "Usage: /tags <text>"),
+        ("/tags", "Usage: /tags <url|text>"),
         ("/dryrun maybe", "Usage: /dryrun on|off\nDry run is off."),
         ("hello", "I did not understand that. /help lists what I can do."),
     ],

@@ -82,3 +82,17 @@ async def test_strangers_links_are_not_even_fetched(
         [answer] = await reply_after(world, world.stranger_id, f"/post {article_url}")
     assert answer == REFUSAL
     assert web.requests == [] and world.channel_posts() == []
+
+
+async def test_tags_of_a_link_are_the_pages_tags(
+    settings: Settings,
+    world: FakeSession,
+    sleep: RecordedSleep,
+    retry: RetryPolicy,
+    web: FeedServer,
+    article_url: str,
+) -> None:
+    async with running(settings, sleep, retry):
+        [answer] = await reply_after(world, world.admin_id, f"/tags {article_url}")
+    assert [request.path for request in web.requests] == ["/news/harbour"]
+    assert "#Harbour" in answer.split() and "#Article" not in answer
