@@ -6,10 +6,10 @@ Dry run is not a separate path: it is this pipeline with a preview publisher plu
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.errors import HashbotError, IngestError
 from bot.hashtags import TagOptions, extract_tags
@@ -43,10 +43,14 @@ class PostPlanner:
         template: str | None = None,
         now: datetime | None = None,
         tags: Sequence[Tag] | None = None,
+        feed: Mapping[str, Any] | None = None,
     ) -> Post:
-        """The post for `article`, with `tags` when a person chose them, else the extracted ones."""
+        """The post for `article`, with `tags` when a person chose them, else the extracted ones.
+
+        `feed` is the settings of the feed it came from, which templates see as ``feed``.
+        """
         chosen = self.tags(article) if tags is None else tags
-        return self.renderer.render(article, chosen, template=template or self.template, now=now)
+        return self.renderer.render(article, chosen, template=template or self.template, now=now, feed=feed)
 
     def plan_digest(
         self, articles: Sequence[Article], *, template: str | None = None, now: datetime | None = None

@@ -252,9 +252,10 @@ class Runner:
             return None
 
     def render(self, queued: QueuedPost) -> Post:
-        """The post for a queued article: its feed's template and tags, and its feed's chat.
+        """The post for a queued article: its feed's template, tags and settings, and its feed's chat.
 
-        Tags an admin chose replace the extracted ones; a feed's tags come first among them.
+        Tags an admin chose replace the extracted ones; a feed's tags come first among them. The
+        feed's settings are read now, so a feed renamed after the post was queued shows its new name.
         """
         planner, chosen = self._planner, None
         if queued.tags_edited:
@@ -262,7 +263,14 @@ class Runner:
         elif queued.tags:
             options = planner.tag_options
             planner = replace(planner, tag_options=replace(options, fixed=options.fixed + queued.tags))
-        post = planner.plan(queued.article, template=queued.template, now=self.clock(), tags=chosen)
+        feed = self.store.feed(queued.feed_id) if queued.feed_id is not None else None
+        post = planner.plan(
+            queued.article,
+            template=queued.template,
+            now=self.clock(),
+            tags=chosen,
+            feed=feed.settings() if feed else None,
+        )
         if queued.chat and (queued.chat != self._channel or queued.topic is not None):
             post = replace(post, target=Target(chat=queued.chat, thread_id=queued.topic))
         return replace(post, silent=True) if queued.silent else post

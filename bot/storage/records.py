@@ -54,6 +54,24 @@ class Feed:
         """How messages name the feed."""
         return self.name or self.url
 
+    def settings(self) -> dict[str, object]:
+        """What templates see as ``feed``: what the operator configured, not the polling state."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "url": self.url,
+            "label": self.label,
+            "chat": self.chat,
+            "topic": self.topic,
+            "template": self.template,
+            "interval": self.interval,
+            "tags": list(self.tags),
+            "include": list(self.include),
+            "exclude": list(self.exclude),
+            "lang": self.lang,
+            "fetch_pages": self.fetch_pages,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class NewPost:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from auxil.fake_bot_api import FakeSession, RecordedSleep, reply_after
@@ -184,3 +185,30 @@ async def test_a_post_delivered_at_the_next_slot_is_no_failure_in_status(
     assert first.retry and second.sent == first.retry
     assert "1 published, 0 previewed, 0 failed" in status
     assert "Last error: " in status  # what happened is still told
+
+
+async def test_the_feeds_name_is_the_posts_source_and_templates_see_its_settings(
+    settings: Settings,
+    world: FakeSession,
+    retry: RetryPolicy,
+    sleep: RecordedSleep,
+    feeds: FeedServer,
+    tmp_path: Path,
+) -> None:
+    feeds.routes["/world.xml"] = Route(body=rss(range(1, 2)))
+    feeds.routes["/mine.xml"] = Route(body=rss(range(2, 3)))
+    (tmp_path / "mine.html.j2").write_text("{{ article.title }} · {{ feed.name }} · {{ feed.lang }}")
+    clock = Clock(paris("2026-11-24 12:00"))
+    async with run_loop(settings, world, clock, retry, sleep, templates_dir=tmp_path) as loop:
+        for feed in (
+            Feed(url=feeds.url("/world.xml"), name="My World Feed"),
+            Feed(url=feeds.url("/mine.xml"), name="Harbour", lang="en", template="mine"),
+        ):
+            added = loop.store.add_feed(feed)
+            assert added.id is not None
+            await loop.runner.poll_feed(added.id)
+        await loop.runner.publish()
+    default, mine = (message.text or "" for message in world.channel_posts())
+    source_line = default.splitlines()[-3]
+    assert source_line.startswith("My World Feed · ") and "127.0.0.1" not in default
+    assert mine == f"{story_title(2)} · Harbour · en"
