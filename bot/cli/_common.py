@@ -31,6 +31,33 @@ class Console:
         print(f"hashbot: error: {message}", file=self.err)
 
 
+class Progress:
+    """One status line redrawn in place on a terminal; nothing at all when the stream is piped.
+
+    Call :meth:`clear` before printing anything else, so output lines never mix with it.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        isatty = getattr(stream, "isatty", None)
+        self.enabled = bool(isatty and isatty())
+        self._shown = False
+
+    def show(self, text: str) -> None:
+        if self.enabled:
+            # The cursor goes back to the line's start, so a log line written meanwhile
+            # overwrites the progress instead of being glued to its end.
+            self._stream.write(f"\r\x1b[K{text}\r")
+            self._stream.flush()
+            self._shown = True
+
+    def clear(self) -> None:
+        if self._shown:
+            self._stream.write("\r\x1b[K")
+            self._stream.flush()
+            self._shown = False
+
+
 def load(sources: Sequence[str], settings: Settings, console: Console) -> list[Loaded]:
     """Every source's articles; web addresses are fetched first, all at once.
 

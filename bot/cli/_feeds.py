@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime, tzinfo
 
 from bot.app import build_poller, open_fetcher
-from bot.cli._common import EXIT_FAILED, EXIT_OK, Console, open_db
+from bot.cli._common import EXIT_FAILED, EXIT_OK, Console, Progress, open_db
 from bot.cli._table import (
     FeedsAddOptions,
     FeedsExportOptions,
@@ -172,12 +172,29 @@ def poll(options: FeedsRefOptions, settings: Settings, console: Console) -> int:
             console.error("no enabled feeds to poll")
             return EXIT_FAILED
 
+        progress = Progress(console.err)
+        done: list[PollResult] = []
+
+        def on_done(result: PollResult) -> None:
+            """Each feed's line as soon as it is polled, and on a terminal how far the poll is."""
+            done.append(result)
+            progress.clear()
+            print(_poll_line(result), file=console.out, flush=True)
+            failed = sum(_failed(each) for each in done)
+            progress.show(f"polled {len(done)}/{len(feeds)} feeds, {failed} failed so far")
+
         async def poll_all() -> list[PollResult]:
             async with open_fetcher(settings) as fetcher:
-                return await build_poller(settings, store=store, fetcher=fetcher).poll_many(feeds)
+                poller = build_poller(settings, store=store, fetcher=fetcher)
+                return await poller.poll_many(feeds, on_done=on_done)
 
-        results = asyncio.run(poll_all())
-    for result in results:
-        print(_poll_line(result), file=console.out)
-    failed = any(result.outcome in (Outcome.FAILED, Outcome.DISABLED) for result in results)
-    return EXIT_FAILED if failed else EXIT_OK
+        try:
+            results = asyncio.run(poll_all())
+        finally:
+            progress.clear()
+    return EXIT_FAILED if any(_failed(result) for result in results) else EXIT_OK
+
+
+def _failed(result: PollResult) -> bool:
+    return result.outcome in (Outcome.FAILED, Outcome.DISABLED)
+

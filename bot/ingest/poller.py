@@ -143,9 +143,21 @@ class Poller:
         """Poll every enabled feed whose next check has come."""
         return await self.poll_many(self._store.due_feeds(self._clock()))
 
-    async def poll_many(self, feeds: Iterable[Feed]) -> list[PollResult]:
-        """Poll feeds concurrently (the fetcher bounds how many requests run at once)."""
-        results = await asyncio.gather(*(self._poll_isolated(feed) for feed in feeds))
+    async def poll_many(
+        self, feeds: Iterable[Feed], *, on_done: Callable[[PollResult], None] | None = None
+    ) -> list[PollResult]:
+        """Poll feeds concurrently (the fetcher bounds how many requests run at once).
+
+        `on_done` is called with each feed's result as soon as that feed is done, for progress.
+        """
+
+        async def poll(feed: Feed) -> PollResult:
+            result = await self._poll_isolated(feed)
+            if on_done is not None:
+                on_done(result)
+            return result
+
+        results = await asyncio.gather(*(poll(feed) for feed in feeds))
         if results:
             counts = {outcome: sum(r.outcome is outcome for r in results) for outcome in Outcome}
             logger.info(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from contextlib import closing
 from pathlib import Path
@@ -11,6 +12,7 @@ from auxil.cli import CliRunner
 from auxil.feedserver import FeedServer, Route
 from auxil.fetching import fixture
 
+from bot.cli import Console, main
 from bot.storage import PostState, open_store
 
 ACTIONS = ["add", "list", "remove", "enable", "disable", "import", "export", "poll"]
@@ -126,6 +128,30 @@ def test_poll_queues_new_items_and_reports_failures(run_cli: CliRunner, tmp_path
     with closing(open_store(tmp_path / "hashbot.sqlite3")) as store:
         assert store.count_posts()[PostState.QUEUED] == 1
     assert "last error (1 in a row): HTTP 502 Bad Gateway" in run_cli("feeds", "list").out
+
+
+class Terminal(io.StringIO):
+    """Standard error as a terminal has it: progress is drawn there."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_poll_shows_progress_on_a_terminal_and_nothing_when_piped(run_cli: CliRunner) -> None:
+    with FeedServer() as server:
+        server.routes["/good.xml"] = Route(fixture("rss2_cdata.xml"))
+        server.routes["/bad.xml"] = Route(b"down", status=502)
+        run_cli("feeds", "add", server.url("/good.xml"), "--name", "Good")
+        run_cli("feeds", "add", server.url("/bad.xml"), "--name", "Bad")
+        out, terminal = io.StringIO(), Terminal()
+        code = main(["feeds", "poll"], console=Console(out=out, err=terminal))
+        piped = run_cli("feeds", "poll")
+    assert code == 1 and len(out.getvalue().splitlines()) == 2
+    drawn = [line.strip("\r") for line in terminal.getvalue().split("\r\x1b[K")]
+    assert [line for line in drawn if line][-1].startswith("polled 2/2 feeds, 1 failed so far")
+    assert any(line.startswith("polled 1/2 feeds, ") for line in drawn)
+    assert terminal.getvalue().endswith("\r\x1b[K")  # the line is gone once the poll is done
+    assert "polled 1/2" not in piped.err and "\x1b" not in piped.err and len(piped.out.splitlines()) == 2
 
 
 def test_poll_with_no_feeds(run_cli: CliRunner) -> None:
