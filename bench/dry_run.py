@@ -31,7 +31,7 @@ from bot.config import load_settings
 from bot.models import Article
 from bot.planner import PublishSchedule
 from bot.preview import PreviewPublisher
-from bot.runner import Runner
+from bot.runner import Runner, RunnerConfig
 from bot.storage import NewPost, PostState, open_store_copy
 
 NOW = datetime(2026, 7, 15, 8, 0, tzinfo=UTC)
@@ -113,9 +113,10 @@ def main() -> None:
         store=store,
         planner=planner,
         publisher=PreviewPublisher(io.StringIO()),
-        schedule=PublishSchedule(tz=ZoneInfo("UTC"), per_slot=args.posts),
+        config=RunnerConfig(
+            schedule=PublishSchedule(tz=ZoneInfo("UTC"), per_slot=args.posts), previews_count_as_sent=True
+        ),
         clock=lambda: NOW,
-        previews_count_as_sent=True,
     )
     start = time.perf_counter()
     report = asyncio.run(runner.publish())

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from bot.errors import (
     HashbotError,
@@ -56,13 +57,23 @@ PAUSED = "paused"
 _HISTORY = timedelta(hours=25)
 
 Clock = Callable[[], datetime]
-OnUncertain = Callable[[Sequence[QueuedPost]], Awaitable[None]]
-#: Shows posts awaiting approval to the admins who have not seen them yet.
-OnAwaiting = Callable[[Sequence[QueuedPost]], Awaitable[None]]
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class RunnerConfig:
+    """How the run loop publishes: built once from the settings (:func:`bot.app.build_runner`)."""
+
+    schedule: PublishSchedule
+    #: The configured channel; posts for another chat (or a topic) get a Target.
+    channel: str | None = None
+    #: Feed posts wait for an admin's decision before the channel (needs a watcher that asks).
+    approval: bool = False
+    #: A dry run on a copy of the store records previews as sent, so caps behave as for real.
+    previews_count_as_sent: bool = False
 
 
 @dataclass(slots=True)
@@ -84,6 +95,28 @@ class PublishReport:
         return bool(self.sent or self.failed or self.retry or self.uncertain or self.skipped)
 
 
+class RunWatcher(Protocol):
+    """Who hears of the posts the run loop cannot settle alone: the admins' desks."""
+
+    async def on_uncertain(self, posts: Sequence[QueuedPost]) -> None:
+        """Posts that may or may not have reached the chat: a person must tell."""
+
+    async def on_awaiting(self, posts: Sequence[QueuedPost]) -> None:
+        """Posts awaiting approval, for the admins who have not seen them yet."""
+
+
+class PublishesApproved(Protocol):
+    """What an admin's [Publish] needs from the run loop (the approval desk's one use of it)."""
+
+    async def publish_approved(self, post_id: int) -> PublishReport: ...
+
+
+class RendersPosts(Protocol):
+    """Tells whether a queued post can be rendered, recording it ``failed`` when it cannot."""
+
+    def renderable(self, queued: QueuedPost) -> Post | None: ...
+
+
 def queue_one_off(store: Store, article: Article, *, when: datetime, chat: str, now: datetime) -> int | None:
     """Queue `article` to go out at `when` whatever the slots say; None if the chat already has it."""
     keys = dedup_keys(article)
@@ -91,12 +124,23 @@ def queue_one_off(store: Store, article: Article, *, when: datetime, chat: str, 
     return store.enqueue(post, now=now)
 
 
-async def _nobody(posts: Sequence[QueuedPost]) -> None:
-    return None
+class _Nobody:
+    """The watcher of a run loop nobody watches (a dry run without a bot): nothing to tell."""
+
+    async def on_uncertain(self, posts: Sequence[QueuedPost]) -> None:
+        return None
+
+    async def on_awaiting(self, posts: Sequence[QueuedPost]) -> None:
+        return None
 
 
 class Runner:
-    """Polls feeds into the store and publishes what the schedule lets out, one pass at a time."""
+    """Polls feeds into the store and publishes what the schedule lets out, one pass at a time.
+
+    Built first, before the bot: the bot's desks are handed the runner (as
+    :class:`PublishesApproved` and :class:`RendersPosts`), then :meth:`watch` it. That is the one
+    place the bot ↔ run loop cycle is closed.
+    """
 
     def __init__(
         self,
@@ -104,30 +148,32 @@ class Runner:
         store: Store,
         planner: PostPlanner,
         publisher: Publisher,
-        schedule: PublishSchedule,
+        config: RunnerConfig,
         poller: Poller | None = None,
-        channel: str | None = None,
         clock: Clock = utcnow,
-        on_uncertain: OnUncertain = _nobody,
-        previews_count_as_sent: bool = False,
-        approval: bool = False,
-        on_awaiting: OnAwaiting = _nobody,
     ) -> None:
-        self.store = store
-        self.schedule = schedule
-        self.clock = clock
+        self._store = store
+        self._config = config
+        self._clock = clock
         self._planner = planner
         self._publisher = publisher
         self._poller = poller
-        self._channel = channel
-        self._on_uncertain = on_uncertain
-        #: A dry run on a copy of the store records previews as sent, so caps behave as for real.
-        self._previews_count_as_sent = previews_count_as_sent
-        #: Feed posts wait for an admin's decision before the channel.
-        self.approval = approval
-        self._on_awaiting = on_awaiting
+        self._watcher: RunWatcher = _Nobody()
         self._publishing = asyncio.Lock()
-        self.stopping = False
+        self._stopping = False
+
+    def watch(self, watcher: RunWatcher) -> None:
+        """Tell `watcher` (the bot's desks) of uncertain posts and posts awaiting approval."""
+        self._watcher = watcher
+
+    @property
+    def stopping(self) -> bool:
+        """Whether :meth:`request_stop` was called: no further post is sent, no job re-armed."""
+        return self._stopping
+
+    def request_stop(self) -> None:
+        """Send no further post (a signal handler's part; :meth:`stop` then waits for the send)."""
+        self._stopping = True
 
     # Start-up and shutdown
 
@@ -137,21 +183,21 @@ class Runner:
         Posts awaiting approval are handed to ``on_awaiting`` again, so an admin who never got
         their preview (hashbot stopped before sending it, Telegram was down) gets it now.
         """
-        stuck = self.store.mark_sending_uncertain(now=self.clock())
+        stuck = self._store.mark_sending_uncertain(now=self._clock())
         for post in stuck:
             logger.warning(
                 "post %d was being sent when hashbot stopped: marked uncertain, admins decide", post.id
             )
         if stuck:
-            await self._on_uncertain(stuck)
-        awaiting = self.store.posts(states=[PostState.AWAITING])
+            await self._watcher.on_uncertain(stuck)
+        awaiting = self._store.posts(states=[PostState.AWAITING])
         if awaiting:
-            await self._on_awaiting(awaiting)
+            await self._watcher.on_awaiting(awaiting)
         return stuck
 
     async def stop(self) -> None:
         """Let the send in flight finish and record it; no further post is sent."""
-        self.stopping = True
+        self.request_stop()
         async with self._publishing:
             pass
 
@@ -161,11 +207,11 @@ class Runner:
         """Poll every enabled feed whose next check has come (the `--once` pass)."""
         if self._poller is None:
             return []
-        return await self._poller.poll_many(self.store.due_feeds(self.clock()))
+        return await self._poller.poll_many(self._store.due_feeds(self._clock()))
 
     async def poll_feed(self, feed_id: int) -> PollResult | None:
         """Poll one feed if it is still there and enabled (what a feed's job does)."""
-        feed = self.store.feed(feed_id)
+        feed = self._store.feed(feed_id)
         if self._poller is None or feed is None or not feed.enabled:
             return None
         [result] = await self._poller.poll_many([feed])
@@ -174,7 +220,7 @@ class Runner:
     # Publishing
 
     def paused(self) -> str | None:
-        return self.store.flag(PAUSED)
+        return self._store.flag(PAUSED)
 
     async def publish(self, *, regular: bool = True) -> PublishReport:
         """Send the due one-off posts and, with `regular`, what the slot allows of the others."""
@@ -186,14 +232,15 @@ class Runner:
             if report.paused is not None:
                 logger.info("publishing is paused (%s); the queue waits", report.paused)
                 return report
-            now = self.clock()
-            queued = {post.id: post for post in self.store.posts(states=[PostState.QUEUED])}
-            if self.approval and regular:
+            now = self._clock()
+            queued = {post.id: post for post in self._store.posts(states=[PostState.QUEUED])}
+            if self._config.approval and regular:
                 for post in [post for post in queued.values() if _needs_approval(post)]:
                     del queued[post.id]
                     if self._hold(post):
                         report.held.append(post.id)
-            allowance = self.schedule.allowance(now, self.store.sent_times(now - _HISTORY)) if regular else 0
+            schedule = self._config.schedule
+            allowance = schedule.allowance(now, self._store.sent_times(now - _HISTORY)) if regular else 0
             pending = [Pending(post.id, post.created, post.due) for post in queued.values()]
             for choice in choose_posts(pending, now=now, allowance=allowance):
                 if self.stopping:
@@ -212,7 +259,7 @@ class Runner:
             )
         if report.held:
             logger.info("publish pass: %d posts put to the admins for approval", len(report.held))
-            await self._on_awaiting([post for post in map(self.store.post, report.held) if post])
+            await self._watcher.on_awaiting([post for post in map(self._store.post, report.held) if post])
         await self._report_uncertain(report)
         return report
 
@@ -226,7 +273,7 @@ class Runner:
         report = PublishReport()
         async with self._publishing:
             report.paused = "hashbot is stopping" if self.stopping else self.paused()
-            post = self.store.post(post_id)
+            post = self._store.post(post_id)
             if report.paused is None and post is not None and post.state is PostState.AWAITING:
                 await self._send(post, report)
         await self._report_uncertain(report)
@@ -236,18 +283,20 @@ class Runner:
         """Move a feed post to ``awaiting``; a post that cannot be rendered fails instead."""
         if self.renderable(queued) is None:
             return False
-        return self.store.hold(queued.id, now=self.clock())
+        return self._store.hold(queued.id, now=self._clock())
 
     async def _report_uncertain(self, report: PublishReport) -> None:
         if report.uncertain:
-            await self._on_uncertain([post for post in map(self.store.post, report.uncertain) if post])
+            await self._watcher.on_uncertain(
+                [post for post in map(self._store.post, report.uncertain) if post]
+            )
 
     def renderable(self, queued: QueuedPost) -> Post | None:
         """The rendered post, or None after recording it ``failed`` (a broken template, say)."""
         try:
             return self.render(queued)
         except HashbotError as exc:
-            self.store.reject(queued.id, now=self.clock(), error=str(exc))
+            self._store.reject(queued.id, now=self._clock(), error=str(exc))
             logger.error("post %d cannot be rendered: %s", queued.id, exc)
             return None
 
@@ -263,27 +312,27 @@ class Runner:
         elif queued.tags:
             options = planner.tag_options
             planner = replace(planner, tag_options=replace(options, fixed=options.fixed + queued.tags))
-        feed = self.store.feed(queued.feed_id) if queued.feed_id is not None else None
+        feed = self._store.feed(queued.feed_id) if queued.feed_id is not None else None
         post = planner.plan(
             queued.article,
             template=queued.template,
-            now=self.clock(),
+            now=self._clock(),
             tags=chosen,
             feed=feed.settings() if feed else None,
         )
-        if queued.chat and (queued.chat != self._channel or queued.topic is not None):
+        if queued.chat and (queued.chat != self._config.channel or queued.topic is not None):
             post = replace(post, target=Target(chat=queued.chat, thread_id=queued.topic))
         return replace(post, silent=True) if queued.silent else post
 
     async def _send(self, queued: QueuedPost, report: PublishReport) -> None:
-        store, post_id = self.store, queued.id
+        store, post_id, clock = self._store, queued.id, self._clock
         post = self.renderable(queued)
         if post is None:
             report.failed.append(post_id)
             return
         # Committed before the send: after a crash the post is found here, never sent twice.
         # Sending a post awaiting approval approves it: if it cannot go now, it waits in the queue.
-        if not store.claim(post_id, now=self.clock()):
+        if not store.claim(post_id, now=clock()):
             return  # cancelled, decided or taken meanwhile
         try:
             receipt = await self._publisher.publish(post)
@@ -297,15 +346,15 @@ class Runner:
                 store.set_flag(PAUSED, reason)
             report.paused = reason
         except PublishUncertain as exc:
-            store.mark_uncertain(post_id, now=self.clock(), error=str(exc))
+            store.mark_uncertain(post_id, now=clock(), error=str(exc))
             report.uncertain.append(post_id)
         except PublishRefused as exc:
-            store.mark_failed(post_id, now=self.clock(), error=str(exc))
+            store.mark_failed(post_id, now=clock(), error=str(exc))
             report.failed.append(post_id)
             logger.error("post %d failed: %s", post_id, exc)
         except PublishError as exc:
             if queued.attempts + 1 >= MAX_SEND_ATTEMPTS:
-                store.mark_failed(post_id, now=self.clock(), error=str(exc))
+                store.mark_failed(post_id, now=clock(), error=str(exc))
                 report.failed.append(post_id)
                 logger.error("post %d failed after %d attempts: %s", post_id, MAX_SEND_ATTEMPTS, exc)
             else:
@@ -314,18 +363,18 @@ class Runner:
                 logger.warning("post %d not delivered, tried again at the next slot: %s", post_id, exc)
         except Exception as exc:  # a bug after the request may have left: never resend blindly
             logger.exception("post %d: unexpected error while sending", post_id)
-            store.mark_uncertain(post_id, now=self.clock(), error=f"internal error: {exc!r}")
+            store.mark_uncertain(post_id, now=clock(), error=f"internal error: {exc!r}")
             report.uncertain.append(post_id)
         else:
-            if receipt.destination == "preview" and not self._previews_count_as_sent:
-                store.mark_previewed(post_id, now=self.clock(), note="previewed in dry run, not published")
+            if receipt.destination == "preview" and not self._config.previews_count_as_sent:
+                store.mark_previewed(post_id, now=clock(), note="previewed in dry run, not published")
                 report.skipped.append(post_id)
                 return
-            store.mark_sent(post_id, now=self.clock(), message_id=receipt.message_id)
+            store.mark_sent(post_id, now=clock(), message_id=receipt.message_id)
             report.sent.append(post_id)
 
     def _back_to_queue(self, post_id: int, error: str | None) -> None:
-        self.store.requeue(post_id, now=self.clock(), error=error)
+        self._store.requeue(post_id, now=self._clock(), error=error)
 
 
 def _needs_approval(post: QueuedPost) -> bool:

@@ -25,9 +25,9 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.planner import next_poll, poll_offset
-from bot.runner import Runner
-from bot.storage import PostState
+from bot.planner import PublishSchedule, next_poll, poll_offset
+from bot.runner import Clock, Runner
+from bot.storage import PostState, Store
 
 logger = logging.getLogger(__name__)
 
@@ -62,25 +62,38 @@ class Scheduler:
         scheduler: BaseScheduler,
         runner: Runner,
         *,
-        tz: tzinfo,
+        store: Store,
+        schedule: PublishSchedule,
+        clock: Clock,
         housekeeping: Housekeeping | None = None,
         sync_every: timedelta = timedelta(minutes=1),
     ) -> None:
         self._scheduler = scheduler
         self._runner = runner
-        self._tz = tz
+        self._store = store
+        self._schedule = schedule
+        self._clock = clock
         self._housekeeping = housekeeping or Housekeeping()
         self._sync_every = sync_every
         #: When each job runs next, as decided here: what `/status` shows and tests check.
         self.planned: dict[str, datetime] = {}
 
+    @property
+    def tz(self) -> tzinfo:
+        """The publishing schedule's time zone, in which slots and housekeeping are read."""
+        return self._schedule.tz
+
+    def next_slot(self) -> datetime | None:
+        """The next publishing slot after now."""
+        return self._schedule.next_slot(self._clock())
+
     def start(self) -> None:
         """Register every job, rebuilt from the store (call once, before or after the scheduler starts)."""
-        now = self._runner.clock()
+        now = self._clock()
         self._add(SYNC_JOB, self.sync_job, IntervalTrigger(seconds=self._sync_every.total_seconds()))
         self.planned[SYNC_JOB] = now + self._sync_every
         housekeeping = CronTrigger(
-            hour=self._housekeeping.at.hour, minute=self._housekeeping.at.minute, timezone=self._tz
+            hour=self._housekeeping.at.hour, minute=self._housekeeping.at.minute, timezone=self._schedule.tz
         )
         self._add(HOUSEKEEPING_JOB, self.housekeeping, housekeeping)
         fire = housekeeping.get_next_fire_time(None, now)
@@ -91,8 +104,7 @@ class Scheduler:
 
     def sync(self) -> None:
         """Add jobs for feeds and scheduled posts the store has and the scheduler lacks; drop the rest."""
-        now = self._runner.clock()
-        store = self._runner.store
+        now, store = self._clock(), self._store
         wanted: set[str] = {SYNC_JOB, HOUSEKEEPING_JOB, PUBLISH_JOB}
         for feed in store.feeds():
             if feed.id is None or not feed.enabled:
@@ -124,9 +136,9 @@ class Scheduler:
         try:
             await self._guarded(f"polling feed {feed_id}", lambda: self._runner.poll_feed(feed_id))
         finally:
-            feed = self._runner.store.feed(feed_id)
+            feed = self._store.feed(feed_id)
             if feed is not None and feed.enabled and not self._runner.stopping:
-                self._arm_poll(feed_id, self._runner.clock())
+                self._arm_poll(feed_id, self._clock())
 
     async def publish(self) -> None:
         """The slot job: publish what the slot allows, then re-arm at the next slot."""
@@ -148,9 +160,9 @@ class Scheduler:
         """Forget old seen items and compact the database."""
 
         async def clean() -> None:
-            store, policy = self._runner.store, self._housekeeping
+            store, policy = self._store, self._housekeeping
             pruned = store.prune_seen(
-                older_than=policy.retention, now=self._runner.clock(), keep_per_feed=policy.keep_per_feed
+                older_than=policy.retention, now=self._clock(), keep_per_feed=policy.keep_per_feed
             )
             store.vacuum()
             logger.info("housekeeping: %d old seen items forgotten; database compacted", pruned)
@@ -170,7 +182,7 @@ class Scheduler:
             logger.exception("%s failed; the job runs again at its next time", what)
 
     def _arm_poll(self, feed_id: int, now: datetime) -> None:
-        feed = self._runner.store.feed(feed_id)
+        feed = self._store.feed(feed_id)
         if feed is None:
             return
         offset = poll_offset(feed.url, timedelta(seconds=feed.interval))
@@ -180,7 +192,7 @@ class Scheduler:
         self.planned[job] = when
 
     def _arm_publish(self) -> None:
-        when = self._runner.schedule.next_slot(self._runner.clock())
+        when = self.next_slot()
         if when is None:
             logger.warning("the publishing schedule has no slot in the coming week; regular posts wait")
             return

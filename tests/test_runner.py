@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -14,7 +13,7 @@ from bot.config import load_settings
 from bot.errors import PublishError, PublishRefused, PublishUncertain
 from bot.models import Article, Post, Receipt
 from bot.planner import PublishSchedule
-from bot.runner import MAX_SEND_ATTEMPTS, Runner
+from bot.runner import MAX_SEND_ATTEMPTS, Runner, RunnerConfig, RunWatcher
 from bot.storage import NewPost, PostKind, PostState, QueuedPost, Store, open_store
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -50,16 +49,19 @@ def store(tmp_path: Path) -> Store:
     return store
 
 
-def _runner(store: Store, publisher: ScriptedPublisher, **options: Any) -> Runner:
-    return Runner(
+def _runner(
+    store: Store, publisher: ScriptedPublisher, *, approval: bool = False, watcher: RunWatcher | None = None
+) -> Runner:
+    runner = Runner(
         store=store,
         planner=build_planner(load_settings(None)),
         publisher=publisher,
-        schedule=PublishSchedule(tz=UTC),
-        channel="@news",
+        config=RunnerConfig(schedule=PublishSchedule(tz=UTC), channel="@news", approval=approval),
         clock=lambda: NOW,
-        **options,
     )
+    if watcher is not None:
+        runner.watch(watcher)
+    return runner
 
 
 @pytest.mark.parametrize(
@@ -103,18 +105,22 @@ async def test_a_stopping_runner_sends_nothing_more(store: Store) -> None:
 
 
 class Admins:
-    """Stands in for the approval desk: records the posts it was handed."""
+    """Stands in for the bot's desks: records the posts awaiting approval it was handed."""
 
     def __init__(self) -> None:
         self.asked: list[list[int]] = []
+        self.uncertain: list[list[int]] = []
 
-    async def __call__(self, posts: Sequence[QueuedPost]) -> None:
+    async def on_awaiting(self, posts: Sequence[QueuedPost]) -> None:
         self.asked.append([post.id for post in posts])
+
+    async def on_uncertain(self, posts: Sequence[QueuedPost]) -> None:
+        self.uncertain.append([post.id for post in posts])
 
 
 async def test_with_approval_a_feed_post_waits_and_is_published_once_on_publish(store: Store) -> None:
     publisher, admins = ScriptedPublisher("-100123"), Admins()
-    runner = _runner(store, publisher, approval=True, on_awaiting=admins)
+    runner = _runner(store, publisher, approval=True, watcher=admins)
     report = await runner.publish()
     [post] = store.posts()
     assert report.held == [post.id] and admins.asked == [[post.id]]
@@ -132,7 +138,7 @@ async def test_an_approved_post_that_cannot_go_now_waits_in_the_queue_and_is_not
 ) -> None:
     unreachable = PublishError("@news: Telegram could not be reached after 6 attempts")
     publisher, admins = ScriptedPublisher(unreachable, "-100123"), Admins()
-    runner = _runner(store, publisher, approval=True, on_awaiting=admins)
+    runner = _runner(store, publisher, approval=True, watcher=admins)
     await runner.publish()
     [post] = store.posts()
     assert (await runner.publish_approved(post.id)).retry == [post.id]
@@ -143,7 +149,7 @@ async def test_an_approved_post_that_cannot_go_now_waits_in_the_queue_and_is_not
 
 async def test_paused_publish_claims_nothing_and_one_off_posts_never_wait(store: Store) -> None:
     publisher, admins = ScriptedPublisher("-100123"), Admins()
-    runner = _runner(store, publisher, approval=True, on_awaiting=admins)
+    runner = _runner(store, publisher, approval=True, watcher=admins)
     await runner.publish()
     [held] = store.posts()
     store.set_flag("paused", "paused by Ada")
@@ -170,5 +176,5 @@ async def test_recovery_hands_posts_still_awaiting_to_the_admins_again(store: St
     admins = Admins()
     await _runner(store, ScriptedPublisher(), approval=True).publish()
     [post] = store.posts()
-    await _runner(store, ScriptedPublisher(), on_awaiting=admins).recover()
+    await _runner(store, ScriptedPublisher(), watcher=admins).recover()
     assert admins.asked == [[post.id]]

@@ -15,7 +15,7 @@ from bot.config import load_settings
 from bot.models import Article
 from bot.planner import PublishSchedule
 from bot.preview import PreviewPublisher
-from bot.runner import Runner, queue_one_off
+from bot.runner import Runner, RunnerConfig, queue_one_off
 from bot.scheduler import HOUSEKEEPING_JOB, PUBLISH_JOB, Housekeeping, Scheduler, one_off_job, poll_job
 from bot.storage import Feed, PollRecord, Store, open_store
 
@@ -35,15 +35,18 @@ def store(tmp_path: Path) -> Store:
 
 
 def _scheduler(store: Store, clock: Clock) -> Scheduler:
+    schedule = PublishSchedule(tz=UTC, every=timedelta(minutes=30))
     runner = Runner(
         store=store,
         planner=build_planner(load_settings(None)),
         publisher=PreviewPublisher(io.StringIO()),
-        schedule=PublishSchedule(tz=UTC, every=timedelta(minutes=30)),
+        config=RunnerConfig(schedule=schedule),
         clock=clock,
     )
     housekeeping = Housekeeping(retention=timedelta(days=30), keep_per_feed=1)
-    return Scheduler(AsyncIOScheduler(), runner, tz=UTC, housekeeping=housekeeping)
+    return Scheduler(
+        AsyncIOScheduler(), runner, store=store, schedule=schedule, clock=clock, housekeeping=housekeeping
+    )
 
 
 def test_jobs_are_rebuilt_from_the_store_and_follow_its_changes(store: Store) -> None:

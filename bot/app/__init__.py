@@ -4,7 +4,8 @@ Adapters and the core never build each other; they are built here and passed in:
 
 - ``_planning``: settings → the core's value objects (tag options, planner, publishing schedule);
 - ``_ingest``: the HTTP fetcher, the store, the poller;
-- ``_telegram``: the PTB application, publishers, and the bot with its commands and desks;
+- ``_loop``: the runner (built first) and the scheduler that drives it;
+- ``_telegram``: the PTB application, publishers, and the bot with its run loop, commands and desks;
 - ``_run``: `hashbot run`, which puts all of them together and drives the scheduler.
 
 Each part is imported the first time one of its names is used (module ``__getattr__``, PEP 562;
@@ -20,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.app._ingest import build_poller, fetch_pages, open_fetcher, open_state
+    from bot.app._loop import build_runner, build_scheduler, housekeeping
     from bot.app._planning import build_planner, publish_schedule, tag_options
-    from bot.app._run import RunOptions, build_runner, housekeeping, run
+    from bot.app._run import RunOptions, run
     from bot.app._telegram import (
         Hashbot,
         build_application,
@@ -40,6 +42,7 @@ __all__ = [
     "build_planner",
     "build_poller",
     "build_runner",
+    "build_scheduler",
     "fetch_pages",
     "housekeeping",
     "open_bot",
@@ -55,7 +58,8 @@ __all__ = [
 _PARTS = {
     "_ingest": ("build_poller", "fetch_pages", "open_fetcher", "open_state"),
     "_planning": ("build_planner", "publish_schedule", "tag_options"),
-    "_run": ("RunOptions", "build_runner", "housekeeping", "run"),
+    "_loop": ("build_runner", "build_scheduler", "housekeeping"),
+    "_run": ("RunOptions", "run"),
     "_telegram": (
         "Hashbot",
         "build_application",

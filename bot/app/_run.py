@@ -7,60 +7,27 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app._ingest import build_poller, open_fetcher, open_state
-from bot.app._planning import build_planner, publish_schedule
+from bot.app._loop import build_runner, build_scheduler
 from bot.app._telegram import Hashbot, build_bot, initialized
 from bot.config import Settings
 from bot.ingest.links import dedup_keys
 from bot.ingest.local import load_sources
-from bot.ingest.poller import Poller, chronological
+from bot.ingest.poller import chronological
 from bot.models import Article
-from bot.pipeline import Publisher
 from bot.preview import PreviewPublisher
-from bot.runner import Clock, OnUncertain, PublishReport, Runner, utcnow
-from bot.scheduler import PUBLISH_JOB, Housekeeping, Scheduler
+from bot.runner import PublishReport, Runner, utcnow
+from bot.scheduler import PUBLISH_JOB, Scheduler
 from bot.storage import NewPost, PostState, Store, open_store_copy
-from bot.telegram import ApprovalDesk
 
 logger = logging.getLogger(__name__)
-
-
-def build_runner(
-    settings: Settings,
-    *,
-    store: Store,
-    publisher: Publisher,
-    poller: Poller | None,
-    clock: Clock = utcnow,
-    on_uncertain: OnUncertain | None = None,
-    dry_run: bool = False,
-    approvals: ApprovalDesk | None = None,
-) -> Runner:
-    """The run loop's passes; with `approvals` (the bot's desk), its buttons act through this runner,
-    and with ``HASHBOT_APPROVAL`` on, feed posts wait for the admins' decision."""
-    runner = Runner(
-        store=store,
-        planner=build_planner(settings),
-        publisher=publisher,
-        schedule=publish_schedule(settings),
-        poller=poller,
-        channel=settings.channel,
-        clock=clock,
-        previews_count_as_sent=dry_run,
-        approval=settings.approval and approvals is not None,
-        **({"on_uncertain": on_uncertain} if on_uncertain else {}),
-        **({"on_awaiting": approvals.offer} if approvals else {}),
-    )
-    if approvals is not None:
-        approvals.bind(runner)
-    return runner
 
 
 def queue_example_feed(store: Store, path: Path, *, chat: str, now: datetime) -> int:
@@ -72,17 +39,12 @@ def queue_example_feed(store: Store, path: Path, *, chat: str, now: datetime) ->
     )
 
 
-def housekeeping(settings: Settings) -> Housekeeping:
-    return Housekeeping(retention=timedelta(days=settings.seen_retention_days))
-
-
 @dataclass(frozen=True, slots=True)
 class RunOptions:
     dry_run: bool = False
     once: bool = False
     #: Read when a dry run finds no feeds configured.
     example_feed: Path | None = None
-    housekeeping: Housekeeping = field(default_factory=Housekeeping)
 
 
 async def run(settings: Settings, options: RunOptions, *, preview_stream: TextIO) -> PublishReport | None:
@@ -107,32 +69,38 @@ async def run(settings: Settings, options: RunOptions, *, preview_stream: TextIO
                     poller=poller,
                     dry_run=True,
                 )
-                return await _drive(runner, None, options)
+                # No bot, so no JobQueue: an AsyncIOScheduler made as PTB makes it, run by us.
+                jobs = AsyncIOScheduler(timezone=UTC)
+                loop = _Loop(runner, build_scheduler(settings, runner, jobs=jobs, store=store), store, jobs)
+                return await _drive(loop, None, options)
             if dry_run:
                 settings = settings.model_copy(update={"dry_run": True})
-            hashbot = build_bot(settings, store=store, fetcher=fetcher)
-            runner = build_runner(
-                settings,
-                store=store,
-                publisher=hashbot.publisher,
-                poller=poller,
-                on_uncertain=hashbot.uncertain.notify,
-                dry_run=dry_run,
-                approvals=hashbot.approvals,
-            )
-            return await _drive(runner, hashbot, options)
+            hashbot = build_bot(settings, store=store, fetcher=fetcher, poller=poller, dry_run_store=dry_run)
+            return await _drive(_Loop(hashbot.runner, hashbot.scheduler, store), hashbot, options)
     finally:
         store.close()
 
 
-async def _drive(runner: Runner, hashbot: Hashbot | None, options: RunOptions) -> PublishReport | None:
+@dataclass(frozen=True, slots=True)
+class _Loop:
+    """What `_drive` drives: the runner and its jobs, and the store they work on."""
+
+    runner: Runner
+    scheduler: Scheduler
+    store: Store
+    #: A scheduler of our own to start and stop; None when PTB's JobQueue runs the jobs.
+    own_jobs: AsyncIOScheduler | None = None
+
+
+async def _drive(parts: _Loop, hashbot: Hashbot | None, options: RunOptions) -> PublishReport | None:
     """Recover, then one pass (`once`) or the jobs until a signal; the send in flight always finishes."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    runner, scheduler = parts.runner, parts.scheduler
 
     def on_signal() -> None:
         logger.info("stopping: finishing the send in flight")
-        runner.stopping = True
+        runner.request_stop()
         stop.set()
 
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -143,28 +111,21 @@ async def _drive(runner: Runner, hashbot: Hashbot | None, options: RunOptions) -
             if options.once:
                 await runner.poll_due()
                 report = await runner.publish()
-                _log_pass(runner, report)
+                _log_pass(parts, report)
                 return report
-            # PTB's JobQueue scheduler when the bot runs (PTB starts and stops it); without a
-            # token, an AsyncIOScheduler made as PTB makes it, which we start and stop.
-            job_queue = hashbot.application.job_queue if hashbot else None
-            aps = job_queue.scheduler if job_queue else AsyncIOScheduler(timezone=UTC)
-            scheduler = Scheduler(aps, runner, tz=runner.schedule.tz, housekeeping=options.housekeeping)
-            if hashbot is not None:
-                hashbot.wake.target = scheduler.sync
             scheduler.start()
-            if job_queue is None:
-                aps.start()
+            if parts.own_jobs is not None:
+                parts.own_jobs.start()
             slot = scheduler.planned.get(PUBLISH_JOB)
             logger.info(
                 "running: %d feeds, next publishing slot %s; Ctrl-C or SIGTERM stops",
-                len(runner.store.feeds()),
-                slot.astimezone(runner.schedule.tz).strftime("%Y-%m-%d %H:%M %Z") if slot else "none",
+                len(parts.store.feeds()),
+                slot.astimezone(scheduler.tz).strftime("%Y-%m-%d %H:%M %Z") if slot else "none",
             )
             await stop.wait()
             await runner.stop()
-            if job_queue is None:
-                aps.shutdown(wait=False)
+            if parts.own_jobs is not None:
+                parts.own_jobs.shutdown(wait=False)
             logger.info("stopped cleanly")
             return None
     finally:
@@ -185,13 +146,13 @@ async def _bot_running(hashbot: Hashbot | None, *, updates: bool) -> AsyncIterat
             yield
 
 
-def _log_pass(runner: Runner, report: PublishReport) -> None:
-    left = runner.store.count_posts()[PostState.QUEUED]
-    slot = runner.schedule.next_slot(runner.clock())
+def _log_pass(parts: _Loop, report: PublishReport) -> None:
+    left = parts.store.count_posts()[PostState.QUEUED]
+    slot = parts.scheduler.next_slot()
     logger.info(
         "one pass done: %d published%s; %d still queued%s",
         len(report.sent),
         f" (paused: {report.paused})" if report.paused else "",
         left,
-        f", next slot {slot.astimezone(runner.schedule.tz):%Y-%m-%d %H:%M}" if left and slot else "",
+        f", next slot {slot.astimezone(parts.scheduler.tz):%Y-%m-%d %H:%M}" if left and slot else "",
     )

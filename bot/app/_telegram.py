@@ -4,30 +4,34 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from typing import Any, TextIO
 
+from apscheduler.schedulers.base import BaseScheduler
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
-from bot.app._ingest import load_article, open_fetcher, open_state
+from bot.app._ingest import build_poller, load_article, open_fetcher, open_state
+from bot.app._loop import build_runner, build_scheduler
 from bot.app._planning import build_planner, publish_schedule, silent_hours, tag_options
 from bot.config import Settings, env_name
 from bot.errors import ConfigError, PublishError
 from bot.ingest.http import Fetcher
 from bot.ingest.pages import fetch_article
+from bot.ingest.poller import Poller
 from bot.logs import redact
 from bot.models import Article, LinkPreview
 from bot.pipeline import Publisher
 from bot.preview import PreviewPublisher
-from bot.runner import PAUSED, Clock, utcnow
+from bot.runner import PAUSED, Clock, Runner, utcnow
+from bot.scheduler import Scheduler
 from bot.status import status_lines
-from bot.storage import Store
+from bot.storage import QueuedPost, Store
 from bot.telegram import (
     AdminPreviewPublisher,
     Admins,
@@ -151,16 +155,6 @@ def build_channel_publisher(
     )
 
 
-class Relay:
-    """A callback whose target is set later: the bot is wired before the scheduler exists."""
-
-    def __init__(self) -> None:
-        self.target: Callable[[], None] = lambda: None
-
-    def __call__(self) -> None:
-        self.target()
-
-
 @dataclass(frozen=True, slots=True)
 class Hashbot:
     """The running bot's parts, wired: what `hashbot run` runs and what the tests drive."""
@@ -175,8 +169,18 @@ class Hashbot:
     store: Store
     uncertain: UncertainDesk
     notices: NoticeJob
-    #: Called when a command queued a post for a given time, so the scheduler arms it at once.
-    wake: Relay
+    #: The run loop, publishing through :attr:`publisher`; it watches this bot (see on_uncertain).
+    runner: Runner
+    #: The run loop's jobs; registered when `hashbot run` starts them.
+    scheduler: Scheduler
+
+    async def on_uncertain(self, posts: Sequence[QueuedPost]) -> None:
+        """The runner's uncertain posts go to the uncertain desk (Runner.watch)."""
+        await self.uncertain.notify(posts)
+
+    async def on_awaiting(self, posts: Sequence[QueuedPost]) -> None:
+        """The runner's posts awaiting approval go to the approval desk (Runner.watch)."""
+        await self.approvals.offer(posts)
 
     async def _on_start(self, application: Application) -> None:  # type: ignore[type-arg]
         await announce_commands(application)
@@ -216,18 +220,25 @@ def build_bot(
     *,
     store: Store,
     fetcher: Fetcher,
+    poller: Poller | None = None,
+    jobs: BaseScheduler | None = None,
+    dry_run_store: bool = False,
     retry: RetryPolicy | None = None,
     sleep: Sleep = asyncio.sleep,
     read_timeout: float = 30.0,
     clock: Clock = utcnow,
 ) -> Hashbot:
-    """Wire the whole bot: application, publishers, pause gate, commands and approval flow.
+    """Wire the whole bot and its run loop, in the order they depend on each other.
 
-    The caller owns `store` and `fetcher` (the HTTP client that reads feeds and pages) and closes
-    them after the bot stops. The pause flag is read from and written to `store`, so it survives
-    restarts.
+    The application and its publishers first; then the runner, publishing through them, and its
+    scheduler (on PTB's JobQueue unless `jobs` is given); then the commands and desks, which act
+    on those two; last, the runner watches the bot's desks (Runner.watch), the one place the
+    cycle closes. The caller owns `store` and `fetcher` (the HTTP client that reads feeds and
+    pages) and closes them after the bot stops. `poller` defaults to the settings' poller;
+    `dry_run_store`: the store is a dry run's copy, where previews count as sent.
     """
     _require(settings, "bot_token", "channel", "admin_ids")
+    assert settings.channel is not None
     application = build_application(settings, read_timeout=read_timeout)
     bot = application.bot
     admins = Admins(settings.admin_ids)
@@ -245,13 +256,33 @@ def build_bot(
         state=state,
         tell_admins=lambda text: admins.tell(bot, text),
     )
-    approvals = ApprovalDesk(bot, admins=admins, store=store, tag_options=tag_options(settings), clock=clock)
-    assert settings.channel is not None
-    schedule = publish_schedule(settings)
-    wake = Relay()
-    uncertain = UncertainDesk(
-        bot, admins=admins, store=store, channel=settings.channel, clock=clock, on_resend=wake
+
+    runner = build_runner(
+        settings,
+        store=store,
+        publisher=gate,
+        poller=poller or build_poller(settings, store=store, fetcher=fetcher),
+        clock=clock,
+        dry_run=dry_run_store,
+        approval=settings.approval,
     )
+    job_queue = application.job_queue
+    assert job_queue is not None, "python-telegram-bot is installed without its job-queue extra"
+    scheduler = build_scheduler(settings, runner, jobs=jobs or job_queue.scheduler, store=store, clock=clock)
+
+    approvals = ApprovalDesk(
+        bot,
+        admins=admins,
+        store=store,
+        tag_options=tag_options(settings),
+        clock=clock,
+        publishing=runner,
+        rendering=runner,
+    )
+    uncertain = UncertainDesk(
+        bot, admins=admins, store=store, channel=settings.channel, clock=clock, on_resend=scheduler.sync
+    )
+    schedule = publish_schedule(settings)
 
     async def load(source: str) -> Article:
         return await load_article(settings, source)
@@ -264,7 +295,7 @@ def build_bot(
             channel=settings.channel,
             tz=settings.tz,
             clock=clock,
-            on_queued=wake,
+            on_queued=scheduler.sync,
         ).handler()
     )
     # Before BotCommands: its catch-all for private messages would answer these commands first.
@@ -293,7 +324,7 @@ def build_bot(
     application.add_handler(uncertain.handler())
     application.add_handler(unknown_button_handler(admins))  # last: only clicks no desk took
     application.add_error_handler(_log_error)
-    return Hashbot(
+    hashbot = Hashbot(
         application=application,
         settings=settings,
         state=state,
@@ -303,8 +334,11 @@ def build_bot(
         store=store,
         uncertain=uncertain,
         notices=NoticeJob(store=store, admins=admins),
-        wake=wake,
+        runner=runner,
+        scheduler=scheduler,
     )
+    runner.watch(hashbot)
+    return hashbot
 
 
 @asynccontextmanager

@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app import RunOptions, housekeeping, publish_schedule
+from bot.app import RunOptions, publish_schedule
 from bot.app import run as run_loop
 from bot.cli._common import EXIT_FAILED, EXIT_OK, Console, load, open_db
 from bot.cli._table import RunCommandOptions, ScheduleOptions, StatusOptions
@@ -27,7 +27,6 @@ def run(options: RunCommandOptions, settings: Settings, console: Console) -> int
         dry_run=dry_run,
         once=options.once,
         example_feed=example if example.is_file() else None,
-        housekeeping=housekeeping(settings),
     )
     report = asyncio.run(run_loop(settings, run_options, preview_stream=console.out))
     if report is not None and (report.failed or report.uncertain):

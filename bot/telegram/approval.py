@@ -28,7 +28,7 @@ from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, Mess
 from bot.hashtags import TagOptions, normalize, tag_key
 from bot.models import ParseMode, Post
 from bot.render import MESSAGE_LENGTH, escape, plain_text, shorten, utf16_length
-from bot.runner import Clock, Runner
+from bot.runner import Clock, PublishesApproved, RendersPosts
 from bot.storage import PostEvent, PostState, QueuedPost, Store
 from bot.telegram.auth import Admins
 from bot.telegram.desk import Click, Desk, Verdict, capitalized
@@ -92,7 +92,15 @@ class ApprovalDesk:
     """Puts posts awaiting approval to the admins and carries out the first decision on each."""
 
     def __init__(
-        self, bot: Bot, *, admins: Admins, store: Store, tag_options: TagOptions, clock: Clock
+        self,
+        bot: Bot,
+        *,
+        admins: Admins,
+        store: Store,
+        tag_options: TagOptions,
+        clock: Clock,
+        publishing: PublishesApproved,
+        rendering: RendersPosts,
     ) -> None:
         self.desk = Desk(
             bot,
@@ -109,11 +117,9 @@ class ApprovalDesk:
         self._store = store
         self._tag_options = tag_options
         self._clock = clock
-        #: What renders and sends the posts; set by :meth:`bind` once the run loop is built.
-        self.runner: Runner | None = None
-
-    def bind(self, runner: Runner) -> None:
-        self.runner = runner
+        #: The run loop: [Publish] goes through its own claim and send, previews through its render.
+        self._publishing = publishing
+        self._rendering = rendering
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         application.add_handler(self.desk.handler(self.decide))
@@ -194,9 +200,7 @@ class ApprovalDesk:
         raise ApplicationHandlerStop
 
     async def _publish(self, click: Click) -> Verdict | None:
-        if self.runner is None:
-            return Verdict(answer="Not published: the run loop is not running in this process.")
-        report = await self.runner.publish_approved(click.post_id)
+        report = await self._publishing.publish_approved(click.post_id)
         if not report.done:
             if report.paused is None:
                 return None
@@ -225,7 +229,7 @@ class ApprovalDesk:
         return Verdict(answer=f"Send me the tags for post #{post.id}.")
 
     def _render(self, post: QueuedPost) -> Post | None:
-        return self.runner.renderable(post) if self.runner else None
+        return self._rendering.renderable(post)
 
 
 def _published(post: QueuedPost) -> str:

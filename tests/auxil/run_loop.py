@@ -15,7 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from auxil.fake_bot_api import FakeSession, RecordedSleep
 from auxil.fetching import TEST_POLICY
-from bot.app import Hashbot, build_bot, build_runner, open_state
+from bot.app import Hashbot, build_bot, open_state
 from bot.config import Settings
 from bot.ingest.http import Fetcher, build_client
 from bot.ingest.poller import Poller, PollPolicy
@@ -108,24 +108,23 @@ async def run_loop(
     with closing(open_state(settings)) as store:
         async with build_client(TEST_POLICY) as client:
             fetcher = Fetcher(client, TEST_POLICY)
-            hashbot = build_bot(settings, store=store, fetcher=fetcher, retry=retry, sleep=sleep, clock=clock)
             poller = Poller(
                 store=store,
                 fetcher=fetcher,
                 policy=PollPolicy(first_items=10, default_chat=settings.channel or ""),
                 clock=clock,
             )
-            runner = build_runner(
+            hashbot = build_bot(
                 settings,
                 store=store,
-                publisher=hashbot.publisher,
+                fetcher=fetcher,
                 poller=poller,
+                # Never started: the test runs the jobs at the times the scheduler planned.
+                jobs=AsyncIOScheduler(),
+                retry=retry,
+                sleep=sleep,
                 clock=clock,
-                on_uncertain=hashbot.uncertain.notify,
-                approvals=hashbot.approvals,
             )
-            # Never started: the test runs the jobs at the times the scheduler planned.
-            scheduler = Scheduler(AsyncIOScheduler(), runner, tz=PARIS)
-            hashbot.wake.target = scheduler.sync
+            assert hashbot.scheduler.tz == PARIS
             async with hashbot.running(poll_timeout=1):
-                yield Loop(hashbot, runner, scheduler, store, clock, world)
+                yield Loop(hashbot, hashbot.runner, hashbot.scheduler, store, clock, world)

@@ -1,0 +1,61 @@
+"""The run loop's parts from the settings: the runner (built first) and the scheduler that drives it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from apscheduler.schedulers.base import BaseScheduler
+
+from bot.app._planning import build_planner, publish_schedule
+from bot.config import Settings
+from bot.ingest.poller import Poller
+from bot.pipeline import Publisher
+from bot.runner import Clock, Runner, RunnerConfig, utcnow
+from bot.scheduler import Housekeeping, Scheduler
+from bot.storage import Store
+
+
+def build_runner(
+    settings: Settings,
+    *,
+    store: Store,
+    publisher: Publisher,
+    poller: Poller | None,
+    clock: Clock = utcnow,
+    dry_run: bool = False,
+    approval: bool = False,
+) -> Runner:
+    """The run loop's passes. `approval` only where admins are asked (a bot watches the runner);
+    `dry_run`: the store is a dry run's copy, where previews count as sent."""
+    config = RunnerConfig(
+        schedule=publish_schedule(settings),
+        channel=settings.channel,
+        approval=approval,
+        previews_count_as_sent=dry_run,
+    )
+    return Runner(
+        store=store,
+        planner=build_planner(settings),
+        publisher=publisher,
+        config=config,
+        poller=poller,
+        clock=clock,
+    )
+
+
+def housekeeping(settings: Settings) -> Housekeeping:
+    return Housekeeping(retention=timedelta(days=settings.seen_retention_days))
+
+
+def build_scheduler(
+    settings: Settings, runner: Runner, *, jobs: BaseScheduler, store: Store, clock: Clock = utcnow
+) -> Scheduler:
+    """The jobs that drive `runner`, on `jobs` (PTB's JobQueue scheduler when the bot runs)."""
+    return Scheduler(
+        jobs,
+        runner,
+        store=store,
+        schedule=publish_schedule(settings),
+        clock=clock,
+        housekeeping=housekeeping(settings),
+    )
