@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale, UnknownLocaleError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -76,6 +77,9 @@ class Settings(BaseSettings):
     database: Path = Field(Path("hashbot.sqlite3"), description="SQLite database file.")
     dry_run: bool = Field(False, description="Preview posts instead of publishing them.")
     timezone: str = Field("UTC", description="IANA time zone for schedules and dates.")
+    locale: str | None = Field(
+        None, description="Language of dates in every post (fr, en_GB, pt_BR). Empty: each article's."
+    )
     templates_dir: Path | None = Field(
         None, description="Folder whose templates override or add to the shipped ones."
     )
@@ -163,6 +167,7 @@ class Settings(BaseSettings):
             "proxy_url",
             "telegram_proxy_url",
             "http_proxy_url",
+            "locale",
         }:
             return None
         return value
@@ -248,6 +253,17 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not a known IANA time zone (e.g. Europe/Paris)") from None
+        return value
+
+    @field_validator("locale")
+    @classmethod
+    def _check_locale(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            Locale.parse(value.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            raise ValueError(f"{value!r} is not a locale CLDR knows (e.g. fr, en_GB, pt_BR)") from None
         return value
 
     @field_validator("log_level", mode="before")

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
 from bot.errors import HashbotError, IngestError
 from bot.hashtags import TagOptions, extract_tags
+from bot.hashtags.language import detect_language
 from bot.models import Article, Post, Receipt, Tag
 from bot.render import DEFAULT_TEMPLATE, DIGEST_TEMPLATE, Renderer
 
@@ -49,6 +50,7 @@ class PostPlanner:
 
         `feed` is the settings of the feed it came from, which templates see as ``feed``.
         """
+        article = with_language(article)
         chosen = self.tags(article) if tags is None else tags
         return self.renderer.render(article, chosen, template=template or self.template, now=now, feed=feed)
 
@@ -56,8 +58,16 @@ class PostPlanner:
         self, articles: Sequence[Article], *, template: str | None = None, now: datetime | None = None
     ) -> Post:
         """One post for several articles, with the digest template unless another is named."""
-        items = [(article, self.tags(article)) for article in articles]
+        items = [(article, self.tags(article)) for article in map(with_language, articles)]
         return self.renderer.render_digest(items, template=template or DIGEST_TEMPLATE, now=now)
+
+
+def with_language(article: Article) -> Article:
+    """The article with its language: the source's, else detected once for both tags and dates."""
+    if article.lang:
+        return article
+    detected = detect_language(f"{article.title or ''}\n{article.text}")
+    return replace(article, lang=detected) if detected else article
 
 
 @dataclass(slots=True)

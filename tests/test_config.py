@@ -57,6 +57,7 @@ def test_env_file_is_read_and_empty_values_mean_default(tmp_path: Path) -> None:
             "Mars/Olympus",
             "HASHBOT_TIMEZONE: 'Mars/Olympus' is not a known IANA time zone",
         ),
+        ("HASHBOT_LOCALE", "klingon", "HASHBOT_LOCALE: 'klingon' is not a locale CLDR knows"),
         ("HASHBOT_TAG_LIMIT", "0", "HASHBOT_TAG_LIMIT: "),
         ("HASHBOT_TAG_CASE", "upper", "HASHBOT_TAG_CASE: "),
         ("HASHBOT_TAG_ALIASES", "UK", "HASHBOT_TAG_ALIASES: 'UK' is not a from=to pair"),

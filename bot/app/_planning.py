@@ -29,7 +29,7 @@ def tag_options(settings: Settings, *, limit: int | None = None) -> TagOptions:
 def build_planner(
     settings: Settings, *, template: str | None = None, tag_limit: int | None = None
 ) -> PostPlanner:
-    renderer = Renderer(templates_dir=settings.templates_dir, tz=settings.tz)
+    renderer = Renderer(templates_dir=settings.templates_dir, tz=settings.tz, locale=settings.locale)
     return PostPlanner(
         renderer=renderer,
         tag_options=tag_options(settings, limit=tag_limit),

@@ -56,7 +56,9 @@ def _finalize(eval_ctx: EvalContext, value: Any) -> Any:
     return value
 
 
-def build_environment(templates_dir: Path | None, tz: tzinfo) -> jinja2.Environment:
+def build_environment(
+    templates_dir: Path | None, tz: tzinfo, locale: str | None = None
+) -> jinja2.Environment:
     folders = [shipped_templates_dir()]
     if templates_dir is not None:
         if not templates_dir.is_dir():
@@ -71,7 +73,7 @@ def build_environment(templates_dir: Path | None, tz: tzinfo) -> jinja2.Environm
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters.update(filters(tz))
+    env.filters.update(filters(tz, locale))
     return env
 
 

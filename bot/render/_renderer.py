@@ -103,14 +103,20 @@ class Renderer:
     """Turns articles and their tags into posts with named templates.
 
     `templates_dir` holds templates that override or add to the shipped ones; `tz` is the zone
-    dates are shown in. A template that is missing or broken, or a post that cannot fit, raises
+    dates are shown in, `locale` the language they are written in for every post (without it,
+    each article's own language). A template that is missing or broken, or a post that cannot fit, raises
     :class:`~bot.errors.RenderError` naming the template.
     """
 
     def __init__(
-        self, *, templates_dir: Path | None = None, tz: tzinfo = UTC, summary_length: int = SUMMARY_LENGTH
+        self,
+        *,
+        templates_dir: Path | None = None,
+        tz: tzinfo = UTC,
+        locale: str | None = None,
+        summary_length: int = SUMMARY_LENGTH,
     ) -> None:
-        self._env = build_environment(templates_dir, tz)
+        self._env = build_environment(templates_dir, tz, locale)
         self._tz = tz
         self._summary_length = summary_length
 

@@ -45,6 +45,6 @@ def test_filters() -> None:
     assert domain("https://xn--mnchen-3ya.de/") == "münchen.de"
     assert domain(None) == ""
     late = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
-    assert format_date(late, tz=timezone(timedelta(hours=2))) == "3 Mar 2026"
+    assert format_date(late, tz=timezone(timedelta(hours=2))) == "Mar 3, 2026"
     assert format_date(late.replace(tzinfo=None), "%H:%M", tz=UTC) == "23:30"
     assert format_date(None) == ""

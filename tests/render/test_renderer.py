@@ -33,7 +33,7 @@ def test_default_post_has_linked_bold_title_lead_source_and_tags() -> None:
     assert post.body == (
         f"<b>{link}A &lt;b&gt;title&lt;/b&gt; &amp; more</a></b>\n\n"
         "L'armée a dit « non ». Second sentence. Another paragraph that is not in the lead.\n\n"
-        f"{link}example.org</a> · 3 Mar 2026\n\n"
+        f"{link}example.org</a> · Mar 3, 2026\n\n"
         "#Ukraine #CessezLeFeu"
     )
     validate(post.body, strict=True)
@@ -178,7 +178,7 @@ def test_digest_lists_every_article_and_merges_tags() -> None:
     )
     assert [tag.name for tag in post.tags][:1] == ["Ukraine"] and len(post.tags) == 2
     assert post.articles == tuple(article for article, _ in items)
-    assert Renderer().render_digest(items, now=NOW).body.startswith("<b>15 Jul 2026</b>")
+    assert Renderer().render_digest(items, now=NOW).body.startswith("<b>Jul 15, 2026</b>")
     validate(post.body, strict=True)
 
 
