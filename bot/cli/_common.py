@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -16,6 +17,8 @@ from bot.pipeline import RunReport
 from bot.storage import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+#: 128 + SIGPIPE: what a shell reports for a filter whose reader closed the pipe.
+EXIT_BROKEN_PIPE = 141
 DEFAULT_ENV_FILE = Path(".env")
 
 
@@ -29,6 +32,14 @@ class Console:
 
     def error(self, message: object) -> None:
         print(f"hashbot: error: {message}", file=self.err)
+
+    def discard_out(self) -> None:
+        """The reader of standard output is gone: what is still buffered, and any later write
+        (the interpreter's own flush at exit included), goes to /dev/null instead of failing again."""
+        with suppress(OSError, ValueError):  # not a real file (tests pass a StringIO)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.out.fileno())
+            os.close(devnull)
 
 
 class Progress:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from typing import Any
 
-from bot.cli._common import DEFAULT_ENV_FILE, EXIT_FAILED, EXIT_USAGE, Console
+from bot.cli._common import DEFAULT_ENV_FILE, EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_USAGE, Console
 from bot.cli._table import Command, GlobalOptions, build_parser, options_from
 from bot.config import load_settings
 from bot.errors import ConfigError, HashbotError
@@ -14,8 +14,23 @@ from bot.logs import configure_logging
 
 
 def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -> int:
-    """Entry point of the `hashbot` console script and `python -m bot`."""
+    """Entry point of the `hashbot` console script and `python -m bot`.
+
+    A reader that stops early (`hashbot feeds list | head -1`) ends the command quietly with the
+    status of a process killed by SIGPIPE, as any Unix filter would: no traceback, and not 0,
+    since what came after the closed pipe was never done.
+    """
     console = console or Console()
+    try:
+        code = _run(argv, console)
+        console.out.flush()
+    except BrokenPipeError:
+        console.discard_out()
+        return EXIT_BROKEN_PIPE
+    return code
+
+
+def _run(argv: Sequence[str] | None, console: Console) -> int:
     parser = build_parser()
     try:
         with redirect_stdout(console.out), redirect_stderr(console.err):
