@@ -6,8 +6,10 @@ without importing a database driver.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from typing import Any, Literal, get_type_hints
 
 from bot.models import Article
 from bot.storage.lifecycle import PostKind, PostState
@@ -191,41 +193,61 @@ class PollFailure:
     notice: str | None = None
 
 
-_ARTICLE_FIELDS = ("text", "title", "url", "lang", "image", "author", "summary", "source", "id")
+#: How each kind of Article field is written into a record and read back.
+_FieldKind = Literal["text", "moment", "strings"]
+_KINDS: dict[object, _FieldKind] = {
+    str: "text",
+    str | None: "text",
+    datetime | None: "moment",
+    tuple[str, ...]: "strings",
+}
+
+
+def _article_fields() -> tuple[tuple[str, _FieldKind], ...]:
+    """Every field of :class:`Article` with its kind, read off the class itself.
+
+    A field of a type with no record format stops the import here, rather than being silently
+    dropped from every queued post.
+    """
+    hints = get_type_hints(Article)
+    found = []
+    for item in fields(Article):
+        kind = _KINDS.get(hints[item.name])
+        if kind is None:
+            raise TypeError(f"Article.{item.name}: no record format for {hints[item.name]}; add one here")
+        found.append((item.name, kind))
+    return tuple(found)
+
+
+_ARTICLE_FIELDS = _article_fields()
 
 
 def article_to_dict(article: Article) -> dict[str, object]:
-    """An article as JSON-ready data, for backends that store it as one document."""
-    data: dict[str, object] = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
-    data["published"] = article.published.isoformat() if article.published else None
-    data["source_tags"] = list(article.source_tags)
-    data["categories"] = list(article.categories)
-    return {key: value for key, value in data.items() if value not in (None, "", [])}
+    """An article as JSON-ready data, for backends that store it as one document.
+
+    Empty values (None, "", no items) are left out; reading fills in the field's default.
+    """
+    data: dict[str, object] = {}
+    for name, kind in _ARTICLE_FIELDS:
+        value = getattr(article, name)
+        if kind == "moment":
+            value = value.isoformat() if value else None
+        elif kind == "strings":
+            value = list(value)
+        if value not in (None, "", []):
+            data[name] = value
+    return data
 
 
-def article_from_dict(data: dict[str, object]) -> Article:
-    """The inverse of :func:`article_to_dict`."""
-    published = data.get("published")
-
-    def text(name: str) -> str | None:
+def article_from_dict(data: Mapping[str, object]) -> Article:
+    """The inverse of :func:`article_to_dict`; a value of the wrong type reads as missing."""
+    values: dict[str, Any] = {"text": ""}
+    for name, kind in _ARTICLE_FIELDS:
         value = data.get(name)
-        return value if isinstance(value, str) else None
-
-    def strings(name: str) -> tuple[str, ...]:
-        value = data.get(name)
-        return tuple(str(item) for item in value) if isinstance(value, list) else ()
-
-    return Article(
-        text=text("text") or "",
-        title=text("title"),
-        url=text("url"),
-        lang=text("lang"),
-        image=text("image"),
-        author=text("author"),
-        summary=text("summary"),
-        published=datetime.fromisoformat(published) if isinstance(published, str) else None,
-        source_tags=strings("source_tags"),
-        categories=strings("categories"),
-        source=text("source") or "",
-        id=text("id"),
-    )
+        if kind == "text" and isinstance(value, str):
+            values[name] = value
+        elif kind == "moment" and isinstance(value, str):
+            values[name] = datetime.fromisoformat(value)
+        elif kind == "strings" and isinstance(value, list):
+            values[name] = tuple(str(item) for item in value)
+    return Article(**values)
