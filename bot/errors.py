@@ -88,6 +88,11 @@ class PublishForbidden(PublishError):
         self.chat = chat
         self.reason = reason
 
+    @property
+    def pause_reason(self) -> str:
+        """Why publishing is paused after this refusal (what /status and `hashbot status` show)."""
+        return f"Telegram refused the bot in {self.chat}: {self.reason}"
+
 
 class PublishUncertain(PublishError):
     """The connection failed after the request was sent: Telegram may have posted it.

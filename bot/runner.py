@@ -8,7 +8,8 @@ turns those into ``uncertain`` at start-up instead of sending them again. Other 
 - a refused post (bad template, Telegram's 400) is ``failed`` for good;
 - a post that could not be delivered (Telegram unreachable) goes back to ``queued`` with its error
   and is tried again at the next slot, until :data:`MAX_SEND_ATTEMPTS`, then ``failed``;
-- 403 (the bot was removed from the channel) pauses publishing, persisted, and the post waits;
+- 403 (the bot was removed from the channel): the post goes back to the queue and the pass stops;
+  the bot's :class:`~bot.telegram.PublishGate` has paused publishing (in the store) and told the admins;
 - a send whose answer was lost (:class:`~bot.errors.PublishUncertain`) is ``uncertain``;
 - a post "sent" to a preview while the live bot is in dry run is ``skipped``.
 
@@ -51,8 +52,6 @@ logger = logging.getLogger(__name__)
 
 #: Deliveries tried (one per slot) before a post that Telegram never accepted is given up.
 MAX_SEND_ATTEMPTS = 5
-#: The store flag that holds why publishing is paused; absent when it is not.
-PAUSED = "paused"
 #: A day and an hour of sent history covers both caps whatever the time zone.
 _HISTORY = timedelta(hours=25)
 
@@ -220,7 +219,7 @@ class Runner:
     # Publishing
 
     def paused(self) -> str | None:
-        return self._store.flag(PAUSED)
+        return self._store.paused()
 
     async def publish(self, *, regular: bool = True) -> PublishReport:
         """Send the due one-off posts and, with `regular`, what the slot allows of the others."""
@@ -340,11 +339,9 @@ class Runner:
             self._back_to_queue(post_id, None)
             report.paused = str(exc)
         except PublishForbidden as exc:
-            reason = f"Telegram refused the bot in {exc.chat}: {exc.reason}"
+            # The bot's publish gate has paused publishing and told the admins (the one 403 path).
             self._back_to_queue(post_id, str(exc))
-            if store.flag(PAUSED) is None:
-                store.set_flag(PAUSED, reason)
-            report.paused = reason
+            report.paused = self.paused() or exc.pause_reason
         except PublishUncertain as exc:
             store.mark_uncertain(post_id, now=clock(), error=str(exc))
             report.uncertain.append(post_id)

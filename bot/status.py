@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 
 from bot.planner import PublishSchedule, local_time, next_poll, poll_offset
-from bot.runner import PAUSED
 from bot.storage import PostState, Store
 
 
@@ -22,7 +21,7 @@ def status_lines(
 ) -> list[str]:
     """Paused or not, the next slot, the queue by state, and each feed's polls and last error."""
     tz = schedule.tz
-    paused = store.flag(PAUSED)
+    paused = store.paused()
     slot = schedule.next_slot(now)
     lines = ["Publishing: " + (f"paused ({paused})" if paused else "active")] if with_pause else []
     lines.append(f"Next publishing slot: {_local(slot, tz) if slot else 'none in the coming week'}")

@@ -19,7 +19,7 @@ from auxil.paths import REPO
 from auxil.run_loop import rss, story_title
 
 from bot.models import Article
-from bot.runner import PAUSED, queue_one_off
+from bot.runner import queue_one_off
 from bot.storage import Feed, PostState, open_store
 
 DATABASE = Path("hashbot.sqlite3")  # tests run in an empty temporary folder
@@ -69,7 +69,7 @@ def test_status_shows_pause_slot_queue_and_feeds(run_cli: CliRunner, monkeypatch
     monkeypatch.setenv("HASHBOT_TIMEZONE", "Europe/Paris")
     with closing(open_store(DATABASE)) as store:
         store.add_feed(Feed(url="https://news.example.org/feed.xml", name="Harbour News"))
-        store.set_flag(PAUSED, "paused by Ada")
+        store.pause("paused by Ada")
     result = run_cli("status")
     assert result.code == 0, result.err
     lines = result.out.splitlines()

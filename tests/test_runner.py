@@ -152,11 +152,11 @@ async def test_paused_publish_claims_nothing_and_one_off_posts_never_wait(store:
     runner = _runner(store, publisher, approval=True, watcher=admins)
     await runner.publish()
     [held] = store.posts()
-    store.set_flag("paused", "paused by Ada")
+    store.pause("paused by Ada")
     report = await runner.publish_approved(held.id)
     assert report.paused == "paused by Ada" and not report.done
     assert store.post(held.id).state is PostState.AWAITING  # type: ignore[union-attr]
-    store.set_flag("paused", None)
+    assert store.resume() == "paused by Ada"
 
     one_off = store.enqueue(
         NewPost(

@@ -12,7 +12,7 @@ import pytest
 
 from bot.errors import StoreError
 from bot.models import Article
-from bot.storage import DeskMessage, NewPost, PostEvent, PostState, Store, open_store
+from bot.storage import AdminRequest, DeskMessage, NewPost, PostEvent, PostState, Store, open_store
 from bot.storage.sqlite import MIGRATIONS
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -124,3 +124,36 @@ def test_foreign_keys_are_on_again_after_migrating(tmp_path: Path) -> None:
         store.save_desk_messages([DeskMessage("approval", 2, 1001, 5, "x")])
         with pytest.raises(sqlite3.IntegrityError):
             store.save_desk_messages([DeskMessage("approval", 42, 1001, 5, "x")])
+
+
+def test_each_admin_has_one_request_which_goes_with_its_post(store: Store) -> None:
+    first, second = _queue(store, "a"), _queue(store, "b")
+    assert store.admin_request(1001) is None
+    store.save_admin_request(AdminRequest(1001, "tags", first))
+    store.save_admin_request(AdminRequest(1002, "tags", first))
+    store.save_admin_request(AdminRequest(1001, "tags", second))  # asked again: replaces the first
+    assert store.admin_request(1001) == AdminRequest(1001, "tags", second)
+    store.forget_admin_request(1001)
+    assert store.admin_request(1001) is None
+    assert store.admin_request(10**30) is None  # any number an update may carry
+    assert store.flag("approve:edit-tags:1002") is None  # not a global flag any more
+
+
+def test_a_pending_tag_edit_flag_becomes_an_admin_request_when_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with closing(sqlite3.connect(path, isolation_level=None)) as db:
+        for number, script in enumerate(MIGRATIONS[:5], start=1):
+            db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+        db.execute(
+            "INSERT INTO posts (chat, article, created) VALUES ('@news', '{\"text\": \"a\"}', ?)",
+            (NOW.isoformat(),),
+        )
+        db.executemany(
+            "INSERT INTO flags (name, value) VALUES (?, ?)",
+            [("approve:edit-tags:1001", "1"), ("approve:edit-tags:1002", "7"), ("paused", "paused by Ada")],
+        )
+    with closing(open_store(path)) as store:  # type: ignore[type-var]
+        assert store.admin_request(1001) == AdminRequest(1001, "tags", 1)
+        assert store.admin_request(1002) is None  # its post is gone: nothing to answer
+        assert store.flag("approve:edit-tags:1001") is None
+        assert store.paused() == "paused by Ada"

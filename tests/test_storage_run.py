@@ -106,3 +106,17 @@ def test_a_dry_run_copy_of_no_database_is_empty_and_creates_no_file(tmp_path: Pa
     assert copy.feeds() == [] and copy.posts() == []
     copy.close()
     assert not (tmp_path / "missing.sqlite3").exists()
+
+
+def test_the_pause_is_the_stores_and_reads_the_flag_older_versions_wrote(tmp_path: Path) -> None:
+    path = tmp_path / "pause.sqlite3"
+    first = open_store(path)
+    assert first.paused() is None and first.resume() is None
+    first.set_flag("paused", "paused by Ada")  # as hashbot wrote it before Store.pause
+    first.close()
+    again = open_store(path)
+    assert again.paused() == "paused by Ada"
+    again.pause("Telegram refused the bot in @news: Forbidden")
+    assert again.flag("paused") == "Telegram refused the bot in @news: Forbidden"
+    assert again.resume() == "Telegram refused the bot in @news: Forbidden"
+    assert again.paused() is None

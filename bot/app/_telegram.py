@@ -28,7 +28,7 @@ from bot.logs import redact
 from bot.models import Article, LinkPreview
 from bot.pipeline import Publisher
 from bot.preview import PreviewPublisher
-from bot.runner import PAUSED, Clock, Runner, utcnow
+from bot.runner import Clock, Runner, utcnow
 from bot.scheduler import Scheduler
 from bot.status import status_lines
 from bot.storage import QueuedPost, Store
@@ -242,18 +242,13 @@ def build_bot(
     application = build_application(settings, read_timeout=read_timeout)
     bot = application.bot
     admins = Admins(settings.admin_ids)
-    paused = store.flag(PAUSED)
-    state = BotState(
-        dry_run=settings.dry_run,
-        paused=paused is not None,
-        pause_reason=paused,
-        persist_pause=lambda reason: store.set_flag(PAUSED, reason),
-    )
+    state = BotState(dry_run=settings.dry_run)
     channel = build_channel_publisher(settings, bot, retry=retry, sleep=sleep, clock=clock)
     gate = PublishGate(
         channel=channel,
         preview=AdminPreviewPublisher(channel, admins.ids),
         state=state,
+        pause=store,
         tell_admins=lambda text: admins.tell(bot, text),
     )
 
@@ -314,6 +309,7 @@ def build_bot(
         gate=gate,
         channel_publisher=channel,
         state=state,
+        pause=store,
         admins=admins,
         channel=settings.channel,
         run_status=lambda: status_lines(store, schedule=schedule, now=clock(), with_pause=False),

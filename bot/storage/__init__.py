@@ -15,6 +15,7 @@ from typing import Protocol
 from bot.storage.lifecycle import DECISIONS, TRANSITIONS, PostEvent, PostKind, PostState
 from bot.storage.records import (
     DEFAULT_INTERVAL,
+    AdminRequest,
     DeskMessage,
     Feed,
     NewPost,
@@ -23,6 +24,9 @@ from bot.storage.records import (
     PollRecord,
     QueuedPost,
 )
+
+#: The flag that holds why publishing is paused; absent when it is not. Read through Store.paused.
+_PAUSED = "paused"
 
 
 class Store(Protocol):
@@ -165,12 +169,37 @@ class Store(Protocol):
 
     def forget_desk_messages(self, desk: str, post_id: int) -> None: ...
 
-    # Flags that survive restarts (paused)
+    # What each admin was asked and the bot awaits as their next message
+    def save_admin_request(self, request: AdminRequest) -> None:
+        """Remember a question put to an admin, replacing any earlier one of theirs."""
+        ...
+
+    def admin_request(self, admin_id: int) -> AdminRequest | None: ...
+
+    def forget_admin_request(self, admin_id: int) -> None: ...
+
+    # Flags that survive restarts (global, not per admin)
     def flag(self, name: str) -> str | None: ...
 
     def set_flag(self, name: str, value: str | None) -> None:
         """Set a flag, or clear it with None."""
         ...
+
+    # The publishing pause: the store is its one owner, so every process (the bot's /status,
+    # `hashbot status`, the run loop) reads the same answer.
+    def paused(self) -> str | None:
+        """Why publishing is paused; None when it is not."""
+        return self.flag(_PAUSED)
+
+    def pause(self, reason: str) -> None:
+        """Pause publishing (for every process on this database) until :meth:`resume`."""
+        self.set_flag(_PAUSED, reason)
+
+    def resume(self) -> str | None:
+        """Resume publishing; returns why it was paused, None if it was not."""
+        was = self.paused()
+        self.set_flag(_PAUSED, None)
+        return was
 
     # Housekeeping
     def prune_seen(self, *, older_than: timedelta, now: datetime, keep_per_feed: int) -> int:
@@ -215,6 +244,7 @@ __all__ = [
     "DECISIONS",
     "DEFAULT_INTERVAL",
     "TRANSITIONS",
+    "AdminRequest",
     "DeskMessage",
     "Feed",
     "NewPost",

@@ -138,6 +138,19 @@ class QueuedPost:
 
 
 @dataclass(frozen=True, slots=True)
+class AdminRequest:
+    """What the bot asked one admin for and awaits as their next message (new tags for a post).
+
+    One per admin: asking again replaces the question, as a reply field does on their phone.
+    """
+
+    admin_id: int
+    #: What is asked: ``tags`` (an approval preview's [Edit tags]).
+    kind: str
+    post_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class DeskMessage:
     """A question put to one admin about a post (an approval preview, an uncertain post).
 

@@ -22,6 +22,7 @@ from bot.errors import StoreError
 from bot.storage import Store
 from bot.storage.lifecycle import PostEvent, PostKind, PostState, plan
 from bot.storage.records import (
+    AdminRequest,
     DeskMessage,
     Feed,
     NewPost,
@@ -172,6 +173,20 @@ MIGRATIONS: tuple[str, ...] = (
         CHECK (kind IN ({_KINDS_V5}));
     UPDATE posts SET kind = 'one_off' WHERE scheduled IS NOT NULL;
     ALTER TABLE posts ADD COLUMN resend_requested TEXT;
+    """,
+    # 6: what the bot awaits from each admin gets its own table; it was a flag per admin
+    # ('approve:edit-tags:<user id>' = post id) in the global flags table. A post's questions go
+    # with it.
+    """
+    CREATE TABLE admin_requests (
+        admin_id INTEGER PRIMARY KEY,
+        kind     TEXT NOT NULL,
+        post_id  INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE
+    );
+    INSERT INTO admin_requests (admin_id, kind, post_id)
+        SELECT CAST(substr(name, 19) AS INTEGER), 'tags', CAST(value AS INTEGER) FROM flags
+        WHERE name LIKE 'approve:edit-tags:%' AND CAST(value AS INTEGER) IN (SELECT id FROM posts);
+    DELETE FROM flags WHERE name LIKE 'approve:edit-tags:%';
     """,
 )
 
@@ -491,6 +506,26 @@ class SqliteStore(Store):
     def forget_desk_messages(self, desk: str, post_id: int) -> None:
         with self._transaction() as db:
             db.execute("DELETE FROM desk_messages WHERE desk = ? AND post_id = ?", (desk, post_id))
+
+    # What each admin was asked
+
+    def save_admin_request(self, request: AdminRequest) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO admin_requests (admin_id, kind, post_id) VALUES (?, ?, ?)",
+                (request.admin_id, request.kind, request.post_id),
+            )
+
+    def admin_request(self, admin_id: int) -> AdminRequest | None:
+        if not _is_rowid(admin_id):
+            return None
+        row = self._db.execute("SELECT * FROM admin_requests WHERE admin_id = ?", (admin_id,)).fetchone()
+        return AdminRequest(row["admin_id"], row["kind"], row["post_id"]) if row else None
+
+    def forget_admin_request(self, admin_id: int) -> None:
+        if _is_rowid(admin_id):
+            with self._transaction() as db:
+                db.execute("DELETE FROM admin_requests WHERE admin_id = ?", (admin_id,))
 
     # Flags
 

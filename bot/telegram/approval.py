@@ -29,7 +29,7 @@ from bot.hashtags import TagOptions, normalize, tag_key
 from bot.models import ParseMode, Post
 from bot.render import MESSAGE_LENGTH, escape, plain_text, shorten, utf16_length
 from bot.runner import Clock, PublishesApproved, RendersPosts
-from bot.storage import PostEvent, PostState, QueuedPost, Store
+from bot.storage import AdminRequest, PostEvent, PostState, QueuedPost, Store
 from bot.telegram.auth import Admins
 from bot.telegram.desk import Click, Desk, Verdict, capitalized
 
@@ -39,6 +39,8 @@ logger = logging.getLogger(__name__)
 #: keys that are not post ids, and must never act on the post that happens to have that id.
 PREFIX = "approve"
 PUBLISH, QUEUE, EDIT_TAGS, SKIP = "publish", "queue", "tags", "skip"
+#: The kind of AdminRequest left by [Edit tags]: the admin's next text is the post's tags.
+TAGS_REQUEST = "tags"
 #: Handlers in this group run before the commands' catch-all for private messages (group 0).
 TAG_REPLIES_GROUP = -1
 _SEPARATORS = re.compile(r"[#,;\n]+")
@@ -81,11 +83,6 @@ def preview_text(post_id: int, post: Post) -> str:
     if html:
         return f"<i>Awaiting approval</i> · post #{post_id}\n\n{body}"
     return f"Awaiting approval · post #{post_id}\n\n{body}"
-
-
-def _edit_flag(user_id: int) -> str:
-    """The store flag naming the post whose tags `user_id` was asked for."""
-    return f"{PREFIX}:edit-tags:{user_id}"
 
 
 class ApprovalDesk:
@@ -163,15 +160,15 @@ class ApprovalDesk:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or message.text is None:
             return
-        pending = self._store.flag(_edit_flag(user.id))
-        if pending is None:
+        pending = self._store.admin_request(user.id)
+        if pending is None or pending.kind != TAGS_REQUEST:
             return  # not an answer: the commands' catch-all handles it
-        post_id = int(pending)
+        post_id = pending.post_id
         post = self._store.post(post_id)
         if post is None or post.state is not PostState.AWAITING:
             # Decided meanwhile (by a button, another admin, /cancel): the question is over, and
             # this message is about something else.
-            self._store.set_flag(_edit_flag(user.id), None)
+            self._store.forget_admin_request(user.id)
             return
         tags = parse_tags(message.text, self._tag_options)
         if tags is None:
@@ -180,7 +177,7 @@ class ApprovalDesk:
                 "or - for none."
             )
             raise ApplicationHandlerStop
-        self._store.set_flag(_edit_flag(user.id), None)
+        self._store.forget_admin_request(user.id)
         if not self._store.edit_tags(post_id, tags, now=self._clock()):
             post = self._store.post(post_id)
             await message.reply_text(
@@ -215,7 +212,7 @@ class ApprovalDesk:
         post = self._store.post(click.post_id)
         if post is None or post.state is not PostState.AWAITING:
             return None
-        self._store.set_flag(_edit_flag(click.user_id), str(post.id))
+        self._store.save_admin_request(AdminRequest(click.user_id, TAGS_REQUEST, post.id))
         current = " ".join(f"#{tag}" for tag in post.tags) if post.tags_edited else "the ones in the preview"
         try:
             await self._bot.send_message(

@@ -25,7 +25,7 @@ from bot.planner import local_time
 from bot.telegram.auth import Admins
 from bot.telegram.publisher import AdminPreviewPublisher, TelegramPublisher
 from bot.telegram.replies import reply as _reply
-from bot.telegram.state import BotState, PublishGate
+from bot.telegram.state import BotState, PauseSwitch, PublishGate
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +104,7 @@ class BotCommands:
         gate: PublishGate,
         channel_publisher: TelegramPublisher,
         state: BotState,
+        pause: PauseSwitch,
         admins: Admins,
         channel: str,
         read_page: ReadPage,
@@ -117,6 +118,7 @@ class BotCommands:
         self._gate = gate
         self._channel_publisher = channel_publisher
         self._state = state
+        self._pause = pause
         self._admins = admins
         self._channel = channel
         self._channel_link: str | None = None
@@ -207,21 +209,20 @@ class BotCommands:
 
     async def pause(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = update.effective_user
-        self._state.pause(f"paused by {user.first_name if user else 'an admin'}")
+        self._pause.pause(f"paused by {user.first_name if user else 'an admin'}")
         logger.info("publishing paused by user %s", user.id if user else "unknown")
         await _reply(update, "⏸ Publishing paused. Nothing goes to the channel until /resume.")
 
     async def resume(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        was = self._state.pause_reason
-        self._state.resume()
+        was = self._pause.resume()
         logger.info("publishing resumed (was: %s)", was)
         await _reply(update, "▶️ Publishing resumed." if was else "Publishing was not paused.")
 
     async def status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        state = self._state
+        state, paused = self._state, self._pause.paused()
         lines = [
             f"Channel: {self._channel}",
-            "Publishing: " + (f"paused ({state.pause_reason})" if state.paused else "active"),
+            "Publishing: " + (f"paused ({paused})" if paused is not None else "active"),
             "Mode: " + ("dry run (posts go to the admins as previews)" if state.dry_run else "live"),
             f"Since {local_time(state.started_at, self._tz)}: {state.published} published, "
             f"{state.previewed} previewed, {state.failed} failed",

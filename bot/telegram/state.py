@@ -1,7 +1,7 @@
 """What the running bot knows about itself, and the gate every post passes through.
 
-The pause flag survives restarts: `hashbot run` hands :class:`BotState` a callback that writes
-it to the store (the run loop reads it there). Counters are per process.
+Whether publishing is paused is the store's to say (:class:`PauseSwitch`): it survives restarts
+and every process reads the same answer. What :class:`BotState` counts is per process.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
 from bot.errors import PublishError, PublishForbidden, PublishPaused, PublishUndelivered
 from bot.models import Post, Receipt
@@ -18,33 +19,34 @@ from bot.pipeline import Publisher
 logger = logging.getLogger(__name__)
 
 
+class PauseSwitch(Protocol):
+    """The publishing pause, as the store keeps it (:meth:`bot.storage.Store.paused`)."""
+
+    def paused(self) -> str | None: ...
+
+    def pause(self, reason: str) -> None: ...
+
+    def resume(self) -> str | None: ...
+
+
 @dataclass(slots=True)
 class BotState:
-    """The bot's own state: paused or not, dry run or not, and what it did since it started."""
+    """The bot's own state: dry run or not, and what it did since it started."""
 
     dry_run: bool = False
-    paused: bool = False
-    pause_reason: str | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     published: int = 0
     previewed: int = 0
     failed: int = 0
     last_receipt: Receipt | None = None
     last_error: str | None = None
-    #: Called with the pause reason, or None on resume, so the flag outlives the process.
-    persist_pause: Callable[[str | None], None] = field(default=lambda reason: None, repr=False)
-
-    def pause(self, reason: str) -> None:
-        self.paused, self.pause_reason = True, reason
-        self.persist_pause(reason)
-
-    def resume(self) -> None:
-        self.paused, self.pause_reason = False, None
-        self.persist_pause(None)
 
 
 class PublishGate:
     """The publisher the bot uses: honours pause and dry run, and pauses itself on a 403.
+
+    It is the one place a 403 is handled: publishing is paused in the store, the admins are told,
+    and the error goes on to the caller (`/post` answers it, the runner puts the post back).
 
     It is itself a :class:`~bot.pipeline.Publisher`, so the scheduler and the approval flow send
     through it exactly as `/post` does.
@@ -56,17 +58,20 @@ class PublishGate:
         channel: Publisher,
         preview: Publisher,
         state: BotState,
+        pause: PauseSwitch,
         tell_admins: Callable[[str], Awaitable[object]],
     ) -> None:
         self._channel = channel
         self._preview = preview
         self._state = state
+        self._pause = pause
         self._tell_admins = tell_admins
 
     async def publish(self, post: Post) -> Receipt:
         state = self._state
-        if state.paused:
-            raise PublishPaused(f"publishing is paused ({state.pause_reason}); /resume to continue")
+        paused = self._pause.paused()
+        if paused is not None:
+            raise PublishPaused(f"publishing is paused ({paused}); /resume to continue")
         if state.dry_run:
             receipt = await self._preview.publish(post)
             state.previewed += 1
@@ -74,7 +79,7 @@ class PublishGate:
         try:
             receipt = await self._channel.publish(post)
         except PublishForbidden as exc:
-            state.pause(f"Telegram refused the bot in {exc.chat}: {exc.reason}")
+            self._pause.pause(exc.pause_reason)
             state.failed += 1
             state.last_error = str(exc)
             logger.error("publishing paused: %s", exc)

@@ -130,7 +130,7 @@ async def test_forbidden_pauses_publishing_and_tells_every_admin(
     async with running(settings, sleep, retry) as hashbot:
         await reply_after(world, world.admin_id, f"/post {ARTICLE}")
         await world.api.until(lambda: len(world.replies_to(world.second_admin_id)) == 1)
-        assert hashbot.state.paused
+        assert hashbot.store.paused()
         [refused] = await reply_after(world, world.admin_id, f"/post {ARTICLE}")
         [status] = await reply_after(world, world.admin_id, "/status")
         world.api.chats[world.channel_id].bot_is_member = True

@@ -16,7 +16,6 @@ from auxil.feedserver import FeedServer, Route
 from auxil.run_loop import Clock, paris, rss, run_loop, story_title
 
 from bot.config import Settings
-from bot.runner import PAUSED
 from bot.scheduler import PUBLISH_JOB, one_off_job, poll_job
 from bot.storage import Feed, PostState
 from bot.telegram import RetryPolicy
@@ -155,18 +154,18 @@ async def test_pause_is_kept_in_the_store_and_a_403_pauses_without_losing_the_po
 
         world.api.push_message(world.admin_id, "/pause")
         await world.api.until(lambda: any("paused" in text for text in world.texts_to(world.admin_id)))
-        assert loop.store.flag(PAUSED) == "paused by Ada"
+        assert loop.store.paused() == "paused by Ada"
         report = await loop.runner.publish()
         assert report.paused and world.channel_posts() == []
 
         world.api.push_message(world.admin_id, "/resume")
         await world.api.until(lambda: any("resumed" in text for text in world.texts_to(world.admin_id)))
-        assert loop.store.flag(PAUSED) is None
+        assert loop.store.paused() is None
 
         world.api.remove_bot(world.channel_id)
         report = await loop.runner.publish()
         assert report.paused and "Telegram refused the bot" in report.paused
-        assert loop.store.flag(PAUSED) == report.paused
+        assert loop.store.paused() == report.paused
         assert loop.store.count_posts()[PostState.QUEUED] == 2  # the refused post waits in the queue
 
 
