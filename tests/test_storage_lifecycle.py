@@ -258,3 +258,12 @@ def test_a_version_4_database_learns_each_posts_kind(tmp_path: Path) -> None:
         ]
     with closing(sqlite3.connect(path)) as db, pytest.raises(sqlite3.IntegrityError):
         db.execute("UPDATE posts SET kind = 'rumour' WHERE id = 1")
+
+
+def test_the_architecture_doc_shows_exactly_the_table() -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    shown: dict[tuple[str, str], str] = {}
+    for event, sources, target in re.findall(r"^\| `(\w+)` \| ([a-z, ]+) \| (\w+) \|", doc, flags=re.M):
+        for source in sources.split(","):
+            shown[(event, source.strip())] = target
+    assert shown == EXPECTED
