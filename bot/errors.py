@@ -11,6 +11,7 @@ these into messages and exit codes, nothing else does::
     ├── FilterError          a feed's include/exclude filter is invalid
     ├── StoreError           the database cannot be opened, migrated or written
     ├── RenderError          a template is missing, broken, or the post cannot fit
+    ├── UnexpectedError      a bug met while handling one source, so the others still run (exit 3)
     └── PublishError         a post could not be delivered
         ├── PublishForbidden     Telegram refused the bot the chat (403): pause and tell admins
         ├── PublishUncertain     the send may or may not have happened: never retried blindly
@@ -21,6 +22,9 @@ Each exception carries the context an operator needs (which setting, which file)
 """
 
 from __future__ import annotations
+
+import copy
+import traceback
 
 
 class HashbotError(Exception):
@@ -74,6 +78,39 @@ class StoreError(HashbotError):
 
 class RenderError(HashbotError):
     """A template is missing or broken, or the rendered post cannot fit Telegram's limits."""
+
+
+class UnexpectedError(HashbotError):
+    """A bug: an exception hashbot did not plan for, caught at the edge of one source.
+
+    The source's other neighbours still run; the message is one line naming the source, the
+    exception and where it was raised, to be pasted into a bug report. Exit status 3, never the
+    1 of a bad input, so scripts can tell a broken file from a broken hashbot.
+    """
+
+    def __init__(self, source: str, error: BaseException) -> None:
+        frames = traceback.extract_tb(error.__traceback__)
+        where = f" at {frames[-1].filename.rsplit('/bot/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
+        detail = " ".join(str(error).split())[:200]
+        super().__init__(
+            f"{source}: unexpected {type(error).__name__}{': ' + detail if detail else ''}{where} "
+            "(a bug in hashbot; please report it with this line)"
+        )
+        self.source = source
+        self.error = error
+
+
+def with_source(error: HashbotError, source: str) -> HashbotError:
+    """`error`, its message led by the source it concerns when it does not name it yet.
+
+    Every error class here passes one message to ``Exception``, so the copy keeps its class and
+    attributes (a 403's chat) and only its message changes.
+    """
+    if not source or str(error).startswith(f"{source}: "):
+        return error
+    sourced = copy.copy(error)
+    sourced.args = (f"{source}: {error}",)
+    return sourced
 
 
 class PublishError(HashbotError):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.errors import HashbotError, IngestError
+from bot.errors import HashbotError, UnexpectedError, with_source
 from bot.hashtags import TagOptions, extract_tags
 from bot.hashtags.language import detect_language
 from bot.models import Article, Post, Receipt, Tag
@@ -83,22 +83,31 @@ class RunReport:
 
 
 async def publish_all(
-    items: Iterable[Article | IngestError],
+    items: Iterable[Article | HashbotError],
     *,
     planner: PostPlanner,
     publisher: Publisher,
     on_error: Callable[[HashbotError], None] = lambda error: None,
 ) -> RunReport:
-    """Plan and publish every article; a failure is recorded and the next article still goes."""
+    """Plan and publish every article; a failure is recorded and the next article still goes.
+
+    Every error names the article's source; a bug on one article is an UnexpectedError for that
+    article alone.
+    """
     report = RunReport()
     for item in items:
-        try:
-            if isinstance(item, IngestError):
-                raise item
-            post = planner.plan(item)
-            report.receipts.append(await publisher.publish(post))
-        except HashbotError as error:
-            logger.debug("pipeline error: %s", error)
-            report.errors.append(error)
-            on_error(error)
+        if isinstance(item, HashbotError):
+            failure = item
+        else:
+            try:
+                report.receipts.append(await publisher.publish(planner.plan(item)))
+                continue
+            except HashbotError as error:
+                failure = with_source(error, item.source)
+            except Exception as exc:
+                logger.debug("%s: unexpected error in the pipeline", item.source, exc_info=True)
+                failure = UnexpectedError(item.source or "article", exc)
+        logger.debug("pipeline error: %s", failure)
+        report.errors.append(failure)
+        on_error(failure)
     return report

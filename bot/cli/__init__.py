@@ -1,6 +1,7 @@
 """The `hashbot` command line: the only place that prints, configures logging and picks exit codes.
 
 Exit codes: 0 success, 1 some input could not be handled (the rest was), 2 bad usage or settings,
+3 a bug (an unexpected exception, reported as one line; ``--log-level DEBUG`` shows its traceback),
 141 the reader of standard output went away before the command was done (`| head`).
 ``_table`` is the command table (every command's options, parser and handler's name); one module
 per group of commands holds the handlers (``_articles``, ``_run``, ``_feeds``), imported only when

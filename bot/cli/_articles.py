@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import app
-from bot.cli._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Console, exit_code, load
+from bot.cli._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Console, exit_code, failure_status, load
 from bot.cli._table import JSONL_TAG_LIMIT, PostOptions, PreviewOptions, TagsOptions
 from bot.config import Settings
-from bot.errors import HashbotError, SourceFormatError
+from bot.errors import HashbotError, SourceFormatError, UnexpectedError
 from bot.ingest import STDIN, Loaded
 from bot.ingest.formats import article_from_mapping
+from bot.models import Article, Tag
 from bot.pipeline import PostPlanner, RunReport, publish_all
 from bot.preview import PreviewPublisher
 
@@ -46,18 +47,19 @@ def _preview_digest(
     publisher: PreviewPublisher,
     console: Console,
 ) -> int:
-    articles, failed = [], 0
+    articles, errors = [], []
     for item in items:
         if isinstance(item, HashbotError):
             console.error(item)
-            failed += 1
+            errors.append(item)
         else:
             articles.append(item)
     if not articles:
-        console.error("no articles found")
-        return EXIT_FAILED
+        if not errors:
+            console.error("no articles found")
+        return failure_status(errors) or EXIT_FAILED
     asyncio.run(publisher.publish(planner.plan_digest(articles, template=options.template)))
-    return EXIT_FAILED if failed else EXIT_OK
+    return failure_status(errors)
 
 
 def tags(options: TagsOptions, settings: Settings, console: Console) -> int:
@@ -70,23 +72,38 @@ def tags(options: TagsOptions, settings: Settings, console: Console) -> int:
     planner = app.build_planner(settings, tag_limit=limit)
     if options.jsonl:
         return _tags_jsonl(options.sources or [STDIN], planner, console)
-    failed = found = 0
+    errors: list[HashbotError] = []
+    found = 0
     articles = load(options.sources, settings, console)
     for item in articles:
-        if isinstance(item, HashbotError):
-            console.error(item)
-            failed += 1
+        try:
+            if isinstance(item, HashbotError):
+                raise item
+            chosen = planner.tags(item)
+        except HashbotError as error:
+            errors.append(error)
+        except Exception as exc:  # a bug on one article: the others still get their tags
+            errors.append(UnexpectedError(getattr(item, "source", ""), exc))
+        else:
+            found += 1
+            _print_tags(item, chosen, explain=options.explain, named=len(articles) > 1, console=console)
             continue
-        found += 1
-        chosen = planner.tags(item)
-        if options.explain:
-            print(f"{item.source}:", file=console.out)
-            for tag in chosen:
-                print(f"  {tag.hashtag:<32} {tag.score:8.2f}  {tag.reason.value}", file=console.out)
-            continue
-        line = " ".join(tag.hashtag for tag in chosen)
-        print(f"{item.source}: {line}" if len(articles) > 1 else line, file=console.out)
-    return EXIT_FAILED if failed or not found else EXIT_OK
+        console.error(errors[-1])
+    if not found and not errors:
+        console.error("no articles found")
+    return failure_status(errors) or (EXIT_OK if found else EXIT_FAILED)
+
+
+def _print_tags(
+    article: Article, tags: Sequence[Tag], *, explain: bool, named: bool, console: Console
+) -> None:
+    if explain:
+        print(f"{article.source}:", file=console.out)
+        for tag in tags:
+            print(f"  {tag.hashtag:<32} {tag.score:8.2f}  {tag.reason.value}", file=console.out)
+        return
+    line = " ".join(tag.hashtag for tag in tags)
+    print(f"{article.source}: {line}" if named else line, file=console.out)
 
 
 def post(options: PostOptions, settings: Settings, console: Console) -> int:

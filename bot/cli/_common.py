@@ -5,18 +5,19 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot import app
 from bot.config import Settings
+from bot.errors import HashbotError, UnexpectedError
 from bot.ingest import Loaded, is_web_address, load_sources
 from bot.pipeline import RunReport
 from bot.storage import Store
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 #: 128 + SIGPIPE: what a shell reports for a filter whose reader closed the pipe.
 EXIT_BROKEN_PIPE = 141
 DEFAULT_ENV_FILE = Path(".env")
@@ -79,12 +80,20 @@ def load(sources: Sequence[str], settings: Settings, console: Console) -> list[L
     return list(load_sources(sources, stdin=console.stdin, pages=pages))
 
 
+def failure_status(errors: Iterable[HashbotError]) -> int:
+    """0 with no errors; 3 when one was a bug; else 1: some input could not be handled."""
+    found = list(errors)
+    if any(isinstance(error, UnexpectedError) for error in found):
+        return EXIT_BUG
+    return EXIT_FAILED if found else EXIT_OK
+
+
 def exit_code(report: RunReport, console: Console) -> int:
-    """0 when every article went through; 1 when one failed or there were none at all."""
+    """0 when every article went through; 1 when one failed or there were none at all; 3: a bug."""
     if not report.receipts and report.ok:
         console.error("no articles found")
         return EXIT_FAILED
-    return EXIT_OK if report.ok else EXIT_FAILED
+    return failure_status(report.errors)
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime, tzinfo
 
 from bot.app import build_poller, open_fetcher
-from bot.cli._common import EXIT_FAILED, EXIT_OK, Console, Progress, open_db
+from bot.cli._common import EXIT_BUG, EXIT_FAILED, EXIT_OK, Console, Progress, open_db
 from bot.cli._table import (
     FeedsAddOptions,
     FeedsExportOptions,
@@ -192,9 +192,10 @@ def poll(options: FeedsRefOptions, settings: Settings, console: Console) -> int:
             results = asyncio.run(poll_all())
         finally:
             progress.clear()
+    if any(result.unexpected for result in results):
+        return EXIT_BUG
     return EXIT_FAILED if any(_failed(result) for result in results) else EXIT_OK
 
 
 def _failed(result: PollResult) -> bool:
     return result.outcome in (Outcome.FAILED, Outcome.DISABLED)
-

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from typing import Any
 
-from bot.cli._common import DEFAULT_ENV_FILE, EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_USAGE, Console
+from bot.cli._common import DEFAULT_ENV_FILE, EXIT_BROKEN_PIPE, EXIT_BUG, EXIT_FAILED, EXIT_USAGE, Console
 from bot.cli._table import Command, GlobalOptions, build_parser, options_from
 from bot.config import load_settings
-from bot.errors import ConfigError, HashbotError
+from bot.errors import ConfigError, HashbotError, UnexpectedError
 from bot.logs import configure_logging
+
+logger = logging.getLogger(__name__)
 
 
 def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -> int:
@@ -55,8 +58,17 @@ def _run(argv: Sequence[str] | None, console: Console) -> int:
     except ConfigError as exc:
         console.error(exc)
         return EXIT_USAGE
+    except UnexpectedError as exc:
+        console.error(exc)
+        return EXIT_BUG
     except HashbotError as exc:
         console.error(exc)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        raise  # not a bug: the reader went away; main() ends quietly
+    except Exception as exc:  # the one boundary for bugs: a line to report and status 3, no traceback
+        logger.debug("unexpected error in `hashbot %s`", args.command_name, exc_info=True)
+        console.error(UnexpectedError(f"hashbot {args.command_name}", exc))
+        return EXIT_BUG

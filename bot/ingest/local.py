@@ -1,27 +1,32 @@
 """Read articles from local files (feed files included), folders, standard input and fetched pages.
 
 Every source is read on its own: a file that cannot be read becomes an
-:class:`~bot.errors.IngestError` in the stream, and the sources after it still come.
+:class:`~bot.errors.IngestError` in the stream, a bug met while reading it an
+:class:`~bot.errors.UnexpectedError`, and the sources after it still come.
 """
 
 from __future__ import annotations
 
 import codecs
+import logging
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
-from bot.errors import IngestError, SourceFormatError
+from bot.errors import HashbotError, IngestError, SourceFormatError, UnexpectedError
 from bot.ingest import formats
 from bot.ingest.feeds import parse_feed
 from bot.models import Article
+
+logger = logging.getLogger(__name__)
 
 STDIN = "-"
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", *FEED_SUFFIXES)
 _MAX_BYTES = 20 * 1024 * 1024
 
-Loaded = Article | IngestError
+#: What reading a source gives: an article, or the error that stands in its place.
+Loaded = Article | HashbotError
 
 
 def is_web_address(name: str) -> bool:
@@ -120,16 +125,23 @@ def load_sources(
     passed in as `pages`, so this stays a plain iterator the pipeline consumes.
     """
     for name in names:
-        if is_web_address(name):
-            yield (pages or {}).get(name) or IngestError(name, "web pages cannot be fetched by this command")
-            continue
-        if name == STDIN:
-            if stdin is None:
-                yield IngestError(STDIN, "standard input is not available")
-                continue
-            raw = stdin.read()
-            yield from parse_bytes(raw, suffix=_sniff(raw), source="<stdin>")
-            continue
+        try:
+            yield from _load_one(name, stdin=stdin, pages=pages or {})
+        except Exception as exc:  # a bug on one source must not take the others' output with it
+            logger.debug("%s: unexpected error while reading", name, exc_info=True)
+            yield UnexpectedError(name, exc)
+
+
+def _load_one(name: str, *, stdin: BinaryIO | None, pages: Mapping[str, Loaded]) -> Iterator[Loaded]:
+    if is_web_address(name):
+        yield pages.get(name) or IngestError(name, "web pages cannot be fetched by this command")
+    elif name == STDIN:
+        if stdin is None:
+            yield IngestError(STDIN, "standard input is not available")
+            return
+        raw = stdin.read()
+        yield from parse_bytes(raw, suffix=_sniff(raw), source="<stdin>")
+    else:
         for item in _expand(name):
             if isinstance(item, IngestError):
                 yield item

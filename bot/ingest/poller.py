@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from bot.errors import FetchError, IngestError, SourceFormatError
+from bot.errors import FetchError, IngestError, SourceFormatError, UnexpectedError
 from bot.ingest.discovery import discover_feeds, looks_like_html
 from bot.ingest.feeds import ParsedFeed, parse_feed
 from bot.ingest.filters import ItemFilter
@@ -60,6 +60,8 @@ class PollResult:
     new_items: int = 0
     queued: tuple[int, ...] = ()
     error: str | None = None
+    #: The failure was a bug in hashbot (an unexpected exception), not the feed's fault.
+    unexpected: bool = False
 
 
 def retry_delay(interval: int, failures: int) -> int:
@@ -173,7 +175,8 @@ class Poller:
             return await self.poll(feed)
         except Exception as exc:  # a bug or a parser crash on one feed must not stop the others
             logger.exception("feed %s: unexpected error while polling", feed.label)
-            return self._fail(feed, f"internal error: {type(exc).__name__}: {exc}", now=self._clock())
+            bug = UnexpectedError(feed.label, exc)
+            return replace(self._fail(feed, str(bug), now=self._clock()), unexpected=True)
 
     async def poll(self, feed: Feed) -> PollResult:
         """Poll one feed and record the outcome on it."""
