@@ -23,7 +23,6 @@ Each exception carries the context an operator needs (which setting, which file)
 
 from __future__ import annotations
 
-import copy
 import traceback
 
 
@@ -103,13 +102,13 @@ class UnexpectedError(HashbotError):
 def with_source(error: HashbotError, source: str) -> HashbotError:
     """`error`, its message led by the source it concerns when it does not name it yet.
 
-    Every error class here passes one message to ``Exception``, so the copy keeps its class and
-    attributes (a 403's chat) and only its message changes.
+    Every error class here passes one message to ``Exception``, so a twin with the same class and
+    attributes (a 403's chat) and a new message is built without calling ``__init__`` again.
     """
     if not source or str(error).startswith(f"{source}: "):
         return error
-    sourced = copy.copy(error)
-    sourced.args = (f"{source}: {error}",)
+    sourced = type(error).__new__(type(error), f"{source}: {error}")
+    sourced.__dict__.update(error.__dict__)
     return sourced
 
 

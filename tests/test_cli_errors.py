@@ -104,3 +104,12 @@ def test_a_template_error_names_the_article(run_cli: CliRunner, tmp_path: Path) 
     assert result.err.splitlines() == [
         f"hashbot: error: {article}: template 'telegram.html.j2' produced an empty post"
     ]
+
+
+def test_with_source_keeps_the_class_and_its_attributes() -> None:
+    from bot.errors import PublishForbidden, with_source
+
+    sourced = with_source(PublishForbidden("@news", "Forbidden"), "a.txt")
+    assert isinstance(sourced, PublishForbidden) and sourced.chat == "@news"
+    assert str(sourced) == "a.txt: @news: Forbidden"
+    assert with_source(sourced, "a.txt") is sourced

@@ -78,7 +78,10 @@ def test_post_when_the_bot_was_removed_exits_1(
     world.api.remove_bot(world.channel_id)
     result = run_cli("post", str(SEED))
     assert result.code == 1
-    assert "hashbot: error: @hashbot_news: Forbidden: bot is not a member of the channel chat" in result.err
+    # The line names the article, then the chat that refused it.
+    assert f"hashbot: error: {SEED}: @hashbot_news: Forbidden: bot is not a member of the channel chat" in (
+        result.err
+    )
 
 
 def test_run_refuses_to_start_without_admins(run_cli: CliRunner, telegram_env: None) -> None:
