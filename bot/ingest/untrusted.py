@@ -11,14 +11,16 @@ surrogates, references beyond Unicode) are dropped like any invalid byte; and on
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from bot.errors import SourceFormatError
 from bot.models import Article
+
+if TYPE_CHECKING:
+    import yaml
 
 #: Deepest nesting of arrays and objects read: articles and feeds need a handful of levels.
 MAX_DEPTH = 64
@@ -69,34 +71,42 @@ def load_json(text: str, *, source: str) -> Any:
         ) from None
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing deep nesting (it recurses per level) and endless integers."""
+@functools.cache
+def _bounded_loader() -> type[yaml.SafeLoader]:
+    """PyYAML's safe loader, refusing deep nesting (it recurses per level) and endless integers.
 
-    _depth = 0
+    Built on first use: PyYAML is imported only when a Markdown file has front matter.
+    """
+    import yaml
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise yaml.YAMLError(f"nested deeper than {MAX_DEPTH} levels")
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+    class BoundedLoader(yaml.SafeLoader):
+        _depth = 0
 
-    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
-        digits = sum(char.isdigit() for char in str(node.value))
-        if digits > MAX_DIGITS:
-            raise yaml.YAMLError(f"a number of {digits} digits, more than {MAX_DIGITS}")
-        return int(super().construct_yaml_int(node))
+        def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+            self._depth += 1
+            try:
+                if self._depth > MAX_DEPTH:
+                    raise yaml.YAMLError(f"nested deeper than {MAX_DEPTH} levels")
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
 
+        def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+            digits = sum(char.isdigit() for char in str(node.value))
+            if digits > MAX_DIGITS:
+                raise yaml.YAMLError(f"a number of {digits} digits, more than {MAX_DIGITS}")
+            return int(super().construct_yaml_int(node))
 
-_BoundedLoader.add_constructor("tag:yaml.org,2002:int", _BoundedLoader.construct_yaml_int)
+    BoundedLoader.add_constructor("tag:yaml.org,2002:int", BoundedLoader.construct_yaml_int)
+    return BoundedLoader
 
 
 def load_yaml(text: str, *, source: str, what: str = "YAML", first_line: int = 1) -> Any:
     """Parse YAML safely within the limits; errors are one line (`first_line`: where `text` starts)."""
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_BoundedLoader)  # a SafeLoader subclass
+        return yaml.load(text, Loader=_bounded_loader())  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + first_line}" if mark is not None else ""
