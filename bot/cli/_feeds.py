@@ -59,7 +59,8 @@ def add(options: FeedsAddOptions, settings: Settings, console: Console) -> int:
         added, probe = asyncio.run(subscribe_to(store))
     if probe is not None:
         found = f" (announced by {probe.given})" if probe.given else ""
-        print(f"{probe.url}{found}: a feed with {probe.items} items", file=console.out)
+        items = "1 item" if probe.items == 1 else f"{probe.items} items"
+        print(f"{probe.url}{found}: a feed with {items}", file=console.out)
     print(f"added feed {added.id}: {added.label} (every {_duration(added.interval)})", file=console.out)
     return EXIT_OK
 
