@@ -104,6 +104,8 @@ async def publish_all(
                 continue
             except HashbotError as error:
                 failure = with_source(error, item.source)
+            except BrokenPipeError:
+                raise  # the reader of the output went away: the command ends, as it should
             except Exception as exc:
                 logger.debug("%s: unexpected error in the pipeline", item.source, exc_info=True)
                 failure = UnexpectedError(item.source or "article", exc)

@@ -6,6 +6,7 @@ Bugs are provoked by making a library hashbot calls fail, the way a parser crash
 
 from __future__ import annotations
 
+import io
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -113,3 +114,19 @@ def test_with_source_keeps_the_class_and_its_attributes() -> None:
     assert isinstance(sourced, PublishForbidden) and sourced.chat == "@news"
     assert str(sourced) == "a.txt: @news: Forbidden"
     assert with_source(sourced, "a.txt") is sourced
+
+
+class _ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.parametrize("command", ["preview", "tags"])
+def test_a_closed_pipe_is_no_bug(command: str) -> None:
+    from auxil.paths import EXAMPLES
+
+    from bot.cli import Console, main
+
+    err = io.StringIO()
+    code = main([command, str(EXAMPLES)], console=Console(out=_ClosedPipe(), err=err, stdin=io.BytesIO()))
+    assert (code, err.getvalue()) == (141, "")
