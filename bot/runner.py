@@ -245,7 +245,9 @@ class Runner:
                 if self.stopping:
                     break
                 await self._send(queued[choice.id], report)
-                if report.paused is not None:
+                # A post to try again holds back the ones after it, so the channel gets them
+                # in feed order at the next slot.
+                if report.paused is not None or report.retry:
                     break
         if report.sent or report.failed or report.uncertain or report.retry:
             logger.info(

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         build_application,
         build_bot,
         build_channel_publisher,
+        chat_pacer,
         open_bot,
         open_publisher,
     )
@@ -43,6 +44,7 @@ __all__ = [
     "build_poller",
     "build_runner",
     "build_scheduler",
+    "chat_pacer",
     "fetch_pages",
     "housekeeping",
     "open_bot",
@@ -65,6 +67,7 @@ _PARTS = {
         "build_application",
         "build_bot",
         "build_channel_publisher",
+        "chat_pacer",
         "open_bot",
         "open_publisher",
     ),

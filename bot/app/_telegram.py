@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from apscheduler.schedulers.base import BaseScheduler
 from telegram import Bot
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import InvalidToken, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.app._ingest import build_poller, load_article, open_fetcher, open_state
@@ -46,6 +46,7 @@ from bot.telegram.commands import announce_commands
 from bot.telegram.desk import unknown_button_handler
 from bot.telegram.feeds import FeedCommands
 from bot.telegram.notices import NoticeJob
+from bot.telegram.pacing import ChatLimits, ChatPacer
 from bot.telegram.publisher import Sleep
 from bot.telegram.queue import QueueCommands
 from bot.telegram.scheduling import ScheduleCommand
@@ -77,13 +78,18 @@ def build_application(settings: Settings, *, read_timeout: float = 30.0) -> Appl
     """
     _require(settings, "bot_token")
     assert settings.bot_token is not None
+    # Only the overall rate: the publisher's ChatPacer keeps each chat's limits exactly (PTB's
+    # token bucket lets a full minute's worth out at once), and owns retries, so it can bound
+    # them and never duplicate a post.
     limiter = AIORateLimiter(
         overall_max_rate=settings.rate_limit_overall,
         overall_time_period=1,
-        group_max_rate=settings.rate_limit_per_chat,
-        group_time_period=60,
-        max_retries=0,  # the publisher owns retries, so it can bound them and never duplicate
+        group_max_rate=0,
+        max_retries=0,
     )
+    # With no retries left to it, PTB's limiter logs every 429 it passes on as an ERROR with a
+    # traceback; the publisher handles those and logs one WARNING with the wait.
+    logging.getLogger("telegram.ext.AIORateLimiter").addFilter(_handled_flood_waits)
     builder = (
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())
@@ -99,6 +105,20 @@ def build_application(settings: Settings, *, read_timeout: float = 30.0) -> Appl
         builder = builder.proxy(proxy).get_updates_proxy(proxy)
         logger.info("Bot API through the proxy %s", redact(proxy))
     return builder.build()
+
+
+def _handled_flood_waits(record: logging.LogRecord) -> bool:
+    """Drops PTB's report of a 429 it hands back to us; every other record passes."""
+    return not (record.exc_info and isinstance(record.exc_info[1], RetryAfter))
+
+
+def chat_pacer(
+    settings: Settings, *, clock: Clock = utcnow, sleep: Sleep = asyncio.sleep
+) -> ChatPacer | None:
+    """What keeps HASHBOT_RATE_LIMIT_PER_CHAT per minute and one a second per chat; 0 turns it off."""
+    if not settings.rate_limit_per_chat:
+        return None
+    return ChatPacer(ChatLimits(per_window=int(settings.rate_limit_per_chat)), clock=clock, sleep=sleep)
 
 
 @asynccontextmanager
@@ -141,7 +161,9 @@ def build_channel_publisher(
     retry: RetryPolicy | None = None,
     sleep: Sleep = asyncio.sleep,
     clock: Clock = utcnow,
+    pacer: ChatPacer | None = None,
 ) -> TelegramPublisher:
+    """The channel's publisher; `pacer` defaults to one built from the settings (:func:`chat_pacer`)."""
     _require(settings, "channel")
     assert settings.channel is not None
     return TelegramPublisher(
@@ -152,6 +174,7 @@ def build_channel_publisher(
         sleep=sleep,
         silent_hours=silent_hours(settings),
         clock=clock,
+        pacer=pacer or chat_pacer(settings, clock=clock),
     )
 
 
@@ -227,6 +250,7 @@ def build_bot(
     sleep: Sleep = asyncio.sleep,
     read_timeout: float = 30.0,
     clock: Clock = utcnow,
+    pacer: ChatPacer | None = None,
 ) -> Hashbot:
     """Wire the whole bot and its run loop, in the order they depend on each other.
 
@@ -243,7 +267,7 @@ def build_bot(
     bot = application.bot
     admins = Admins(settings.admin_ids)
     state = BotState(dry_run=settings.dry_run)
-    channel = build_channel_publisher(settings, bot, retry=retry, sleep=sleep, clock=clock)
+    channel = build_channel_publisher(settings, bot, retry=retry, sleep=sleep, clock=clock, pacer=pacer)
     gate = PublishGate(
         channel=channel,
         preview=AdminPreviewPublisher(channel, admins.ids),
@@ -346,5 +370,11 @@ async def open_bot(settings: Settings, **options: Any) -> AsyncIterator[Hashbot]
 
 
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A failing handler is logged and the bot goes on; the update's contents stay out of the log."""
+    """A failing handler is logged and the bot goes on; the update's contents stay out of the log.
+
+    A flood wait on an answer is Telegram's pacing, not a bug: one line, no traceback.
+    """
+    if isinstance(context.error, RetryAfter):
+        logger.warning("an answer was refused by Telegram's flood limit: %s", context.error.message)
+        return
     logger.error("handling an update failed: %r", context.error, exc_info=context.error)

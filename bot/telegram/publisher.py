@@ -42,6 +42,7 @@ from bot.errors import (
 from bot.models import LinkPreview, ParseMode, Post, Receipt, Target
 from bot.planner import SilentHours
 from bot.render import plain_text, utf16_length, visible_text
+from bot.telegram.pacing import ChatPacer
 
 logger = logging.getLogger(__name__)
 
@@ -113,8 +114,11 @@ class TelegramPublisher:
         sleep: Sleep = asyncio.sleep,
         silent_hours: SilentHours | None = None,
         clock: Clock = lambda: datetime.now(UTC),
+        pacer: ChatPacer | None = None,
     ) -> None:
         self._bot = bot
+        #: Keeps Telegram's limits per chat; None sends as fast as Telegram answers.
+        self._pacer = pacer
         self._default = Target(chat=channel)
         self._link_preview = link_preview
         self._retry = retry or RetryPolicy()
@@ -185,12 +189,15 @@ class TelegramPublisher:
         }
         retries = 0
         while True:
+            if self._pacer is not None:
+                await self._pacer.wait(target.chat)
             try:
                 if photo:
                     return await self._bot.send_photo(photo=_photo_input(photo), caption=text, **common)
                 preview = link_preview_options(target.link_preview or self._link_preview, post.article.url)
                 return await self._bot.send_message(text=text, link_preview_options=preview, **common)
             except RetryAfter as exc:
+                self._refused(target)
                 wait = _retry_after_seconds(exc)
                 if wait > self._retry.max_retry_after or retries + 1 >= self._retry.attempts:
                     raise
@@ -198,12 +205,13 @@ class TelegramPublisher:
             except BadRequest:
                 raise  # a subclass of NetworkError, but the answer is final
             except NetworkError as exc:  # TimedOut is a NetworkError too
-                if not _surely_not_sent(exc):
+                if not _surely_not_sent(exc):  # it may have counted: the pacer keeps it
                     raise PublishUncertain(
                         f"{_where(post, target)}: the connection failed after the post was sent "
                         f"({exc.message}); Telegram may have published it, check the chat before "
                         "posting it again"
                     ) from exc
+                self._refused(target)
                 if retries + 1 >= self._retry.attempts:
                     raise PublishUndelivered(
                         f"{_where(post, target)}: Telegram could not be reached after "
@@ -215,6 +223,11 @@ class TelegramPublisher:
                 )
             retries += 1
             await self._sleep(wait)
+
+    def _refused(self, target: Target) -> None:
+        """Telegram did not take the send: it does not count against the chat's limits."""
+        if self._pacer is not None:
+            self._pacer.refused(target.chat)
 
 
 def _photo_input(photo: str) -> str | InputFile:

@@ -26,6 +26,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -167,6 +168,8 @@ class Fault:
 class Call:
     method: str
     params: JSON
+    #: When it came, by the test's clock (:attr:`FakeBotApi.clock`), if the test set one.
+    at: datetime | None = None
 
 
 class ApiError(Exception):
@@ -268,6 +271,8 @@ class FakeBotApi:
             self.callback_answers: list[JSON] = []
             self.commands: list[JSON] = []
             self.server_errors: list[str] = []
+            #: Stamps each call (:attr:`Call.at`): a test's injected clock, to see when the bot sent.
+            self.clock: Callable[[], datetime] | None = None
             self._lock.notify_all()
 
     # ── building the world ──
@@ -401,7 +406,8 @@ class FakeBotApi:
     def handle(self, method: str, params: Params) -> tuple[int, JSON, float]:
         """Carry out one call: (HTTP status, JSON answer, seconds to wait before answering)."""
         with self._lock:
-            self.calls.append(Call(method, dict(params.fields) | dict.fromkeys(params.files, "<file>")))
+            at = self.clock() if self.clock else None
+            self.calls.append(Call(method, dict(params.fields) | dict.fromkeys(params.files, "<file>"), at))
             self._lock.notify_all()
             fault = self._faults[method].popleft() if self._faults[method] else None
         if fault is not None and fault.status:

@@ -15,7 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from auxil.fake_bot_api import FakeSession, RecordedSleep
 from auxil.fetching import TEST_POLICY
-from bot.app import Hashbot, build_bot, open_state
+from bot.app import Hashbot, build_bot, chat_pacer, open_state
 from bot.config import Settings
 from bot.ingest.http import Fetcher, build_client
 from bot.ingest.poller import Poller, PollPolicy
@@ -35,7 +35,7 @@ class Clock:
     """`now` as the test sets it: jobs are driven by calling them at the times they were planned for."""
 
     def __init__(self, now: datetime) -> None:
-        self.now = now
+        self.start = self.now = now
 
     def __call__(self) -> datetime:
         return self.now
@@ -45,6 +45,18 @@ class Clock:
 
     def advance(self, delta: timedelta) -> None:
         self.now += delta
+
+
+class AdvancingSleep(RecordedSleep):
+    """A sleep that moves `clock` on by what was asked, at once: time passes only as the code says."""
+
+    def __init__(self, clock: Clock) -> None:
+        super().__init__()
+        self.clock = clock
+
+    async def __call__(self, seconds: float) -> None:
+        self.clock.advance(timedelta(seconds=seconds))
+        await super().__call__(seconds)
 
 
 def story_title(number: int) -> str:
@@ -93,9 +105,15 @@ async def run_loop(
     clock: Clock,
     retry: RetryPolicy,
     sleep: RecordedSleep,
+    *,
+    pace_sleep: RecordedSleep | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Loop]:
-    """Hourly slots of two posts in Paris, quiet from 22:00 to 07:00, unless `overrides` say otherwise."""
+    """Hourly slots of two posts in Paris, quiet from 22:00 to 07:00, unless `overrides` say otherwise.
+
+    The channel's pacing waits on `pace_sleep`: by default it records and returns at once, so the
+    frozen clock never makes a test wait; an :class:`AdvancingSleep` lets a test watch the pacing.
+    """
     settings = settings.model_copy(
         update={
             "timezone": "Europe/Paris",
@@ -124,6 +142,7 @@ async def run_loop(
                 retry=retry,
                 sleep=sleep,
                 clock=clock,
+                pacer=chat_pacer(settings, clock=clock, sleep=pace_sleep or RecordedSleep()),
             )
             assert hashbot.scheduler.tz == PARIS
             async with hashbot.running(poll_timeout=1):
