@@ -13,6 +13,7 @@ from bot.hashtags.candidates import PARTICLES, tag_memo
 from bot.hashtags.language import LanguageData, detect_language
 from bot.hashtags.normalize import TagCase, TagScript, normalize, tag_key, transliterate
 from bot.hashtags.rank import Ranked, rank, sort_best_first
+from bot.hashtags.vocabulary import Vocabulary
 from bot.models import Article, Tag, TagReason
 
 HINT_WEIGHT = 2.0  # a phrase the source itself tagged (or filed under) weighs this much more
@@ -109,12 +110,16 @@ def _drop_leading_part(chosen: dict[str, Tag], key: str, names: dict[str, str]) 
             del names[shorter]
 
 
-def extract_tags(article: Article, options: TagOptions = TagOptions()) -> list[Tag]:
+def extract_tags(
+    article: Article, options: TagOptions = TagOptions(), *, vocabulary: Vocabulary | None = None
+) -> list[Tag]:
     """Return at most ``options.limit`` tags for `article`, best first, without duplicates.
 
     Fixed tags come first; then the best candidates, each passed through the alias map and
-    the blocklist. A candidate whose words the tags already chosen all have is left out
-    (#Morsi after #MohamedMorsi, #Paix after #Accord and #AccordDePaix): each tag adds a word.
+    the blocklist. With the chat's `vocabulary`, candidates it knows take its spelling and a
+    bounded bonus (see :mod:`bot.hashtags.vocabulary`). A candidate whose words the tags already
+    chosen all have is left out (#Morsi after #MohamedMorsi, #Paix after #Accord and
+    #AccordDePaix): each tag adds a word.
     """
     lang = article.lang or detect_language(f"{article.title or ''}\n{article.text}")
     data = LanguageData.known(lang)
@@ -132,11 +137,16 @@ def extract_tags(article: Article, options: TagOptions = TagOptions()) -> list[T
         tag = made[phrase] = None if name is None else (name, tag_key(name))
         return tag
 
-    def offer(phrase: str, score: float, reason: TagReason) -> str | None:
-        """Choose the tag `phrase` makes, unless it is blocked or chosen already; its key if so."""
+    def aliased(phrase: str) -> tuple[str, str] | None:
+        """The tag `phrase` makes once the alias map is applied."""
         tag = tag_of(phrase)
         if tag is not None and tag[1] in aliases:
-            tag = tag_of(aliases[tag[1]])
+            return tag_of(aliases[tag[1]])
+        return tag
+
+    def offer(phrase: str, score: float, reason: TagReason) -> str | None:
+        """Choose the tag `phrase` makes, unless it is blocked or chosen already; its key if so."""
+        tag = aliased(phrase)
         if tag is None:
             return None
         name, key = tag
@@ -149,7 +159,10 @@ def extract_tags(article: Article, options: TagOptions = TagOptions()) -> list[T
         offer(fixed, float("inf"), TagReason.FIXED)
     stems: dict[tuple[int, str], list[list[str]]] = {}  # chosen phrases' words, by _stem_shelf
     names: dict[str, str] = {}  # chosen phrases: key → tag key
-    for item in _with_hints(rank(article, data, enough=options.limit), article, data):
+    ranked = _with_hints(rank(article, data, enough=options.limit), article, data)
+    if vocabulary is not None:
+        ranked = vocabulary.prefer(ranked, aliased, limit=options.limit)
+    for item in ranked:
         if len(chosen) >= options.limit:
             break
         words = _content_words(item.key)
