@@ -56,6 +56,14 @@ class Tag:
         return f"#{self.name}"
 
 
+@dataclass(frozen=True, slots=True)
+class TagUse:
+    """A tag a chat has published, in the chat's spelling, and how many of its posts carried it."""
+
+    name: str
+    uses: int
+
+
 class ParseMode(StrEnum):
     """How Telegram should read a post's body."""
 

@@ -17,13 +17,13 @@ Pure: the vocabulary is built by whoever read the store and handed in; nothing h
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 import regex
 
 from bot.hashtags.candidates import PARTICLES
 from bot.hashtags.normalize import tag_key
 from bot.hashtags.rank import Ranked, sort_best_first
+from bot.models import TagUse
 
 #: A tag the chat uses often scores up to this much more (×1.5): a preference, not a lock-in.
 MAX_BONUS = 0.5
@@ -45,14 +45,6 @@ _TAG_WORDS = regex.compile(r"\p{Lu}+(?!\p{Ll})|\p{Lu}?[\p{Ll}\p{M}]+|\p{N}+|[^\p
 
 #: What a candidate's phrase becomes as a tag: (name, key), or None when nothing taggable remains.
 TagOf = Callable[[str], "tuple[str, str] | None"]
-
-
-@dataclass(frozen=True, slots=True)
-class TagUse:
-    """One established tag: the chat's spelling and how many of its posts carried it."""
-
-    name: str
-    uses: int
 
 
 def tag_words(name: str) -> list[str]:

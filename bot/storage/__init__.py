@@ -12,17 +12,23 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
+from bot.models import TagUse
 from bot.storage.lifecycle import DECISIONS, TRANSITIONS, PostEvent, PostKind, PostState
 from bot.storage.records import (
     DEFAULT_INTERVAL,
     AdminRequest,
     DeskMessage,
     Feed,
+    MessageReactions,
     NewPost,
     Notice,
     PollFailure,
     PollRecord,
+    PublishedCounts,
     QueuedPost,
+    TagEvent,
+    TagReactions,
+    TagRule,
 )
 
 #: The flag that holds why publishing is paused; absent when it is not. Read through Store.paused.
@@ -223,6 +229,53 @@ class Store(Protocol):
         """Mark claimed notices unread again, when they could not be delivered to anyone."""
         ...
 
+    # The channel vocabulary: tag history, admins' rules, reactions, statistics
+    def record_tags(
+        self, post_id: int | None, *, chat: str, tags: Sequence[str], at: datetime, event: TagEvent
+    ) -> None:
+        """Make `tags` the post's entry in the chat's tag history, replacing an earlier one.
+
+        A post decided by an admin and later sent is counted once, with the tags it went out with.
+        `post_id` None is a post that never was in the queue (/post): it is added as it is.
+        """
+        ...
+
+    def tag_uses(
+        self,
+        *,
+        chat: str | None = None,
+        since: datetime | None = None,
+        limit: int | None = None,
+        prefix: str = "",
+        sent_only: bool = False,
+    ) -> list[TagUse]:
+        """Tags in the history (of `chat`, or all chats; since `since`), by posts, most first.
+
+        Each tag is counted by comparison key and named by its latest spelling; `prefix` keeps
+        the tags whose key starts with that of `prefix`.
+        """
+        ...
+
+    def tag_rules(self) -> list[TagRule]:
+        """The admins' aliases (by tag), then their blocked tags."""
+        ...
+
+    def set_tag_rule(self, rule: TagRule, *, now: datetime) -> None:
+        """Save a rule; it replaces any rule on the same tag (an alias becomes a block or back)."""
+        ...
+
+    def remove_tag_rule(self, tag: str, *, blocked: bool) -> bool:
+        """Drop the block (`blocked`) or the alias on `tag`; False if there was none."""
+        ...
+
+    def record_reactions(self, reactions: MessageReactions) -> int | None:
+        """Save a message's reaction counts (the latest replace the earlier); the post id it matched."""
+        ...
+
+    def published_counts(self, *, since: datetime, chat: str | None = None, top: int = 10) -> PublishedCounts:
+        """The figures `hashbot stats` shows: posts sent since `since`, by time, feed and tag."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -247,6 +300,7 @@ __all__ = [
     "AdminRequest",
     "DeskMessage",
     "Feed",
+    "MessageReactions",
     "NewPost",
     "Notice",
     "PollFailure",
@@ -254,8 +308,12 @@ __all__ = [
     "PostEvent",
     "PostKind",
     "PostState",
+    "PublishedCounts",
     "QueuedPost",
     "Store",
+    "TagEvent",
+    "TagReactions",
+    "TagRule",
     "open_store",
     "open_store_copy",
 ]

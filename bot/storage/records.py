@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Literal, get_type_hints
 
-from bot.models import Article
+from bot.models import Article, TagUse
 from bot.storage.lifecycle import PostKind, PostState
 
 #: Poll interval of a feed when none is given, in seconds.
@@ -204,6 +205,74 @@ class PollFailure:
     error: str
     disable: bool = False
     notice: str | None = None
+
+
+class TagEvent(StrEnum):
+    """Why a post's tags entered the chat's tag history."""
+
+    SENT = "sent"
+    #: An admin chose the tags of a post awaiting approval: the chat's vocabulary, even unsent.
+    DECIDED = "decided"
+
+
+@dataclass(frozen=True, slots=True)
+class TagRule:
+    """An admin's runtime rule for a tag: write `alias` instead, or (alias None) never use it."""
+
+    tag: str
+    alias: str | None = None
+    author: str | None = None
+
+    @property
+    def blocked(self) -> bool:
+        return self.alias is None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageReactions:
+    """The reactions Telegram counts on one message: a ``message_reaction_count`` update."""
+
+    chat_id: int
+    message_id: int
+    #: Emoji (or ``custom:<id>``, ``paid``) → how many people reacted with it.
+    counts: dict[str, int]
+    at: datetime
+    #: The chat's @username, when it has one: posts may name their chat by it.
+    chat_username: str | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True, slots=True)
+class TagReactions:
+    """How the posts carrying one tag fared: how many drew reactions, and how many in all."""
+
+    tag: str
+    posts: int
+    reactions: int
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedCounts:
+    """The store's raw figures of the posts sent since a moment, to one chat or all of them."""
+
+    #: Posts sent per quarter hour (its start, UTC): whole quarters fold into any zone's days.
+    sent: tuple[tuple[datetime, int], ...] = ()
+    #: Posts per feed, most first; None is the posts no feed queued (scheduled, pasted).
+    feeds: tuple[tuple[str | None, int], ...] = ()
+    #: The most used tags, most first, in their latest spelling.
+    tags: tuple[TagUse, ...] = ()
+    #: The tags whose posts drew the most reactions, most first.
+    reactions: tuple[TagReactions, ...] = ()
+    #: Posts that drew reactions, and the reactions on them.
+    reacted_posts: int = 0
+    reactions_total: int = 0
+
+    @property
+    def posts(self) -> int:
+        return sum(count for _, count in self.sent)
 
 
 #: How each kind of Article field is written into a record and read back.

@@ -19,17 +19,24 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import StoreError
+from bot.hashtags.normalize import tag_key
+from bot.models import TagUse
 from bot.storage import Store
 from bot.storage.lifecycle import PostEvent, PostKind, PostState, plan
 from bot.storage.records import (
     AdminRequest,
     DeskMessage,
     Feed,
+    MessageReactions,
     NewPost,
     Notice,
     PollFailure,
     PollRecord,
+    PublishedCounts,
     QueuedPost,
+    TagEvent,
+    TagReactions,
+    TagRule,
     article_from_dict,
     article_to_dict,
 )
@@ -187,6 +194,43 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT CAST(substr(name, 19) AS INTEGER), 'tags', CAST(value AS INTEGER) FROM flags
         WHERE name LIKE 'approve:edit-tags:%' AND CAST(value AS INTEGER) IN (SELECT id FROM posts);
     DELETE FROM flags WHERE name LIKE 'approve:edit-tags:%';
+    """,
+    # 7: the channel vocabulary. Every tag of every post sent or decided by an admin, per chat and
+    # time (a post's rows are replaced when its tags are decided again); the aliases and blocks
+    # admins set at runtime; the reactions Telegram counts on each published message.
+    """
+    CREATE TABLE tag_history (
+        post_id INTEGER REFERENCES posts(id) ON DELETE SET NULL,
+        chat    TEXT NOT NULL,
+        tag     TEXT NOT NULL,
+        key     TEXT NOT NULL,
+        at      TEXT NOT NULL,
+        event   TEXT NOT NULL CHECK (event IN ('sent', 'decided'))
+    );
+    -- Covering: the vocabulary and the statistics read a chat's recent tags from the index alone.
+    CREATE INDEX tag_history_by_chat ON tag_history (chat, at, key, tag, event);
+    CREATE INDEX tag_history_by_post ON tag_history (post_id);
+    -- One rule per tag (by comparison key): write `alias` instead, or never use it (alias NULL).
+    CREATE TABLE tag_rules (
+        key     TEXT PRIMARY KEY,
+        tag     TEXT NOT NULL,
+        alias   TEXT,
+        author  TEXT,
+        created TEXT NOT NULL
+    ) WITHOUT ROWID;
+    -- `chat` as Telegram names it in the update (the numeric id); post_id when a post matches.
+    CREATE TABLE reactions (
+        chat       TEXT NOT NULL,
+        message_id INTEGER NOT NULL,
+        post_id    INTEGER REFERENCES posts(id) ON DELETE SET NULL,
+        total      INTEGER NOT NULL,
+        counts     TEXT NOT NULL,
+        updated    TEXT NOT NULL,
+        PRIMARY KEY (chat, message_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX reactions_by_post ON reactions (post_id);
+    CREATE INDEX posts_by_message ON posts (message_id) WHERE message_id IS NOT NULL;
+    CREATE INDEX posts_by_chat_sent ON posts (chat, sent) WHERE state = 'sent';
     """,
 )
 
@@ -588,6 +632,134 @@ class SqliteStore(Store):
     def release_notices(self, ids: Sequence[int]) -> None:
         with self._transaction() as db:
             db.executemany("UPDATE notices SET read = 0 WHERE id = ?", [(id_,) for id_ in ids])
+
+    # Tag history, vocabulary rules, reactions
+
+    def record_tags(
+        self, post_id: int | None, *, chat: str, tags: Sequence[str], at: datetime, event: TagEvent
+    ) -> None:
+        with self._transaction() as db:
+            if post_id is not None:
+                db.execute("DELETE FROM tag_history WHERE post_id = ?", (post_id,))
+            unique = {tag_key(tag): tag for tag in reversed(tags)}
+            db.executemany(
+                "INSERT INTO tag_history (post_id, chat, tag, key, at, event) VALUES (?, ?, ?, ?, ?, ?)",
+                [(post_id, chat, tag, key, _time(at), event.value) for key, tag in reversed(unique.items())],
+            )
+
+    def tag_uses(
+        self,
+        *,
+        chat: str | None = None,
+        since: datetime | None = None,
+        limit: int | None = None,
+        prefix: str = "",
+        sent_only: bool = False,
+    ) -> list[TagUse]:
+        where, params = _history_filter(chat=chat, since=since, sent_only=sent_only)
+        if prefix:
+            # The key is lowercase ASCII letters and digits: no LIKE wildcard can be in it.
+            where += " AND key LIKE ?"
+            params.append(f"{tag_key(prefix)}%")
+        rows = self._db.execute(
+            f"SELECT tag, MAX(at) AS latest, COUNT(*) AS uses FROM tag_history WHERE {where}"
+            " GROUP BY key ORDER BY uses DESC, key LIMIT ?",
+            (*params, -1 if limit is None else limit),
+        )
+        return [TagUse(row["tag"], row["uses"]) for row in rows]
+
+    def tag_rules(self) -> list[TagRule]:
+        rows = self._db.execute("SELECT * FROM tag_rules ORDER BY alias IS NULL, key")
+        return [TagRule(row["tag"], row["alias"], row["author"]) for row in rows]
+
+    def set_tag_rule(self, rule: TagRule, *, now: datetime) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO tag_rules (key, tag, alias, author, created) VALUES (?, ?, ?, ?, ?)",
+                (tag_key(rule.tag), rule.tag, rule.alias, rule.author, _time(now)),
+            )
+
+    def remove_tag_rule(self, tag: str, *, blocked: bool) -> bool:
+        kind = "alias IS NULL" if blocked else "alias IS NOT NULL"
+        with self._transaction() as db:
+            cursor = db.execute(f"DELETE FROM tag_rules WHERE key = ? AND {kind}", (tag_key(tag),))
+            return cursor.rowcount > 0
+
+    def record_reactions(self, reactions: MessageReactions) -> int | None:
+        names = [str(reactions.chat_id)]
+        if reactions.chat_username:
+            names.append(f"@{reactions.chat_username}")
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT id FROM posts WHERE message_id = ?"
+                f" AND chat IN ({', '.join('?' * len(names))}) ORDER BY id DESC LIMIT 1",
+                (reactions.message_id, *names),
+            ).fetchone()
+            post_id = int(row["id"]) if row else None
+            db.execute(
+                "INSERT OR REPLACE INTO reactions (chat, message_id, post_id, total, counts, updated)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    names[0],
+                    reactions.message_id,
+                    post_id,
+                    reactions.total,
+                    json.dumps(reactions.counts, ensure_ascii=False),
+                    _time(reactions.at),
+                ),
+            )
+        return post_id
+
+    def published_counts(self, *, since: datetime, chat: str | None = None, top: int = 10) -> PublishedCounts:
+        posts_where = "p.state = 'sent' AND p.sent >= ?" + (" AND p.chat = ?" if chat is not None else "")
+        posts_params = [_time(since), *([chat] if chat is not None else [])]
+        sent = self._db.execute(
+            "SELECT printf('%s%02d', substr(p.sent, 1, 14), CAST(substr(p.sent, 15, 2) AS INTEGER) / 15 * 15)"
+            f" AS quarter, COUNT(*) AS n FROM posts p WHERE {posts_where} GROUP BY quarter ORDER BY quarter",
+            posts_params,
+        )
+        feeds = self._db.execute(
+            "SELECT COALESCE(f.name, f.url) AS label, COUNT(*) AS n FROM posts p"
+            f" LEFT JOIN feeds f ON f.id = p.feed_id WHERE {posts_where}"
+            " GROUP BY p.feed_id ORDER BY n DESC, label",
+            posts_params,
+        )
+        reacted = self._db.execute(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(r.total), 0) AS total FROM reactions r"
+            f" JOIN posts p ON p.id = r.post_id WHERE {posts_where} AND r.total > 0",
+            posts_params,
+        ).fetchone()
+        where, params = _history_filter(chat=chat, since=since, sent_only=True, table="h")
+        by_tag = self._db.execute(
+            "SELECT h.tag, MAX(h.at) AS latest, COUNT(*) AS posts, SUM(r.total) AS reactions"
+            f" FROM reactions r JOIN tag_history h ON h.post_id = r.post_id WHERE {where} AND r.total > 0"
+            " GROUP BY h.key ORDER BY reactions DESC, posts DESC, h.key LIMIT ?",
+            (*params, top),
+        )
+        return PublishedCounts(
+            sent=tuple((datetime.fromisoformat(f"{row['quarter']}+00:00"), row["n"]) for row in sent),
+            feeds=tuple((row["label"], row["n"]) for row in feeds),
+            tags=tuple(self.tag_uses(chat=chat, since=since, limit=top, sent_only=True)),
+            reactions=tuple(TagReactions(row["tag"], row["posts"], row["reactions"]) for row in by_tag),
+            reacted_posts=reacted["n"],
+            reactions_total=reacted["total"],
+        )
+
+
+def _history_filter(
+    *, chat: str | None, since: datetime | None, sent_only: bool, table: str = "tag_history"
+) -> tuple[str, list[object]]:
+    """The WHERE clause (and its parameters) that picks a chat's tag history since a moment."""
+    clauses, params = ["1"], list[object]()
+    if chat is not None:
+        clauses.append(f"{table}.chat = ?")
+        params.append(chat)
+    if since is not None:
+        clauses.append(f"{table}.at >= ?")
+        params.append(_time(since))
+    if sent_only:
+        clauses.append(f"{table}.event = 'sent'")
+    return " AND ".join(clauses), params
 
 
 def _migrate(db: sqlite3.Connection, path: Path) -> None:

@@ -4,9 +4,9 @@ from auxil.paths import SEED
 
 from bot.hashtags import TagOptions, extract_tags
 from bot.hashtags.rank import Ranked
-from bot.hashtags.vocabulary import MAX_BONUS, TagUse, Vocabulary, tag_words
+from bot.hashtags.vocabulary import MAX_BONUS, Vocabulary, tag_words
 from bot.ingest import load_sources
-from bot.models import Article, TagReason
+from bot.models import Article, TagReason, TagUse
 
 MACRON_FR = Article(
     title="Macron veut relancer l'Europe",

@@ -1,0 +1,140 @@
+"""The store's part of the channel vocabulary: tag history, admins' rules, reactions, statistics,
+and migrating a database made before them."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.models import Article, TagUse
+from bot.storage import (
+    Feed,
+    MessageReactions,
+    NewPost,
+    PostState,
+    Store,
+    TagEvent,
+    TagReactions,
+    TagRule,
+    open_store,
+)
+from bot.storage.sqlite import MIGRATIONS
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+VOCABULARY_MIGRATION = 7
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return open_store(tmp_path / "hashbot.sqlite3")
+
+
+def _sent(
+    store: Store,
+    key: str,
+    tags: list[str],
+    *,
+    at: datetime = NOW,
+    chat: str = "@news",
+    feed: int | None = None,
+) -> int:
+    article = Article(text=f"Text of {key}", title=key, id=key)
+    post_id = store.enqueue(NewPost(article=article, chat=chat, keys=(key,), feed_id=feed), now=at)
+    assert post_id is not None
+    store.set_post_state(post_id, PostState.SENT, now=at, message_id=post_id + 100)
+    store.record_tags(post_id, chat=chat, tags=tags, at=at, event=TagEvent.SENT)
+    return post_id
+
+
+def test_tag_uses_count_posts_per_key_in_the_latest_spelling(store: Store) -> None:
+    _sent(store, "a", ["Nato", "Ukraine"], at=NOW - timedelta(days=2))
+    _sent(store, "b", ["NATO", "Ukraine"], at=NOW - timedelta(days=1))
+    _sent(store, "c", ["Ukraine"], at=NOW)
+    _sent(store, "d", ["Gaza"], chat="@other")
+    assert store.tag_uses(chat="@news") == [TagUse("Ukraine", 3), TagUse("NATO", 2)]
+    assert store.tag_uses(chat="@news", since=NOW - timedelta(hours=36)) == [
+        TagUse("Ukraine", 2),
+        TagUse("NATO", 1),
+    ]
+    assert store.tag_uses(prefix="#uk") == [TagUse("Ukraine", 3)]
+    assert [use.name for use in store.tag_uses()] == ["Ukraine", "NATO", "Gaza"]
+
+
+def test_a_post_decided_then_sent_counts_once_with_its_final_tags(store: Store) -> None:
+    post_id = store.enqueue(NewPost(Article(text="x"), chat="@news", keys=("x",)), now=NOW)
+    assert post_id is not None
+    store.record_tags(post_id, chat="@news", tags=["Brexit", "UK"], at=NOW, event=TagEvent.DECIDED)
+    assert store.tag_uses(sent_only=True) == []
+    assert {use.name for use in store.tag_uses()} == {"Brexit", "UK"}
+    store.record_tags(post_id, chat="@news", tags=["UK", "#uk"], at=NOW, event=TagEvent.SENT)
+    assert store.tag_uses() == [TagUse("UK", 1)]
+    assert store.tag_uses(sent_only=True) == [TagUse("UK", 1)]
+
+
+def test_rules_replace_each_other_by_tag_and_are_removed_by_kind(store: Store) -> None:
+    store.set_tag_rule(TagRule("UK", "GrandeBretagne", author="1001"), now=NOW)
+    store.set_tag_rule(TagRule("Des"), now=NOW)
+    assert store.tag_rules() == [TagRule("UK", "GrandeBretagne", "1001"), TagRule("Des")]
+    assert not store.remove_tag_rule("uk", blocked=True)
+    assert store.remove_tag_rule("#uk", blocked=False)
+    store.set_tag_rule(TagRule("des", "Desde"), now=NOW)  # the block on #Des becomes an alias
+    assert store.tag_rules() == [TagRule("des", "Desde")]
+
+
+def test_reactions_find_their_post_by_chat_id_or_username_and_the_latest_count_wins(store: Store) -> None:
+    post_id = _sent(store, "a", ["Ukraine"])
+    reactions = MessageReactions(-100123, post_id + 100, {"👍": 3}, NOW, chat_username="news")
+    assert store.record_reactions(reactions) == post_id
+    later = MessageReactions(-100123, post_id + 100, {"👍": 4, "🔥": 2}, NOW, chat_username="news")
+    assert store.record_reactions(later) == post_id
+    assert store.record_reactions(MessageReactions(-100123, 999, {"👍": 1}, NOW)) is None
+    counts = store.published_counts(since=NOW - timedelta(days=1))
+    assert (counts.reacted_posts, counts.reactions_total) == (1, 6)
+    assert counts.reactions == (TagReactions("Ukraine", 1, 6),)
+
+
+def test_published_counts_by_quarter_hour_feed_and_tag(store: Store) -> None:
+    feed = store.add_feed(Feed(url="https://example.org/feed.xml", name="Example"))
+    _sent(store, "a", ["Ukraine", "NATO"], at=NOW + timedelta(minutes=7), feed=feed.id)
+    _sent(store, "b", ["Ukraine"], at=NOW + timedelta(minutes=14), feed=feed.id)
+    _sent(store, "c", ["Gaza"], at=NOW + timedelta(minutes=50))
+    _sent(store, "old", ["Old"], at=NOW - timedelta(days=40))
+    counts = store.published_counts(since=NOW - timedelta(days=30))
+    assert counts.sent == ((NOW, 2), (NOW + timedelta(minutes=45), 1))
+    assert counts.posts == 3
+    assert counts.feeds == (("Example", 2), (None, 1))
+    assert counts.tags == (TagUse("Ukraine", 2), TagUse("Gaza", 1), TagUse("NATO", 1))
+    assert store.published_counts(since=NOW, chat="@elsewhere").posts == 0
+
+
+def test_history_and_rules_survive_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "hashbot.sqlite3"
+    with closing(open_store(path)) as store:
+        _sent(store, "a", ["EmmanuelMacron"])
+        store.set_tag_rule(TagRule("UK", "GrandeBretagne"), now=NOW)
+    with closing(open_store(path)) as store:
+        assert store.tag_uses(chat="@news") == [TagUse("EmmanuelMacron", 1)]
+        assert store.tag_rules() == [TagRule("UK", "GrandeBretagne")]
+
+
+def test_a_database_from_before_the_vocabulary_is_migrated_keeping_its_posts(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with closing(sqlite3.connect(path, isolation_level=None)) as db:
+        for number, script in enumerate(MIGRATIONS[: VOCABULARY_MIGRATION - 1], start=1):
+            db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+        db.execute(
+            "INSERT INTO posts (chat, article, state, created, sent, message_id)"
+            " VALUES ('@news', '{\"text\": \"old\"}', 'sent', ?, ?, 7)",
+            (NOW.isoformat(), NOW.isoformat()),
+        )
+    with closing(open_store(path)) as store:
+        [post] = store.posts()
+        assert post.article.text == "old"
+        assert store.tag_uses() == []
+        assert store.published_counts(since=NOW - timedelta(days=1)).posts == 1
+        reactions = MessageReactions(-1, 7, {"👍": 1}, NOW, chat_username="news")
+        assert store.record_reactions(reactions) == post.id
