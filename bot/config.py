@@ -98,6 +98,11 @@ class Settings(BaseSettings):
         description="Tag rewrites as from=to pairs, comma-separated (Royaume-Uni=GrandeBretagne).",
     )
 
+    vocabulary_days: int = Field(
+        180,
+        ge=0,
+        description="Days of a chat's tag history that make its vocabulary; 0 turns the vocabulary off.",
+    )
     feed_interval: int = Field(
         15, ge=1, description="Minutes between polls of a feed added without --interval."
     )

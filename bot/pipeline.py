@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from bot.errors import HashbotError, UnexpectedError, with_source
 from bot.hashtags import TagOptions, extract_tags
 from bot.hashtags.language import detect_language
+from bot.hashtags.vocabulary import Vocabulary
 from bot.models import Article, Post, Receipt, Tag
 from bot.render import DEFAULT_TEMPLATE, DIGEST_TEMPLATE, Renderer
 
@@ -27,6 +28,28 @@ class Publisher(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class ChatVocabulary:
+    """What a chat's history and its admins add to the settings' tag options, read by the caller.
+
+    The admins' aliases and blocks come after the settings' own: an alias in `.env` wins over an
+    admin's alias for the same tag, and a tag blocked in `.env` stays blocked.
+    """
+
+    vocabulary: Vocabulary | None = None
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    blocklist: tuple[str, ...] = ()
+
+    def options(self, base: TagOptions) -> TagOptions:
+        if not self.aliases and not self.blocklist:
+            return base
+        aliases = {**self.aliases, **base.aliases}  # the later wins, key for key
+        return replace(base, aliases=aliases, blocklist=base.blocklist + self.blocklist)
+
+
+NO_VOCABULARY = ChatVocabulary()
+
+
+@dataclass(frozen=True, slots=True)
 class PostPlanner:
     """Pure: decides the tags and the rendered text of a post for an article."""
 
@@ -34,8 +57,9 @@ class PostPlanner:
     tag_options: TagOptions = field(default_factory=TagOptions)
     template: str = DEFAULT_TEMPLATE
 
-    def tags(self, article: Article) -> list[Tag]:
-        return extract_tags(article, self.tag_options)
+    def tags(self, article: Article, vocabulary: ChatVocabulary = NO_VOCABULARY) -> list[Tag]:
+        """The article's tags; with the chat's `vocabulary`, in the chat's words."""
+        return extract_tags(article, vocabulary.options(self.tag_options), vocabulary=vocabulary.vocabulary)
 
     def plan(
         self,
@@ -45,20 +69,27 @@ class PostPlanner:
         now: datetime | None = None,
         tags: Sequence[Tag] | None = None,
         feed: Mapping[str, Any] | None = None,
+        vocabulary: ChatVocabulary = NO_VOCABULARY,
     ) -> Post:
         """The post for `article`, with `tags` when a person chose them, else the extracted ones.
 
-        `feed` is the settings of the feed it came from, which templates see as ``feed``.
+        `feed` is the settings of the feed it came from, which templates see as ``feed``; the
+        extracted tags are in the chat's `vocabulary`.
         """
         article = with_language(article)
-        chosen = self.tags(article) if tags is None else tags
+        chosen = self.tags(article, vocabulary) if tags is None else tags
         return self.renderer.render(article, chosen, template=template or self.template, now=now, feed=feed)
 
     def plan_digest(
-        self, articles: Sequence[Article], *, template: str | None = None, now: datetime | None = None
+        self,
+        articles: Sequence[Article],
+        *,
+        template: str | None = None,
+        now: datetime | None = None,
+        vocabulary: ChatVocabulary = NO_VOCABULARY,
     ) -> Post:
         """One post for several articles, with the digest template unless another is named."""
-        items = [(article, self.tags(article)) for article in map(with_language, articles)]
+        items = [(article, self.tags(article, vocabulary)) for article in map(with_language, articles)]
         return self.renderer.render_digest(items, template=template or DIGEST_TEMPLATE, now=now)
 
 

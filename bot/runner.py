@@ -44,9 +44,10 @@ from bot.errors import (
 from bot.ingest.links import dedup_keys
 from bot.ingest.poller import Poller, PollResult
 from bot.models import Article, Post, Tag, TagReason, Target
-from bot.pipeline import PostPlanner, Publisher
+from bot.pipeline import NO_VOCABULARY, PostPlanner, Publisher
 from bot.planner import Pending, PublishSchedule, choose_posts
 from bot.storage import NewPost, PostKind, PostState, QueuedPost, Store
+from bot.vocabulary import chat_vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,8 @@ class RunnerConfig:
     approval: bool = False
     #: A dry run on a copy of the store records previews as sent, so caps behave as for real.
     previews_count_as_sent: bool = False
+    #: How many days of a chat's tag history steer its new posts' tags; 0: none.
+    vocabulary_days: int = 0
 
 
 @dataclass(slots=True)
@@ -306,20 +309,27 @@ class Runner:
 
         Tags an admin chose replace the extracted ones; a feed's tags come first among them. The
         feed's settings are read now, so a feed renamed after the post was queued shows its new name.
+        The extracted tags are in the chat's vocabulary, as the store holds it at this moment.
         """
-        planner, chosen = self._planner, None
+        planner, chosen, now = self._planner, None, self._clock()
         if queued.tags_edited:
             chosen = [Tag(name, float("inf"), TagReason.FIXED) for name in queued.tags]
         elif queued.tags:
             options = planner.tag_options
             planner = replace(planner, tag_options=replace(options, fixed=options.fixed + queued.tags))
+        vocabulary = NO_VOCABULARY
+        if chosen is None:
+            blocked = planner.tag_options.blocklist
+            days = self._config.vocabulary_days
+            vocabulary = chat_vocabulary(self._store, queued.chat, now=now, days=days, blocked=blocked)
         feed = self._store.feed(queued.feed_id) if queued.feed_id is not None else None
         post = planner.plan(
             queued.article,
             template=queued.template,
-            now=self._clock(),
+            now=now,
             tags=chosen,
             feed=feed.settings() if feed else None,
+            vocabulary=vocabulary,
         )
         if queued.chat and (queued.chat != self._config.channel or queued.topic is not None):
             post = replace(post, target=Target(chat=queued.chat, thread_id=queued.topic))
@@ -369,7 +379,8 @@ class Runner:
                 store.mark_previewed(post_id, now=clock(), note="previewed in dry run, not published")
                 report.skipped.append(post_id)
                 return
-            store.mark_sent(post_id, now=clock(), message_id=receipt.message_id)
+            tags = [tag.name for tag in post.tags]  # they enter the chat's tag history
+            store.mark_sent(post_id, now=clock(), message_id=receipt.message_id, tags=tags)
             report.sent.append(post_id)
 
     def _back_to_queue(self, post_id: int, error: str | None) -> None:

@@ -32,6 +32,7 @@ def build_runner(
         channel=settings.channel,
         approval=approval,
         previews_count_as_sent=dry_run,
+        vocabulary_days=settings.vocabulary_days,
     )
     return Runner(
         store=store,

@@ -159,6 +159,9 @@ async def test_edited_tags_are_stored_shown_in_the_previews_and_published(
         assert done == f"Post #{post_id} now has #Ukraine #KeirStarmer; the previews show it."
         post = loop.store.post(post_id)
         assert post is not None and post.tags == ("Ukraine", "KeirStarmer") and post.tags_edited
+        # The admin's choice is the chat's vocabulary already, before the post goes out.
+        assert {use.name for use in loop.store.tag_uses(chat=post.chat)} == {"Ukraine", "KeirStarmer"}
+        assert loop.store.tag_uses(chat=post.chat, sent_only=True) == []
         for preview in previews.values():
             assert _hashtags(preview) == ["#Ukraine", "#KeirStarmer"]
             assert preview.buttons == _buttons(post_id)  # still waiting for a decision
