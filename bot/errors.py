@@ -11,6 +11,7 @@ these into messages and exit codes, nothing else does::
     ├── FilterError          a feed's include/exclude filter is invalid
     ├── StoreError           the database cannot be opened, migrated or written
     ├── RenderError          a template is missing, broken, or the post cannot fit
+    │   └── ChartUnavailable     the statistics chart needs matplotlib, which is not installed
     ├── UnexpectedError      a bug met while handling one source, so the others still run (exit 3)
     └── PublishError         a post could not be delivered
         ├── PublishForbidden     Telegram refused the bot the chat (403): pause and tell admins
@@ -110,6 +111,10 @@ def with_source(error: HashbotError, source: str) -> HashbotError:
     sourced = type(error).__new__(type(error), f"{source}: {error}")
     sourced.__dict__.update(error.__dict__)
     return sourced
+
+
+class ChartUnavailable(RenderError):
+    """The statistics chart was asked for, but matplotlib (the ``chart`` extra) is not installed."""
 
 
 class PublishError(HashbotError):

@@ -49,5 +49,5 @@ def configure_logging(*, level: str, fmt: str, stream: TextIO = sys.stderr) -> N
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "matplotlib"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -247,11 +247,15 @@ class MessageReactions:
 
 @dataclass(frozen=True, slots=True)
 class TagReactions:
-    """How the posts carrying one tag fared: how many drew reactions, and how many in all."""
+    """How the posts carrying one tag fared: how many there were, and the reactions on them all."""
 
     tag: str
     posts: int
     reactions: int
+
+    @property
+    def per_post(self) -> float:
+        return self.reactions / self.posts if self.posts else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +268,7 @@ class PublishedCounts:
     feeds: tuple[tuple[str | None, int], ...] = ()
     #: The most used tags, most first, in their latest spelling.
     tags: tuple[TagUse, ...] = ()
-    #: The tags whose posts drew the most reactions, most first.
+    #: The tags whose posts drew the most reactions per post, most first.
     reactions: tuple[TagReactions, ...] = ()
     #: Posts that drew reactions, and the reactions on them.
     reacted_posts: int = 0

@@ -238,6 +238,8 @@ _FEED_COLUMNS = (
     "url, name, chat, topic, template, interval, tags, include, exclude, lang, fetch_pages, silent, enabled"
 )
 _MAX_PARAMS = 500
+#: A tag ranks by reactions per post once this many of its posts are counted: one lucky post is no trend.
+REACTION_MIN_POSTS = 3
 
 
 def _is_rowid(number: int) -> bool:
@@ -730,11 +732,16 @@ class SqliteStore(Store):
             posts_params,
         ).fetchone()
         where, params = _history_filter(chat=chat, since=since, sent_only=True, table="h")
-        by_tag = self._db.execute(
-            "SELECT h.tag, MAX(h.at) AS latest, COUNT(*) AS posts, SUM(r.total) AS reactions"
-            f" FROM reactions r JOIN tag_history h ON h.post_id = r.post_id WHERE {where} AND r.total > 0"
-            " GROUP BY h.key ORDER BY reactions DESC, posts DESC, h.key LIMIT ?",
-            (*params, top),
+        by_tag = (
+            self._db.execute(
+                "SELECT h.tag, MAX(h.at) AS latest, COUNT(*) AS posts, COALESCE(SUM(r.total), 0) AS reactions"
+                f" FROM tag_history h LEFT JOIN reactions r ON r.post_id = h.post_id WHERE {where}"
+                " GROUP BY h.key HAVING posts >= ? AND reactions > 0"
+                " ORDER BY CAST(reactions AS REAL) / posts DESC, reactions DESC, h.key LIMIT ?",
+                (*params, REACTION_MIN_POSTS, top),
+            )
+            if reacted["n"]
+            else ()
         )
         return PublishedCounts(
             sent=tuple((datetime.fromisoformat(f"{row['quarter']}+00:00"), row["n"]) for row in sent),

@@ -1,0 +1,92 @@
+"""`hashbot vocab` and `hashbot stats` through the real entry point, on a real database."""
+
+from __future__ import annotations
+
+import json
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from auxil.cli import CliRunner
+from auxil.history import CHANNEL, fill_history
+
+from bot.storage import TagEvent, open_store
+
+NOW = datetime.now(UTC)  # `hashbot stats` counts back from the real clock
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "hashbot.sqlite3"
+    monkeypatch.setenv("HASHBOT_DATABASE", str(path))
+    return path
+
+
+def test_vocab_lists_tags_by_use_and_the_rules(run_cli: CliRunner, database: Path) -> None:
+    with closing(open_store(database)) as store:
+        for tags in (["Ukraine", "NATO"], ["Ukraine"], ["Gaza"]):
+            store.record_tags(None, chat=CHANNEL, tags=tags, at=NOW, event=TagEvent.SENT)
+        store.record_tags(None, chat="@other", tags=["Ukraine"], at=NOW, event=TagEvent.SENT)
+    assert run_cli("vocab", "alias", "Royaume-Uni", "#grande bretagne").out == (
+        "#RoyaumeUni is now written #GrandeBretagne in new posts\n"
+    )
+    assert run_cli("vocab", "block", "des").code == 0
+    listed = run_cli("vocab", "--chat", CHANNEL)
+    assert listed.code == 0
+    assert listed.out.splitlines() == [
+        f"3 tags published to {CHANNEL}, by posts:",
+        "      2  #Ukraine",
+        "      1  #Gaza",
+        "      1  #NATO",
+        "rule: #RoyaumeUni → #GrandeBretagne",
+        "rule: #Des blocked",
+    ]
+    assert "      3  #Ukraine" in run_cli("vocab").out  # every chat
+    assert run_cli("vocab", "--prefix", "na").out.splitlines()[1:2] == ["      1  #NATO"]
+    data = json.loads(run_cli("vocab", "--json", "--chat", CHANNEL).out)
+    assert data["tags"][0] == {"tag": "Ukraine", "posts": 2}
+    assert data["aliases"] == {"RoyaumeUni": "GrandeBretagne"} and data["blocked"] == ["Des"]
+
+
+def test_rules_are_removed_and_a_missing_one_is_an_error(run_cli: CliRunner, database: Path) -> None:
+    run_cli("vocab", "alias", "UK", "GrandeBretagne")
+    run_cli("vocab", "block", "Des")
+    assert run_cli("vocab", "unblock", "UK").code == 1  # an alias, not a block
+    assert run_cli("vocab", "unalias", "uk").code == 0
+    assert run_cli("vocab", "unblock", "#des").code == 0
+    with closing(open_store(database)) as store:
+        assert store.tag_rules() == []
+    missing = run_cli("vocab", "unblock", "Des")
+    assert missing.code == 1 and "#Des is not blocked" in missing.err
+    assert run_cli("vocab", "alias", "!!!", "UK").code == 2
+
+
+def test_stats_on_30_days_prints_the_figures_and_writes_the_chart(
+    run_cli: CliRunner, database: Path, tmp_path: Path
+) -> None:
+    with closing(open_store(database)) as store:
+        fill_history(store, days=29, now=NOW)
+        counts = store.published_counts(since=datetime(2000, 1, 1, tzinfo=UTC))
+    png = tmp_path / "stats.png"
+    result = run_cli("stats", "--days", "30", "--png", str(png))
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0].startswith(f"{counts.posts} posts to all chats in the last 30 days")
+    assert sum(1 for line in lines if line.startswith("  20")) == 30  # every day, listed
+    top = counts.tags[0]
+    assert f"  {top.uses:>5}  #{top.name}" in lines
+    assert any(line.startswith("Reactions: ") and "per post, by tag" in line for line in lines)
+    assert lines[-1].startswith(f"chart written to {png}")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_stats_on_an_empty_history_says_so_and_draws_nothing(
+    run_cli: CliRunner, database: Path, tmp_path: Path
+) -> None:
+    result = run_cli("stats", "--chat", CHANNEL, "--png", str(tmp_path / "none.png"))
+    assert result.code == 1
+    assert result.out.startswith(f"No posts were sent to {CHANNEL} in the last 30 days")
+    assert "nothing to chart" in result.err
+    assert not (tmp_path / "none.png").exists()
+    assert run_cli("stats", "--days", "0").code == 2
