@@ -116,7 +116,7 @@ async def test_vocabulary_and_history_survive_a_restart(tmp_path: Path) -> None:
         assert all(use == TagUse(use.name, 1) for use in uses)
         assert store.tag_rules() == [TagRule("Macron", "EmmanuelMacron")]
         # Without the alias, the history alone keeps the chat's spelling for the next post.
-        assert store.remove_tag_rule("Macron", blocked=False)
+        assert store.remove_tag_rule("Macron", blocked=False) is not None
         _queue(store, MACRON, "second")
         second = Channel()
         await _runner(store, second).publish()

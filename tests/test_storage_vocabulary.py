@@ -79,8 +79,8 @@ def test_rules_replace_each_other_by_tag_and_are_removed_by_kind(store: Store) -
     store.set_tag_rule(TagRule("UK", "GrandeBretagne", author="1001"), now=NOW)
     store.set_tag_rule(TagRule("Des"), now=NOW)
     assert store.tag_rules() == [TagRule("UK", "GrandeBretagne", "1001"), TagRule("Des")]
-    assert not store.remove_tag_rule("uk", blocked=True)
-    assert store.remove_tag_rule("#uk", blocked=False)
+    assert store.remove_tag_rule("uk", blocked=True) is None
+    assert store.remove_tag_rule("#uk", blocked=False) == TagRule("UK", "GrandeBretagne", "1001")
     store.set_tag_rule(TagRule("des", "Desde"), now=NOW)  # the block on #Des becomes an alias
     assert store.tag_rules() == [TagRule("des", "Desde")]
 
@@ -92,9 +92,13 @@ def test_reactions_find_their_post_by_chat_id_or_username_and_the_latest_count_w
     later = MessageReactions(-100123, post_id + 100, {"👍": 4, "🔥": 2}, NOW, chat_username="news")
     assert store.record_reactions(later) == post_id
     assert store.record_reactions(MessageReactions(-100123, 999, {"👍": 1}, NOW)) is None
+    _sent(store, "b", ["Ukraine"])
+    _sent(store, "c", ["Ukraine", "Gaza"])
     counts = store.published_counts(since=NOW - timedelta(days=1))
     assert (counts.reacted_posts, counts.reactions_total) == (1, 6)
-    assert counts.reactions == (TagReactions("Ukraine", 1, 6),)
+    # Reactions per post over all the tag's posts; a tag on too few posts ranks nowhere.
+    assert counts.reactions == (TagReactions("Ukraine", 3, 6),)
+    assert counts.reactions[0].per_post == 2.0
 
 
 def test_published_counts_by_quarter_hour_feed_and_tag(store: Store) -> None:

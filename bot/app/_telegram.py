@@ -49,8 +49,11 @@ from bot.telegram.notices import NoticeJob
 from bot.telegram.pacing import ChatLimits, ChatPacer
 from bot.telegram.publisher import Sleep
 from bot.telegram.queue import QueueCommands
+from bot.telegram.reactions import ALLOWED_UPDATES, ReactionCounter
 from bot.telegram.scheduling import ScheduleCommand
 from bot.telegram.uncertain import UncertainDesk
+from bot.telegram.vocabulary import VocabularyCommands
+from bot.vocabulary import chat_vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -230,7 +233,9 @@ class Hashbot:
             await self._on_start(app)
             await app.start()
             assert app.updater is not None
-            await app.updater.start_polling(timeout=timedelta(seconds=poll_timeout))
+            await app.updater.start_polling(
+                timeout=timedelta(seconds=poll_timeout), allowed_updates=list(ALLOWED_UPDATES)
+            )
             try:
                 yield self
             finally:
@@ -319,6 +324,17 @@ def build_bot(
     )
     # Before BotCommands: its catch-all for private messages would answer these commands first.
     application.add_handlers(QueueCommands(store=store, admins=admins, tz=settings.tz).handlers())
+    channel_name = settings.channel
+    application.add_handlers(
+        VocabularyCommands(
+            store=store,
+            admins=admins,
+            channel=channel_name,
+            tz=settings.tz,
+            clock=clock,
+            tag_options=tag_options(settings),
+        ).handlers()
+    )
     application.add_handlers(
         FeedCommands(
             store=store,
@@ -339,9 +355,13 @@ def build_bot(
         run_status=lambda: status_lines(store, schedule=schedule, now=clock(), with_pause=False),
         read_page=partial(fetch_article, fetcher),
         tz=settings.tz,
+        vocabulary=lambda: chat_vocabulary(
+            store, channel_name, now=clock(), days=settings.vocabulary_days, blocked=settings.tag_blocklist
+        ),
     ).register(application)
     approvals.register(application)
     application.add_handler(uncertain.handler())
+    application.add_handler(ReactionCounter(store=store).handler())
     application.add_handler(unknown_button_handler(admins))  # last: only clicks no desk took
     application.add_error_handler(_log_error)
     hashbot = Hashbot(

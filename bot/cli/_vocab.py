@@ -25,10 +25,17 @@ def _utcnow() -> datetime:
 
 
 def _tag(text: str) -> str:
-    """A tag typed on the command line, normalized as every tag is; refused if nothing is left."""
-    name = normalize(text)
-    if name is None:
+    """A tag typed on the command line, refused if it has nothing to make a hashtag of."""
+    if normalize(text, script="unicode", case="asis") is None:
         raise argparse.ArgumentTypeError(f"{text!r} has no letter to make a hashtag of")
+    return text
+
+
+def _styled(text: str, settings: Settings) -> str:
+    """The tag `text` makes in the settings' case and script, as every tag hashbot writes."""
+    name = normalize(text, case=settings.tag_case, script=settings.tag_script)
+    if name is None:  # only letters ASCII cannot spell (Київ with HASHBOT_TAG_SCRIPT=ascii)
+        raise HashbotError(f"{text!r} makes no hashtag in the script of HASHBOT_TAG_SCRIPT")
     return name
 
 
@@ -68,36 +75,40 @@ def _cmd_vocab(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def _cmd_vocab_alias(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    source, target = _styled(args.source, settings), _styled(args.target, settings)
     with open_db(settings) as store:
-        store.set_tag_rule(TagRule(args.source, args.target, author="cli"), now=_utcnow())
-    print(f"#{args.source} is now written #{args.target} in new posts", file=console.out)
+        store.set_tag_rule(TagRule(source, target, author="cli"), now=_utcnow())
+    print(f"#{source} is now written #{target} in new posts", file=console.out)
     return EXIT_OK
 
 
 def _cmd_vocab_unalias(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    tag = _styled(args.tag, settings)
     with open_db(settings) as store:
-        removed = store.remove_tag_rule(args.tag, blocked=False)
-    if not removed:
-        console.error(f"#{args.tag} has no alias; `hashbot vocab` lists the rules")
+        removed = store.remove_tag_rule(tag, blocked=False)
+    if removed is None:
+        console.error(f"#{tag} has no alias; `hashbot vocab` lists the rules")
         return EXIT_FAILED
-    print(f"#{args.tag} is written as extracted again", file=console.out)
+    print(f"#{removed.tag} is written as extracted again", file=console.out)
     return EXIT_OK
 
 
 def _cmd_vocab_block(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    tag = _styled(args.tag, settings)
     with open_db(settings) as store:
-        store.set_tag_rule(TagRule(args.tag, author="cli"), now=_utcnow())
-    print(f"#{args.tag} is blocked: no new post gets it", file=console.out)
+        store.set_tag_rule(TagRule(tag, author="cli"), now=_utcnow())
+    print(f"#{tag} is blocked: no new post gets it", file=console.out)
     return EXIT_OK
 
 
 def _cmd_vocab_unblock(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    tag = _styled(args.tag, settings)
     with open_db(settings) as store:
-        removed = store.remove_tag_rule(args.tag, blocked=True)
-    if not removed:
-        console.error(f"#{args.tag} is not blocked; `hashbot vocab` lists the rules")
+        removed = store.remove_tag_rule(tag, blocked=True)
+    if removed is None:
+        console.error(f"#{tag} is not blocked; `hashbot vocab` lists the rules")
         return EXIT_FAILED
-    print(f"#{args.tag} is allowed again", file=console.out)
+    print(f"#{removed.tag} is allowed again", file=console.out)
     return EXIT_OK
 
 

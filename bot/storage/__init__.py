@@ -264,8 +264,8 @@ class Store(Protocol):
         """Save a rule; it replaces any rule on the same tag (an alias becomes a block or back)."""
         ...
 
-    def remove_tag_rule(self, tag: str, *, blocked: bool) -> bool:
-        """Drop the block (`blocked`) or the alias on `tag`; False if there was none."""
+    def remove_tag_rule(self, tag: str, *, blocked: bool) -> TagRule | None:
+        """Drop the block (`blocked`) or the alias on `tag`: the rule dropped, None if there was none."""
         ...
 
     def record_reactions(self, reactions: MessageReactions) -> int | None:

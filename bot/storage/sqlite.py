@@ -681,11 +681,14 @@ class SqliteStore(Store):
                 (tag_key(rule.tag), rule.tag, rule.alias, rule.author, _time(now)),
             )
 
-    def remove_tag_rule(self, tag: str, *, blocked: bool) -> bool:
+    def remove_tag_rule(self, tag: str, *, blocked: bool) -> TagRule | None:
         kind = "alias IS NULL" if blocked else "alias IS NOT NULL"
         with self._transaction() as db:
-            cursor = db.execute(f"DELETE FROM tag_rules WHERE key = ? AND {kind}", (tag_key(tag),))
-            return cursor.rowcount > 0
+            row = db.execute(
+                f"DELETE FROM tag_rules WHERE key = ? AND {kind} RETURNING tag, alias, author",
+                (tag_key(tag),),
+            ).fetchone()
+        return TagRule(row["tag"], row["alias"], row["author"]) if row else None
 
     def record_reactions(self, reactions: MessageReactions) -> int | None:
         names = [str(reactions.chat_id)]

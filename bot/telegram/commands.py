@@ -20,7 +20,7 @@ from telegram.ext import Application, BaseHandler, CommandHandler, ContextTypes,
 from bot.errors import HashbotError, PublishError, PublishForbidden, PublishPaused, PublishUndelivered
 from bot.ingest.formats import parse_text
 from bot.models import Article, Post
-from bot.pipeline import PostPlanner
+from bot.pipeline import NO_VOCABULARY, ChatVocabulary, PostPlanner
 from bot.planner import local_time
 from bot.telegram.auth import Admins
 from bot.telegram.publisher import AdminPreviewPublisher, TelegramPublisher
@@ -64,6 +64,12 @@ COMMANDS = (
         "schedule", "<HH:MM | YYYY-MM-DD HH:MM> <url|text>", "Publish a post at a given local time or date"
     ),
     Command("dryrun", "on|off", "Send posts to the admins as previews instead of the channel"),
+    Command("vocab", "[prefix]", "List the channel's tags by use, and the aliases and blocks"),
+    Command("alias", "<from> <to>", "Write one tag as another in new posts"),
+    Command("unalias", "<from>", "Drop an alias"),
+    Command("block", "<tag>", "Never use a tag in new posts"),
+    Command("unblock", "<tag>", "Allow a blocked tag again"),
+    Command("stats", "[days]", "Chart of posts per day, top tags and reactions"),
 )
 _BY_NAME = {command.name: command for command in COMMANDS}
 
@@ -110,9 +116,12 @@ class BotCommands:
         read_page: ReadPage,
         tz: tzinfo,
         run_status: Callable[[], list[str]] = list,
+        vocabulary: Callable[[], ChatVocabulary] = lambda: NO_VOCABULARY,
     ) -> None:
         self._tz = tz
         self._run_status = run_status
+        #: The channel's vocabulary as the store holds it now: /tags and /preview show the real post.
+        self._vocabulary = vocabulary
         self._planner = planner
         self._read_page = read_page
         self._gate = gate
@@ -201,7 +210,7 @@ class BotCommands:
             await message.reply_text(usage("tags"))
             return
         try:
-            tags = self._planner.tags(await self._article(text, source="message"))
+            tags = self._planner.tags(await self._article(text, source="message"), self._vocabulary())
         except HashbotError as exc:
             await message.reply_text(f"No tags: {exc}")
             return
@@ -264,7 +273,8 @@ class BotCommands:
             await message.reply_text(usage(name) + hint)
             return None
         try:
-            return self._planner.plan(await self._article(text, source=f"/{name} from {message.chat_id}"))
+            article = await self._article(text, source=f"/{name} from {message.chat_id}")
+            return self._planner.plan(article, vocabulary=self._vocabulary())
         except HashbotError as exc:
             await message.reply_text(f"Cannot make a post of that: {exc}")
             return None

@@ -5,7 +5,9 @@ and answers the methods hashbot uses in the Bot API's JSON shapes, with Telegram
 Tests drive it from the outside:
 
 - **inputs**: :meth:`FakeBotApi.push_message` (a user writes to the bot), :meth:`FakeBotApi.click`
-  (a user presses an inline button); both become updates served by ``getUpdates``;
+  (a user presses an inline button), :meth:`FakeBotApi.react` (subscribers react to a channel
+  post); all become updates served by ``getUpdates``, which honours ``allowed_updates`` as
+  Telegram does (kept from the last call that gave it; reaction counts only when asked for);
 - **faults**: :meth:`FakeBotApi.fail` (the next calls of a method answer 429 with ``retry_after``,
   400, 403, 500…), :meth:`FakeBotApi.delay` (the call is carried out, then answered late, as when
   Telegram posted but the answer was lost), :meth:`FakeBotApi.remove_bot` (a real 403);
@@ -186,6 +188,9 @@ class ApiError(Exception):
         return data
 
 
+#: What Telegram sends a bot that never named its ``allowed_updates`` (the types the fake makes).
+_DEFAULT_UPDATES = ("message", "callback_query")
+
 _DEFAULT_DESCRIPTIONS = {
     400: "Bad Request: message text is empty",
     403: "Forbidden: bot is not a member of the channel chat",
@@ -266,6 +271,8 @@ class FakeBotApi:
             self._callback_ids = itertools.count(1)
             self._open_callbacks: set[str] = set()
             self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+            #: Telegram's default until a getUpdates call names its own list.
+            self.allowed_updates: list[str] = list(_DEFAULT_UPDATES)
             self._unreachable_photos: set[str] = set()
             self.calls: list[Call] = []
             self.callback_answers: list[JSON] = []
@@ -347,6 +354,29 @@ class FakeBotApi:
                 }
             )
             return query_id
+
+    def react(self, message: FakeMessage, counts: dict[str, int]) -> bool:
+        """Subscribers' reactions on a channel post now total `counts` (emoji → people).
+
+        As Telegram: a ``message_reaction_count`` update, for channel messages only, and only to
+        a bot that asked for it in ``allowed_updates``; False when none was sent.
+        """
+        with self._lock:
+            if message.chat.type != "channel" or "message_reaction_count" not in self.allowed_updates:
+                return False
+            reactions = [
+                {"type": {"type": "emoji", "emoji": emoji}, "total_count": count}
+                for emoji, count in counts.items()
+                if count > 0
+            ]
+            update = {
+                "chat": message.chat.json(),
+                "message_id": message.message_id,
+                "date": int(time.time()),
+                "reactions": reactions,
+            }
+            self._add_update({"message_reaction_count": update})
+            return True
 
     # ── faults ──
 
@@ -441,6 +471,9 @@ class FakeBotApi:
 
     def _api_getUpdates(self, params: Params) -> list[JSON]:
         offset = params.int("offset") or 0
+        allowed = params.obj("allowed_updates")
+        if allowed is not None:  # Telegram keeps the list until a later call changes it
+            self.allowed_updates = list(allowed) or list(_DEFAULT_UPDATES)
         timeout = float(params.get("timeout") or 0)
         limit = params.int("limit") or 100
         deadline = time.monotonic() + timeout
