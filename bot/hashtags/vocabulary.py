@@ -16,6 +16,7 @@ Pure: the vocabulary is built by whoever read the store and handed in; nothing h
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 import regex
@@ -42,6 +43,8 @@ QUALIFIERS = frozenset(
 _ACRONYM_LENGTH = range(2, 7)
 #: The words of a tag as hashbot writes them: NATOSummit → NATO, Summit; Ukraine2026 → Ukraine, 2026.
 _TAG_WORDS = regex.compile(r"\p{Lu}+(?!\p{Ll})|\p{Lu}?[\p{Ll}\p{M}]+|\p{N}+|[^\p{Lu}\p{Ll}\p{M}\p{N}_]+")
+#: The same for ASCII tags, most of them, with the standard library's faster engine.
+_ASCII_TAG_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 #: What a candidate's phrase becomes as a tag: (name, key), or None when nothing taggable remains.
 TagOf = Callable[[str], "tuple[str, str] | None"]
@@ -49,7 +52,8 @@ TagOf = Callable[[str], "tuple[str, str] | None"]
 
 def tag_words(name: str) -> list[str]:
     """The words a tag was made of, from its capitals: EmmanuelMacron → Emmanuel, Macron."""
-    return _TAG_WORDS.findall(name)
+    words: list[str] = (_ASCII_TAG_WORDS if name.isascii() else _TAG_WORDS).findall(name)
+    return words
 
 
 def _is_acronym(name: str) -> bool:
