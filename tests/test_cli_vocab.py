@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from auxil.cli import CliRunner
-from auxil.history import CHANNEL, fill_history
+from auxil.history import CHANNEL, fill_history, send
 
-from bot.storage import TagEvent, open_store
+from bot.storage import open_store
 
 NOW = datetime.now(UTC)  # `hashbot stats` counts back from the real clock
 
@@ -25,9 +25,9 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_vocab_lists_tags_by_use_and_the_rules(run_cli: CliRunner, database: Path) -> None:
     with closing(open_store(database)) as store:
-        for tags in (["Ukraine", "NATO"], ["Ukraine"], ["Gaza"]):
-            store.record_tags(None, chat=CHANNEL, tags=tags, at=NOW, event=TagEvent.SENT)
-        store.record_tags(None, chat="@other", tags=["Ukraine"], at=NOW, event=TagEvent.SENT)
+        for number, tags in enumerate((["Ukraine", "NATO"], ["Ukraine"], ["Gaza"])):
+            send(store, f"story-{number}", tags, at=NOW)
+        send(store, "elsewhere", ["Ukraine"], at=NOW, chat="@other")
     assert run_cli("vocab", "alias", "Royaume-Uni", "#grande bretagne").out == (
         "#RoyaumeUni is now written #GrandeBretagne in new posts\n"
     )

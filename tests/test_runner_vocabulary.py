@@ -7,13 +7,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from auxil.history import send
 
 from bot.app import build_planner
 from bot.config import load_settings
 from bot.models import Article, Post, Receipt, TagUse
 from bot.planner import PublishSchedule
 from bot.runner import Runner
-from bot.storage import NewPost, Store, TagEvent, TagRule, open_store
+from bot.storage import NewPost, Store, TagRule, open_store
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 MACRON = Article(
@@ -65,9 +66,7 @@ def _queue(store: Store, article: Article, key: str, chat: str = "@news") -> Non
 
 async def test_a_chat_that_used_the_full_name_gets_it_for_an_article_saying_macron(tmp_path: Path) -> None:
     store = open_store(tmp_path / "hashbot.sqlite3")
-    store.record_tags(
-        None, chat="@news", tags=["EmmanuelMacron"], at=NOW - timedelta(days=3), event=TagEvent.SENT
-    )
+    send(store, "earlier", ["EmmanuelMacron"], at=NOW - timedelta(days=3), chat="@news")
     _queue(store, MACRON, "fr")
     _queue(store, MACRON, "fr", chat="@elsewhere")  # another chat has its own vocabulary
     channel = Channel()
@@ -79,7 +78,7 @@ async def test_a_chat_that_used_the_full_name_gets_it_for_an_article_saying_macr
 
 async def test_the_vocabulary_is_off_with_zero_days(tmp_path: Path) -> None:
     store = open_store(tmp_path / "hashbot.sqlite3")
-    store.record_tags(None, chat="@news", tags=["EmmanuelMacron"], at=NOW, event=TagEvent.SENT)
+    send(store, "earlier", ["EmmanuelMacron"], at=NOW, chat="@news")
     _queue(store, MACRON, "fr")
     channel = Channel()
     await _runner(store, channel, days=0).publish()

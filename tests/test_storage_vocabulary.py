@@ -9,15 +9,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from auxil.history import send
 
 from bot.models import Article, TagUse
 from bot.storage import (
     Feed,
     MessageReactions,
     NewPost,
-    PostState,
     Store,
-    TagEvent,
     TagReactions,
     TagRule,
     open_store,
@@ -42,12 +41,7 @@ def _sent(
     chat: str = "@news",
     feed: int | None = None,
 ) -> int:
-    article = Article(text=f"Text of {key}", title=key, id=key)
-    post_id = store.enqueue(NewPost(article=article, chat=chat, keys=(key,), feed_id=feed), now=at)
-    assert post_id is not None
-    store.set_post_state(post_id, PostState.SENT, now=at, message_id=post_id + 100)
-    store.record_tags(post_id, chat=chat, tags=tags, at=at, event=TagEvent.SENT)
-    return post_id
+    return send(store, key, tags, at=at, chat=chat, feed=feed, message_id=None)
 
 
 def test_tag_uses_count_posts_per_key_in_the_latest_spelling(store: Store) -> None:
@@ -64,15 +58,24 @@ def test_tag_uses_count_posts_per_key_in_the_latest_spelling(store: Store) -> No
     assert [use.name for use in store.tag_uses()] == ["Ukraine", "NATO", "Gaza"]
 
 
-def test_a_post_decided_then_sent_counts_once_with_its_final_tags(store: Store) -> None:
+def test_a_post_decided_then_sent_counts_once_with_the_tags_it_went_out_with(store: Store) -> None:
     post_id = store.enqueue(NewPost(Article(text="x"), chat="@news", keys=("x",)), now=NOW)
-    assert post_id is not None
-    store.record_tags(post_id, chat="@news", tags=["Brexit", "UK"], at=NOW, event=TagEvent.DECIDED)
+    assert post_id is not None and store.hold(post_id, now=NOW)
+    assert store.edit_tags(post_id, ["Brexit", "UK"], now=NOW)
     assert store.tag_uses(sent_only=True) == []
     assert {use.name for use in store.tag_uses()} == {"Brexit", "UK"}
-    store.record_tags(post_id, chat="@news", tags=["UK", "#uk"], at=NOW, event=TagEvent.SENT)
+    assert store.claim(post_id, now=NOW)
+    assert store.mark_sent(post_id, now=NOW, message_id=7, tags=["UK", "#uk"])
     assert store.tag_uses() == [TagUse("UK", 1)]
     assert store.tag_uses(sent_only=True) == [TagUse("UK", 1)]
+
+
+def test_a_refused_event_records_no_tags(store: Store) -> None:
+    post_id = store.enqueue(NewPost(Article(text="x"), chat="@news", keys=("x",)), now=NOW)
+    assert post_id is not None
+    assert not store.mark_sent(post_id, now=NOW, message_id=7, tags=["UK"])  # never claimed
+    assert not store.edit_tags(post_id, ["UK"], now=NOW)  # not awaiting approval
+    assert store.tag_uses() == []
 
 
 def test_rules_replace_each_other_by_tag_and_are_removed_by_kind(store: Store) -> None:
@@ -87,9 +90,9 @@ def test_rules_replace_each_other_by_tag_and_are_removed_by_kind(store: Store) -
 
 def test_reactions_find_their_post_by_chat_id_or_username_and_the_latest_count_wins(store: Store) -> None:
     post_id = _sent(store, "a", ["Ukraine"])
-    reactions = MessageReactions(-100123, post_id + 100, {"👍": 3}, NOW, chat_username="news")
+    reactions = MessageReactions(-100123, post_id, {"👍": 3}, NOW, chat_username="news")
     assert store.record_reactions(reactions) == post_id
-    later = MessageReactions(-100123, post_id + 100, {"👍": 4, "🔥": 2}, NOW, chat_username="news")
+    later = MessageReactions(-100123, post_id, {"👍": 4, "🔥": 2}, NOW, chat_username="news")
     assert store.record_reactions(later) == post_id
     assert store.record_reactions(MessageReactions(-100123, 999, {"👍": 1}, NOW)) is None
     _sent(store, "b", ["Ukraine"])

@@ -105,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     _register_articles(commands)
     _register_run(commands)
     _register_feeds(commands)
+    _register_vocab(commands)
     return parser
 
 
@@ -472,3 +473,103 @@ def _register_feeds(commands: SubParsers) -> None:
         "and print what each feed did. Exit status 1 if any feed failed.",
     )
     poll.add_argument("feeds", nargs="*", metavar="FEED", help=ref_help)
+
+
+# -- vocab [ACTION], stats --------------------------------------------------------------------------
+
+#: The longest window `hashbot stats --days` covers: ten years.
+MAX_STATS_DAYS = 3660
+
+
+@dataclass(frozen=True, slots=True)
+class VocabOptions:
+    chat: str | None
+    prefix: str | None
+    json: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AliasOptions:
+    source: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class TagRuleOptions:
+    """`unalias`, `block` and `unblock`: the one tag the rule is about."""
+
+    tag: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatsOptions:
+    days: int
+    chat: str | None
+    png: Path | None
+
+
+def _tag(text: str) -> str:
+    """A tag typed on the command line; the handler writes it in the settings' tag style."""
+    if not any(character.isalpha() for character in text):
+        raise argparse.ArgumentTypeError(f"{text!r} has no letter to make a hashtag of")
+    return text
+
+
+def _days(value: str) -> int:
+    days = positive_int(value)
+    if days > MAX_STATS_DAYS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_STATS_DAYS} days")
+    return days
+
+
+def _register_vocab(commands: SubParsers) -> None:
+    """`hashbot vocab [ACTION]` and `hashbot stats`."""
+    vocab = _add(
+        commands,
+        "vocab",
+        Command(VocabOptions, "bot.cli._vocab:list_vocabulary"),
+        help="list the tags the channel uses; alias or block tags",
+        description="The channel vocabulary: the tags published so far, by posts, and the admins' "
+        "rules. New posts take a chat's established spelling of a topic; rules set here (or with "
+        "/alias and /block) apply to the next post, after HASHBOT_TAG_ALIASES and "
+        "HASHBOT_TAG_BLOCKLIST.",
+    )
+    vocab.add_argument("--chat", help="only this chat: @channel or numeric id (default: all chats)")
+    vocab.add_argument("--prefix", metavar="TEXT", help="only tags starting with TEXT")
+    vocab.add_argument("--json", action="store_true", help="every tag and rule as JSON")
+    sub = vocab.add_subparsers(dest="vocab_command", metavar="ACTION")
+    alias = _add(
+        sub,
+        "alias",
+        Command(AliasOptions, "bot.cli._vocab:alias"),
+        help="write one tag as another",
+        description="Write #FROM as #TO in every new post.",
+    )
+    alias.add_argument("source", type=_tag, metavar="FROM", help="the tag to replace")
+    alias.add_argument("target", type=_tag, metavar="TO", help="the tag to write instead")
+    for name, handler, summary, description in (
+        ("unalias", "unalias", "drop an alias", "Drop the alias on #TAG."),
+        ("block", "block", "never use a tag", "No new post gets #TAG."),
+        ("unblock", "unblock", "allow a blocked tag", "Allow #TAG again."),
+    ):
+        rule = _add(
+            sub,
+            name,
+            Command(TagRuleOptions, f"bot.cli._vocab:{handler}"),
+            help=summary,
+            description=description,
+        )
+        rule.add_argument("tag", type=_tag, metavar="TAG", help="the tag")
+    stats = _add(
+        commands,
+        "stats",
+        Command(StatsOptions, "bot.cli._vocab:stats"),
+        help="posts per day, per feed, top tags and reactions; a PNG chart",
+        description="What the channel published in the last days (local days, HASHBOT_TIMEZONE): "
+        "posts per day and per feed, the top tags, and the tags whose posts drew the most "
+        "reactions per post. --png also draws them (needs the chart extra: "
+        "pip install 'hashbot[chart]').",
+    )
+    stats.add_argument("--days", type=_days, default=30, metavar="N", help="days to cover (default: 30)")
+    stats.add_argument("--chat", help="only this chat: @channel or numeric id (default: all chats)")
+    stats.add_argument("--png", type=Path, metavar="FILE", help="also write the chart to FILE")

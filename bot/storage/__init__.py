@@ -100,7 +100,8 @@ class Store(Protocol):
 
         One transaction: read the post, :func:`~bot.storage.lifecycle.plan` the change, write it.
         False (and nothing changed) when the table refuses, so of two racing events one wins; a
-        StoreError if there is no such post.
+        StoreError if there is no such post. `tags` (the new ones of ``edit_tags``, those a
+        ``mark_sent`` post went out with) enter the chat's tag history in the same transaction.
         """
         ...
 
@@ -117,9 +118,14 @@ class Store(Protocol):
         """
         return self.transition(post_id, PostEvent.CLAIM, now=now)
 
-    def mark_sent(self, post_id: int, *, now: datetime, message_id: int | None) -> bool:
-        """``sending → sent``, with the message id Telegram gave it."""
-        return self.transition(post_id, PostEvent.MARK_SENT, now=now, message_id=message_id)
+    def mark_sent(
+        self, post_id: int, *, now: datetime, message_id: int | None, tags: Sequence[str] = ()
+    ) -> bool:
+        """``sending → sent``, with the message id Telegram gave it and the tags it went out with.
+
+        The tags enter the chat's tag history in the same transaction (see :meth:`tag_uses`).
+        """
+        return self.transition(post_id, PostEvent.MARK_SENT, now=now, message_id=message_id, tags=tags)
 
     def mark_previewed(self, post_id: int, *, now: datetime, note: str) -> bool:
         """``sending → skipped``: it went to a preview (dry run) and will not be published."""
@@ -142,7 +148,11 @@ class Store(Protocol):
         return self.transition(post_id, PostEvent.REJECT, now=now, note=error)
 
     def edit_tags(self, post_id: int, tags: Sequence[str], *, now: datetime) -> bool:
-        """Make `tags` exactly the post's hashtags, while it awaits approval (False if it does not)."""
+        """Make `tags` exactly the post's hashtags, while it awaits approval (False if it does not).
+
+        An admin's choice is the chat's vocabulary already: the tags enter its tag history, and a
+        later send replaces them there with the tags it went out with, so the post counts once.
+        """
         return self.transition(post_id, PostEvent.EDIT_TAGS, now=now, tags=tags)
 
     def decide(self, post_id: int, decision: PostEvent, *, now: datetime, note: str | None = None) -> bool:
@@ -230,16 +240,6 @@ class Store(Protocol):
         ...
 
     # The channel vocabulary: tag history, admins' rules, reactions, statistics
-    def record_tags(
-        self, post_id: int | None, *, chat: str, tags: Sequence[str], at: datetime, event: TagEvent
-    ) -> None:
-        """Make `tags` the post's entry in the chat's tag history, replacing an earlier one.
-
-        A post decided by an admin and later sent is counted once, with the tags it went out with.
-        `post_id` None is a post that never was in the queue (/post): it is added as it is.
-        """
-        ...
-
     def tag_uses(
         self,
         *,

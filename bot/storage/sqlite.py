@@ -497,6 +497,9 @@ class SqliteStore(Store):
             if after is None:
                 return False
             _write_lifecycle(db, before, after)
+            history = _HISTORY_EVENTS.get(event)
+            if history is not None and tags is not None:
+                _write_tag_history(db, before, tags, at=now, event=history)
             return True
 
     def post(self, post_id: int) -> QueuedPost | None:
@@ -636,18 +639,6 @@ class SqliteStore(Store):
             db.executemany("UPDATE notices SET read = 0 WHERE id = ?", [(id_,) for id_ in ids])
 
     # Tag history, vocabulary rules, reactions
-
-    def record_tags(
-        self, post_id: int | None, *, chat: str, tags: Sequence[str], at: datetime, event: TagEvent
-    ) -> None:
-        with self._transaction() as db:
-            if post_id is not None:
-                db.execute("DELETE FROM tag_history WHERE post_id = ?", (post_id,))
-            unique = {tag_key(tag): tag for tag in reversed(tags)}
-            db.executemany(
-                "INSERT INTO tag_history (post_id, chat, tag, key, at, event) VALUES (?, ?, ?, ?, ?, ?)",
-                [(post_id, chat, tag, key, _time(at), event.value) for key, tag in reversed(unique.items())],
-            )
 
     def tag_uses(
         self,
@@ -793,6 +784,22 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
             raise StoreError(f"{path}: the migrated database has {len(broken)} dangling references")
     finally:
         db.execute("PRAGMA foreign_keys = ON")
+
+
+#: The events whose tags enter the chat's tag history: those it went out with, those an admin chose.
+_HISTORY_EVENTS = {PostEvent.MARK_SENT: TagEvent.SENT, PostEvent.EDIT_TAGS: TagEvent.DECIDED}
+
+
+def _write_tag_history(
+    db: sqlite3.Connection, post: QueuedPost, tags: Sequence[str], *, at: datetime, event: TagEvent
+) -> None:
+    """Make `tags` the post's entry in its chat's history: decided, then sent, it counts once."""
+    db.execute("DELETE FROM tag_history WHERE post_id = ?", (post.id,))
+    unique = {tag_key(tag): tag for tag in reversed(tags)}  # the first spelling of a key wins
+    db.executemany(
+        "INSERT INTO tag_history (post_id, chat, tag, key, at, event) VALUES (?, ?, ?, ?, ?, ?)",
+        [(post.id, post.chat, tag, key, _time(at), event.value) for key, tag in reversed(unique.items())],
+    )
 
 
 def _write_lifecycle(db: sqlite3.Connection, before: QueuedPost, after: QueuedPost) -> None:

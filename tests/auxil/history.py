@@ -10,7 +10,7 @@ import random
 from datetime import datetime, timedelta
 
 from bot.models import Article
-from bot.storage import Feed, MessageReactions, NewPost, PostState, Store, TagEvent
+from bot.storage import Feed, MessageReactions, NewPost, Store
 
 CHANNEL = "@hashbot_news"
 CHANNEL_ID = -1001000000001
@@ -20,6 +20,25 @@ TAGS = {
     "Ukraine": 9, "EmmanuelMacron": 6, "UK": 5, "NATO": 5, "Gaza": 4, "EU": 4, "Climate": 3,
     "AI": 3, "Elections": 2, "Energy": 2, "Paris": 2, "Berlin": 1, "Brexit": 1, "Inflation": 1,
 }  # fmt: skip
+
+
+def send(
+    store: Store,
+    key: str,
+    tags: list[str],
+    *,
+    at: datetime,
+    chat: str = CHANNEL,
+    feed: int | None = None,
+    message_id: int | None = None,
+) -> int:
+    """Queue an article and send it with `tags`, as a publish pass does; its post id."""
+    article = Article(text=f"Text of {key}", title=key, id=key)
+    post_id = store.enqueue(NewPost(article, chat=chat, keys=(key,), feed_id=feed), now=at)
+    assert post_id is not None
+    assert store.claim(post_id, now=at)
+    assert store.mark_sent(post_id, now=at, message_id=message_id or post_id, tags=tags)
+    return post_id
 
 
 def fill_history(store: Store, *, days: int, now: datetime, per_day: tuple[int, int] = (4, 14)) -> int:
@@ -36,13 +55,8 @@ def fill_history(store: Store, *, days: int, now: datetime, per_day: tuple[int, 
             total += 1
             at = now - timedelta(days=day) + timedelta(minutes=chance.randint(0, 24 * 60 - 1))
             feed = chance.choice([*feeds, None])
-            article = Article(text=f"Story {total}", title=f"Story {total}", id=f"story-{total}")
-            post = NewPost(article, chat=CHANNEL, keys=(f"story-{total}",), feed_id=feed.id if feed else None)
-            post_id = store.enqueue(post, now=at)
-            assert post_id is not None
-            store.set_post_state(post_id, PostState.SENT, now=at, message_id=total)
             tags = list(dict.fromkeys(chance.choices(names, weights, k=chance.randint(2, 5))))
-            store.record_tags(post_id, chat=CHANNEL, tags=tags, at=at, event=TagEvent.SENT)
+            send(store, f"story-{total}", tags, at=at, feed=feed.id if feed else None, message_id=total)
             if chance.random() < 0.4:
                 counts = {"👍": chance.randint(1, 30), "🔥": chance.randint(0, 10)}
                 store.record_reactions(
