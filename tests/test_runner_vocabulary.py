@@ -13,7 +13,7 @@ from bot.app import build_planner
 from bot.config import load_settings
 from bot.models import Article, Post, Receipt, TagUse
 from bot.planner import PublishSchedule
-from bot.runner import Runner
+from bot.runner import Runner, RunnerConfig
 from bot.storage import NewPost, Store, TagRule, open_store
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -53,10 +53,10 @@ def _runner(store: Store, channel: Channel, *, days: int = 180) -> Runner:
         store=store,
         planner=build_planner(load_settings(None)),
         publisher=channel,
-        schedule=PublishSchedule(tz=UTC, per_slot=10),
-        channel="@news",
+        config=RunnerConfig(
+            schedule=PublishSchedule(tz=UTC, per_slot=10), channel="@news", vocabulary_days=days
+        ),
         clock=lambda: NOW,
-        vocabulary_days=days,
     )
 
 
