@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from auxil.notices import unread_notices
 
 from bot.errors import StoreError
 from bot.models import Article
@@ -143,10 +144,10 @@ def test_failures_count_up_disable_and_leave_a_notice_and_success_resets(store: 
     broken = store.feed(feed.id)
     assert broken is not None
     assert (broken.error_count, broken.last_error, broken.enabled) == (2, "HTTP 503", False)
-    [notice] = store.notices()
+    [notice] = unread_notices(store)
     assert notice.message == "off" and notice.feed_id == feed.id
     assert store.claim_notices() == [replace(notice, read=True)]
-    assert store.notices() == [] and len(store.notices(unread_only=False)) == 1
+    assert unread_notices(store) == []
     store.set_feed_enabled(feed.id, True)
     store.save_poll(PollRecord(feed_id=feed.id, checked=NOW, next_check=NOW))
     healthy = store.feed(feed.id)
@@ -212,7 +213,7 @@ def test_notices_are_claimed_once_and_can_be_released(store: Store) -> None:
     _notify(store, "first", "second")
     claimed = store.claim_notices()
     assert [(n.message, n.read) for n in claimed] == [("first", True), ("second", True)]
-    assert store.claim_notices() == [] and store.notices() == []
+    assert store.claim_notices() == [] and unread_notices(store) == []
     store.release_notices([claimed[1].id])
     assert [n.message for n in store.claim_notices()] == ["second"]
 

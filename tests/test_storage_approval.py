@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from auxil.notices import unread_notices
 
 from bot.errors import StoreError
 from bot.models import Article
@@ -108,7 +109,7 @@ def test_a_version_2_database_is_migrated_without_losing_posts_keys_or_ids(tmp_p
         assert store.enqueue(NewPost(article=article, chat="@news", keys=("k1",)), now=NOW) is None
         assert store.enqueue(NewPost(article=article, chat="@news", keys=("k9",)), now=NOW) == 4
         assert store.hold(2, now=NOW)
-        assert len(store.notices()) == 1
+        assert len(unread_notices(store)) == 1
     with closing(sqlite3.connect(path)) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 0  # a new connection's default

@@ -349,12 +349,6 @@ class Phrases:
         return [made[key] for key in self._tallies]
 
 
-def collect_candidates(title: str | None, text: str, data: LanguageData) -> dict[str, Candidate]:
-    """Every phrase of up to :data:`MAX_PHRASE_WORDS` content words in the title and text."""
-    phrases = count_phrases(title, text, data)
-    return {candidate.key: candidate for candidate in phrases.every()}
-
-
 def count_phrases(title: str | None, text: str, data: LanguageData) -> Phrases:
     """Count every phrase of up to :data:`MAX_PHRASE_WORDS` content words in the title and text."""
     found: dict[str, _Tally] = {}

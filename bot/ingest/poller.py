@@ -141,10 +141,6 @@ class Poller:
         self._policy = policy or PollPolicy()
         self._clock = clock
 
-    async def poll_due(self) -> list[PollResult]:
-        """Poll every enabled feed whose next check has come."""
-        return await self.poll_many(self._store.due_feeds(self._clock()))
-
     async def poll_many(
         self, feeds: Iterable[Feed], *, on_done: Callable[[PollResult], None] | None = None
     ) -> list[PollResult]:

@@ -145,8 +145,3 @@ def _search_path(env: jinja2.Environment) -> list[Path]:
 
 def _folders(env: jinja2.Environment) -> str:
     return " and ".join(str(folder) for folder in _search_path(env))
-
-
-def template_names(env: jinja2.Environment) -> list[str]:
-    """Every template a post can name: ``*.j2`` files whose name does not start with ``_``."""
-    return [name for name in env.list_templates(extensions=["j2"]) if not Path(name).name.startswith("_")]

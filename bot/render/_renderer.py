@@ -23,7 +23,6 @@ from bot.render._environment import (
     build_environment,
     load_template,
     template_error,
-    template_names,
 )
 from bot.render._filters import domain
 from bot.render._limits import DEFAULT_LIMIT, LIMITS, Limit, Measure
@@ -119,10 +118,6 @@ class Renderer:
         self._env = build_environment(templates_dir, tz, locale)
         self._tz = tz
         self._summary_length = summary_length
-
-    def templates(self) -> list[str]:
-        """The names of every template posts can use, shipped and the operator's."""
-        return template_names(self._env)
 
     def render(
         self,

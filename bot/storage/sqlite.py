@@ -621,12 +621,6 @@ class SqliteStore(Store):
 
     # Notices
 
-    def notices(self, *, unread_only: bool = True) -> list[Notice]:
-        rows = self._db.execute(
-            f"SELECT * FROM notices {'WHERE NOT read' if unread_only else ''} ORDER BY id"
-        )
-        return [_notice(row) for row in rows]
-
     def claim_notices(self) -> list[Notice]:
         # IMMEDIATE holds the write lock from the SELECT to the UPDATE, so a notice is claimed once.
         with self._transaction() as db:

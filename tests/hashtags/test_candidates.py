@@ -1,10 +1,15 @@
 from __future__ import annotations
 
-from bot.hashtags.candidates import collect_candidates, count_phrases
+from bot.hashtags.candidates import Candidate, count_phrases
 from bot.hashtags.language import LanguageData
 
 FR = LanguageData.known("fr")
 EN = LanguageData.known("en")
+
+
+def collect_candidates(title: str | None, text: str, data: LanguageData) -> dict[str, Candidate]:
+    """Every phrase the counter found, by key, as the ranker's pool sees them."""
+    return {candidate.key: candidate for candidate in count_phrases(title, text, data).every()}
 
 
 def test_elided_articles_and_possessives_go() -> None:

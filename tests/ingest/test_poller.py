@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 import pytest
 from auxil.feedserver import FeedServer, Route
 from auxil.fetching import fixture, with_fetcher
+from auxil.notices import unread_notices
 
 from bot.ingest.filters import ItemFilter
 from bot.ingest.poller import (
@@ -169,7 +170,7 @@ def test_a_page_instead_of_a_feed_leads_to_its_feed(store: Store, server: FeedSe
     assert result.outcome is Outcome.UPDATED and len(result.queued) == 1
     moved = store.feed(feed.id or 0)
     assert moved is not None and moved.url == server.url("/rss.xml")
-    [notice] = store.notices()
+    [notice] = unread_notices(store)
     assert "is a web page; hashbot now polls the feed it announces" in notice.message
 
 
@@ -232,7 +233,7 @@ def test_repeated_failures_back_off_then_disable_with_a_notice_and_keep_the_queu
     assert delays == [feed.interval * 2, feed.interval * 4, feed.interval * 8]
     disabled = store.feed(feed.id or 0)
     assert disabled is not None and not disabled.enabled and store.due_feeds(now + timedelta(days=9)) == []
-    [notice] = store.notices()
+    [notice] = unread_notices(store)
     assert notice.message == (
         "Feed “Flaky” was disabled: 3 failures in a row. Last error: HTTP 503 Service Unavailable. "
         f"Re-enable it with: hashbot feeds enable {feed.id}"
@@ -244,7 +245,7 @@ def test_gone_disables_at_once_and_retry_after_is_respected(store: Store, server
     gone = add(store, server, "/gone", Route(status=410))
     busy = add(store, server, "/busy", Route(status=429, headers={"Retry-After": "7200"}))
     first, second = poll(store, gone, busy)
-    assert first.outcome is Outcome.DISABLED and "gone for good" in store.notices()[0].message
+    assert first.outcome is Outcome.DISABLED and "gone for good" in unread_notices(store)[0].message
     after = store.feed(busy.id or 0)
     assert second.outcome is Outcome.FAILED and after is not None
     assert after.next_check == NOW + timedelta(hours=2)

@@ -60,10 +60,6 @@ def test_user_folder_overrides_and_adds_templates_by_name(tmp_path: Path) -> Non
         ParseMode.TEXT,
         "short.txt.j2",
     )
-    assert {"telegram.html.j2", "photo.html.j2", "digest.html.j2", "x.txt.j2", "mastodon.txt.j2"} <= set(
-        renderer.templates()
-    )
-    assert "_social.txt.j2" not in renderer.templates()
 
 
 def test_missing_templates_folder_is_an_error(tmp_path: Path) -> None:

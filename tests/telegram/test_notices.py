@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from auxil.fake_bot_api import FakeSession, RecordedSleep
+from auxil.notices import unread_notices
 
 from bot.app import open_bot
 from bot.config import Settings
@@ -47,7 +48,7 @@ async def test_the_job_sends_unread_notices_to_every_admin_once(
             await job.run(hashbot.application)  # the job's next turn: nothing new, nothing sent
             notify(hashbot.store, "Feed “Coast” now polls https://coast.example/rss.xml.")
             await job.run(hashbot.application)
-            assert hashbot.store.notices() == []
+            assert unread_notices(hashbot.store) == []
     expected.append("⚠️ Feed “Coast” now polls https://coast.example/rss.xml.")
     assert notices_to(world, world.admin_id) == notices_to(world, world.second_admin_id) == expected
     assert world.channel_posts() == [] and world.replies_to(world.stranger_id) == []
@@ -78,7 +79,7 @@ async def test_a_notice_no_admin_could_get_is_sent_on_the_next_run(
         notify(hashbot.store, "Feed moved")
         world.api.fail("sendMessage", 502, times=2)  # both admins unreachable
         assert await hashbot.notices.deliver(bot) == 0
-        assert [notice.message for notice in hashbot.store.notices()] == ["Feed moved"]
+        assert [notice.message for notice in unread_notices(hashbot.store)] == ["Feed moved"]
         assert await hashbot.notices.deliver(bot) == 1
-        assert hashbot.store.notices() == []
+        assert unread_notices(hashbot.store) == []
     assert notices_to(world, world.admin_id) == notices_to(world, world.second_admin_id) == ["⚠️ Feed moved"]
