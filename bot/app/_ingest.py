@@ -8,9 +8,7 @@ from contextlib import asynccontextmanager
 
 from bot.config import Settings
 from bot.errors import IngestError
-from bot.ingest.formats import parse_text
 from bot.ingest.http import DEFAULT_USER_AGENT, Fetcher, FetchPolicy, build_client
-from bot.ingest.local import is_web_address
 from bot.ingest.pages import fetch_articles
 from bot.ingest.poller import Poller, PollPolicy
 from bot.logs import redact
@@ -60,13 +58,3 @@ async def fetch_pages(settings: Settings, urls: Iterable[str]) -> dict[str, Arti
     """Articles for the web addresses a command was given, fetched concurrently."""
     async with open_fetcher(settings) as fetcher:
         return await fetch_articles(fetcher, urls)
-
-
-async def load_article(settings: Settings, source: str) -> Article:
-    """One article from a command's argument: a web page's address, or the article's text."""
-    if is_web_address(source):
-        found = (await fetch_pages(settings, [source]))[source]
-        if isinstance(found, IngestError):
-            raise found
-        return found
-    return parse_text(source, source="message")

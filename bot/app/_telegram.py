@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 from typing import Any, TextIO
 
 from apscheduler.schedulers.base import BaseScheduler
@@ -16,16 +15,16 @@ from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
-from bot.app._ingest import build_poller, load_article, open_fetcher, open_state
+from bot.app._ingest import build_poller, open_fetcher, open_state
 from bot.app._loop import build_runner, build_scheduler
 from bot.app._planning import build_planner, publish_schedule, silent_hours, tag_options
 from bot.config import Settings, env_name
 from bot.errors import ConfigError, PublishError
 from bot.ingest.http import Fetcher
-from bot.ingest.pages import fetch_article
+from bot.ingest.pages import ArticleLoader
 from bot.ingest.poller import Poller
 from bot.logs import redact
-from bot.models import Article, LinkPreview
+from bot.models import LinkPreview
 from bot.pipeline import Publisher
 from bot.preview import PreviewPublisher
 from bot.runner import Clock, Runner, utcnow
@@ -307,10 +306,7 @@ def build_bot(
         bot, admins=admins, store=store, channel=settings.channel, clock=clock, on_resend=scheduler.sync
     )
     schedule = publish_schedule(settings)
-
-    async def load(source: str) -> Article:
-        return await load_article(settings, source)
-
+    load = ArticleLoader(fetcher)  # one loader, over the shared fetcher, for every command
     application.add_handler(
         ScheduleCommand(
             store=store,
@@ -353,7 +349,7 @@ def build_bot(
         admins=admins,
         channel=settings.channel,
         run_status=lambda: status_lines(store, schedule=schedule, now=clock(), with_pause=False),
-        read_page=partial(fetch_article, fetcher),
+        load=load,
         tz=settings.tz,
         vocabulary=lambda: chat_vocabulary(
             store, channel_name, now=clock(), days=settings.vocabulary_days, blocked=settings.tag_blocklist

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
@@ -29,8 +30,13 @@ _MAX_BYTES = 20 * 1024 * 1024
 Loaded = Article | HashbotError
 
 
+#: One http(s) address and nothing else: no spaces, so "https://… and some text" is text.
+_WEB_ADDRESS = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
 def is_web_address(name: str) -> bool:
-    return name.lower().startswith(("http://", "https://"))
+    """Whether `name` is a web address to fetch: the one test every source, command and feed uses."""
+    return _WEB_ADDRESS.fullmatch(name) is not None
 
 
 def decode_text(raw: bytes, *, source: str) -> str:

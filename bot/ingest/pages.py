@@ -12,8 +12,9 @@ from dataclasses import replace
 
 from bot.errors import IngestError, SourceFormatError
 from bot.ingest.discovery import looks_like_html
-from bot.ingest.formats import parse_html
+from bot.ingest.formats import parse_html, parse_text
 from bot.ingest.http import PAGE_ACCEPT, Fetcher
+from bot.ingest.local import is_web_address
 from bot.models import Article
 
 
@@ -24,6 +25,23 @@ async def fetch_article(fetcher: Fetcher, url: str) -> Article:
         kind = fetched.content_type.split(";")[0] or "not HTML"
         raise SourceFormatError(url, f"is {kind}, not a web page")
     return await asyncio.to_thread(parse_html, fetched.body, source=url, url=fetched.url)
+
+
+class ArticleLoader:
+    """The article a command is about: the page at a lone link, read through the shared fetcher
+    (its limits, its connection pool), or else the text itself.
+
+    One loader serves every command that reads an article (`/preview`, `/post`, `/tags`,
+    `/schedule`), so they agree on what a link is and none opens an HTTP client of its own.
+    """
+
+    def __init__(self, fetcher: Fetcher) -> None:
+        self._fetcher = fetcher
+
+    async def __call__(self, text: str, *, source: str) -> Article:
+        if is_web_address(text):
+            return await fetch_article(self._fetcher, text)
+        return parse_text(text, source=source)
 
 
 async def fetch_articles(fetcher: Fetcher, urls: Iterable[str]) -> dict[str, Article | IngestError]:

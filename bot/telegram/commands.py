@@ -9,16 +9,15 @@ the table below lists them all, because it is what Telegram and /help show.
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
+from typing import Protocol
 
 from telegram import BotCommand, Message, Update
 from telegram.ext import Application, BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.errors import HashbotError, PublishError, PublishForbidden, PublishPaused, PublishUndelivered
-from bot.ingest.formats import parse_text
 from bot.models import Article, Post
 from bot.pipeline import NO_VOCABULARY, ChatVocabulary, PostPlanner
 from bot.planner import local_time
@@ -29,10 +28,11 @@ from bot.telegram.state import BotState, PauseSwitch, PublishGate
 
 logger = logging.getLogger(__name__)
 
-_URL = re.compile(r"https?://\S+")
 
-#: Reads the article at a web address (the page adapter, wired in the composition root).
-ReadPage = Callable[[str], Awaitable[Article]]
+class LoadArticle(Protocol):
+    """The article a command's text is about (:class:`bot.ingest.pages.ArticleLoader`)."""
+
+    async def __call__(self, text: str, *, source: str) -> Article: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +113,7 @@ class BotCommands:
         pause: PauseSwitch,
         admins: Admins,
         channel: str,
-        read_page: ReadPage,
+        load: LoadArticle,
         tz: tzinfo,
         run_status: Callable[[], list[str]] = list,
         vocabulary: Callable[[], ChatVocabulary] = lambda: NO_VOCABULARY,
@@ -123,7 +123,7 @@ class BotCommands:
         #: The channel's vocabulary as the store holds it now: /tags and /preview show the real post.
         self._vocabulary = vocabulary
         self._planner = planner
-        self._read_page = read_page
+        self._load = load
         self._gate = gate
         self._channel_publisher = channel_publisher
         self._state = state
@@ -210,7 +210,7 @@ class BotCommands:
             await message.reply_text(usage("tags"))
             return
         try:
-            tags = self._planner.tags(await self._article(text, source="message"), self._vocabulary())
+            tags = self._planner.tags(await self._load(text, source="message"), self._vocabulary())
         except HashbotError as exc:
             await message.reply_text(f"No tags: {exc}")
             return
@@ -273,17 +273,11 @@ class BotCommands:
             await message.reply_text(usage(name) + hint)
             return None
         try:
-            article = await self._article(text, source=f"/{name} from {message.chat_id}")
+            article = await self._load(text, source=f"/{name} from {message.chat_id}")
             return self._planner.plan(article, vocabulary=self._vocabulary())
         except HashbotError as exc:
             await message.reply_text(f"Cannot make a post of that: {exc}")
             return None
-
-    async def _article(self, text: str, *, source: str) -> Article:
-        """The article a command is about: the page at a lone link, else the text itself."""
-        if _URL.fullmatch(text):
-            return await self._read_page(text)
-        return parse_text(text, source=source)
 
     async def _public_link(self, context: ContextTypes.DEFAULT_TYPE) -> str:
         """The channel's public link (t.me/…), asked of Telegram once, for people who are not admins."""

@@ -8,26 +8,22 @@ the scheduler is told at once so it arms the post's job.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
 from bot.errors import HashbotError
-from bot.models import Article
 from bot.planner import local_time, parse_when, starts_with_date
 from bot.runner import queue_one_off
 from bot.storage import Store
 from bot.telegram.auth import Admins
-from bot.telegram.commands import argument_text, usage
+from bot.telegram.commands import LoadArticle, argument_text, usage
 
 logger = logging.getLogger(__name__)
 
 USAGE = usage("schedule")
-
-#: Turns the text after the time (a URL or an article's text) into an article.
-LoadArticle = Callable[[str], Awaitable[Article]]
 
 
 def split_when(text: str, *, now: datetime, tz: tzinfo) -> tuple[datetime, str]:
@@ -82,7 +78,7 @@ class ScheduleCommand:
             await message.reply_text(USAGE)
             return
         try:
-            article = await self._load(source)
+            article = await self._load(source, source="message")
         except HashbotError as exc:
             await message.reply_text(f"Not scheduled: {exc}")
             return

@@ -7,7 +7,9 @@ from auxil.feedserver import FeedServer, Route
 from auxil.fetching import fixture, with_fetcher
 
 from bot.errors import FetchError, IngestError, SourceFormatError
-from bot.ingest.pages import fetch_article, fetch_articles, with_page
+from bot.ingest.http import Fetcher
+from bot.ingest.local import is_web_address
+from bot.ingest.pages import ArticleLoader, fetch_article, fetch_articles, with_page
 from bot.models import Article
 
 PAGE = Route(fixture("article_page.html"), content_type="text/html; charset=utf-8")
@@ -56,3 +58,39 @@ def test_with_page_keeps_feed_identity_and_takes_the_longer_text() -> None:
 def test_errors_are_ingest_errors() -> None:
     with pytest.raises(IngestError):
         with_fetcher(lambda fetcher: fetch_article(fetcher, "gopher://e.org/"))
+
+
+def test_one_loader_reads_a_lone_link_through_the_fetcher_and_anything_else_as_text(
+    server: FeedServer,
+) -> None:
+    server.routes["/harbour"] = PAGE
+    url = server.url("/harbour")
+
+    async def load(fetcher: Fetcher) -> tuple[Article, Article, Article]:
+        loader = ArticleLoader(fetcher)
+        return (
+            await loader(url, source="message"),
+            await loader(f"{url} is worth a read", source="message"),
+            await loader(url.replace("http://", "HTTP://", 1), source="message"),
+        )
+
+    page, text, shouted = with_fetcher(load)
+    assert page.title == "Harbour wall repaired before winter storms" and page.url == url
+    assert text.text.startswith(url) and text.source == "message"  # a link inside text is text
+    assert shouted.title == page.title  # HTTP:// is a web address too: fetched, not parsed
+    assert len(server.hits("/harbour")) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "web"),
+    [
+        ("https://example.org/a", True),
+        ("HTTP://example.org/a", True),
+        ("https://example.org/a and then some text", False),
+        ("ftp://example.org/a", False),
+        ("https://", False),
+        ("example.org/a", False),
+    ],
+)
+def test_one_test_says_what_a_web_address_is(text: str, web: bool) -> None:
+    assert is_web_address(text) is web
