@@ -22,6 +22,7 @@ RUN pip install --no-cache-dir --no-index /tmp/wheels/*.whl && rm -rf /tmp/wheel
 COPY examples /app/examples
 WORKDIR /app
 ENV HASHBOT_DATABASE=/data/hashbot.sqlite3 \
+    HASHBOT_METRICS_HOST=0.0.0.0 \
     PYTHONUNBUFFERED=1
 VOLUME ["/data"]
 USER hashbot

@@ -154,6 +154,12 @@ class Settings(BaseSettings):
     silent_hours: str | None = Field(
         None, description="Local span in which posts go out without a sound, HH:MM-HH:MM. Empty: none."
     )
+    metrics_port: int | None = Field(
+        None, ge=1, le=65535, description="Port serving Prometheus metrics at /metrics. Empty: none."
+    )
+    metrics_host: str = Field(
+        "127.0.0.1", description="Address the metrics port listens on; 0.0.0.0 for every interface."
+    )
     seen_retention_days: int = Field(
         90, ge=1, description="Days a feed's seen items are remembered (its newest are always kept)."
     )
@@ -173,6 +179,7 @@ class Settings(BaseSettings):
             "telegram_proxy_url",
             "http_proxy_url",
             "locale",
+            "metrics_port",
         }:
             return None
         return value

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -43,7 +44,8 @@ from bot.errors import (
 )
 from bot.ingest.links import dedup_keys
 from bot.ingest.poller import Poller, PollResult
-from bot.models import Article, Post, Tag, TagReason, Target
+from bot.logs import log_fields
+from bot.models import Article, Post, Receipt, Tag, TagReason, Target
 from bot.pipeline import NO_VOCABULARY, PostPlanner, Publisher
 from bot.planner import Pending, PublishSchedule, choose_posts
 from bot.storage import NewPost, PostKind, PostState, QueuedPost, Store
@@ -90,6 +92,8 @@ class PublishReport:
     #: Moved to ``awaiting`` and put to the admins.
     held: list[int] = field(default_factory=list)
     paused: str | None = None
+    #: Seconds each send to the publisher took, whatever its outcome (for the metrics).
+    send_seconds: list[float] = field(default_factory=list)
 
     @property
     def done(self) -> bool:
@@ -161,12 +165,17 @@ class Runner:
         self._publisher = publisher
         self._poller = poller
         self._watcher: RunWatcher = _Nobody()
+        self._report_listeners: list[Callable[[PublishReport], None]] = []
         self._publishing = asyncio.Lock()
         self._stopping = False
 
     def watch(self, watcher: RunWatcher) -> None:
         """Tell `watcher` (the bot's desks) of uncertain posts and posts awaiting approval."""
         self._watcher = watcher
+
+    def on_report(self, listener: Callable[[PublishReport], None]) -> None:
+        """Hand every publish pass's report to `listener` (the metrics), after the pass."""
+        self._report_listeners.append(listener)
 
     @property
     def stopping(self) -> bool:
@@ -247,7 +256,8 @@ class Runner:
             for choice in choose_posts(pending, now=now, allowance=allowance):
                 if self.stopping:
                     break
-                await self._send(queued[choice.id], report)
+                with log_fields(post_id=choice.id):
+                    await self._send(queued[choice.id], report)
                 # A post to try again holds back the ones after it, so the channel gets them
                 # in feed order at the next slot.
                 if report.paused is not None or report.retry:
@@ -265,6 +275,7 @@ class Runner:
             logger.info("publish pass: %d posts put to the admins for approval", len(report.held))
             await self._watcher.on_awaiting([post for post in map(self._store.post, report.held) if post])
         await self._report_uncertain(report)
+        self._tell(report)
         return report
 
     async def publish_approved(self, post_id: int) -> PublishReport:
@@ -279,9 +290,15 @@ class Runner:
             report.paused = "hashbot is stopping" if self.stopping else self.paused()
             post = self._store.post(post_id)
             if report.paused is None and post is not None and post.state is PostState.AWAITING:
-                await self._send(post, report)
+                with log_fields(post_id=post_id):
+                    await self._send(post, report)
         await self._report_uncertain(report)
+        self._tell(report)
         return report
+
+    def _tell(self, report: PublishReport) -> None:
+        for listener in self._report_listeners:
+            listener(report)
 
     def _hold(self, queued: QueuedPost) -> bool:
         """Move a feed post to ``awaiting``; a post that cannot be rendered fails instead."""
@@ -346,7 +363,7 @@ class Runner:
         if not store.claim(post_id, now=clock()):
             return  # cancelled, decided or taken meanwhile
         try:
-            receipt = await self._publisher.publish(post)
+            receipt = await self._timed_publish(post, report)
         except PublishPaused as exc:
             self._back_to_queue(post_id, None)
             report.paused = str(exc)
@@ -382,6 +399,13 @@ class Runner:
             tags = [tag.name for tag in post.tags]  # they enter the chat's tag history
             store.mark_sent(post_id, now=clock(), message_id=receipt.message_id, tags=tags)
             report.sent.append(post_id)
+
+    async def _timed_publish(self, post: Post, report: PublishReport) -> Receipt:
+        started = time.perf_counter()
+        try:
+            return await self._publisher.publish(post)
+        finally:
+            report.send_seconds.append(time.perf_counter() - started)
 
     def _back_to_queue(self, post_id: int, error: str | None) -> None:
         self._store.requeue(post_id, now=self._clock(), error=error)

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.logs import configure_logging, redact
+from bot.logs import configure_logging, log_fields, redact
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 
@@ -60,3 +60,17 @@ def test_httpx_request_logs_are_silenced_below_warning() -> None:
     configure_logging(level="DEBUG", fmt="text", stream=stream)
     logging.getLogger("httpx").info("HTTP Request: POST https://api.telegram.org/bot%s/getMe", TOKEN)
     assert stream.getvalue() == ""
+
+
+def test_json_lines_carry_the_feed_and_post_ids_of_the_work_they_report() -> None:
+    stream = io.StringIO()
+    configure_logging(level="INFO", fmt="json", stream=stream)
+    log = logging.getLogger("bot.test")
+    with log_fields(feed_id=7):
+        log.info("polled")
+        with log_fields(post_id=12):
+            log.info("sent")
+    log.info("idle")
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    ids = [(line.get("feed_id"), line.get("post_id")) for line in lines]
+    assert ids == [(7, None), (7, 12), (None, None)]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,9 +14,10 @@ import pytest
 from bot.app import build_planner
 from bot.config import load_settings
 from bot.errors import PublishError, PublishRefused, PublishUncertain
+from bot.logs import configure_logging
 from bot.models import Article, Post, Receipt
 from bot.planner import PublishSchedule
-from bot.runner import MAX_SEND_ATTEMPTS, Runner, RunnerConfig, RunWatcher
+from bot.runner import MAX_SEND_ATTEMPTS, PublishReport, Runner, RunnerConfig, RunWatcher
 from bot.storage import NewPost, PostKind, PostState, QueuedPost, Store, open_store
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -178,3 +182,23 @@ async def test_recovery_hands_posts_still_awaiting_to_the_admins_again(store: St
     [post] = store.posts()
     await _runner(store, ScriptedPublisher(), watcher=admins).recover()
     assert admins.asked == [[post.id]]
+
+
+async def test_listeners_get_each_report_and_a_send_logs_with_its_post_id(store: Store) -> None:
+    runner = _runner(store, ScriptedPublisher(PublishRefused("@news: chat not found")))
+    reports: list[PublishReport] = []
+    runner.on_report(reports.append)
+    stream = io.StringIO()
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    configure_logging(level="INFO", fmt="json", stream=stream)
+    try:
+        await runner.publish()
+    finally:
+        root.handlers[:], root.level = handlers, level
+    [report] = reports
+    assert report.failed == [1] and len(report.send_seconds) == 1
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    [failed] = [line for line in lines if line["message"].startswith("post 1 failed")]
+    assert failed["post_id"] == 1
+    assert all("post_id" not in line for line in lines if line["message"].startswith("publish pass"))

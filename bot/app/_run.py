@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from bot.app._telegram import Hashbot, build_bot, initialized
 from bot.config import Settings
 from bot.ingest.links import dedup_keys
 from bot.ingest.local import load_sources
-from bot.ingest.poller import chronological
+from bot.ingest.poller import Poller, chronological
 from bot.models import Article
 from bot.preview import PreviewPublisher
 from bot.runner import PublishReport, Runner, utcnow
@@ -72,13 +72,30 @@ async def run(settings: Settings, options: RunOptions, *, preview_stream: TextIO
                 # No bot, so no JobQueue: an AsyncIOScheduler made as PTB makes it, run by us.
                 jobs = AsyncIOScheduler(timezone=UTC)
                 loop = _Loop(runner, build_scheduler(settings, runner, jobs=jobs, store=store), store, jobs)
-                return await _drive(loop, None, options)
+                with _metrics(settings, runner=runner, poller=poller, store=store):
+                    return await _drive(loop, None, options)
             if dry_run:
                 settings = settings.model_copy(update={"dry_run": True})
             hashbot = build_bot(settings, store=store, fetcher=fetcher, poller=poller, dry_run_store=dry_run)
-            return await _drive(_Loop(hashbot.runner, hashbot.scheduler, store), hashbot, options)
+            with _metrics(settings, runner=hashbot.runner, poller=poller, store=store):
+                return await _drive(_Loop(hashbot.runner, hashbot.scheduler, store), hashbot, options)
     finally:
         store.close()
+
+
+@contextmanager
+def _metrics(settings: Settings, *, runner: Runner, poller: Poller, store: Store) -> Iterator[None]:
+    """With ``HASHBOT_METRICS_PORT``, the run's metrics served on it for as long as the run lasts."""
+    if settings.metrics_port is None:
+        yield
+        return
+    from bot.metrics import Metrics
+
+    metrics = Metrics()
+    metrics.watch(runner=runner, poller=poller, store=store)
+    with metrics.serving(host=settings.metrics_host, port=settings.metrics_port) as port:
+        logger.info("metrics at http://%s:%d/metrics", settings.metrics_host, port)
+        yield
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,7 @@ from bot.ingest.filters import ItemFilter
 from bot.ingest.http import Fetched, Fetcher
 from bot.ingest.links import dedup_keys, item_key
 from bot.ingest.pages import fetch_article, with_page
+from bot.logs import log_fields
 from bot.models import Article
 from bot.storage import Feed, NewPost, PollFailure, PollRecord, Store
 
@@ -140,6 +142,7 @@ class Poller:
         self._fetcher = fetcher
         self._policy = policy or PollPolicy()
         self._clock = clock
+        self._listeners: list[Callable[[PollResult, float], None]] = []
 
     async def poll_many(
         self, feeds: Iterable[Feed], *, on_done: Callable[[PollResult], None] | None = None
@@ -166,13 +169,22 @@ class Poller:
             )
         return list(results)
 
+    def observe(self, listener: Callable[[PollResult, float], None]) -> None:
+        """Hand every feed's result and the seconds its poll took to `listener` (the metrics)."""
+        self._listeners.append(listener)
+
     async def _poll_isolated(self, feed: Feed) -> PollResult:
-        try:
-            return await self.poll(feed)
-        except Exception as exc:  # a bug or a parser crash on one feed must not stop the others
-            logger.exception("feed %s: unexpected error while polling", feed.label)
-            bug = UnexpectedError(feed.label, exc)
-            return replace(self._fail(feed, str(bug), now=self._clock()), unexpected=True)
+        started = time.perf_counter()
+        with log_fields(feed_id=feed.id):
+            try:
+                result = await self.poll(feed)
+            except Exception as exc:  # a bug or a parser crash on one feed must not stop the others
+                logger.exception("feed %s: unexpected error while polling", feed.label)
+                bug = UnexpectedError(feed.label, exc)
+                result = replace(self._fail(feed, str(bug), now=self._clock()), unexpected=True)
+        for listener in self._listeners:
+            listener(result, time.perf_counter() - started)
+        return result
 
     async def poll(self, feed: Feed) -> PollResult:
         """Poll one feed and record the outcome on it."""

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import io
+import json
+import logging
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -12,6 +15,7 @@ from auxil.fetching import fixture, with_fetcher
 from auxil.notices import unread_notices
 
 from bot.ingest.filters import ItemFilter
+from bot.ingest.http import Fetcher
 from bot.ingest.poller import (
     DAY,
     Outcome,
@@ -22,6 +26,7 @@ from bot.ingest.poller import (
     retry_delay,
     select_items,
 )
+from bot.logs import configure_logging
 from bot.models import Article
 from bot.storage import Feed, PostState, Store, open_store
 
@@ -279,3 +284,32 @@ def test_a_json_feed_with_a_lone_surrogate_is_polled_and_queued(store: Store, se
     [result] = poll(store, feed)
     assert result.outcome is Outcome.UPDATED, result.error
     assert queued_titles(store) == ["Harbour  plan"]
+
+
+def test_observers_get_each_feed_result_and_its_time_and_logs_name_the_feed(
+    store: Store, server: FeedServer
+) -> None:
+    good = add(store, server, "/good", Route(rss(("1", "One", "https://e.org/1"))))
+    bad = add(store, server, "/bad", Route(b"oops", status=500))
+    seen: list[tuple[int | None, Outcome, float]] = []
+    stream = io.StringIO()
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    configure_logging(level="INFO", fmt="json", stream=stream)
+
+    async def work(fetcher: Fetcher) -> list[PollResult]:
+        poller = Poller(store=store, fetcher=fetcher, policy=POLICY, clock=lambda: NOW)
+        poller.observe(lambda result, seconds: seen.append((result.feed.id, result.outcome, seconds)))
+        return await poller.poll_many([good, bad])
+
+    try:
+        with_fetcher(work)
+    finally:
+        root.handlers[:], root.level = handlers, level
+    assert sorted((feed_id, outcome) for feed_id, outcome, _ in seen) == [
+        (good.id, Outcome.UPDATED),
+        (bad.id, Outcome.FAILED),
+    ]
+    assert all(seconds >= 0 for *_, seconds in seen)
+    [warning] = [json.loads(line) for line in stream.getvalue().splitlines() if '"WARNING"' in line]
+    assert warning["feed_id"] == bad.id
