@@ -12,7 +12,9 @@ an honest User-Agent, and bounded concurrency overall and per host. Every failur
 from __future__ import annotations
 
 import asyncio
+import zlib
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -31,6 +33,9 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 _PERMANENT = frozenset({301, 308})
+#: The content codings hashbot asks for and decodes itself (zlib window bits for each).
+_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+ACCEPT_ENCODING = "gzip, deflate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +128,7 @@ class Fetcher:
         accept: str = FEED_ACCEPT,
     ) -> Fetched:
         """GET `url`, sending the validators for a conditional request; raises FetchError."""
-        headers = {"User-Agent": self.policy.user_agent, "Accept": accept}
+        headers = {"User-Agent": self.policy.user_agent, "Accept": accept, "Accept-Encoding": ACCEPT_ENCODING}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -150,8 +155,14 @@ class Fetcher:
                 raise FetchError(url, f"not a usable http(s) address: {exc}") from None
             except httpx.DecodingError:
                 raise FetchError(url, "the response is not decodable (corrupt gzip or deflate)") from None
+            except httpx.RemoteProtocolError:
+                raise FetchError(url, "the server broke off the answer or sent a malformed one") from None
+            except httpx.ReadError:
+                raise FetchError(url, "the connection broke while reading the answer") from None
+            except httpx.WriteError:
+                raise FetchError(url, "the connection broke while sending the request") from None
             except httpx.HTTPError as exc:
-                raise FetchError(url, f"network error: {type(exc).__name__}: {exc}") from None
+                raise FetchError(url, f"network error ({type(exc).__name__})") from None
 
     async def _follow(self, url: str, headers: dict[str, str]) -> Fetched:
         if _split(url, url).scheme not in ("http", "https"):
@@ -199,16 +210,78 @@ class Fetcher:
         )
 
     async def _read(self, url: str, response: httpx.Response) -> bytes:
-        """The decoded body, given up as soon as it passes the size limit."""
+        """The decoded body, given up as soon as it passes the size limit.
+
+        The body is decompressed here, chunk by chunk, never past the limit: httpx would inflate
+        each chunk whole first, and one 64 KB chunk of a gzip bomb is 64 MB of zeros.
+        """
         limit = self.policy.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdecimal() and int(declared) > limit:
             raise FetchError(url, f"the body is {_size(int(declared))}, more than the {_size(limit)} limit")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise FetchError(url, f"the body is larger than the {_size(limit)} limit; stopped reading")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        if response.is_stream_consumed:  # read and decoded whole already (a response made of bytes)
+            decoder, chunks = BoundedDecoder(None), _one_chunk(response.content)
+        else:
+            encoding = response.headers.get("content-encoding", "")
+            decoder, chunks = BoundedDecoder.for_encoding(encoding, source=url), response.aiter_raw()
+        body = bytearray()
+        try:
+            async for chunk in chunks:
+                body += decoder.decode(chunk, room=limit + 1 - len(body))
+                if len(body) > limit:
+                    raise FetchError(
+                        url, f"the body is larger than the {_size(limit)} limit; stopped reading"
+                    )
+        except zlib.error:
+            raise FetchError(url, "the response is not decodable (corrupt gzip or deflate)") from None
+        return bytes(body)
+
+
+async def _one_chunk(content: bytes) -> AsyncIterator[bytes]:
+    yield content
+
+
+class BoundedDecoder:
+    """Decompresses a gzip or deflate body piece by piece, never more than asked for at a time."""
+
+    def __init__(self, wbits: int | None) -> None:
+        """`wbits`: zlib's window bits for the coding; None for a body sent as it is."""
+        self._wbits = wbits or zlib.MAX_WBITS
+        self._inflater = zlib.decompressobj(wbits) if wbits is not None else None
+        self._pending = b""
+        self._started = False
+
+    @classmethod
+    def for_encoding(cls, header: str, *, source: str) -> BoundedDecoder:
+        """The decoder for a Content-Encoding header; raises FetchError for one we never asked for."""
+        codings = [
+            part.strip().lower() for part in header.split(",") if part.strip().lower() not in ("", "identity")
+        ]
+        if not codings:
+            return cls(None)
+        if len(codings) == 1 and codings[0] in _WBITS:
+            return cls(_WBITS[codings[0]])
+        raise FetchError(
+            source, f"the server sent the body as {header.strip()!r}, which hashbot did not ask for"
+        )
+
+    def decode(self, chunk: bytes, *, room: int) -> bytes:
+        """At most `room` decoded bytes from what came so far (the rest waits for the next call)."""
+        if self._inflater is None:
+            return chunk[: max(room, 0)]
+        data = self._pending + chunk
+        try:
+            out = self._inflater.decompress(data, max(room, 1))
+        except zlib.error:
+            if self._started or self._wbits != zlib.MAX_WBITS:
+                raise
+            # "deflate" is meant to be zlib-wrapped, but some servers send it raw.
+            self._wbits = -zlib.MAX_WBITS
+            self._inflater = zlib.decompressobj(self._wbits)
+            out = self._inflater.decompress(data, max(room, 1))
+        self._started = True
+        self._pending = self._inflater.unconsumed_tail
+        if self._inflater.eof and self._inflater.unused_data:  # a second gzip member follows
+            self._pending = self._inflater.unused_data
+            self._inflater = zlib.decompressobj(self._wbits)
+        return out

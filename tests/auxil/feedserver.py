@@ -28,6 +28,8 @@ class Route:
     endless_chunk: int = 0
     #: Send the headers, then one byte every this many seconds, for ever.
     drip_every: float = 0.0
+    #: Write these bytes as the whole answer, status line and headers included (broken HTTP).
+    raw: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,10 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             unchanged = (route.etag and self.headers.get("If-None-Match") == route.etag) or (
                 route.last_modified and self.headers.get("If-Modified-Since") == route.last_modified
             )
-            if unchanged:
+            if route.raw:
+                self.wfile.write(route.raw)
+                self.close_connection = True
+            elif unchanged:
                 self._answer(304, b"", headers)
             elif route.endless_chunk:
                 self._endless(route, headers)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
+import zlib
 
 import httpx
 import pytest
@@ -8,7 +10,7 @@ from auxil.feedserver import FeedServer, Route
 from auxil.fetching import TEST_POLICY, fixture, with_fetcher
 
 from bot.errors import FetchError
-from bot.ingest.http import Fetched, Fetcher, FetchPolicy
+from bot.ingest.http import BoundedDecoder, Fetched, Fetcher, FetchPolicy
 
 RSS = fixture("rss2_cdata.xml")
 
@@ -155,3 +157,38 @@ def test_concurrency_is_bounded_per_host_and_overall(hosts: int, limit: int) -> 
 
     asyncio.run(main())
     assert peak == limit
+
+
+def test_a_broken_chunked_answer_is_said_in_words(server: FeedServer) -> None:
+    server.routes["/chunked"] = Route(
+        raw=b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/xml\r\n\r\nzz\r\n<rss"
+    )
+    assert _error(server.url("/chunked")).problem == "the server broke off the answer or sent a malformed one"
+
+
+def test_an_encoding_hashbot_never_asked_for_is_refused(server: FeedServer) -> None:
+    server.routes["/br"] = Route(RSS, headers={"Content-Encoding": "br"})
+    assert "sent the body as 'br', which hashbot did not ask for" in _error(server.url("/br")).problem
+
+
+def test_a_bomb_chunk_is_never_inflated_past_the_room_left() -> None:
+    bomb = gzip.compress(b"\0" * (64 * 1024 * 1024))
+    decoder = BoundedDecoder.for_encoding("gzip", source="x")
+    assert len(decoder.decode(bomb[:65536], room=1000)) == 1000
+    assert len(decoder.decode(b"", room=5000)) == 5000  # the rest waits for the next call
+
+
+@pytest.mark.parametrize(
+    ("encoding", "body"),
+    [
+        ("gzip", gzip.compress(b"one ") + gzip.compress(b"two")),  # two gzip members
+        ("deflate", zlib.compress(b"one two")),
+        ("deflate", zlib.compress(b"one two")[2:-4]),  # raw deflate, as some servers send it
+        ("", b"one two"),
+    ],
+)
+def test_bodies_decode_whole_in_small_pieces(encoding: str, body: bytes) -> None:
+    decoder = BoundedDecoder.for_encoding(encoding, source="x")
+    out = b"".join(decoder.decode(body[i : i + 3], room=100) for i in range(0, len(body), 3))
+    out += decoder.decode(b"", room=100)
+    assert out.replace(b" ", b"") == b"onetwo"
