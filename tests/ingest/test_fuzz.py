@@ -34,7 +34,7 @@ from bot.ingest.poller import Outcome, Poller
 from bot.models import Article
 from bot.storage import Feed, open_store
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SOURCE = "fuzzed-source"
 
