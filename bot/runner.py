@@ -91,6 +91,8 @@ class PublishReport:
     skipped: list[int] = field(default_factory=list)
     #: Moved to ``awaiting`` and put to the admins.
     held: list[int] = field(default_factory=list)
+    #: Shown to the admins because dry run is on; still queued.
+    previewed: list[int] = field(default_factory=list)
     paused: str | None = None
     #: Seconds each send to the publisher took, whatever its outcome (for the metrics).
     send_seconds: list[float] = field(default_factory=list)
@@ -157,8 +159,13 @@ class Runner:
         config: RunnerConfig,
         poller: Poller | None = None,
         clock: Clock = utcnow,
+        previewer: Publisher | None = None,
     ) -> None:
         self._store = store
+        #: While the store says dry run (`/dryrun on`), a slot shows its posts here, leaves them queued.
+        self._previewer = previewer
+        #: Posts previewed by this process: each is shown once, however many slots pass.
+        self._previewed: set[int] = set()
         self._config = config
         self._clock = clock
         self._planner = planner
@@ -253,9 +260,13 @@ class Runner:
             schedule = self._config.schedule
             allowance = schedule.allowance(now, self._store.sent_times(now - _HISTORY)) if regular else 0
             pending = [Pending(post.id, post.created, post.due) for post in queued.values()]
+            previews_only = self._previewer is not None and self._store.dry_run() is not None
             for choice in choose_posts(pending, now=now, allowance=allowance):
                 if self.stopping:
                     break
+                if previews_only:
+                    await self._preview(queued[choice.id], report)
+                    continue
                 with log_fields(post_id=choice.id):
                     await self._send(queued[choice.id], report)
                 # A post to try again holds back the ones after it, so the channel gets them
@@ -271,6 +282,8 @@ class Runner:
                 len(report.uncertain),
                 len(queued) - len(report.sent) - len(report.failed) - len(report.uncertain),
             )
+        if report.previewed:
+            logger.info("dry run: %d posts previewed to the admins; they stay queued", len(report.previewed))
         if report.held:
             logger.info("publish pass: %d posts put to the admins for approval", len(report.held))
             await self._watcher.on_awaiting([post for post in map(self._store.post, report.held) if post])
@@ -299,6 +312,26 @@ class Runner:
     def _tell(self, report: PublishReport) -> None:
         for listener in self._report_listeners:
             listener(report)
+
+    async def _preview(self, queued: QueuedPost, report: PublishReport) -> None:
+        """Dry run: show the admins what this slot would publish, once, and leave it queued.
+
+        Nothing is claimed, so turning dry run off publishes exactly the posts previewed, in order.
+        """
+        assert self._previewer is not None
+        if queued.id in self._previewed:
+            return
+        post = self.renderable(queued)
+        if post is None:
+            report.failed.append(queued.id)
+            return
+        try:
+            await self._previewer.publish(post)
+        except PublishError as exc:
+            logger.warning("dry run: post %d could not be previewed: %s", queued.id, exc)
+            return
+        self._previewed.add(queued.id)
+        report.previewed.append(queued.id)
 
     def _hold(self, queued: QueuedPost) -> bool:
         """Move a feed post to ``awaiting``; a post that cannot be rendered fails instead."""

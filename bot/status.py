@@ -19,11 +19,20 @@ def _local(moment: datetime | None, tz: tzinfo) -> str:
 def status_lines(
     store: Store, *, schedule: PublishSchedule, now: datetime, with_pause: bool = True
 ) -> list[str]:
-    """Paused or not, the next slot, the queue by state, and each feed's polls and last error."""
+    """Paused or not, dry run or not, the next slot, the queue by state, and each feed's polls.
+
+    Without `with_pause` the first two are left out: the bot's /status says them itself.
+    """
     tz = schedule.tz
-    paused = store.paused()
+    paused, dry_run = store.paused(), store.dry_run()
     slot = schedule.next_slot(now)
-    lines = ["Publishing: " + (f"paused ({paused})" if paused else "active")] if with_pause else []
+    lines = []
+    if with_pause:
+        lines.append("Publishing: " + (f"paused ({paused})" if paused else "active"))
+        mode = (
+            f"dry run (posts go to the admins as previews and stay queued; {dry_run})" if dry_run else "live"
+        )
+        lines.append(f"Mode: {mode}")
     lines.append(f"Next publishing slot: {_local(slot, tz) if slot else 'none in the coming week'}")
     counts = store.count_posts()
     lines.append("Queue: " + ", ".join(f"{counts[state]} {state.value}" for state in PostState))

@@ -74,7 +74,8 @@ def test_status_shows_pause_slot_queue_and_feeds(run_cli: CliRunner, monkeypatch
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     assert lines[0] == "Publishing: paused (paused by Ada)"
-    assert lines[1].startswith("Next publishing slot: ") and lines[1].endswith(" 09:00 Europe/Paris")
+    assert lines[1] == "Mode: live"
+    assert lines[2].startswith("Next publishing slot: ") and lines[2].endswith(" 09:00 Europe/Paris")
     assert "Queue: 0 queued, 0 sending, 0 sent" in result.out
     assert "1 Harbour News: last poll never, next " in result.out
 

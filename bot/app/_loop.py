@@ -24,6 +24,7 @@ def build_runner(
     clock: Clock = utcnow,
     dry_run: bool = False,
     approval: bool = False,
+    previewer: Publisher | None = None,
 ) -> Runner:
     """The run loop's passes. `approval` only where admins are asked (a bot watches the runner);
     `dry_run`: the store is a dry run's copy, where previews count as sent."""
@@ -41,6 +42,7 @@ def build_runner(
         config=config,
         poller=poller,
         clock=clock,
+        previewer=previewer,
     )
 
 

@@ -211,11 +211,18 @@ class Hashbot:
         await announce_commands(application)
         await self.notices.deliver(application.bot)  # what came in while the bot was down
         self.notices.schedule(application)
+        dry_run = self.store.dry_run()
+        if dry_run is not None:  # kept from before the restart: nobody must forget it
+            await self.admins.tell(
+                application.bot,
+                f"🧪 Dry run is on ({dry_run}): posts go to you as previews and stay queued. "
+                "/dryrun off publishes them.",
+            )
         logger.info(
             "bot @%s is listening; %d admin(s); dry run %s; approval %s",
             application.bot.username,
             len(self.admins.ids),
-            "on" if self.state.dry_run else "off",
+            "on" if self.state.dry_run or self.store.dry_run() else "off",
             "on" if self.approval else "off",
         )
 
@@ -272,11 +279,13 @@ def build_bot(
     admins = Admins(settings.admin_ids)
     state = BotState(dry_run=settings.dry_run)
     channel = build_channel_publisher(settings, bot, retry=retry, sleep=sleep, clock=clock, pacer=pacer)
+    previews = AdminPreviewPublisher(channel, admins.ids)
     gate = PublishGate(
         channel=channel,
-        preview=AdminPreviewPublisher(channel, admins.ids),
+        preview=previews,
         state=state,
         pause=store,
+        dry_run=store,
         tell_admins=lambda text: admins.tell(bot, text),
     )
 
@@ -288,6 +297,8 @@ def build_bot(
         clock=clock,
         dry_run=dry_run_store,
         approval=settings.approval,
+        # A dry run's copy of the store previews everything; `/dryrun` previews through these.
+        previewer=None if dry_run_store else previews,
     )
     job_queue = application.job_queue
     assert job_queue is not None, "python-telegram-bot is installed without its job-queue extra"
@@ -346,6 +357,7 @@ def build_bot(
         channel_publisher=channel,
         state=state,
         pause=store,
+        dry_run=store,
         admins=admins,
         channel=settings.channel,
         run_status=lambda: status_lines(store, schedule=schedule, now=clock(), with_pause=False),

@@ -33,6 +33,7 @@ from bot.storage.records import (
 
 #: The flag that holds why publishing is paused; absent when it is not. Read through Store.paused.
 _PAUSED = "paused"
+_DRY_RUN = "dry_run"
 
 
 class Store(Protocol):
@@ -216,6 +217,15 @@ class Store(Protocol):
         was = self.paused()
         self.set_flag(_PAUSED, None)
         return was
+
+    # Dry run (`/dryrun`), owned by the store like the pause: it holds across restarts.
+    def dry_run(self) -> str | None:
+        """Who turned dry run on (``turned on by Ada``); None when the bot publishes."""
+        return self.flag(_DRY_RUN)
+
+    def set_dry_run(self, reason: str | None) -> None:
+        """Turn dry run on (`reason` says who did) or off (None)."""
+        self.set_flag(_DRY_RUN, reason)
 
     # Housekeeping
     def prune_seen(self, *, older_than: timedelta, now: datetime, keep_per_feed: int) -> int:

@@ -24,7 +24,7 @@ from bot.planner import local_time
 from bot.telegram.auth import Admins
 from bot.telegram.publisher import AdminPreviewPublisher, TelegramPublisher
 from bot.telegram.replies import reply as _reply
-from bot.telegram.state import BotState, PauseSwitch, PublishGate
+from bot.telegram.state import BotState, DryRunSwitch, PauseSwitch, PublishGate
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +100,11 @@ def argument_text(message: Message) -> str:
     return rest
 
 
+def dry_run_mode(reason: str) -> str:
+    """How /status names dry run turned on by `/dryrun`."""
+    return f"dry run (posts go to the admins as previews and stay queued; {reason})"
+
+
 class BotCommands:
     """The handlers of every command, sharing the planner, the publish gate and the bot's state."""
 
@@ -111,6 +116,7 @@ class BotCommands:
         channel_publisher: TelegramPublisher,
         state: BotState,
         pause: PauseSwitch,
+        dry_run: DryRunSwitch,
         admins: Admins,
         channel: str,
         load: LoadArticle,
@@ -128,6 +134,7 @@ class BotCommands:
         self._channel_publisher = channel_publisher
         self._state = state
         self._pause = pause
+        self._dry_run = dry_run
         self._admins = admins
         self._channel = channel
         self._channel_link: str | None = None
@@ -232,7 +239,7 @@ class BotCommands:
         lines = [
             f"Channel: {self._channel}",
             "Publishing: " + (f"paused ({paused})" if paused is not None else "active"),
-            "Mode: " + ("dry run (posts go to the admins as previews)" if state.dry_run else "live"),
+            "Mode: " + self._mode(),
             f"Since {local_time(state.started_at, self._tz)}: {state.published} published, "
             f"{state.previewed} previewed, {state.failed} failed",
         ]
@@ -244,19 +251,34 @@ class BotCommands:
         lines.extend(self._run_status())
         await _reply(update, "\n".join(lines))
 
+    def _mode(self) -> str:
+        if self._state.dry_run:
+            return "dry run (hashbot run --dry-run: posts go to the admins as previews)"
+        reason = self._dry_run.dry_run()
+        return "live" if reason is None else dry_run_mode(reason)
+
     async def dryrun(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         choice = (context.args or [""])[0].lower()
         if choice not in ("on", "off") or len(context.args or []) != 1:
-            now = "on" if self._state.dry_run else "off"
-            await _reply(update, f"{usage('dryrun')}\nDry run is {now}.")
+            await _reply(update, f"{usage('dryrun')}\nMode: {self._mode()}.")
             return
-        self._state.dry_run = choice == "on"
-        logger.info("dry run turned %s", choice)
+        if self._state.dry_run:
+            await _reply(
+                update,
+                "This bot runs as `hashbot run --dry-run`: it publishes nothing, whatever /dryrun says.",
+            )
+            return
+        user = update.effective_user
+        self._dry_run.set_dry_run(
+            f"turned on by {user.first_name if user else 'an admin'}" if choice == "on" else None
+        )
+        logger.info("dry run turned %s by user %s", choice, user.id if user else "unknown")
         await _reply(
             update,
-            "Dry run is on: posts go to the admins as previews."
-            if self._state.dry_run
-            else "Dry run is off: posts go to the channel.",
+            "🧪 Dry run is on: posts go to the admins as previews and stay queued; "
+            "/dryrun off publishes them. It holds across restarts."
+            if choice == "on"
+            else "Dry run is off: posts go to the channel, the ones previewed first.",
         )
 
     async def other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -29,10 +29,20 @@ class PauseSwitch(Protocol):
     def resume(self) -> str | None: ...
 
 
+class DryRunSwitch(Protocol):
+    """Dry run, as the store keeps it (:meth:`bot.storage.Store.dry_run`)."""
+
+    def dry_run(self) -> str | None: ...
+
+    def set_dry_run(self, reason: str | None) -> None: ...
+
+
 @dataclass(slots=True)
 class BotState:
     """The bot's own state: dry run or not, and what it did since it started."""
 
+    #: The whole process is a dry run (`hashbot run --dry-run`, on a copy of the store);
+    #: `/dryrun` is the store's (:class:`DryRunSwitch`).
     dry_run: bool = False
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     published: int = 0
@@ -59,8 +69,10 @@ class PublishGate:
         preview: Publisher,
         state: BotState,
         pause: PauseSwitch,
+        dry_run: DryRunSwitch,
         tell_admins: Callable[[str], Awaitable[object]],
     ) -> None:
+        self._dry_run = dry_run
         self._channel = channel
         self._preview = preview
         self._state = state
@@ -72,7 +84,7 @@ class PublishGate:
         paused = self._pause.paused()
         if paused is not None:
             raise PublishPaused(f"publishing is paused ({paused}); /resume to continue")
-        if state.dry_run:
+        if state.dry_run or self._dry_run.dry_run() is not None:
             receipt = await self._preview.publish(post)
             state.previewed += 1
             return receipt

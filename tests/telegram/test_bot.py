@@ -89,7 +89,7 @@ async def test_preview_replies_to_the_asking_admin_only(
         ("/preview", "Usage: /preview <url|text> — or reply with it to a message"),
         ("/post", "Usage: /post <url|text>"),
         ("/tags", "Usage: /tags <url|text>"),
-        ("/dryrun maybe", "Usage: /dryrun on|off\nDry run is off."),
+        ("/dryrun maybe", "Usage: /dryrun on|off\nMode: live."),
         ("hello", "I did not understand that. /help lists what I can do."),
     ],
 )
@@ -160,7 +160,7 @@ async def test_pause_dry_run_and_status(
         answers = await reply_after(world, world.admin_id, f"/post {ARTICLE}", count=2)
         [status] = await reply_after(world, world.admin_id, "/status")
     assert paused.startswith("Not published: publishing is paused (paused by Ada)")
-    assert dry == "Dry run is on: posts go to the admins as previews."
+    assert dry.startswith("🧪 Dry run is on: posts go to the admins as previews and stay queued")
     assert answers[0].startswith("Preview (dry run): not published")
     assert answers[1] == "Dry run is on: the post went to the admins as a preview."
     assert next(world.texts_to(world.second_admin_id)).startswith("Preview (dry run)")
