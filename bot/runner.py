@@ -48,7 +48,7 @@ from bot.logs import log_fields
 from bot.models import Article, Post, Receipt, Tag, TagReason, Target
 from bot.pipeline import NO_VOCABULARY, PostPlanner, Publisher
 from bot.planner import Pending, PublishSchedule, choose_posts
-from bot.storage import NewPost, PostKind, PostState, QueuedPost, Store
+from bot.storage import NewPost, PostEvent, PostKind, PostState, QueuedPost, Store
 from bot.vocabulary import chat_vocabulary
 
 logger = logging.getLogger(__name__)
@@ -123,6 +123,24 @@ class RendersPosts(Protocol):
     """Tells whether a queued post can be rendered, recording it ``failed`` when it cannot."""
 
     def renderable(self, queued: QueuedPost) -> Post | None: ...
+
+
+#: A chat's post in these states means the chat has (or may have) the article already.
+RECEIVED = frozenset({PostState.SENT, PostState.SENDING, PostState.UNCERTAIN})
+#: A chat's post in these states is still to go out.
+WAITING = frozenset({PostState.QUEUED, PostState.AWAITING})
+
+
+@dataclass(frozen=True, slots=True)
+class PostNow:
+    """What publishing one article at once did (:meth:`Runner.post_now`).
+
+    ``duplicate`` is the chat's post of the same article, when there is one and nothing was done.
+    """
+
+    post: QueuedPost | None = None
+    report: PublishReport = field(default_factory=lambda: PublishReport())
+    duplicate: QueuedPost | None = None
 
 
 def queue_one_off(store: Store, article: Article, *, when: datetime, chat: str, now: datetime) -> int | None:
@@ -332,6 +350,49 @@ class Runner:
             return
         self._previewed.add(queued.id)
         report.previewed.append(queued.id)
+
+    async def post_now(self, article: Article, *, chat: str, again: bool = False) -> PostNow:
+        """Publish `article` to `chat` now (`/post`, `hashbot post`), recorded as a ``manual`` post.
+
+        If the chat has it already (same normalized link or text hash), nothing is done and the
+        chat's post is returned, unless `again`; a post of it still waiting is sent now instead of
+        a copy; one that failed or was skipped is queued anew. Publishing paused, nothing stays
+        queued behind the admin's back: the post is cancelled and the report says why.
+        """
+        paused = "hashbot is stopping" if self.stopping else self.paused()
+        if paused is not None:
+            return PostNow(report=PublishReport(paused=paused))
+        now, keys = self._clock(), dedup_keys(article)
+        existing = None if again else self._store.post_with_keys(chat, keys)
+        if existing is not None and existing.state in (
+            PostState.SENT,
+            PostState.SENDING,
+            PostState.UNCERTAIN,
+        ):
+            return PostNow(duplicate=existing)
+        if existing is not None and existing.state in (PostState.QUEUED, PostState.AWAITING):
+            post_id = existing.id
+        else:
+            fresh = NewPost(
+                article=article, chat=chat, keys=() if existing or again else keys, kind=PostKind.MANUAL
+            )
+            enqueued = self._store.enqueue(fresh, now=now)
+            if enqueued is None:  # queued by another process meanwhile
+                return PostNow(duplicate=self._store.post_with_keys(chat, keys))
+            post_id = enqueued
+        report = PublishReport()
+        async with self._publishing:
+            report.paused = "hashbot is stopping" if self.stopping else self.paused()
+            post = self._store.post(post_id)
+            if report.paused is None and post is not None:
+                await self._send(post, report)
+        post = self._store.post(post_id)
+        if report.paused is not None and post is not None and post.kind is PostKind.MANUAL:
+            self._store.decide(
+                post_id, PostEvent.CANCEL, now=self._clock(), note=f"not published: {report.paused}"
+            )
+        await self._report_uncertain(report)
+        return PostNow(post=self._store.post(post_id), report=report)
 
     def _hold(self, queued: QueuedPost) -> bool:
         """Move a feed post to ``awaiting``; a post that cannot be rendered fails instead."""

@@ -46,6 +46,7 @@ from bot.telegram.desk import unknown_button_handler
 from bot.telegram.feeds import FeedCommands
 from bot.telegram.notices import NoticeJob
 from bot.telegram.pacing import ChatLimits, ChatPacer
+from bot.telegram.posting import PostCommand
 from bot.telegram.publisher import Sleep
 from bot.telegram.queue import QueueCommands
 from bot.telegram.reactions import ALLOWED_UPDATES, ReactionCounter
@@ -351,7 +352,7 @@ def build_bot(
             tz=settings.tz,
         ).handlers()
     )
-    BotCommands(
+    commands = BotCommands(
         planner=build_planner(settings),
         gate=gate,
         channel_publisher=channel,
@@ -366,10 +367,25 @@ def build_bot(
         vocabulary=lambda: chat_vocabulary(
             store, channel_name, now=clock(), days=settings.vocabulary_days, blocked=settings.tag_blocklist
         ),
-    ).register(application)
+    )
+    commands.register(application)
+    posting = PostCommand(
+        bot,
+        admins=admins,
+        store=store,
+        load=load,
+        publishing=runner,
+        offers=approvals,
+        channel=settings.channel,
+        tz=settings.tz,
+        clock=clock,
+    )
+    application.add_handlers(posting.handlers())
     approvals.register(application)
     application.add_handler(uncertain.handler())
     application.add_handler(ReactionCounter(store=store).handler())
+    application.add_handler(commands.unknown_command_handler())  # after every command
+    application.add_handler(posting.paste_handler())  # last: the messages no command took
     application.add_handler(unknown_button_handler(admins))  # last: only clicks no desk took
     application.add_error_handler(_log_error)
     hashbot = Hashbot(

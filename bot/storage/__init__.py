@@ -164,6 +164,10 @@ class Store(Protocol):
 
     def post(self, post_id: int) -> QueuedPost | None: ...
 
+    def post_with_keys(self, chat: str, keys: Collection[str]) -> QueuedPost | None:
+        """The newest post of `chat` that has one of the dedup `keys`: the chat has that article."""
+        ...
+
     def count_posts(self) -> dict[PostState, int]: ...
 
     def sent_times(self, since: datetime) -> list[datetime]:

@@ -508,6 +508,17 @@ class SqliteStore(Store):
         row = self._db.execute("SELECT * FROM posts WHERE id = ?", (post_id,)).fetchone()
         return _post(row) if row else None
 
+    def post_with_keys(self, chat: str, keys: Collection[str]) -> QueuedPost | None:
+        if not keys:
+            return None
+        placeholders = ", ".join("?" * len(keys))
+        row = self._db.execute(
+            "SELECT posts.* FROM post_keys JOIN posts ON posts.id = post_keys.post_id"
+            f" WHERE post_keys.chat = ? AND post_keys.key IN ({placeholders}) ORDER BY posts.id DESC LIMIT 1",
+            (chat, *keys),
+        ).fetchone()
+        return _post(row) if row else None
+
     def sent_times(self, since: datetime) -> list[datetime]:
         rows = self._db.execute(
             "SELECT sent FROM posts WHERE state = 'sent' AND sent >= ? ORDER BY sent", (_time(since),)

@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 #: Not "approval": the buttons of the in-memory desk this replaces said "approval:<key>:…", with
 #: keys that are not post ids, and must never act on the post that happens to have that id.
 PREFIX = "approve"
+#: The desk of posts an admin pasted to the bot.
+PASTED = "paste"
 PUBLISH, QUEUE, EDIT_TAGS, SKIP = "publish", "queue", "tags", "skip"
 #: The kind of AdminRequest left by [Edit tags]: the admin's next text is the post's tags.
 TAGS_REQUEST = "tags"
@@ -67,7 +69,7 @@ def parse_tags(text: str, options: TagOptions) -> list[str] | None:
 DESK_ROOM = 300
 
 
-def preview_text(post_id: int, post: Post) -> str:
+def preview_text(post_id: int, post: Post, *, header: str = "Awaiting approval") -> str:
     """The post as the channel would show it, under its header; shortened when both cannot fit.
 
     A post rendered right up to Telegram's limit would be refused once the header is added, and
@@ -81,8 +83,8 @@ def preview_text(post_id: int, post: Post) -> str:
     else:
         body = post.body
     if html:
-        return f"<i>Awaiting approval</i> · post #{post_id}\n\n{body}"
-    return f"Awaiting approval · post #{post_id}\n\n{body}"
+        return f"<i>{escape(header)}</i> · post #{post_id}\n\n{body}"
+    return f"{header} · post #{post_id}\n\n{body}"
 
 
 class ApprovalDesk:
@@ -109,6 +111,17 @@ class ApprovalDesk:
                 [("🏷 Edit tags", EDIT_TAGS), ("⏭ Skip", SKIP)],
             ],
         )
+        #: The same decisions on a post an admin pasted, put to that admin alone.
+        self.pasted = Desk(
+            bot,
+            name=PASTED,
+            admins=admins,
+            store=store,
+            buttons=[
+                [("✅ Publish now", PUBLISH), ("🕒 Queue", QUEUE)],
+                [("🏷 Edit tags", EDIT_TAGS), ("🗑 Discard", SKIP)],
+            ],
+        )
         self._bot = bot
         self._admins = admins
         self._store = store
@@ -120,6 +133,7 @@ class ApprovalDesk:
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         application.add_handler(self.desk.handler(self.decide))
+        application.add_handler(self.pasted.handler(self.decide))
         tag_reply = (
             filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & filters.User(self._admins.ids)
         )
@@ -128,6 +142,8 @@ class ApprovalDesk:
     async def offer(self, posts: Sequence[QueuedPost]) -> None:
         """Send a preview of each post to every admin who has none yet (the runner's ``on_awaiting``)."""
         for post in posts:
+            if self.pasted.asked(post.id):
+                continue  # an admin pasted it and has its preview
             missing = [admin for admin in self._admins.ids if admin not in self.desk.asked(post.id)]
             rendered = self._render(post) if missing else None
             if rendered is None:
@@ -135,6 +151,17 @@ class ApprovalDesk:
             html = rendered.parse_mode is ParseMode.HTML
             if not await self.desk.ask(post.id, preview_text(post.id, rendered), html=html, admins=missing):
                 logger.warning("post %d awaits approval but no admin could be sent its preview", post.id)
+
+    async def offer_pasted(self, post_id: int, admin: int) -> bool:
+        """Show `admin` the preview of the post they pasted (it awaits their decision)."""
+        post = self._store.post(post_id)
+        rendered = self._render(post) if post else None
+        if rendered is None:
+            return False
+        text = preview_text(post_id, rendered, header="Your post, not published yet")
+        return bool(
+            await self.pasted.ask(post_id, text, html=rendered.parse_mode is ParseMode.HTML, admins=[admin])
+        )
 
     async def decide(self, click: Click) -> Verdict | None:
         if click.action == EDIT_TAGS:
@@ -188,8 +215,10 @@ class ApprovalDesk:
         post = self._store.post(post_id)
         rendered = self._render(post) if post else None
         if rendered is not None:
-            await self.desk.revise(
-                post_id, preview_text(post_id, rendered), html=rendered.parse_mode is ParseMode.HTML
+            html = rendered.parse_mode is ParseMode.HTML
+            await self.desk.revise(post_id, preview_text(post_id, rendered), html=html)
+            await self.pasted.revise(
+                post_id, preview_text(post_id, rendered, header="Your post, not published yet"), html=html
             )
         shown = " ".join(f"#{tag}" for tag in tags) or "no tags"
         logger.info("approval: post %d, tags edited by user %s", post_id, user.id)

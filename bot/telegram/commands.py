@@ -17,7 +17,7 @@ from typing import Protocol
 from telegram import BotCommand, Message, Update
 from telegram.ext import Application, BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot.errors import HashbotError, PublishError, PublishForbidden, PublishPaused, PublishUndelivered
+from bot.errors import HashbotError, PublishError
 from bot.models import Article, Post
 from bot.pipeline import NO_VOCABULARY, ChatVocabulary, PostPlanner
 from bot.planner import local_time
@@ -146,16 +146,22 @@ class BotCommands:
             CommandHandler("help", admin("/help", self.help)),
             # Reading a link may take seconds: these run beside other updates, not before them.
             CommandHandler("preview", admin("/preview", self.preview), block=False),
-            CommandHandler("post", admin("/post", self.post), block=False),
             CommandHandler("tags", admin("/tags", self.tags), block=False),
             CommandHandler("pause", admin("/pause", self.pause)),
             CommandHandler("resume", admin("/resume", self.resume)),
             CommandHandler("status", admin("/status", self.status)),
             CommandHandler("dryrun", admin("/dryrun", self.dryrun)),
-            MessageHandler(
-                filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, admin("a message", self.other)
-            ),
         ]
+
+    def unknown_command_handler(self) -> MessageHandler[ContextTypes.DEFAULT_TYPE, None]:
+        """Answers a command nothing else took; register it after every command handler.
+
+        Messages without a command are pasted articles (bot.telegram.posting).
+        """
+        return MessageHandler(
+            filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.COMMAND,
+            self._admins.only("a command", self.other),
+        )
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         application.add_handlers(self.handlers())
@@ -166,8 +172,9 @@ class BotCommands:
             return
         if self._admins.allows(update.effective_user):
             await message.reply_text(
-                "Hello! Send me an article's link or text with /preview to see its post, "
-                "or /post to publish it.\n\n" + help_text()
+                "Hello! Send me an article's link or text, or forward a channel post: I show you its "
+                "post with buttons to publish, queue, retag or discard it. /post publishes at once.\n\n"
+                + help_text()
             )
             return
         link = await self._public_link(context)
@@ -184,29 +191,6 @@ class BotCommands:
             await AdminPreviewPublisher(self._channel_publisher, [update.effective_user.id]).publish(post)
         except PublishError as exc:
             await _reply(update, f"Could not show the preview: {exc}")
-
-    async def post(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        post = await self._plan(update, "post")
-        if post is None:
-            return
-        try:
-            receipt = await self._gate.publish(post)
-        except PublishForbidden:
-            return  # the gate paused publishing and told every admin, this one included
-        except PublishPaused as exc:
-            await _reply(update, f"Not published: {exc}.")
-            return
-        except PublishUndelivered as exc:
-            self._state.failed += 1  # the run loop would try again; /post leaves that to the admin
-            await _reply(update, f"Not published: {exc}")
-            return
-        except PublishError as exc:
-            await _reply(update, f"Not published: {exc}")
-            return
-        if receipt.destination == "preview":
-            await _reply(update, "Dry run is on: the post went to the admins as a preview.")
-        else:
-            await _reply(update, f"Published to {self._channel} (message {receipt.message_id}).")
 
     async def tags(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -282,7 +266,7 @@ class BotCommands:
         )
 
     async def other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await _reply(update, "I did not understand that. /help lists what I can do.")
+        await _reply(update, "I do not know that command. /help lists what I can do.")
 
     async def _plan(self, update: Update, name: str) -> Post | None:
         """The post for the command's article, or None once the admin has been told why not."""

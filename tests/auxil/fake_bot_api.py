@@ -333,6 +333,14 @@ class FakeBotApi:
             self._add_update({"message": message.json()})
             return message
 
+    def push_photo(self, user_id: int, *, caption: str | None = None) -> FakeMessage:
+        """The user sends the bot a photo (with `caption`, or none) in their private chat."""
+        with self._lock:
+            chat = self.chats[user_id]
+            message = self._store(chat, self.users[user_id], photo="user-photo", caption=caption)
+            self._add_update({"message": message.json()})
+            return message
+
     def click(self, user_id: int, message: FakeMessage, data: str) -> str:
         """The user presses the inline button with callback data `data` under `message`."""
         with self._lock:

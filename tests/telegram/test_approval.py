@@ -166,9 +166,9 @@ async def test_edited_tags_are_stored_shown_in_the_previews_and_published(
             assert _hashtags(preview) == ["#Ukraine", "#KeirStarmer"]
             assert preview.buttons == _buttons(post_id)  # still waiting for a decision
 
-        # The next text is an ordinary message again, not tags.
+        # The next text is an ordinary message again, not tags: a pasted article.
         [hint] = await reply_after(world, world.admin_id, "hello")
-        assert "/help" in hint
+        assert hint.startswith("Your post, not published yet")
 
         world.api.click(world.second_admin_id, previews[world.second_admin_id], f"approve:{post_id}:publish")
         await world.api.until(lambda: len(world.channel_posts()) == 1)
@@ -226,7 +226,7 @@ async def test_a_tag_request_ends_with_its_post_and_leaves_later_messages_alone(
         await world.api.until(lambda: len(world.api.callback_answers) == 2)
         [hint] = await reply_after(world, world.admin_id, "hello")
         post = loop.store.post(post_id)
-    assert "/help" in hint
+    assert hint.startswith("Your post, not published yet")  # a pasted article, not tags
     assert post is not None and post.state is PostState.SKIPPED and not post.tags_edited
 
 

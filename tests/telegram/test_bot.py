@@ -90,7 +90,7 @@ async def test_preview_replies_to_the_asking_admin_only(
         ("/post", "Usage: /post <url|text>"),
         ("/tags", "Usage: /tags <url|text>"),
         ("/dryrun maybe", "Usage: /dryrun on|off\nMode: live."),
-        ("hello", "I did not understand that. /help lists what I can do."),
+        ("/frobnicate", "I do not know that command. /help lists what I can do."),
     ],
 )
 async def test_bad_arguments_get_the_usage_line(
@@ -131,7 +131,8 @@ async def test_forbidden_pauses_publishing_and_tells_every_admin(
 ) -> None:
     world.api.remove_bot(world.channel_id)
     async with running(settings, sleep, retry) as hashbot:
-        await reply_after(world, world.admin_id, f"/post {ARTICLE}")
+        # The notice every admin gets, and the answer to this /post.
+        await reply_after(world, world.admin_id, f"/post {ARTICLE}", count=2)
         await world.api.until(lambda: len(world.replies_to(world.second_admin_id)) == 1)
         assert hashbot.store.paused()
         [refused] = await reply_after(world, world.admin_id, f"/post {ARTICLE}")
@@ -195,7 +196,7 @@ async def test_the_log_of_a_whole_session_never_contains_the_token(
         world.api.fail("sendMessage", 429, retry_after=1)
         await reply_after(world, world.admin_id, f"/post {ARTICLE}")
         world.api.remove_bot(world.channel_id)
-        await reply_after(world, world.admin_id, f"/post {ARTICLE}")
+        await reply_after(world, world.admin_id, f"/post Another story\n\n{ARTICLE}")  # not a repeat
     log = session_log.getvalue()
     assert "published /post" in log and "publishing paused" in log and "getUpdates" in log
     assert token not in log

@@ -1,0 +1,138 @@
+"""/post keeps one record: the post is in the store with its message id, and the same article twice
+is a question, not a second channel post."""
+
+from __future__ import annotations
+
+import pytest
+from auxil.fake_bot_api import FakeSession, RecordedSleep, reply_after
+from auxil.running_bot import running
+
+from bot.config import Settings
+from bot.storage import PostKind, PostState
+from bot.telegram import RetryPolicy
+
+pytestmark = pytest.mark.anyio
+
+ARTICLE = (
+    "Ferry timetable changes\n\nThe night ferry to the islands now leaves at midnight, the harbour "
+    "council decided on Tuesday after fishermen and nurses asked for a later crossing."
+)
+
+
+async def test_post_twice_is_one_channel_post_and_a_question(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    async with running(settings, sleep, retry) as hashbot:
+        [first] = await reply_after(world, world.admin_id, f"/post {ARTICLE}")
+        [question] = await reply_after(world, world.admin_id, f"/post {ARTICLE}")
+        [post] = hashbot.store.posts()
+        [queue] = await reply_after(world, world.admin_id, "/queue")
+        asked = world.replies_to(world.admin_id)[-2]
+        world.api.click(world.admin_id, asked, f"again:{post.id}:keep")
+        world.api.click(world.admin_id, asked, f"again:{post.id}:post")  # too late: decided
+        await world.api.until(lambda: len(world.api.callback_answers) == 2)
+        await world.api.until(lambda: asked.edits > 0)
+        posts = hashbot.store.posts()
+    [message] = world.channel_posts()
+    assert first == f"Published to @{world.channel_username} (message {message.message_id})."
+    assert post.kind is PostKind.MANUAL and post.state is PostState.SENT
+    assert post.message_id == message.message_id
+    assert question.startswith(
+        f"“Ferry timetable changes” is already posted as message {message.message_id} on "
+    )
+    assert question.endswith(" UTC. Post it again?")
+    assert asked.buttons == []  # the question is closed
+    assert queue.startswith("Posts: 1 sent")
+    assert world.api.callback_answers[0]["text"] == "Left as it is."
+    assert world.api.callback_answers[1]["text"].startswith("Already decided")
+    assert len(posts) == 1
+
+
+async def test_post_again_publishes_a_second_copy_once(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    async with running(settings, sleep, retry) as hashbot:
+        await reply_after(world, world.admin_id, f"/post {ARTICLE}")
+        await reply_after(world, world.admin_id, f"/post {ARTICLE}")
+        [original] = hashbot.store.posts()
+        asked = world.replies_to(world.admin_id)[-1]
+        world.api.click(world.admin_id, asked, f"again:{original.id}:post")
+        world.api.click(world.admin_id, asked, f"again:{original.id}:post")  # a double click
+        await world.api.until(lambda: len(world.api.callback_answers) == 2)
+        states = [post.state for post in hashbot.store.posts()]
+    assert len(world.channel_posts()) == 2
+    assert states == [PostState.SENT, PostState.SENT]
+    assert world.api.callback_answers[0]["text"].startswith("Published to")
+    assert world.api.callback_answers[1]["text"].startswith("Already decided")
+
+
+# Paste-to-post
+
+
+def _paste_buttons(post_id: int) -> list[str]:
+    return [f"paste:{post_id}:{action}" for action in ("publish", "queue", "tags", "skip")]
+
+
+async def test_a_pasted_article_is_previewed_with_buttons_and_published_once(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    async with running(settings, sleep, retry) as hashbot:
+        [preview_text] = await reply_after(world, world.admin_id, ARTICLE)
+        [post] = hashbot.store.posts()
+        preview = world.replies_to(world.admin_id)[-1]
+        assert post.state is PostState.AWAITING and post.kind is PostKind.MANUAL
+        assert preview.buttons == _paste_buttons(post.id)
+        world.api.click(world.admin_id, preview, f"paste:{post.id}:publish")
+        world.api.click(world.admin_id, preview, f"paste:{post.id}:publish")  # a double click
+        await world.api.until(lambda: len(world.api.callback_answers) == 2)
+        await world.api.until(lambda: preview.edits > 0)
+        published = hashbot.store.post(post.id)
+    [message] = world.channel_posts()
+    assert preview_text.startswith(
+        f"Your post, not published yet · post #{post.id}\n\nFerry timetable changes"
+    )
+    assert published is not None and published.state is PostState.SENT
+    assert published.message_id == message.message_id
+    assert (preview.text or "").endswith(f"published as message {message.message_id} by Ada")
+    assert preview.buttons == []
+    assert world.api.callback_answers[1]["text"].startswith("Already decided")
+    assert world.replies_to(world.second_admin_id) == []  # only the admin who pasted it is asked
+
+
+async def test_a_pasted_article_can_be_queued_or_discarded(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    async with running(settings, sleep, retry) as hashbot:
+        await reply_after(world, world.admin_id, ARTICLE)
+        await reply_after(world, world.admin_id, "Library reopens\n\nThe town library reopens on Monday.")
+        first, second = hashbot.store.posts()
+        previews = world.replies_to(world.admin_id)[-2:]
+        world.api.click(world.admin_id, previews[0], f"paste:{first.id}:queue")
+        world.api.click(world.admin_id, previews[1], f"paste:{second.id}:skip")
+        await world.api.until(lambda: len(world.api.callback_answers) == 2)
+        states = [post.state for post in hashbot.store.posts()]
+        [again] = await reply_after(world, world.admin_id, ARTICLE)
+    assert states == [PostState.QUEUED, PostState.SKIPPED]
+    assert again == f"That article is already post #{first.id} (queued); /queue shows it."
+    assert world.channel_posts() == []
+
+
+async def test_bad_input_gets_a_clear_answer_and_loses_nothing(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    async with running(settings, sleep, retry) as hashbot:
+        await reply_after(world, world.admin_id, ARTICLE)  # a post waiting for its decision
+        before = hashbot.store.posts()
+        count = len(world.replies_to(world.admin_id))
+        world.api.push_photo(world.admin_id)  # an image, no caption
+        await world.api.until(lambda: len(world.replies_to(world.admin_id)) > count)
+        answers = [world.replies_to(world.admin_id)[-1].text]
+        for text in ("x" * 10_000_000, "/cancel " + " ".join(["1"] * 10_000), "/queue " + "a " * 10_000):
+            [answer] = await reply_after(world, world.admin_id, text)
+            answers.append(answer)
+        after = hashbot.store.posts()
+    assert answers[0] is not None and answers[0].startswith("There is no text in that message")
+    assert answers[1] == "That message is too long for an article (10,000,000 characters)."
+    assert answers[2] == "Usage: /cancel <id>"
+    assert answers[3].startswith("Usage: /queue")
+    assert after == before
