@@ -25,6 +25,9 @@ STDIN = "-"
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", *FEED_SUFFIXES)
 _MAX_BYTES = 20 * 1024 * 1024
+#: How much of a `.txt` or `.md` article is read: the rest of a larger file is left out.
+TEXT_BUDGET = 1024 * 1024
+_PROSE_SUFFIXES = (".txt", ".md", ".markdown")
 
 #: What reading a source gives: an article, or the error that stands in its place.
 Loaded = Article | HashbotError
@@ -100,11 +103,35 @@ def _read_file(path: Path) -> Iterator[Loaded]:
         if path.stat().st_size > _MAX_BYTES:
             yield SourceFormatError(source, f"is larger than {_MAX_BYTES // (1024 * 1024)} MB")
             return
-        raw = path.read_bytes()
+        suffix = path.suffix.lower()
+        raw = _read_text_head(path, source=source) if suffix in _PROSE_SUFFIXES else path.read_bytes()
     except OSError as exc:
         yield IngestError(source, f"cannot be read: {exc.strerror or exc}")
         return
-    yield from parse_bytes(raw, suffix=path.suffix.lower(), source=source)
+    yield from parse_bytes(raw, suffix=suffix, source=source)
+
+
+def _read_text_head(path: Path, *, source: str) -> bytes:
+    """A plain-text or Markdown file, or, past :data:`TEXT_BUDGET`, its head and its tag line.
+
+    No news article is a megabyte long; tagging and rendering a 20 MB one would take ten times
+    its size in memory. The head is cut at a line end (always a character boundary in UTF-8), and
+    a last line of hashtags is kept, since it is the source's tags.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as file:
+        head = file.read(TEXT_BUDGET)
+        if size <= TEXT_BUDGET or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return head + file.read()
+        file.seek(max(size - 4096, TEXT_BUDGET))
+        last_line = file.read().rstrip().rpartition(b"\n")[2]
+    logger.warning("%s: %s; only its first %s are read", source, _megabytes(size), _megabytes(TEXT_BUDGET))
+    head = head[: head.rfind(b"\n") + 1] or head
+    return head + (b"\n" + last_line if last_line.lstrip().startswith(b"#") else b"")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def _expand(name: str) -> Iterator[Path | IngestError]:

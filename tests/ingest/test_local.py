@@ -144,3 +144,18 @@ def test_utf16_with_bom_and_utf8_bom_decode() -> None:
     assert decode_text("\ufeffHello".encode("utf-8"), source="x") == "Hello"
     with pytest.raises(SourceFormatError):
         decode_text(b"\x00\x01\x02", source="x")
+
+
+def test_a_huge_text_is_read_up_to_the_budget_with_its_tag_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.ingest.local import TEXT_BUDGET
+
+    path = tmp_path / "long.txt"
+    line = "The council approved the harbour plan after a long debate.\n"
+    path.write_text("A long report\n\n" + line * (2 * TEXT_BUDGET // len(line)) + "#Harbour #Council\n")
+    [article] = list(load_sources([str(path)]))
+    assert isinstance(article, Article)
+    assert article.title == "A long report" and article.source_tags == ("Harbour", "Council")
+    assert len(article.text.encode()) <= TEXT_BUDGET and article.text.endswith("debate.")
+    assert caplog.messages == [f"{path}: 2.0 MB; only its first 1.0 MB are read"]
