@@ -4,6 +4,7 @@ Usage (from the repository root, after ``pip install -e '.[bench]'``)::
 
     python bench/tags_vs_yake.py                 # every shared/data/keyphrases/*.dev.jsonl found
     python bench/tags_vs_yake.py FILE.jsonl ...  # given keyphrase files
+    python bench/tags_vs_yake.py --vocabulary 10000  # also tag in a channel vocabulary of that size
 
 Each line of a keyphrase file is ``{"id", "lang", "title", "text", "keyphrases": [...]}``. Both
 systems read ``title + ". " + text`` (hashbot as an Article with that title and text) in the
@@ -13,6 +14,11 @@ first k distinct predictions are kept; P@k, R@k and F1@k are macro-averaged over
 
 Speed is documents per second over the whole file, best of ``--repeat`` passes, in this one
 process, after one warm-up document each (imports and data loading excluded).
+
+With ``--vocabulary N``, hashbot also tags every document in a channel vocabulary of N tags: the
+tags hashbot gives the file's documents themselves (so most candidates meet a tag the channel
+knows, the costly case), their surnames, full names and acronyms, and made-up two-word tags up
+to N. The row shows its speed as a ratio to hashbot without one, measured in the same run.
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ from unidecode import unidecode
 
 from bot.hashtags import TagOptions, candidates, extract_tags
 from bot.hashtags.candidates import _lexicon
-from bot.models import Article
+from bot.hashtags.vocabulary import Vocabulary, tag_words
+from bot.models import Article, TagUse
 
 REPO = Path(__file__).resolve().parents[1]
 KS = (5, 10)
@@ -64,14 +71,36 @@ def model_input(doc: dict[str, str]) -> str:
     return f"{doc['title']}. {doc['text']}" if doc.get("title") else doc["text"]
 
 
-def hashbot_extractor() -> Extractor:
+def hashbot_extractor(vocabulary: Vocabulary | None = None) -> Extractor:
     options = TagOptions(limit=max(KS))
 
     def run(doc: dict[str, str]) -> list[str]:
         article = Article(title=doc.get("title"), text=doc["text"], lang=doc.get("lang"))
-        return [tag.hashtag for tag in extract_tags(article, options)]
+        return [tag.hashtag for tag in extract_tags(article, options, vocabulary=vocabulary)]
 
     return run
+
+
+def channel_vocabulary(docs: list[dict], size: int) -> Vocabulary:
+    """A vocabulary of `size` tags that the documents' candidates often meet (see the docstring)."""
+    extract = hashbot_extractor()
+    names: dict[str, int] = {}
+    for number, doc in enumerate(docs):
+        for tag in extract(doc):
+            names[tag.lstrip("#")] = names.get(tag.lstrip("#"), 0) + 1 + number % 7
+    for name in list(names):
+        words = tag_words(name)
+        variants = [words[-1], "".join(word[0] for word in words).upper()] if len(words) > 1 else []
+        variants.append(f"Jean{name}")  # a full name for every single word: the surname index
+        for variant in variants:
+            names.setdefault(variant, 1)
+    words = sorted({word for name in names for word in tag_words(name) if word.isalpha()})
+    pairs = (f"{first}{second}" for first in words for second in reversed(words) if first != second)
+    for step, pair in enumerate(pairs):
+        if len(names) >= size:
+            break
+        names.setdefault(pair, 1 + step % 5)
+    return Vocabulary(TagUse(name, uses) for name, uses in list(names.items())[:size])
 
 
 def yake_extractor() -> Extractor:
@@ -128,7 +157,7 @@ def default_files() -> list[Path]:
     return []
 
 
-def table(file: Path, docs: int, ours: Result, baseline: Result) -> str:
+def table(file: Path, docs: int, ours: Result, baseline: Result, extra: Result | None = None) -> str:
     header = "| file | system | P@5 | R@5 | F1@5 | P@10 | R@10 | F1@10 | docs/s |"
     lines = [header, "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for result in (baseline, ours):
@@ -142,6 +171,14 @@ def table(file: Path, docs: int, ours: Result, baseline: Result) -> str:
     ]
     speed = ours.docs_per_second / baseline.docs_per_second
     lines.append(f"| | hashbot ÷ YAKE | {' | '.join(ratios)} | {speed:.0f}× |")
+    if extra is not None:
+        cells = [f"{value:.1f}" for k in KS for value in extra.at[k]]
+        cells.append(f"{extra.docs_per_second:,.0f}")
+        lines.append(f"| | {extra.system} | {' | '.join(cells)} |")
+        slower = ours.docs_per_second / extra.docs_per_second - 1
+        lines.append(
+            f"| | time with vocabulary ÷ without | {' | '.join('' for _ in ratios)} | +{slower:.1%} |"
+        )
     return "\n".join(lines)
 
 
@@ -170,6 +207,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="N",
         help="keep only the first N sentences of each text, as a feed's teaser gives (gold unchanged)",
     )
+    parser.add_argument(
+        "--vocabulary",
+        type=int,
+        metavar="N",
+        help="also time hashbot tagging in a channel vocabulary of N tags (see above)",
+    )
     args = parser.parse_args(argv)
     files = args.files or default_files()
     if not files:
@@ -185,7 +228,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         hashbot_result = evaluate(
             f"hashbot ({engine_build()})", ours, docs, args.repeat, forget=_lexicon.cache_clear
         )
-        print(table(file, len(docs), hashbot_result, yake_result))
+        with_vocabulary = None
+        if args.vocabulary:
+            vocabulary = channel_vocabulary(docs, args.vocabulary)
+            with_vocabulary = evaluate(
+                f"hashbot, vocabulary of {len(vocabulary):,}",
+                hashbot_extractor(vocabulary),
+                docs,
+                args.repeat,
+                forget=_lexicon.cache_clear,
+            )
+        print(table(file, len(docs), hashbot_result, yake_result, with_vocabulary))
         print()
     return 0
 

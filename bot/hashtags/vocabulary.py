@@ -96,8 +96,6 @@ class Vocabulary:
     10,000 tags); every lookup afterwards is a dictionary access.
     """
 
-    __slots__ = ("_by_initials", "_by_key", "_by_surname", "_words")
-
     def __init__(self, uses: Iterable[TagUse]) -> None:
         self._by_key: dict[str, TagUse] = {}
         for use in uses:
@@ -163,13 +161,14 @@ class Vocabulary:
         if not self._by_key or not ranked:
             return ranked
         cut = ranked[min(len(ranked), WINDOW * limit) - 1].score / (1 + MAX_BONUS)
-        keys: set[str] | None = None
+        alone: set[str] | None = None
 
         def mentioned(key: str) -> bool:
-            nonlocal keys
-            if keys is None:
-                keys = {made[1] for made in map(tag_of, (item.surface for item in ranked)) if made}
-            return key in keys
+            """Whether the article uses the one word `key` (a surname) as a candidate of its own."""
+            nonlocal alone
+            if alone is None:  # built once, and only for an article that names a known surname
+                alone = {tag_key(item.key) for item in ranked if " " not in item.key}
+            return key in alone
 
         preferred = list(ranked)
         changed = False
