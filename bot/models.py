@@ -114,6 +114,9 @@ class Receipt:
     """What a publisher reports back after handling a post."""
 
     post: Post
+    #: Where it went, for messages: a chat id, or ``preview``.
     destination: str
     message_id: int | None = None
     sent_at: datetime | None = None
+    #: It went to a preview (a stream, the admins), not to its chat: nothing was published.
+    preview: bool = False

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TextIO
 
+from bot.clock import utcnow
 from bot.models import ParseMode, Post, Receipt
 from bot.render import visible_text
 
@@ -60,4 +60,4 @@ class PreviewPublisher:
             self._stream.write(f"──── {post.article.source or 'post'} ────\n")
         self._stream.write(format_post(post, self._fmt, ansi=self._stream.isatty()) + "\n")
         self._stream.flush()
-        return Receipt(post=post, destination="preview", sent_at=datetime.now(UTC))
+        return Receipt(post=post, destination="preview", sent_at=utcnow(), preview=True)

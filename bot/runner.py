@@ -31,9 +31,10 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.clock import Clock, utcnow
 from bot.errors import (
     HashbotError,
     PublishError,
@@ -57,12 +58,6 @@ logger = logging.getLogger(__name__)
 MAX_SEND_ATTEMPTS = 5
 #: A day and an hour of sent history covers both caps whatever the time zone.
 _HISTORY = timedelta(hours=25)
-
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,7 +481,7 @@ class Runner:
             store.mark_uncertain(post_id, now=clock(), error=f"internal error: {exc!r}")
             report.uncertain.append(post_id)
         else:
-            if receipt.destination == "preview" and not self._config.previews_count_as_sent:
+            if receipt.preview and not self._config.previews_count_as_sent:
                 store.mark_previewed(post_id, now=clock(), note="previewed in dry run, not published")
                 report.skipped.append(post_id)
                 return

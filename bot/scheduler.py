@@ -25,8 +25,9 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.clock import Clock
 from bot.planner import PublishSchedule, next_poll, poll_offset
-from bot.runner import Clock, Runner
+from bot.runner import Runner
 from bot.storage import PostState, Store
 
 logger = logging.getLogger(__name__)

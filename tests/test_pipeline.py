@@ -58,5 +58,5 @@ def test_preview_publisher_formats() -> None:
     ]:
         stream = io.StringIO()
         receipt = asyncio.run(PreviewPublisher(stream, fmt).publish(post))
-        assert receipt.destination == "preview"
+        assert receipt.destination == "preview" and receipt.preview
         assert check(stream.getvalue()), (fmt, stream.getvalue())

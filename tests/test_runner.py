@@ -42,7 +42,9 @@ class ScriptedPublisher:
         outcome = self.outcomes.pop(0)
         if isinstance(outcome, PublishError):
             raise outcome
-        return Receipt(post=post, destination=outcome, message_id=len(self.seen))
+        return Receipt(
+            post=post, destination=outcome, message_id=len(self.seen), preview=outcome == "preview"
+        )
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ from datetime import timedelta
 from apscheduler.schedulers.base import BaseScheduler
 
 from bot.app._planning import build_planner, publish_schedule
+from bot.clock import Clock, utcnow
 from bot.config import Settings
 from bot.ingest.poller import Poller
 from bot.pipeline import Publisher
-from bot.runner import Clock, Runner, RunnerConfig, utcnow
+from bot.runner import Runner, RunnerConfig
 from bot.scheduler import Housekeeping, Scheduler
 from bot.storage import Store
 

@@ -17,13 +17,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.app._ingest import build_poller, open_fetcher, open_state
 from bot.app._loop import build_runner, build_scheduler
 from bot.app._telegram import Hashbot, build_bot, initialized
+from bot.clock import utcnow
 from bot.config import Settings
 from bot.ingest.links import dedup_keys
 from bot.ingest.local import load_sources
 from bot.ingest.poller import Poller, chronological
 from bot.models import Article
 from bot.preview import PreviewPublisher
-from bot.runner import PublishReport, Runner, utcnow
+from bot.runner import PublishReport, Runner
 from bot.scheduler import PUBLISH_JOB, Scheduler
 from bot.storage import NewPost, PostState, Store, open_store_copy
 

@@ -18,6 +18,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.app._ingest import build_poller, open_fetcher, open_state
 from bot.app._loop import build_runner, build_scheduler
 from bot.app._planning import build_planner, publish_schedule, silent_hours, tag_options
+from bot.clock import Clock, utcnow
 from bot.config import Settings, env_name
 from bot.errors import ConfigError, PublishError
 from bot.ingest.http import Fetcher
@@ -27,7 +28,7 @@ from bot.logs import redact
 from bot.models import LinkPreview
 from bot.pipeline import Publisher
 from bot.preview import PreviewPublisher
-from bot.runner import Clock, Runner, utcnow
+from bot.runner import Runner
 from bot.scheduler import Scheduler
 from bot.status import status_lines
 from bot.storage import QueuedPost, Store

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 from bot.cli._common import EXIT_FAILED, EXIT_OK, Console, open_db
 from bot.cli._table import AliasOptions, StatsOptions, TagRuleOptions, VocabOptions
+from bot.clock import utcnow
 from bot.config import Settings
 from bot.errors import HashbotError
 from bot.hashtags import normalize
@@ -16,10 +16,6 @@ from bot.vocabulary import VOCABULARY_SIZE
 
 #: The most tags `hashbot vocab` lists without --json.
 LISTED = 50
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _styled(text: str, settings: Settings) -> str:
@@ -61,7 +57,7 @@ def list_vocabulary(options: VocabOptions, settings: Settings, console: Console)
 def alias(options: AliasOptions, settings: Settings, console: Console) -> int:
     source, target = _styled(options.source, settings), _styled(options.target, settings)
     with open_db(settings) as store:
-        store.set_tag_rule(TagRule(source, target, author="cli"), now=_utcnow())
+        store.set_tag_rule(TagRule(source, target, author="cli"), now=utcnow())
     print(f"#{source} is now written #{target} in new posts", file=console.out)
     return EXIT_OK
 
@@ -80,7 +76,7 @@ def unalias(options: TagRuleOptions, settings: Settings, console: Console) -> in
 def block(options: TagRuleOptions, settings: Settings, console: Console) -> int:
     tag = _styled(options.tag, settings)
     with open_db(settings) as store:
-        store.set_tag_rule(TagRule(tag, author="cli"), now=_utcnow())
+        store.set_tag_rule(TagRule(tag, author="cli"), now=utcnow())
     print(f"#{tag} is blocked: no new post gets it", file=console.out)
     return EXIT_OK
 
@@ -97,7 +93,7 @@ def unblock(options: TagRuleOptions, settings: Settings, console: Console) -> in
 
 
 def stats(options: StatsOptions, settings: Settings, console: Console) -> int:
-    now = _utcnow()
+    now = utcnow()
     since = window_start(now, days=options.days, tz=settings.tz)
     with open_db(settings) as store:
         counts = store.published_counts(since=since, chat=options.chat)

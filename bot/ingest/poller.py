@@ -13,9 +13,10 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.clock import utcnow
 from bot.errors import FetchError, IngestError, SourceFormatError, UnexpectedError
 from bot.ingest.discovery import discover_feeds, looks_like_html
 from bot.ingest.feeds import ParsedFeed, parse_feed
@@ -123,10 +124,6 @@ async def follow_discovery(fetcher: Fetcher, fetched: Fetched, *, label: str) ->
     return replace(discovered, moved_to=discovered.moved_to or found[0])
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class Poller:
     """Polls feeds through a :class:`Fetcher` into a :class:`Store`."""
 
@@ -136,7 +133,7 @@ class Poller:
         store: Store,
         fetcher: Fetcher,
         policy: PollPolicy | None = None,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._store = store
         self._fetcher = fetcher

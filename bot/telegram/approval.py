@@ -25,10 +25,11 @@ from telegram import Bot, ForceReply, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
+from bot.clock import Clock
 from bot.hashtags import TagOptions, normalize, tag_key
 from bot.models import ParseMode, Post
 from bot.render import MESSAGE_LENGTH, escape, plain_text, shorten, utf16_length
-from bot.runner import Clock, PublishesApproved, RendersPosts
+from bot.runner import PublishesApproved, RendersPosts
 from bot.storage import AdminRequest, PostEvent, PostState, QueuedPost, Store
 from bot.telegram.auth import Admins
 from bot.telegram.desk import Click, Desk, Verdict, capitalized

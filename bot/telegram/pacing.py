@@ -23,9 +23,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.clock import Clock
+
 logger = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 
 #: Waits shorter than this are the one-a-second spacing, not worth a log line.

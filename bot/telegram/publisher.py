@@ -21,7 +21,7 @@ import logging
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from telegram.constants import ParseMode as TelegramParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.clock import Clock, utcnow
 from bot.errors import (
     PublishError,
     PublishForbidden,
@@ -47,7 +48,6 @@ from bot.telegram.pacing import ChatPacer
 logger = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
-Clock = Callable[[], datetime]
 
 #: Failures of the transport that prove the request never reached Telegram.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -113,7 +113,7 @@ class TelegramPublisher:
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
         silent_hours: SilentHours | None = None,
-        clock: Clock = lambda: datetime.now(UTC),
+        clock: Clock = utcnow,
         pacer: ChatPacer | None = None,
     ) -> None:
         self._bot = bot
@@ -260,7 +260,11 @@ class AdminPreviewPublisher:
             receipt = await self._publisher.publish(replace(marked, target=Target(chat=str(admin))))
         assert receipt is not None
         return Receipt(
-            post=post, destination="preview", message_id=receipt.message_id, sent_at=receipt.sent_at
+            post=post,
+            destination="preview",
+            message_id=receipt.message_id,
+            sent_at=receipt.sent_at,
+            preview=True,
         )
 
 

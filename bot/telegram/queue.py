@@ -7,12 +7,12 @@ scheduler has just claimed for sending is never skipped behind its back: the adm
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
+from bot.clock import Clock, utcnow
 from bot.planner import local_time
 from bot.storage import PostEvent, PostState, QueuedPost, Store
 from bot.telegram.auth import Admins
@@ -36,10 +36,6 @@ LISTED = tuple(state for state, _, _ in SECTIONS)
 TITLE_WIDTH = 60
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 def post_line(post: QueuedPost, tz: tzinfo) -> str:
     """One post: id, title, target chat, and when (local time in `tz`) or why where it matters."""
     title = clip(post.article.title or post.article.text or post.article.url or "(untitled)", TITLE_WIDTH)
@@ -55,9 +51,7 @@ def post_line(post: QueuedPost, tz: tzinfo) -> str:
 class QueueCommands:
     """The /queue and /cancel handlers, on the store."""
 
-    def __init__(
-        self, *, store: Store, admins: Admins, tz: tzinfo, clock: Callable[[], datetime] = _utcnow
-    ) -> None:
+    def __init__(self, *, store: Store, admins: Admins, tz: tzinfo, clock: Clock = utcnow) -> None:
         self._store = store
         self._admins = admins
         self._tz = tz

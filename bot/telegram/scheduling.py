@@ -14,6 +14,7 @@ from datetime import datetime, tzinfo
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
+from bot.clock import Clock
 from bot.errors import HashbotError
 from bot.planner import local_time, parse_when, starts_with_date
 from bot.runner import queue_one_off
@@ -50,7 +51,7 @@ class ScheduleCommand:
         load: LoadArticle,
         channel: str,
         tz: tzinfo,
-        clock: Callable[[], datetime],
+        clock: Clock,
         on_queued: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store

@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
+from bot.clock import utcnow
 from bot.errors import PublishError, PublishForbidden, PublishPaused, PublishUndelivered
 from bot.models import Post, Receipt
 from bot.pipeline import Publisher
@@ -44,7 +45,7 @@ class BotState:
     #: The whole process is a dry run (`hashbot run --dry-run`, on a copy of the store);
     #: `/dryrun` is the store's (:class:`DryRunSwitch`).
     dry_run: bool = False
-    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    started_at: datetime = field(default_factory=utcnow)
     published: int = 0
     previewed: int = 0
     failed: int = 0

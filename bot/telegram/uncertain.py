@@ -10,12 +10,12 @@ double click, decide once; :mod:`bot.telegram.desk` does the rest (buttons, ever
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from html import escape
 
 from telegram import Bot
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
+from bot.clock import Clock
 from bot.storage import PostEvent, QueuedPost, Store
 from bot.telegram.auth import Admins
 from bot.telegram.desk import Click, Desk, Verdict, capitalized
@@ -46,7 +46,7 @@ class UncertainDesk:
         admins: Admins,
         store: Store,
         channel: str,
-        clock: Callable[[], datetime],
+        clock: Clock,
         on_resend: Callable[[], None] = lambda: None,
     ) -> None:
         self.desk = Desk(

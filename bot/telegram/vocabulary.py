@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
+from bot.clock import Clock
 from bot.errors import ChartUnavailable
 from bot.hashtags import TagOptions, normalize
 from bot.stats import caption, channel_stats, report_lines, window_start
@@ -42,7 +42,7 @@ class VocabularyCommands:
         admins: Admins,
         channel: str,
         tz: tzinfo,
-        clock: Callable[[], datetime],
+        clock: Clock,
         tag_options: TagOptions,
     ) -> None:
         self._store = store
