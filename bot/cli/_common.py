@@ -8,14 +8,16 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager, suppress
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot import app
 from bot.config import Settings
 from bot.errors import HashbotError, UnexpectedError
 from bot.ingest import Loaded, is_web_address, load_sources
 from bot.pipeline import RunReport
-from bot.storage import Store
+
+if TYPE_CHECKING:  # the store (and sqlite3) loads with `app.open_state`, for the commands that use it
+    from bot.storage import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 #: 128 + SIGPIPE: what a shell reports for a filter whose reader closed the pipe.
