@@ -8,6 +8,10 @@ Each run starts two fresh processes, one after the other: the baseline
 tags). Wall time is measured around each process; peak memory is that process's own peak resident
 set size, from ``os.wait4``. Runs alternate so a busy machine slows both alike; the table gives the
 median and the range. FILE defaults to the bundled seed article.
+
+``--stages`` then shows, in one more fresh process, where a `tags` run spends its time and memory
+step by step (peak RSS after each): the imports, settings, the first language detection and
+lemma dictionary, tagging.
 """
 
 from __future__ import annotations
@@ -23,6 +27,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "articles" / "seed_article_fr.txt"
+
+
+#: The steps of `hashbot tags FILE`, one at a time, in a fresh interpreter.
+_STAGES = """
+import resource, sys, time
+def step(name, start=[time.perf_counter()]):
+    now = time.perf_counter()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  {name:<34} {now - start[0]:6.3f} s   peak {peak:5.1f} MB")
+    start[0] = now
+import bot.hashtags; step("import bot.hashtags (the baseline)")
+import bot.cli; step("import bot.cli")
+from bot.app import build_planner
+from bot.config import load_settings
+planner = build_planner(load_settings(None)); step("settings and planner")
+from bot.ingest import load_sources
+[article] = load_sources([sys.argv[1]]); step("read the article")
+from bot.hashtags.language import _lemmas, detect_language
+lang = article.lang or detect_language(article.text); step(f"detect the language ({lang})")
+_lemmas(lang); step("load its lemma dictionary")
+planner.tags(article); step("tag it")
+"""
 
 
 @dataclass(frozen=True)
@@ -56,6 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", nargs="?", type=Path, default=SEED)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--stages", action="store_true", help="also time each step of one run")
     args = parser.parse_args()
     baseline_command = [sys.executable, "-c", "import bot.hashtags"]
     tags_command = [sys.executable, "-m", "bot", "tags", str(args.file)]
@@ -78,6 +105,10 @@ def main() -> None:
         f"tags / baseline: {statistics.median(time_ratio):.2f}x the time, "
         f"{statistics.median(memory_ratio):.2f}x the peak memory (medians of the runs' ratios)"
     )
+
+    if args.stages:
+        print("stages of one run:")
+        subprocess.run([sys.executable, "-c", _STAGES, str(args.file)], check=True, cwd=ROOT)
 
 
 if __name__ == "__main__":
