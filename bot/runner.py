@@ -346,7 +346,9 @@ class Runner:
         self._previewed.add(queued.id)
         report.previewed.append(queued.id)
 
-    async def post_now(self, article: Article, *, chat: str, again: bool = False) -> PostNow:
+    async def post_now(
+        self, article: Article, *, chat: str, again: bool = False, template: str | None = None
+    ) -> PostNow:
         """Publish `article` to `chat` now (`/post`, `hashbot post`), recorded as a ``manual`` post.
 
         If the chat has it already (same normalized link or text hash), nothing is done and the
@@ -368,8 +370,10 @@ class Runner:
         if existing is not None and existing.state in (PostState.QUEUED, PostState.AWAITING):
             post_id = existing.id
         else:
+            # A copy gets no keys: the chat's earlier post of the article keeps them.
+            copy_keys = () if existing or again else keys
             fresh = NewPost(
-                article=article, chat=chat, keys=() if existing or again else keys, kind=PostKind.MANUAL
+                article=article, chat=chat, keys=copy_keys, kind=PostKind.MANUAL, template=template
             )
             enqueued = self._store.enqueue(fresh, now=now)
             if enqueued is None:  # queued by another process meanwhile
@@ -383,9 +387,8 @@ class Runner:
                 await self._send(post, report)
         post = self._store.post(post_id)
         if report.paused is not None and post is not None and post.kind is PostKind.MANUAL:
-            self._store.decide(
-                post_id, PostEvent.CANCEL, now=self._clock(), note=f"not published: {report.paused}"
-            )
+            note = post.last_error or f"not published: {report.paused}"  # why, for /queue and the CLI
+            self._store.decide(post_id, PostEvent.CANCEL, now=self._clock(), note=note)
         await self._report_uncertain(report)
         return PostNow(post=self._store.post(post_id), report=report)
 

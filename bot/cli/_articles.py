@@ -10,9 +10,19 @@ import asyncio
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import app
-from bot.cli._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Console, exit_code, failure_status, load
+from bot.cli._common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    Console,
+    exit_code,
+    failure_status,
+    load,
+    open_db,
+)
 from bot.cli._table import JSONL_TAG_LIMIT, PostOptions, PreviewOptions, TagsOptions
 from bot.config import Settings
 from bot.errors import HashbotError, SourceFormatError, UnexpectedError
@@ -21,6 +31,9 @@ from bot.ingest.formats import article_from_mapping
 from bot.models import Article, Tag
 from bot.pipeline import PostPlanner, RunReport, publish_all
 from bot.preview import PreviewPublisher
+
+if TYPE_CHECKING:  # the run loop imports httpx: `hashbot preview` and `tags` must not pay for it
+    from bot.runner import PostNow
 
 
 def preview(options: PreviewOptions, settings: Settings, console: Console) -> int:
@@ -108,6 +121,8 @@ def _print_tags(
 
 def post(options: PostOptions, settings: Settings, console: Console) -> int:
     dry_run = options.dry_run or settings.dry_run
+    if not dry_run:
+        return _post_recorded(options, settings, console)
     planner = app.build_planner(settings, template=options.template)
     items = load(options.sources, settings, console)
 
@@ -129,6 +144,52 @@ def post(options: PostOptions, settings: Settings, console: Console) -> int:
                 file=console.out,
             )
     return exit_code(report, console)
+
+
+def _post_recorded(options: PostOptions, settings: Settings, console: Console) -> int:
+    """Publish each article through the store, as `/post` does: recorded, and never twice unasked."""
+    items = load(options.sources, settings, console)
+    channel = settings.channel or ""
+
+    async def run() -> int:
+        failed = 0
+        async with app.open_publisher(settings, dry_run=False, preview_stream=console.out) as publisher:
+            with open_db(settings) as store:
+                runner = app.build_runner(settings, store=store, publisher=publisher, poller=None)
+                for item in items:
+                    if isinstance(item, HashbotError):
+                        console.error(item)
+                        failed += 1
+                        continue
+                    result = await runner.post_now(
+                        item, chat=channel, again=options.again, template=options.template
+                    )
+                    failed += not _tell_posted(item, result, settings, console)
+        return failed
+
+    failed = asyncio.run(run())
+    if not items:
+        console.error("no articles found")
+        return EXIT_FAILED
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _tell_posted(article: Article, result: PostNow, settings: Settings, console: Console) -> bool:
+    """One line for what publishing `article` did; False when it was not published."""
+    from bot.storage import PostState
+    from bot.telegram.posting import already
+
+    source, post = article.source or "post", result.post
+    if result.duplicate is not None:
+        console.error(f"{source}: {already(result.duplicate, settings.tz)}; --again posts it again")
+        return False
+    if post is not None and post.state is PostState.SENT:
+        print(f"{source}: published to {post.chat} as message {post.message_id}", file=console.out)
+        return True
+    console.error(
+        f"{source}: {(post.last_error if post else None) or result.report.paused or 'not published'}"
+    )
+    return False
 
 
 def _tags_jsonl(sources: Sequence[str], planner: PostPlanner, console: Console) -> int:

@@ -148,6 +148,7 @@ class PostOptions:
     sources: tuple[str, ...]
     dry_run: bool
     template: str | None
+    again: bool
 
 
 def _register_articles(commands: SubParsers) -> None:
@@ -204,11 +205,17 @@ def _register_articles(commands: SubParsers) -> None:
         Command(PostOptions, "bot.cli._articles:post"),
         help="publish posts for articles to the Telegram channel",
         description="Render each article and publish it to HASHBOT_CHANNEL with the bot "
-        "HASHBOT_BOT_TOKEN. With --dry-run (or HASHBOT_DRY_RUN=true) the same posts are printed "
-        "instead, and nothing is sent.",
+        "HASHBOT_BOT_TOKEN, recorded in the database like every post; an article the channel "
+        "already has is refused unless --again. With --dry-run (or HASHBOT_DRY_RUN=true) the same "
+        "posts are printed instead, and nothing is sent.",
     )
     post.add_argument("sources", nargs="+", metavar="SOURCE", help=SOURCE_HELP)
     post.add_argument("--dry-run", action="store_true", help="print the posts instead of publishing them")
+    post.add_argument(
+        "--again",
+        action="store_true",
+        help="publish an article even if the channel already has it (by default it is refused)",
+    )
     post.add_argument(
         "--template", metavar="NAME", help="template to render with (default: HASHBOT_TEMPLATE)"
     )

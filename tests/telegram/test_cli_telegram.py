@@ -25,7 +25,21 @@ def test_post_publishes_each_article_once(run_cli: CliRunner, world: FakeSession
     assert result.code == 0, result.err
     [message] = world.channel_posts()
     assert "#Ukraine" in (message.text or "")
-    assert result.out == f"{SEED}: published to {world.channel_id} as message {message.message_id}\n"
+    assert result.out == f"{SEED}: published to @{world.channel_username} as message {message.message_id}\n"
+
+
+def test_post_of_an_article_the_channel_has_needs_again(
+    run_cli: CliRunner, world: FakeSession, telegram_env: None
+) -> None:
+    first = run_cli("post", str(SEED))
+    refused = run_cli("post", str(SEED))
+    again = run_cli("post", "--again", str(SEED))
+    assert first.code == 0 and again.code == 0, (first.err, again.err)
+    [original, copy] = world.channel_posts()
+    assert refused.code == 1 and refused.out == ""
+    assert f"{SEED}: already posted as message {original.message_id} on " in refused.err
+    assert refused.err.rstrip().endswith("UTC; --again posts it again")
+    assert again.out == f"{SEED}: published to @{world.channel_username} as message {copy.message_id}\n"
 
 
 @pytest.mark.parametrize("how", ["flag", "setting"])
