@@ -18,6 +18,7 @@ COMPILED = [
     "bot/hashtags/language.py",
     "bot/hashtags/normalize.py",
     "bot/hashtags/rank.py",
+    "bot/hashtags/tagger.py",
     "bot/hashtags/vocabulary.py",
 ]
 

@@ -19,7 +19,7 @@ from auxil.cli import run_cli as _run_cli
 from auxil.postgres import PostgresServer, postgres_server, server_binaries
 
 #: The modules setup.py compiles with mypyc.
-COMPILED_MODULES = ("candidates", "extract", "language", "normalize", "rank", "vocabulary")
+COMPILED_MODULES = ("candidates", "extract", "language", "normalize", "rank", "tagger", "vocabulary")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, ClassVar
+from typing import ClassVar, NamedTuple
 
 from bot.hashtags.language import LanguageData
+from bot.hashtags.tagger import ADJ, GAP_PUNCT, GAP_SPACE, NOUN, PROPN, SYM, VERB, PosModel, X
 
 #: Longest phrase counted, in words: news keyphrases are rarely longer than three words.
 MAX_PHRASE_WORDS = 3
@@ -49,6 +50,8 @@ NAME_PARTICLES = frozenset(
 )
 #: "of" in Romance languages, which builds compound nouns: accord de paix, taxa de juros.
 CONNECTORS = frozenset({"de", "du", "da", "do", "das", "dos", "di", "del", "della", "dei", "delle"})
+#: "of" after a common noun, kept only when a name follows: "the city of Reykjavik" is one phrase.
+_OF = frozenset({"of"})
 SECOND_CONNECTORS = frozenset({"la", "le", "les", "der", "den", "el"})  # de la, van der
 PARTICLES = NAME_PARTICLES | CONNECTORS | SECOND_CONNECTORS
 
@@ -70,15 +73,20 @@ class Candidate:
     lowercase: int = 0
     #: Whether the surface was taken from a mid-sentence occurrence (then it is authoritative).
     surface_known: bool = False
-    #: Capitalized occurrences right before a lowercase word: "European" in "European start-ups"
+    #: Capitalized occurrences right before a lowercase noun: "European" in "European start-ups"
     #: is an adjective, not a name.
     modifier: int = 0
     #: Mentions right after a number: a unit or a magnitude ("Milliarden" in "40 Milliarden Euro").
     after_number: int = 0
     #: Named by the headline's label (the "Égypte" of "Égypte : …"): a topic, even if unrepeated.
     in_label: bool = False
+    #: Occurrences shaped as a noun phrase: a noun or proper noun at one end. In a language
+    #: without a tagger every occurrence counts.
+    nominal: int = 0
     #: Occurrences inside a longer candidate (set by the ranker): "Rights" in "Human Rights Watch".
     covered: int = 0
+    #: For a phrase, the fewest text mentions of any of its words, alone or not (set by the ranker).
+    support: int = 0
     #: A person: a full name whose surname is also used alone (set by the ranker).
     person: bool = False
     #: Spoken for by another candidate: a full name tagged by its surname, a title before a name.
@@ -103,24 +111,40 @@ class Candidate:
         """Occurrences not explained by a longer phrase around it."""
         return self.count - self.covered
 
+    def note(self, written: str, capital: int, nominal: bool) -> None:
+        """Record another mention in the text: its capitalization, and how it is written."""
+        self.count += 1
+        self.nominal += nominal
+        if capital == _NAMED:
+            self.capitalized += 1
+        elif capital == _LOWER:
+            self.lowercase += 1
+        if capital != _FORCED and not self.surface_known:
+            self.surface, self.surface_known = written, True
 
-# A word as the ranker sees it: (as written, lowercase, capital) where capital tells whether it
-# starts with a capital letter that its position does not force (a name), one that it does (a
-# sentence start: no evidence either way), or none.
+
+# How a word of a run is capitalized: with a capital its position does not force (a name), one
+# that it does (a sentence start: no evidence either way), or none.
 _LOWER, _NAMED, _FORCED = 0, 1, 2
 _MIXED = 3  # a phrase of capitalized and lowercase words: neither a name nor a common phrase
 # What a token is, whatever its position: a stopword, a number, or a content word.
 _STOP, _NUMBER, _CONTENT = 0, 1, 2
+#: Tags of words that may stand in a noun phrase; any other tag ends it (a verb, a pronoun…).
+_PHRASE_TAGS = frozenset({NOUN, PROPN, ADJ, X, SYM})
+_NOUN_TAGS = frozenset({NOUN, PROPN})
+_UNTAGGED = -1
 
-# While counting, a phrase's evidence is a plain list in the order of Candidate's fields after
-# the key: creating a list costs a fraction of creating an object, and most phrases are said
-# once and never become a Candidate (see Phrases).
-# [surface, words, first, count, in_title, capitalized, lowercase, surface_known, modifier,
-#  after_number, in_label]; the positions the counting loop updates:
-_Tally = list[Any]
-_SURFACE, _COUNT, _IN_TITLE, _CAPITALIZED, _LOWERCASE, _SURFACE_KNOWN = 0, 3, 4, 5, 6, 7
-_MODIFIER, _AFTER_NUMBERS, _IN_LABEL = 8, 9, 10
-_Word = tuple[str, str, int]
+
+class _Word(NamedTuple):
+    """A word of a run: as written, lowercase, its capitalization, its part of speech."""
+
+    written: str
+    lower: str
+    capital: int
+    tag: int
+
+
+_Entry = tuple[str, str, int, bool, bool]  # what the lexicon knows of a token; see _Lexicon.learn
 
 
 class _Lexicon:
@@ -148,17 +172,8 @@ class _Lexicon:
 
     def learn(self, token: str) -> tuple[str, str, int, bool, bool]:
         """(word, lowercase, kind, elided, initial capital) for a token not in :attr:`known`."""
-        word, elided = token, False
-        if "'" in token:
-            head, _, rest = token.partition("'")
-            # A set lookup where it agrees with the regex (whose case folding differs beyond ASCII).
-            if not head.isascii():
-                word = _ELISION.sub("", token)
-            elif head.lower() in _ELIDED:
-                word = rest
-            if "'" in word:
-                word = _POSSESSIVE.sub("", word)
-            elided = len(word) < len(token) - 2 or word[:1] != token[:1]
+        word = base_word(token)
+        elided = len(word) < len(token) - 2 or word[:1] != token[:1]
         lower = word.lower()
         stop = self.stop
         if (lower in stop or len(lower) < 2 or ("-" in lower and _all_stop(lower, stop))) and not (
@@ -171,6 +186,39 @@ class _Lexicon:
             kind = _CONTENT
         found = self.known[token] = (word, lower, kind, elided, word[0] != lower[0])
         return found
+
+
+def base_word(token: str) -> str:
+    """The word without an elided article before it or a possessive after it: l'Ukraine, Europe's."""
+    if "'" not in token:
+        return token
+    word = token
+    head, _, rest = token.partition("'")
+    # A set lookup where it agrees with the regex (whose case folding differs beyond ASCII).
+    if not head.isascii():
+        word = _ELISION.sub("", token)
+    elif head.lower() in _ELIDED:
+        word = rest
+    if "'" in word:
+        word = _POSSESSIVE.sub("", word)
+    return word or token
+
+
+def split_words(text: str) -> list[tuple[int, int, str, int]]:
+    """(start, end, word, gap before it) for every word of `text`, as the tagger sees them.
+
+    The gap is GAP_PUNCT when anything but spaces (or a stray apostrophe) separates the word
+    from the one before, GAP_SPACE otherwise.
+    """
+    words = []
+    text = text.replace("’", "'").replace("ʼ", "'")
+    end = 0
+    for match in _WORDS.finditer(text):
+        gap = text[end : match.start()]
+        end = match.end()
+        kind = GAP_PUNCT if gap.strip().strip("'") else GAP_SPACE
+        words.append((match.start(), end, base_word(match.group()), kind))
+    return words
 
 
 @cache
@@ -199,41 +247,77 @@ def tag_memo(data: LanguageData, case: str, script: str) -> dict[str, tuple[str,
     return memo
 
 
-def _runs(
-    text: str, sentence: int, lexicon: _Lexicon, found: dict[str, _Tally], is_title: bool, data: LanguageData
-) -> list[tuple[int, list[_Word]]]:
-    """(sentence index, run of content words) for every run in `text`; counts single words.
+def _tokens(text: str, lexicon: _Lexicon) -> tuple[list[_Entry], list[int], list[bool]]:
+    """What the lexicon knows of each token of `text`, the gap before it, and sentence starts.
+
+    A full stop, a line break, or a colon or quote before a capital ends a sentence.
+    """
+    entries: list[_Entry] = []
+    gaps: list[int] = []
+    starts: list[bool] = []
+    known, learn, gap_kinds = lexicon.known, lexicon.learn, lexicon.gaps
+    parts = iter(_WORDS.split(text.replace("’", "'").replace("ʼ", "'")))
+    for gap, token in zip(parts, parts, strict=False):  # (gap, word) pairs; the last gap is left
+        gap_kind = _GAP_SPACE
+        if gap != " ":
+            found = gap_kinds.get(gap)
+            gap_kind = gap_kinds[gap] = _gap_kind(gap) if found is None else found
+        entries.append(known.get(token) or learn(token))
+        gaps.append(gap_kind)
+        starts.append(
+            not starts or gap_kind == _GAP_END or (gap_kind == _GAP_END_IF_CAPITAL and token[0].isupper())
+        )
+    return entries, gaps, starts
+
+
+def _tags(model: PosModel | None, entries: list[_Entry], gaps: list[int], starts: list[bool]) -> list[int]:
+    """The part of speech of every token, sentence by sentence; all untagged without a model."""
+    if model is None:
+        return [_UNTAGGED] * len(entries)
+    tags: list[int] = []
+    size = len(entries)
+    start = 0
+    while start < size:
+        end = start + 1
+        while end < size and not starts[end]:
+            end += 1
+        words = [entry[0] for entry in entries[start:end]]
+        tag_gaps = [GAP_SPACE if gap == _GAP_SPACE else GAP_PUNCT for gap in gaps[start:end]]
+        tags.extend(model.tag(words, tag_gaps))
+        start = end
+    return tags
+
+
+def _runs(text: str, sentence: int, lexicon: _Lexicon, data: LanguageData) -> list[tuple[int, list[_Word]]]:
+    """(sentence index, run of content words) for every run in `text`.
 
     Connectors join content words into one run when the next word fits: a particle between
     names (Charles de Gaulle), `de` between common words (accord de paix, taux de réussite).
-    Each word of a run is tallied as a one-word phrase as it is read, which spares a second
-    pass over every word: :func:`_count_phrases` then only looks at runs of two words or more.
+    With a tagger, a word whose part of speech cannot stand in a noun phrase (a verb, an
+    adverb, a pronoun) ends the run, and a proper noun that opens a sentence is a name.
     """
+    lexicon.forget_if_full()
+    entries, gaps, starts = _tokens(text, lexicon)
+    tags = _tags(data.tagger, entries, gaps, starts)
     runs: list[tuple[int, list[_Word]]] = []
     run: list[_Word] = []
     joint: list[_Word] = []  # connectors waiting for the word after them; empty while run is
-    at_start = True
-    lexicon.forget_if_full()
-    known, learn, gaps, get = lexicon.known, lexicon.learn, lexicon.gaps, found.get
-    parts = iter(_WORDS.split(text.replace("’", "'").replace("ʼ", "'")))
-    for gap, token in zip(parts, parts, strict=False):  # (gap, word) pairs; the last gap is left
-        if gap != " ":
-            gap_kind = gaps.get(gap)
-            if gap_kind is None:
-                gap_kind = gaps[gap] = _gap_kind(gap)
-            if gap_kind != _GAP_SPACE:
-                if run:
-                    runs.append((sentence, run))
-                    run, joint = [], []
-                if gap_kind == _GAP_END or (gap_kind == _GAP_END_IF_CAPITAL and token[0].isupper()):
-                    sentence += 1
-                    at_start = True
-        word, lower, kind, elided, initial = known.get(token) or learn(token)
-        capital = (_FORCED if at_start else _NAMED) if initial else _LOWER
-        at_start = False
+    for i in range(len(entries)):
+        word, lower, kind, elided, initial = entries[i]
+        tag = tags[i]
+        at_start = starts[i]
+        if gaps[i] != _GAP_SPACE:
+            if run:
+                runs.append((sentence, run))
+                run, joint = [], []
+            if at_start and i:
+                sentence += 1
+        if kind == _CONTENT and tag >= 0 and tag not in _PHRASE_TAGS and not _is_acronym(word):
+            kind = _STOP  # a verb, an adverb, a pronoun: never inside a noun phrase
+        capital = (_NAMED if not at_start or tag == PROPN else _FORCED) if initial else _LOWER
         if kind == _CONTENT:
             if joint:
-                if not elided and (capital == _NAMED or joint[0][1] in CONNECTORS):
+                if not elided and (capital == _NAMED or joint[0].lower in CONNECTORS):
                     run.extend(joint)
                 else:
                     runs.append((sentence, run))
@@ -242,58 +326,56 @@ def _runs(
         elif not run:
             continue
         elif kind == _STOP:
-            last = run[-1][2]
-            if capital != _NAMED or last != _NAMED or joint:  # else a stopword inside a name: New York
+            last = run[-1].capital
+            if capital != _NAMED or last != _NAMED or joint or tag == VERB:
                 # Connectors that may go on after a word of this capitalization: a particle
                 # after a name (Charles de Gaulle), `de` after a common word (accord de paix),
-                # and a second one after the first (de la, van der).
+                # and a second one after the first (de la, van der). Else a stopword inside a
+                # name (New York) stays in the run.
                 if not elided and (
-                    (lower in NAME_PARTICLES if last == _NAMED else lower in CONNECTORS)
+                    (lower in NAME_PARTICLES if last == _NAMED else lower in CONNECTORS or lower in _OF)
                     if not joint
                     else len(joint) == 1 and lower in SECOND_CONNECTORS
                 ):
-                    joint.append((word, lower, _LOWER))
+                    joint.append(_Word(word, lower, _LOWER, tag))
                 else:
                     runs.append((sentence, run))
                     run, joint = [], []
                 continue
         else:
-            if run[-1][2] == _NAMED and not joint:
-                run.append((word, lower, _NAMED))  # a number after a name: Falcon 9, Windows 11
+            if run[-1].capital == _NAMED and not joint:
+                run.append(_Word(word, lower, _NAMED, tag))  # a number after a name: Falcon 9, Windows 11
             else:
                 runs.append((sentence, run))
                 run, joint = [], []
             continue
-        # A word of the run, tallied as a phrase of its own (numbers and particles never are).
-        if lower not in PARTICLES:
-            tally = get(lower)
-            if is_title:
-                if tally is None:
-                    found[lower] = [word, 1, 0, 1, 1, 0, 0, False, 0, 0, False]
-                else:
-                    tally[_COUNT] += 1
-                    tally[_IN_TITLE] += 1
-            else:
-                if tally is None:  # a new tally, as in _count_phrases (True counts as 1)
-                    found[lower] = [
-                        word, 1, sentence, 1, 0,
-                        capital == _NAMED, capital == _LOWER, capital != _FORCED, 0, 0, False,
-                    ]  # fmt: skip
-                else:
-                    _note(tally, word, capital)
-                if capital == _LOWER and run:
-                    before, before_lower, before_capital = run[-1]
-                    if (
-                        before_capital == _NAMED
-                        and before_lower not in PARTICLES
-                        and not before.isdigit()
-                        and not data.is_verb_form(lower)  # "Schoof visited": a name all right
-                    ):
-                        found[before_lower][_MODIFIER] += 1  # a name before a lowercase noun: an adjective?
-        run.append((word, lower, capital))
+        run.append(_Word(word, lower, capital, tag))
     if run:
         runs.append((sentence, run))
-    return runs
+    return [(index, words) for index, run in runs for words in _without_titles(run, data)]
+
+
+def _is_acronym(word: str) -> bool:
+    """NATO, AI, US: never a stopword, whatever its letters spell."""
+    return len(word) > 1 and word.isupper()
+
+
+def _without_titles(run: list[_Word], data: LanguageData) -> list[list[_Word]]:
+    """The run with the titles before a name cut out: "Prime Minister Keir Starmer" → "Keir Starmer".
+
+    The title and the words before it stay a run of their own ("the Prime Minister" alone).
+    """
+    titles = data.titles
+    if not titles or len(run) < 2:
+        return [run]
+    for i in range(len(run) - 1):
+        if run[i].lower in titles and run[i + 1].capital == _NAMED and run[i + 1].lower not in titles:
+            start = i
+            while start > 0 and run[start - 1].lower in titles:
+                start -= 1
+            before = [run[:start]] if start else []
+            return [*before, *_without_titles(run[i + 1 :], data)]
+    return [run]
 
 
 def _gap_kind(gap: str) -> int:
@@ -313,60 +395,46 @@ def _all_stop(lower: str, stop: frozenset[str]) -> bool:
 
 
 class Phrases:
-    """Every phrase of an article with its evidence; a Candidate is made only when needed.
+    """Every phrase of an article with its evidence.
 
     The ranker looks at a few dozen of the hundred-odd phrases of an article: the
     :attr:`likely` ones, and the words and parts of those that it looks up with :meth:`get`.
     """
 
-    def __init__(self, tallies: dict[str, _Tally]) -> None:
-        self._tallies = tallies
+    def __init__(self, found: dict[str, Candidate]) -> None:
+        self._found = found
         #: The phrases said more than once, in the title, or capitalized mid-sentence. A phrase
         #: said once in passing, not in the title and not a name, never outranks those.
-        self.likely = [
-            Candidate(key, *tally)
-            for key, tally in tallies.items()
-            if tally[_COUNT] > 1 or tally[_IN_TITLE] or tally[_CAPITALIZED]
-        ]
-        self._made = {candidate.key: candidate for candidate in self.likely}
+        self.likely = [c for c in found.values() if c.count > 1 or c.in_title or c.capitalized]
 
     def get(self, key: str) -> Candidate | None:
         """The candidate for the phrase `key`, or None when the article never says it."""
-        candidate = self._made.get(key)
-        if candidate is None:
-            tally = self._tallies.get(key)
-            if tally is None:
-                return None
-            candidate = self._made[key] = Candidate(key, *tally)
-        return candidate
+        return self._found.get(key)
 
     def every(self) -> list[Candidate]:
         """All the phrases, in the order they first occur."""
-        made = self._made
-        for key, tally in self._tallies.items():
-            if key not in made:
-                made[key] = Candidate(key, *tally)
-        return [made[key] for key in self._tallies]
+        return list(self._found.values())
 
 
 def count_phrases(title: str | None, text: str, data: LanguageData) -> Phrases:
     """Count every phrase of up to :data:`MAX_PHRASE_WORDS` content words in the title and text."""
-    found: dict[str, _Tally] = {}
+    found: dict[str, Candidate] = {}
     lexicon = _lexicon(data)
     if title:
         label, headline = _split_label(title)
-        label_runs = _runs(label, 0, lexicon, found, True, data)
-        _count_phrases(found, label_runs, True)
-        _count_phrases(found, _runs(headline, 0, lexicon, found, True, data), True)
+        label_runs = _runs(label, 0, lexicon, data)
+        _count_phrases(found, label_runs, True, data)
+        _count_phrases(found, _runs(headline, 0, lexicon, data), True, data)
         for _, run in label_runs:
             for word in run:
-                if word[1] in found:
-                    found[word[1]][_IN_LABEL] = True
-    _count_phrases(found, _runs(text, 1, lexicon, found, False, data), False)
+                labelled = found.get(word.lower)
+                if labelled is not None:
+                    labelled.in_label = True
+    _count_phrases(found, _runs(text, 1, lexicon, data), False, data)
     for unit_word in _AFTER_NUMBER.findall(text):
         unit = found.get(unit_word.lower())
         if unit is not None:
-            unit[_AFTER_NUMBERS] += 1
+            unit.after_number += 1
     return Phrases(found)
 
 
@@ -376,26 +444,32 @@ def _split_label(title: str) -> tuple[str, str]:
     return (match.group(1), match.group(2)) if match else ("", title)
 
 
-def _count_phrases(found: dict[str, _Tally], runs: list[tuple[int, list[_Word]]], is_title: bool) -> None:
-    """Count every phrase of two or more words of every run.
+def _count_phrases(
+    found: dict[str, Candidate], runs: list[tuple[int, list[_Word]]], is_title: bool, data: LanguageData
+) -> None:
+    """Count every phrase of one to :data:`MAX_PHRASE_WORDS` content words of every run.
 
-    A phrase neither starts nor ends with a particle or a number. Single words are counted by
-    :func:`_runs` as it reads them.
+    A phrase neither starts nor ends with a particle or a number.
     """
     get = found.get
     for sentence, run in runs:
         size = len(run)
-        if size < 2:
-            continue
-        for start in range(size - 1):
-            written, key, capital = run[start]
+        for start in range(size):
+            first = run[start]
+            written, key, capital = first.written, first.lower, first.capital
             if key in PARTICLES or written.isdigit():
                 continue
+            head_noun = first.tag in _NOUN_TAGS or first.tag == _UNTAGGED
+            _count(found, get(key), key, written, 1, sentence, capital, is_title, head_noun)
+            if not is_title and capital == _NAMED and start + 1 < size:
+                after = run[start + 1]
+                if after.capital == _LOWER and after.lower not in PARTICLES and not after.written.isdigit():
+                    _note_modifier(found, first, after, data)
             content = 1
             for end in range(start + 1, size):
-                next_written, next_key, next_capital = run[end]
-                written, key = f"{written} {next_written}", f"{key} {next_key}"
-                if next_key in PARTICLES:
+                word = run[end]
+                written, key = f"{written} {word.written}", f"{key} {word.lower}"
+                if word.lower in PARTICLES:
                     # "Iju de Lagos" is more often a place in a place than one name: not a name.
                     if capital == _NAMED:
                         capital = _MIXED
@@ -403,30 +477,45 @@ def _count_phrases(found: dict[str, _Tally], runs: list[tuple[int, list[_Word]]]
                 content += 1
                 if content > MAX_PHRASE_WORDS:
                     break
-                if next_capital != capital:
-                    capital = _FORCED if capital == _FORCED or next_capital == _FORCED else _MIXED
-                tally = get(key)
-                if is_title:
-                    if tally is None:
-                        found[key] = [written, end - start + 1, 0, 1, 1, 0, 0, False, 0, 0, False]
-                    else:
-                        tally[_COUNT] += 1
-                        tally[_IN_TITLE] += 1
-                elif tally is None:  # a new tally (True and False count as 1 and 0)
-                    found[key] = [
-                        written, end - start + 1, sentence, 1, 0,
-                        capital == _NAMED, capital == _LOWER, capital != _FORCED, 0, 0, False,
-                    ]  # fmt: skip
-                else:
-                    _note(tally, written, capital)
+                if word.capital != capital:
+                    capital = _FORCED if capital == _FORCED or word.capital == _FORCED else _MIXED
+                nominal = head_noun or word.tag in _NOUN_TAGS
+                _count(found, get(key), key, written, end - start + 1, sentence, capital, is_title, nominal)
 
 
-def _note(tally: _Tally, written: str, capital: int) -> None:
-    """Record another mention in the text: its capitalization, and how it is written."""
-    tally[_COUNT] += 1
-    if capital == _NAMED:
-        tally[_CAPITALIZED] += 1
-    elif capital == _LOWER:
-        tally[_LOWERCASE] += 1
-    if capital != _FORCED and not tally[_SURFACE_KNOWN]:
-        tally[_SURFACE], tally[_SURFACE_KNOWN] = written, True
+def _note_modifier(found: dict[str, Candidate], name: _Word, after: _Word, data: LanguageData) -> None:
+    """A capitalized word right before a lowercase noun: an adjective ("European start-ups")?
+
+    Not before a verb: "Schoof visited" is a name all right.
+    """
+    if after.tag not in _NOUN_TAGS if after.tag != _UNTAGGED else data.is_verb_form(after.lower):
+        return
+    candidate = found.get(name.lower)
+    if candidate is not None:
+        candidate.modifier += 1
+
+
+def _count(
+    found: dict[str, Candidate],
+    candidate: Candidate | None,
+    key: str,
+    written: str,
+    words: int,
+    sentence: int,
+    capital: int,
+    is_title: bool,
+    nominal: bool,
+) -> None:
+    """Count one occurrence of the phrase `key`, making its candidate on the first."""
+    if candidate is None:
+        candidate = found[key] = Candidate(key, written, words, sentence)
+        if is_title:
+            candidate.count = candidate.in_title = 1
+            candidate.nominal = nominal
+            return
+    elif is_title:
+        candidate.count += 1
+        candidate.in_title += 1
+        candidate.nominal += nominal
+        return
+    candidate.note(written, capital, nominal)

@@ -18,6 +18,12 @@ from bot.models import Article, Tag, TagReason
 
 HINT_WEIGHT = 2.0  # a phrase the source itself tagged (or filed under) weighs this much more
 HINT_SCORE = 0.5  # and a hint the text never mentions starts from this
+# A teaser of a few sentences says too little to rank its phrases well: there the source's own
+# tags and categories are strong evidence, and one the text never mentions still comes in.
+TEASER_SENTENCES = 3
+TEASER_HINT_WEIGHT = 4.0
+TEASER_HINT_SHARE = 0.5  # of the best phrase's score, for a hint the teaser never mentions
+_SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _MIN_STEM, _MAX_ENDING = 4, 4  # near-duplicates share 4+ letters and differ in 4 at most
@@ -50,6 +56,11 @@ def _with_hints(ranked: list[Ranked], article: Article, data: LanguageData) -> l
     hints += [(category, TagReason.CATEGORY) for category in article.categories]
     if not hints:
         return ranked
+    teaser = len(_SENTENCE_END.findall(article.text, 0, 2000)) <= TEASER_SENTENCES
+    if teaser:
+        weight, unmentioned = TEASER_HINT_WEIGHT, TEASER_HINT_SHARE * ranked[0].score if ranked else HINT_SCORE
+    else:
+        weight, unmentioned = HINT_WEIGHT, HINT_SCORE
     by_key = {_loose_key(item.key): item for item in reversed(ranked)}
     lifted: dict[str, Ranked] = {}
     for phrase, reason in hints:
@@ -58,9 +69,9 @@ def _with_hints(ranked: list[Ranked], article: Article, data: LanguageData) -> l
             continue
         found = by_key.get(key)
         if found is not None:
-            lifted[key] = found._replace(score=found.score * HINT_WEIGHT + HINT_SCORE, reason=reason)
+            lifted[key] = found._replace(score=found.score * weight + unmentioned, reason=reason)
         else:
-            lifted[key] = Ranked(key, phrase, HINT_SCORE, 0, reason)
+            lifted[key] = Ranked(key, phrase, unmentioned, 0, reason)
     merged = [item for item in ranked if _loose_key(item.key) not in lifted] + list(lifted.values())
     sort_best_first(merged)
     return merged
@@ -98,15 +109,21 @@ def _capitalized(surface: str) -> bool:
     return len(words) > 1 and all(word[:1].isupper() for word in words)
 
 
-def _drop_leading_part(chosen: dict[str, Tag], key: str, names: dict[str, str]) -> None:
-    """Take back a chosen phrase that a long name starts with: #Rio once #RioGrandeDoSul comes.
+def _drop_parts(chosen: dict[str, Tag], item: Ranked, names: dict[str, Ranked], keys: dict[str, str]) -> None:
+    """Take back chosen words that `item`, a phrase, is made of: a phrase is tagged as a whole.
 
-    A word that opens a name of three words or more in the same article is nearly always that
-    name cut short; before a two-word name it is often a topic of its own (#Storm, #StormElena).
+    A common word goes (#Storm once #StormSurge comes, #Trains for #NightTrains); so does a
+    name that only opens a longer name (#Friedrich for #FriedrichMerz, #Rio for
+    #RioGrandeDoSul). A name inside a phrase stays a topic of its own (#France beside
+    #BanqueDeFrance).
     """
-    for shorter, tag in list(names.items()):
-        if key.startswith(shorter + " "):
-            chosen.pop(tag, None)
+    words = item.key.split(" ")
+    whole_name = _capitalized(item.surface)
+    for shorter, part in list(names.items()):
+        if shorter == item.key or " " in shorter or shorter not in words:
+            continue
+        if part.reason is not TagReason.ENTITY or (whole_name and words[0] == shorter):
+            chosen.pop(keys[shorter], None)
             del names[shorter]
 
 
@@ -158,7 +175,8 @@ def extract_tags(
     for fixed in options.fixed:
         offer(fixed, float("inf"), TagReason.FIXED)
     stems: dict[tuple[int, str], list[list[str]]] = {}  # chosen phrases' words, by _stem_shelf
-    names: dict[str, str] = {}  # chosen phrases: key → tag key
+    names: dict[str, Ranked] = {}  # chosen phrases by key
+    keys: dict[str, str] = {}  # chosen phrases: key → tag key
     ranked = _with_hints(rank(article, data, enough=options.limit), article, data)
     if vocabulary is not None:
         ranked = vocabulary.prefer(ranked, aliased, limit=options.limit)
@@ -171,11 +189,12 @@ def extract_tags(
         stem = transliterate(item.key).split()
         if _near_duplicate(stem, stems.get(_stem_shelf(stem), ())):
             continue
-        if len(words) > 2 and _capitalized(item.surface):
-            _drop_leading_part(chosen, item.key, names)
+        if len(words) > 1:
+            _drop_parts(chosen, item, names, keys)
         key = offer(item.surface, item.score, item.reason)
         if key is not None:
             used_words |= words
             stems.setdefault(_stem_shelf(stem), []).append(stem)
-            names[item.key] = key
+            names[item.key] = item
+            keys[item.key] = key
     return list(chosen.values())[: options.limit]

@@ -20,7 +20,9 @@ from typing import Any
 
 import stopwordsiso
 from babel import Locale, UnknownLocaleError
-from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+from bot.hashtags.tagger import PosModel, load_model
+from bot.hashtags.titles import titles
 
 #: Languages the stopword guess tells apart, when the model is unsure.
 DETECTABLE = ("fr", "en", "de", "es", "it", "pt", "nl")
@@ -83,26 +85,39 @@ _ENGLISH_VERB_ENDINGS = ("ed", "ing")
 #: Languages that capitalize every noun: there a lowercase word is never a noun.
 _NOUNS_CAPITALIZED = frozenset({"de", "lb"})
 
-_lemma_dictionaries = DefaultDictionaryFactory()
-
 
 @cache
 def _lemmas(code: str | None) -> Mapping[str, str]:
-    """Simplemma's word → lemma dictionary for `code`; empty when it has none."""
+    """Simplemma's word → lemma dictionary for `code`; empty when it has none.
+
+    Only languages without a part-of-speech model need it, so simplemma is imported here:
+    its dictionaries take seconds and tens of megabytes to load.
+    """
     if code not in _INFINITIVE_ENDINGS and code != "en":
         return {}
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
     try:
-        return _lemma_dictionaries.get_dictionary(code)
+        return DefaultDictionaryFactory().get_dictionary(code)
     except (ValueError, OSError):
         return {}
 
 
 @dataclass(frozen=True, slots=True)
 class LanguageData:
-    """What extraction knows about one language: the words that never make a tag alone."""
+    """What extraction knows about one language: the words that never make a tag alone.
+
+    With a part-of-speech model, the stopwords are the language's function words only: the
+    nouns that stopword lists carry (world, group, estado) are words like any other, and the
+    tagger tells verbs and adjectives apart instead.
+    """
 
     lang: str | None
     stopwords: frozenset[str]
+    #: The part-of-speech tagger, or None for a language without a model.
+    tagger: PosModel | None = None
+    #: Titles and roles written before a name (prime, minister, président).
+    titles: frozenset[str] = frozenset()
 
     @classmethod
     def known(cls, lang: str | None) -> LanguageData:
@@ -112,6 +127,10 @@ class LanguageData:
     def capitalizes_nouns(self) -> bool:
         """German capitalizes every noun: there a capital is no evidence of a name."""
         return self.lang in _NOUNS_CAPITALIZED
+
+    def commonness(self, word: str) -> float:
+        """How often the language uses `word` as a common noun, per 10,000 words (0 if rarely)."""
+        return 0.0 if self.tagger is None else self.tagger.common_nouns.get(word, 0.0)
 
     def is_verb_form(self, word: str) -> bool:
         """Whether lowercase `word` is surely an inflected verb (or, in German, not a noun)."""
@@ -127,7 +146,11 @@ class LanguageData:
 
 @cache
 def _language_data(code: str | None) -> LanguageData:
-    return LanguageData(lang=code, stopwords=stopwords(code) | time_words(code))
+    model = load_model(code)
+    stop = stopwords(code) | time_words(code)
+    if model is not None:
+        stop -= model.content_stopwords
+    return LanguageData(lang=code, stopwords=stop, tagger=model, titles=titles(code))
 
 
 def detect_language(text: str) -> str | None:

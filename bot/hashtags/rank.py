@@ -8,9 +8,11 @@ occurrences, so "Rights" never competes with "Human Rights Watch".
 
 from __future__ import annotations
 
+from math import log1p
 from operator import attrgetter
 from typing import NamedTuple
 
+from bot.boilerplate import is_boilerplate
 from bot.hashtags.candidates import PARTICLES, Candidate, Phrases, count_phrases
 from bot.hashtags.language import LanguageData
 from bot.models import Article, TagReason
@@ -26,8 +28,14 @@ PHRASE_WEIGHT = (1.0, 1.0, 1.5, 1.5)  # by words (hyphenated parts count): compo
 COMMON_WEIGHT = 0.6  # a single common word outside the title: a topic, less telling than a name
 VERB_WEIGHT = 0.3  # an inflected verb ("déclaré", "proposed") is rarely what an article is about
 ADJECTIVE_WEIGHT = 0.5  # capitalized, but mostly before a noun: "European" in "European start-ups"
+EVERYDAY_WEIGHT = 0.5  # divides a common word's score by 1 + this × ln(1 + its uses per 10,000 words)
 COVERED_WEIGHT = 0.5  # a mention inside a longer candidate counts this much for the shorter one
 SURNAME_RATIO = 2  # surname alone at least this many times as often as the full name: #Macron
+FLOOR = 0.05  # a candidate scoring under this share of the best one is no tag
+
+
+#: Languages whose modifiers mostly follow the noun: accord de paix, crise financière.
+_HEAD_FIRST = frozenset({"fr", "es", "pt", "it", "ca", "ro"})
 
 
 class Ranked(NamedTuple):
@@ -62,15 +70,25 @@ def is_name(candidate: Candidate) -> bool:
     return named > 0 and named >= candidate.lowercase and 2 * candidate.modifier < named
 
 
-def _eligible(candidate: Candidate) -> bool:
-    """Whether the phrase has the shape of a tag, however often it is used alone."""
+def _eligible(candidate: Candidate, data: LanguageData) -> bool:
+    """Whether the phrase has the shape of a tag, however often it is used alone.
+
+    It must be used mostly as a noun phrase: never a bare verb, adjective or number, never a
+    title alone (the tagger decides; without one, every phrase qualifies).
+    """
+    if 2 * candidate.nominal <= candidate.count:
+        return False
     if candidate.words > 1:
-        # A phrase must recur, be a name, or be in both title and text: a title read alone gives
-        # phrases across verbs ("Union Delays Key") that nobody would tag.
+        # A phrase must recur, be a name, or be in the title with its words in the text: a title
+        # read alone gives phrases across verbs ("Union Delays Key") that nobody would tag.
         return (
-            is_name(candidate) or candidate.in_text > 1 or (candidate.in_title > 0 and candidate.in_text > 0)
+            is_name(candidate)
+            or candidate.in_text > 1
+            or (candidate.in_title > 0 and (candidate.in_text > 0 or candidate.support > 0))
         )
     word = candidate.surface
+    if candidate.key in data.titles:
+        return False
     return len(word) > 2 or (len(word) == 2 and word.isupper())
 
 
@@ -141,6 +159,17 @@ def _role_before_name(candidate: Candidate, parts: list[Candidate], found: Phras
     return head is not None and head.count == candidate.count and tail is not None and is_name(tail)
 
 
+def _outrun_by_a_part(candidate: Candidate, parts: list[Candidate]) -> bool:
+    """Whether a headline phrase reaches past its topic: "Night trains return" for "Night trains".
+
+    A phrase only the title has, whose shorter part the text backs better, ran into a word
+    (a headline verb, often) that the text does not say with the rest.
+    """
+    if candidate.in_text or is_name(candidate):
+        return False
+    return any(part.words > 1 and part.support > candidate.support for part in parts)
+
+
 def _mark_covered(found: Phrases, phrases: list[Candidate], data: LanguageData) -> None:
     """Count how often each phrase occurs inside a longer candidate that may become a tag.
 
@@ -149,9 +178,12 @@ def _mark_covered(found: Phrases, phrases: list[Candidate], data: LanguageData) 
     ("Minister Dick Schoof") is no tag either: the person is.
     """
     for candidate in sorted(phrases, key=lambda c: -c.words):
-        if candidate.merged or not _eligible(candidate):
+        if candidate.merged or not _eligible(candidate, data):
             continue
         parts = [part for part in map(found.get, _inner_phrases(candidate.key)) if part is not None]
+        if _outrun_by_a_part(candidate, parts):
+            candidate.merged = True
+            continue
         people = [part for part in parts if part.words > 1 and (part.person or part.merged)]
         if data.capitalizes_nouns and _role_before_name(candidate, parts, found):
             people = [part for part in parts if part.key == candidate.key.split(" ", 1)[1]]
@@ -182,10 +214,11 @@ def _score(candidate: Candidate, named: bool, data: LanguageData) -> float:
     elif capitalized:
         score *= ADJECTIVE_WEIGHT  # capitalized yet no name: English "European", "American"
     elif length == 1:
-        if data.is_verb_form(candidate.key):
+        if data.tagger is None and data.is_verb_form(candidate.key):
             score *= VERB_WEIGHT
         elif not in_title:
             score *= COMMON_WEIGHT
+        score /= 1 + EVERYDAY_WEIGHT * log1p(data.commonness(candidate.key))
     return score
 
 
@@ -198,19 +231,136 @@ def _ranked(candidate: Candidate, data: LanguageData) -> Ranked:
     return Ranked(candidate.key, candidate.surface, _score(candidate, named, data), candidate.first, reason)
 
 
+def _stem(word: str) -> str:
+    """A crude stem that merges plurals and most endings: night, nights; train, trains."""
+    return word[:5]
+
+
+def _mark_support(found: Phrases, phrases: list[Candidate]) -> None:
+    """How well the text backs each phrase's words: the fewest text mentions of any of its words.
+
+    "Night trains" in a headline is backed by "sleeper trains" and "a night train" in the text,
+    even when the text never repeats the phrase itself.
+    """
+    mentions: dict[str, int] = {}
+    for word in found.every():
+        if word.words == 1 and word.in_text:
+            stem = _stem(word.key)
+            mentions[stem] = mentions.get(stem, 0) + word.in_text
+    for phrase in phrases:
+        words = [word for word in phrase.key.split(" ") if word not in PARTICLES]
+        phrase.support = min(mentions.get(_stem(word), 0) for word in words)
+
+
+def _mark_headline_overlaps(phrases: list[Candidate]) -> None:
+    """Of a headline's phrases that overlap and that the text never repeats, keep the best backed.
+
+    "Night trains return between…" gives "night trains" and "trains return": the text speaks
+    of trains and nights, less of returns, so the first is the topic and the second is not.
+    """
+    headline = [p for p in phrases if p.in_title and not p.in_text and not is_name(p)]
+    for phrase in headline:
+        words = set(phrase.key.split(" ")).difference(PARTICLES)
+        phrase.merged = any(
+            other.support > phrase.support and not words.isdisjoint(other.key.split(" "))
+            for other in headline
+        )
+
+
+def _expands(acronym: Candidate, phrase: Candidate) -> bool:
+    """Whether `phrase` spells out `acronym`: Artificial Intelligence Act for AI Act, NATO's name."""
+    pattern: list[str] = []
+    for word in acronym.surface.split(" "):
+        pattern.extend(word.lower() if len(word) > 1 and word.isupper() else [word.lower()])
+    words = [word for word in phrase.key.split(" ") if word not in PARTICLES]
+    if len(words) != len(pattern) or len(words) < 2:
+        return False
+    return all(
+        word == part if len(part) > 1 else word[:1] == part for word, part in zip(words, pattern, strict=True)
+    )
+
+
+def _merge_expansions(found: Phrases, pool: list[Candidate]) -> None:
+    """An acronym and its expansion in one article are one tag, written as the acronym (#NATO).
+
+    The expansion's own parts ("Intelligence Act") are spoken for by it, as by any phrase.
+    """
+    acronyms = [c for c in pool if any(len(w) > 1 and w.isupper() for w in c.surface.split(" "))]
+    if not acronyms:
+        return
+    for phrase in pool:
+        if phrase.words < 2 or phrase.merged or phrase in acronyms or not is_name(phrase):
+            continue
+        for acronym in acronyms:
+            if _expands(acronym, phrase):
+                acronym.count += phrase.count
+                acronym.in_title += phrase.in_title
+                acronym.capitalized += phrase.capitalized
+                acronym.first = min(acronym.first, phrase.first)
+                phrase.merged = True
+                for part in map(found.get, _inner_phrases(phrase.key)):
+                    if part is not None:
+                        part.covered = min(part.count, part.covered + phrase.count)
+                break
+
+
+def without_boilerplate(text: str) -> str:
+    """The text without its share, subscribe, "read more" and byline lines."""
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    kept = [line for line in lines if not is_boilerplate(line.strip())]
+    return text if len(kept) == len(lines) else "\n".join(kept)
+
+
+def _head(phrase: Candidate, head_first: bool) -> str:
+    """The noun a phrase is about: "surge" of "storm surge", "city" of "city of Reykjavik",
+    "accord" of "accord de paix" (Romance languages put modifiers after the noun)."""
+    words = phrase.key.split(" ")
+    before_connector = next((i for i, word in enumerate(words) if word in PARTICLES), len(words))
+    return words[0] if head_first else words[before_connector - 1]
+
+
+def _mark_heads(found: Phrases, phrases: list[Candidate], data: LanguageData) -> None:
+    """A common noun first said as the head of a longer phrase is that phrase's, not a tag.
+
+    "the Hellisheiði geothermal plant … the plant would" is about the plant of that phrase;
+    #Plant alone says nothing. A noun the text keeps using on its own stays a candidate.
+    """
+    head_first = data.lang in _HEAD_FIRST
+    for phrase in phrases:
+        head = found.get(_head(phrase, head_first))
+        if (
+            head is not None
+            and head.words == 1
+            and head.first == phrase.first
+            and head.count <= phrase.count + 1
+            and (head.lowercase > 0 or not is_name(head))  # "the department" after its name
+        ):
+            head.merged = True
+
+
 def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     """The article's candidates, best first; `enough` is how many the caller will take."""
-    found = count_phrases(article.title, article.text, data)
+    found = count_phrases(article.title, without_boilerplate(article.text), data)
     pool = found.likely
     if len(pool) < enough:
         pool = found.every()
     phrases = [c for c in pool if c.words > 1]
+    _mark_support(found, phrases)
+    _mark_headline_overlaps(phrases)
+    _merge_expansions(found, pool)
     _mark_people(found, phrases)
+    if data.tagger is not None:
+        _mark_heads(found, phrases, data)
     _mark_covered(found, phrases, data)
     ranked = [
         _ranked(c, data)
         for c in pool
-        if c.alone > 0 and not c.merged and _eligible(c) and not is_quantity(c, found)
+        if c.alone > 0 and not c.merged and _eligible(c, data) and not is_quantity(c, found)
     ]
     sort_best_first(ranked)
+    if ranked:  # a post with fewer tags beats one padded with words said once in passing
+        floor = FLOOR * ranked[0].score
+        ranked = [item for item in ranked if item.score >= floor]
     return ranked

@@ -11,6 +11,7 @@ import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
 
+from bot.boilerplate import is_boilerplate
 from bot.render._markup import clean_text
 
 ELLIPSIS = "…"
@@ -36,24 +37,6 @@ _WORD_BEFORE = re.compile(r"(\S+?)$")
 _DOTTED = re.compile(r"(?:\w{1,2}\.)+\w{1,2}")
 _OPENERS = "«“\"‘'([¿¡ \n"
 
-_BOILERPLATE = re.compile(
-    r"""^\W*(?i:
-        advertisement|publicit[ée]|anzeige|publicidade|werbung
-        |(?:read|see)\ (?:more|also)|related(?:\ articles?)?|more\ on\ this\ story
-        |(?:[àa]\ )?lire\ aussi|voir\ aussi|lesen\ sie\ (?:auch|mehr)|mehr\ zum\ thema
-        |leia\ (?:tamb[ée]m|mais)|veja\ tamb[ée]m|lee\ tambi[ée]n
-        |sign\ up|subscribe|follow\ us|share\ (?:this|on)|click\ here|listen\ to\ this
-        |photo|image|credit|source|getty\ images|copyright|all\ rights\ reserved
-    )\b
-    |^\s*©
-    # a byline: "By Ana Lima and Jo Park", "Par Jean Dupont, à Paris"
-    |^(?:By|BY|Par|PAR|Von|Por)\ +[A-ZÀ-Þ][\w.'-]*
-        (?:(?:,|\ +(?:and|et|und|e|y))?\ +[A-ZÀ-Þ][\w.'-]*)*(?:,[^.]*)?$
-    """,
-    re.VERBOSE,
-)
-#: Lines of boilerplate are short; a long paragraph starting with "By" is real text.
-_BOILERPLATE_MAX = 120
 _URL_OR_HASHTAG = re.compile(r"https?://\S+|(?<![\w#])#\w+")
 
 
@@ -100,16 +83,12 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-def _is_boilerplate(paragraph: str) -> bool:
-    return len(paragraph) <= _BOILERPLATE_MAX and bool(_BOILERPLATE.match(paragraph))
-
-
 def _paragraphs(text: str) -> list[str]:
     """Paragraphs of article text, one line each, with boilerplate lines dropped."""
     paragraphs = []
     for block in re.split(r"\n\s*\n", text):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
-        lines = [line for line in lines if not _is_boilerplate(line)]
+        lines = [line for line in lines if not is_boilerplate(line)]
         if lines:
             paragraphs.append(" ".join(" ".join(lines).split()))
     return paragraphs

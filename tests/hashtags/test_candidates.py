@@ -27,10 +27,12 @@ def test_names_join_across_particles_and_common_words_across_de() -> None:
     assert "de paix" not in found and "de" not in found
 
 
-def test_capitals_count_as_names_only_mid_sentence() -> None:
-    found = collect_candidates(None, "Paris attend. Le maire de Paris parle. Demain, tout change.", FR)
-    assert found["paris"].capitalized == 1  # the first one opens a sentence: no evidence
-    assert found["demain"].capitalized == 0
+def test_capitals_count_as_names_mid_sentence_or_when_tagged_as_names() -> None:
+    text = "Paris attend. Le maire de Paris parle. Demain, tout change."
+    untagged = collect_candidates(None, text, LanguageData.known("xx"))
+    assert untagged["paris"].capitalized == 1  # the first one opens a sentence: no evidence
+    assert untagged["demain"].capitalized == 0
+    assert collect_candidates(None, text, FR)["paris"].capitalized == 2  # a proper noun, wherever it stands
 
 
 def test_acronyms_are_words_even_when_they_spell_a_stopword() -> None:

@@ -1,0 +1,71 @@
+"""Titles and roles written before a person's name, by language: never part of the name's tag.
+
+"Prime Minister Keir Starmer" is tagged #KeirStarmer, "la ministre Rachida Dati" #RachidaDati.
+Lowercase; a title of several words is listed word by word (prime, minister), since any run of
+them before a name is cut off.
+"""
+
+from __future__ import annotations
+
+_COMMON = "dr prof sir lord lady dame mr mrs ms mme mlle m st"
+
+_BY_LANGUAGE = {
+    "en": """
+        president vice prime minister chancellor secretary general senator governor mayor
+        congressman congresswoman representative rep sen gov judge justice chief ceo chairman
+        chairwoman chair director king queen prince princess pope cardinal archbishop bishop
+        father reverend rev sheikh emir sultan ayatollah commissioner ambassador spokesman
+        spokeswoman spokesperson leader deputy foreign finance defence defense interior health
+        premier coach captain officer inspector sergeant lieutenant colonel major commander
+        admiral professor doctor former late new acting interim opposition party labour tory
+    """,
+    "fr": """
+        président présidente vice premier première ministre chancelier chancelière secrétaire
+        général générale sénateur sénatrice député députée maire gouverneur juge roi reine
+        prince princesse pape cardinal archevêque évêque père cheikh émir ambassadeur
+        ambassadrice porte-parole dirigeant dirigeante chef patron patronne directeur
+        directrice commissaire entraîneur capitaine colonel commandant professeur docteur
+        ancien ancienne nouveau nouvelle candidat candidate
+    """,
+    "de": """
+        präsident präsidentin vize bundeskanzler bundeskanzlerin kanzler kanzlerin minister
+        ministerin ministerpräsident ministerpräsidentin bundespräsident bundespräsidentin
+        außenminister außenministerin finanzminister finanzministerin staatssekretär
+        generalsekretär bürgermeister bürgermeisterin oberbürgermeister senator senatorin
+        gouverneur richter richterin könig königin prinz prinzessin papst kardinal bischof
+        botschafter botschafterin sprecher sprecherin chef chefin vorsitzende vorsitzender
+        trainer trainerin kapitän professor professorin herr frau ex
+    """,
+    "es": """
+        presidente presidenta vicepresidente vicepresidenta primer primera ministro ministra
+        canciller secretario secretaria general senador senadora diputado diputada alcalde
+        alcaldesa gobernador gobernadora juez jueza rey reina príncipe princesa papa cardenal
+        arzobispo obispo padre jeque embajador embajadora portavoz líder jefe jefa director
+        directora comisario entrenador capitán coronel comandante profesor profesora doctor
+        doctora don doña señor señora sr sra expresidente exministro
+    """,
+    "pt": """
+        presidente presidenta vice-presidente primeiro primeira primeiro-ministro
+        primeira-ministra ministro ministra chanceler secretário secretária general senador
+        senadora deputado deputada prefeito prefeita governador governadora juiz juíza rei
+        rainha príncipe princesa papa cardeal arcebispo bispo padre xeque embaixador
+        embaixadora porta-voz líder chefe diretor diretora comissário treinador técnico
+        capitão coronel comandante professor professora doutor doutora dom dona senhor
+        senhora sr sra ex-presidente ex-ministro
+    """,
+    "nl": """
+        president premier minister-president minister staatssecretaris secretaris-generaal
+        burgemeester wethouder senator gouverneur rechter koning koningin prins prinses paus
+        kardinaal bisschop ambassadeur woordvoerder woordvoerster leider voorzitter directeur
+        topman topvrouw trainer coach kapitein commandant professor dokter meneer mevrouw
+        oud-premier oud-minister
+    """,
+}
+
+
+def titles(lang: str | None) -> frozenset[str]:
+    """The titles written before names in `lang` (and the Latin-script courtesy titles); empty if unknown."""
+    words = _BY_LANGUAGE.get(lang or "")
+    if words is None:
+        return frozenset()
+    return frozenset((words + " " + _COMMON).split())

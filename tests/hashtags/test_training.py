@@ -1,0 +1,92 @@
+"""The training script: CoNLL-U read as the engine sees words, a perceptron that learns."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+from auxil.paths import REPO
+
+from bot.hashtags import training
+from bot.hashtags.tagger import ADP, DET, NOUN, PROPN, VERB, decode_model, load_model
+
+# The shared data lives in a folder above the repository, as for the benchmarks.
+TREEBANKS = next(
+    (found for folder in REPO.parents if (found := folder / "shared" / "data" / "treebanks").is_dir()),
+    REPO / "no-treebanks",
+)
+
+# Our own sentences, written in the treebanks' format.
+_CONLLU = """\
+# text = L'Ukraine signe du papier.
+1\tL'\tle\tDET\t_\t_\t2\tdet\t_\tSpaceAfter=No
+2\tUkraine\tUkraine\tPROPN\t_\t_\t3\tnsubj\t_\t_
+3\tsigne\tsigner\tVERB\t_\t_\t0\troot\t_\t_
+4-5\tdu\t_\t_\t_\t_\t_\t_\t_\t_
+4\tde\tde\tADP\t_\t_\t6\tcase\t_\t_
+5\tle\tle\tDET\t_\t_\t6\tdet\t_\t_
+6\tpapier\tpapier\tNOUN\t_\t_\t3\tobl\t_\tSpaceAfter=No
+7\t.\t.\tPUNCT\t_\t_\t3\tpunct\t_\t_
+
+# text = Le chat mange.
+1\tLe\tle\tDET\t_\t_\t2\tdet\t_\t_
+2\tchat\tchat\tNOUN\t_\t_\t3\tnsubj\t_\t_
+3\tmange\tmanger\tVERB\t_\t_\t0\troot\t_\tSpaceAfter=No
+4\t.\t.\tPUNCT\t_\t_\t3\tpunct\t_\t_
+
+"""
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    with gzip.open(path, "wt", encoding="utf-8") as file:
+        file.write(text)
+    return path
+
+
+def test_words_are_read_as_the_engine_splits_them(tmp_path: Path) -> None:
+    first, second = training.read_conllu(_write(tmp_path, "x.conllu.gz", _CONLLU))
+    # The elided article is part of its word, the multiword token is one word, punctuation a gap.
+    assert first.words == ["Ukraine", "signe", "du", "papier"]
+    assert first.tags == [PROPN, VERB, ADP, NOUN]
+    assert second.words == ["Le", "chat", "mange"] and second.tags == [DET, NOUN, VERB]
+    assert [form for form, _ in first.tokens] == ["L'", "Ukraine", "signe", "de", "le", "papier", "."]
+
+
+def test_the_perceptron_learns_its_sentences_and_the_file_keeps_them(tmp_path: Path) -> None:
+    sentences = list(training.read_conllu(_write(tmp_path, "x.conllu.gz", _CONLLU)))
+    weights = training.train(sentences * 5, iterations=5).averaged(0.0)
+    data = training.encode_model(
+        lang="fr", weights=weights, sure_tags={}, content_stopwords=[], common_nouns={}, about={}
+    )
+    assert training.accuracy(decode_model(data), sentences) == 1.0
+
+
+def test_the_script_writes_a_model_and_prints_its_accuracy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for split in ("dev", "test"):
+        _write(tmp_path, f"fr_gsd-ud-{split}.conllu.gz", _CONLLU)
+    arguments = ["--treebanks", str(tmp_path), "--out", str(tmp_path), "--iterations", "3", "fr"]
+    assert training.main(arguments) == 0
+    assert decode_model((tmp_path / "fr.pos").read_bytes()).lang == "fr"
+    table = capsys.readouterr().out
+    assert "| fr | UD French-GSD (dev) | 7 |" in table
+
+
+def test_a_missing_treebank_fails_with_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert training.main(["--treebanks", str(tmp_path), "--out", str(tmp_path), "nl"]) == 1
+    assert "no treebank" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not TREEBANKS.is_dir(), reason="the shared treebanks are not next to the repository")
+def test_the_shipped_english_model_beats_the_baseline_on_the_test_split() -> None:
+    model = load_model("en")
+    assert model is not None
+    testing = training.treebank_split(TREEBANKS, "en", "test")
+    training_split = training.treebank_split(TREEBANKS, "en", "dev")
+    assert (
+        training.accuracy(model, testing)
+        > training.baseline_accuracy(training_split, testing, tokens=False) + 0.04
+    )
