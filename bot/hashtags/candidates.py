@@ -119,7 +119,10 @@ class Candidate:
             self.capitalized += 1
         elif capital == _LOWER:
             self.lowercase += 1
-        if capital != _FORCED and not self.surface_known:
+        # A name in capitals (a dateline's "BRUSSELS —") gives way to how the text spells it.
+        if capital != _FORCED and (
+            not self.surface_known or (self.surface.isupper() and not written.isupper())
+        ):
             self.surface, self.surface_known = written, True
 
 

@@ -56,11 +56,11 @@ def _with_hints(ranked: list[Ranked], article: Article, data: LanguageData) -> l
     hints += [(category, TagReason.CATEGORY) for category in article.categories]
     if not hints:
         return ranked
-    teaser = len(_SENTENCE_END.findall(article.text, 0, 2000)) <= TEASER_SENTENCES
-    if teaser:
-        weight, unmentioned = TEASER_HINT_WEIGHT, TEASER_HINT_SHARE * ranked[0].score if ranked else HINT_SCORE
-    else:
-        weight, unmentioned = HINT_WEIGHT, HINT_SCORE
+    weight, unmentioned = HINT_WEIGHT, HINT_SCORE
+    if len(_SENTENCE_END.findall(article.text, 0, 2000)) <= TEASER_SENTENCES:
+        weight = TEASER_HINT_WEIGHT
+        if ranked:
+            unmentioned = TEASER_HINT_SHARE * ranked[0].score
     by_key = {_loose_key(item.key): item for item in reversed(ranked)}
     lifted: dict[str, Ranked] = {}
     for phrase, reason in hints:

@@ -34,8 +34,8 @@ SURNAME_RATIO = 2  # surname alone at least this many times as often as the full
 FLOOR = 0.05  # a candidate scoring under this share of the best one is no tag
 
 
-#: Languages whose modifiers mostly follow the noun: accord de paix, crise financière.
-_HEAD_FIRST = frozenset({"fr", "es", "pt", "it", "ca", "ro"})
+#: Languages whose modifiers come before the noun: storm surge, Sturmflut, stormvloed.
+_HEAD_LAST = frozenset({"en", "de", "nl"})
 
 
 class Ranked(NamedTuple):
@@ -313,12 +313,11 @@ def without_boilerplate(text: str) -> str:
     return text if len(kept) == len(lines) else "\n".join(kept)
 
 
-def _head(phrase: Candidate, head_first: bool) -> str:
-    """The noun a phrase is about: "surge" of "storm surge", "city" of "city of Reykjavik",
-    "accord" of "accord de paix" (Romance languages put modifiers after the noun)."""
+def _head(phrase: Candidate) -> str:
+    """The noun a phrase is about: "surge" of "storm surge", "city" of "city of Reykjavik"."""
     words = phrase.key.split(" ")
     before_connector = next((i for i, word in enumerate(words) if word in PARTICLES), len(words))
-    return words[0] if head_first else words[before_connector - 1]
+    return words[before_connector - 1]
 
 
 def _mark_heads(found: Phrases, phrases: list[Candidate], data: LanguageData) -> None:
@@ -326,10 +325,14 @@ def _mark_heads(found: Phrases, phrases: list[Candidate], data: LanguageData) ->
 
     "the Hellisheiði geothermal plant … the plant would" is about the plant of that phrase;
     #Plant alone says nothing. A noun the text keeps using on its own stays a candidate.
+    Only where modifiers come before the noun (English, German, Dutch): the head that opens a
+    Romance phrase ("crise" of "crise financière") is more often a topic of its own, and on
+    French Wikinews keyphrases this rule cost 0.8 F1@5 and 1.6 F1@10.
     """
-    head_first = data.lang in _HEAD_FIRST
+    if data.lang not in _HEAD_LAST:
+        return
     for phrase in phrases:
-        head = found.get(_head(phrase, head_first))
+        head = found.get(_head(phrase))
         if (
             head is not None
             and head.words == 1

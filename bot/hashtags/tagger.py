@@ -13,6 +13,8 @@ loaded lazily, once per language, on the first article that needs them.
 from __future__ import annotations
 
 import json
+import re
+import struct
 import zlib
 from array import array
 from functools import cache
@@ -35,14 +37,15 @@ TAGGED_LANGUAGES: Final = ("en", "fr", "de", "es", "pt", "nl")
 GAP_SPACE, GAP_PUNCT = 0, 1
 
 _START, _END = "<s>", "</s>"  # the words beyond a sentence's edges
-FORMAT: Final = 1  # version of the weights file layout, checked on load
+_DIGIT = re.compile(r"\d")
+FORMAT: Final = 2  # version of the weights file layout, checked on load
 
 
 def word_shape(word: str) -> str:
     """A coarse spelling class: digits, all capitals, initial capital, hyphenated, lowercase."""
     if word.isdigit():
         return "9"
-    if any(char.isdigit() for char in word):
+    if not word.isalpha() and _DIGIT.search(word):
         return "9a"
     if word.isupper():
         return "AA" if len(word) > 1 else "A"
@@ -51,23 +54,41 @@ def word_shape(word: str) -> str:
     return "a-" if "-" in word else "a"
 
 
+def ending_features(lower: str) -> list[str]:
+    """Features of a word's last letters (shared by many words: ``-tion``, ``-ment``)."""
+    return ["s1 " + lower[-1:], "s2 " + lower[-2:], "s3 " + lower[-3:], "s4 " + lower[-4:]]
+
+
+def opening_features(lower: str) -> list[str]:
+    return ["p2 " + lower[:2], "p3 " + lower[:3]]
+
+
+def lexical_features(lower: str) -> list[str]:
+    """Features of a word as the one being tagged that its letters decide: itself, its ends."""
+    return ["w " + lower, *ending_features(lower), *opening_features(lower)]
+
+
+def shape_features(shape: str, at_start: bool) -> list[str]:
+    """Features of a word's spelling as the one being tagged."""
+    if at_start:  # a capital that opens a sentence says little: let the model weigh it apart
+        return ["h " + shape, "start " + shape]
+    return ["h " + shape]
+
+
 def own_features(word: str, at_start: bool) -> list[str]:
     """Features of a word as the one being tagged: itself, its endings, its spelling."""
-    lower = word.lower()
-    shape = word_shape(word)
-    features = ["b", "w " + lower, "s1 " + lower[-1:], "s2 " + lower[-2:], "s3 " + lower[-3:], "h " + shape]
-    features += ["s4 " + lower[-4:], "p2 " + lower[:2], "p3 " + lower[:3]]
-    if at_start:  # a capital that opens a sentence says little: let the model weigh it apart
-        features.append("start " + shape)
-    return features
+    return lexical_features(word.lower()) + shape_features(word_shape(word), at_start)
+
+
+def before_lexical_features(lower: str) -> list[str]:
+    return ["-1 " + lower, "-1s " + lower[-3:]]
 
 
 def before_features(word: str) -> list[str]:
     """Features the word gives the one after it."""
     if word == _START:
         return ["-1 " + _START]
-    lower = word.lower()
-    return ["-1 " + lower, "-1s " + lower[-3:], "-1h " + word_shape(word)]
+    return [*before_lexical_features(word.lower()), "-1h " + word_shape(word)]
 
 
 def after_features(word: str) -> list[str]:
@@ -78,8 +99,9 @@ def after_features(word: str) -> list[str]:
     return ["+1 " + lower, "+1s " + lower[-3:]]
 
 
-def gap_feature(gap: int) -> str:
-    return f"g {gap}"
+def gap_features(gap: int) -> list[str]:
+    """Features of the gap before a word, and the bias (every word has one gap: no extra sum)."""
+    return [f"g {gap}", "b"]
 
 
 def tag_features(previous: int, before_previous: int) -> list[str]:
@@ -97,15 +119,19 @@ class PosModel:
         *,
         lang: str,
         features: list[str],
-        offsets: array[int],
-        entries: array[int],
+        offsets: list[int],
+        entries: list[int],
         scale: float,
         sure_tags: dict[str, int],
         content_stopwords: frozenset[str],
         common_nouns: dict[str, float],
+        known_words: list[str],
+        known_vectors: bytes,
     ) -> None:
         self.lang = lang
         self.rows = dict(zip(features, range(len(features)), strict=True))
+        #: Row r's weights are entries[offsets[r]:offsets[r + 1]], as (tag, weight) pairs. Lists,
+        #: not arrays: compiled code reads a list's items without a call.
         self.offsets = offsets
         self.entries = entries
         self.scale = scale
@@ -115,15 +141,22 @@ class PosModel:
         self.content_stopwords = content_stopwords
         #: Lowercase common nouns of the treebank → how often it uses them, per 10,000 words.
         self.common_nouns = common_nouns
-        self._own: dict[str, list[float]] = {}
-        self._before: dict[str, list[float]] = {}
-        self._after: dict[str, list[float]] = {}
-        self._tags: dict[int, list[float]] = {}
-        self._gaps = [self._vector([gap_feature(gap)]) for gap in (GAP_SPACE, GAP_PUNCT)]
+        self.known_words = dict(zip(known_words, range(len(known_words)), strict=True))
+        self.known_vectors = known_vectors
+        self._stride = 4 * len(UPOS)
+        self._unpack = struct.Struct(f"<{len(UPOS)}i").unpack_from
+        self._shapes: dict[str, list[int]] = {}
+        self._endings: dict[str, list[int]] = {}
+        self._openings: dict[str, list[int]] = {}
+        self._own: dict[str, list[int]] = {}
+        self._before: dict[str, list[int]] = {}
+        self._after: dict[str, list[int]] = {}
+        self._tags: dict[int, list[int]] = {}
+        self._gaps = [self._vector(gap_features(gap)) for gap in (GAP_SPACE, GAP_PUNCT)]
 
-    def _vector(self, features: list[str]) -> list[float]:
+    def _vector(self, features: list[str]) -> list[int]:
         """The summed weights of `features`, one score per tag."""
-        scores = [0.0] * len(UPOS)
+        scores = [0] * len(UPOS)
         rows, offsets, entries = self.rows, self.offsets, self.entries
         for feature in features:
             row = rows.get(feature, -1)
@@ -133,7 +166,18 @@ class PosModel:
                 scores[entries[at]] += entries[at + 1]
         return scores
 
+    def forget(self) -> None:
+        """Drop the vectors kept for the words seen so far (benchmarks start from nothing)."""
+        self._endings.clear()
+        self._openings.clear()
+        self._own.clear()
+        self._before.clear()
+        self._after.clear()
+
     def _forget_if_full(self) -> None:
+        if len(self._endings) > self._LIMIT:
+            self._endings.clear()
+            self._openings.clear()
         if len(self._own) > self._LIMIT:
             self._own.clear()
         if len(self._before) > self._LIMIT:
@@ -141,26 +185,69 @@ class PosModel:
         if len(self._after) > self._LIMIT:
             self._after.clear()
 
-    def _own_vector(self, word: str, at_start: bool) -> list[float]:
+    def _known(self, lower: str, part: int) -> list[int] | None:
+        """A treebank word's lexical vector as stored (part 0: own, 1: before, 2: after)."""
+        index = self.known_words.get(lower, -1)
+        if index < 0:
+            return None
+        return list(self._unpack(self.known_vectors, (3 * index + part) * self._stride))
+
+    def _shape_vector(self, shape: str, at_start: bool | None) -> list[int]:
+        """The weights of a spelling: of the word tagged (at a sentence start or not), or before it."""
+        key = f"{shape} {at_start}"
+        vector = self._shapes.get(key)
+        if vector is None:
+            features = ["-1h " + shape] if at_start is None else shape_features(shape, at_start)
+            vector = self._shapes[key] = self._vector(features)
+        return vector
+
+    def _part_vector(self, cache: dict[str, list[int]], key: str, features: list[str]) -> list[int]:
+        """The summed weights of a word part's features, kept by the part (an ending, an opening)."""
+        vector = cache.get(key)
+        if vector is None:
+            vector = cache[key] = self._vector(features)
+        return vector
+
+    def _lexical_vector(self, lower: str) -> list[int]:
+        """What a word's letters give it as the word tagged: stored for treebank words, else summed."""
+        known = self._known(lower, 0)
+        if known is not None:
+            return known
+        vector = self._vector(["w " + lower])
+        ending = self._part_vector(self._endings, lower[-4:], ending_features(lower))
+        opening = self._part_vector(self._openings, lower[:3], opening_features(lower))
+        return [a + b + c for a, b, c in zip(vector, ending, opening, strict=True)]
+
+    def _own_vector(self, word: str, at_start: bool) -> list[int]:
         key = "\x00" + word if at_start else word
         vector = self._own.get(key)
         if vector is None:
-            vector = self._own[key] = self._vector(own_features(word, at_start))
+            lexical = self._lexical_vector(word.lower())
+            shape = self._shape_vector(word_shape(word), at_start)
+            vector = self._own[key] = [a + b for a, b in zip(lexical, shape, strict=True)]
         return vector
 
-    def _before_vector(self, word: str) -> list[float]:
+    def _before_vector(self, word: str) -> list[int]:
         vector = self._before.get(word)
         if vector is None:
-            vector = self._before[word] = self._vector(before_features(word))
+            if word == _START:
+                vector = self._vector(before_features(word))
+            else:
+                lower = word.lower()
+                vector = self._known(lower, 1) or self._vector(before_lexical_features(lower))
+                shape = self._shape_vector(word_shape(word), None)
+                vector = [a + b for a, b in zip(vector, shape, strict=True)]
+            self._before[word] = vector
         return vector
 
-    def _after_vector(self, word: str) -> list[float]:
+    def _after_vector(self, word: str) -> list[int]:
         vector = self._after.get(word)
         if vector is None:
-            vector = self._after[word] = self._vector(after_features(word))
+            known = None if word == _END else self._known(word.lower(), 2)
+            vector = self._after[word] = known or self._vector(after_features(word))
         return vector
 
-    def _tag_vector(self, previous: int, before_previous: int) -> list[float]:
+    def _tag_vector(self, previous: int, before_previous: int) -> list[int]:
         key = (before_previous + 1) * 32 + previous + 1
         vector = self._tags.get(key)
         if vector is None:
@@ -183,7 +270,7 @@ class PosModel:
                 after = self._after_vector(words[i + 1] if i + 1 < size else _END)
                 context = self._tag_vector(previous, before_previous)
                 gap = self._gaps[gaps[i] if i else GAP_PUNCT]  # a sentence opens after its end
-                best_score = -1e300
+                best_score = -(1 << 62)
                 for tag in range(len(UPOS)):
                     score = own[tag] + before[tag] + after[tag] + context[tag] + gap[tag]
                     if score > best_score:
@@ -200,9 +287,11 @@ def encode_model(
     sure_tags: dict[str, int],
     content_stopwords: list[str],
     common_nouns: dict[str, int],
+    vocabulary: list[str],
     about: dict[str, object],
 ) -> bytes:
-    """The weights file: a JSON header line, the feature names, then offsets and int16 weights."""
+    """The weights file: a JSON header line, the feature names, offsets and int16 weights, then
+    the treebank's words (lowercase) and each one's three lexical vectors, summed in advance."""
     largest = max((abs(w) for row in weights.values() for w in row.values()), default=1.0)
     scale = 32767 / largest
     features = sorted(weights)
@@ -212,6 +301,19 @@ def encode_model(
             entries.extend((tag, round(weight * scale)))
         offsets.append(len(entries))
     names = "\n".join(features).encode("utf-8")
+    quantized = {
+        feature: {tag: round(weight * scale) for tag, weight in row.items()}
+        for feature, row in weights.items()
+    }
+    known = array("i")
+    for word in vocabulary:
+        for part in (lexical_features(word), before_lexical_features(word), after_features(word)):
+            sums = [0] * len(UPOS)
+            for feature in part:
+                for tag, units in quantized.get(feature, {}).items():
+                    sums[tag] += units
+            known.extend(sums)
+    known_names = "\n".join(vocabulary).encode("utf-8")
     header = {
         "format": FORMAT,
         "lang": lang,
@@ -219,13 +321,17 @@ def encode_model(
         "scale": scale,
         "features": len(features),
         "names_bytes": len(names),
+        "known_words": len(vocabulary),
+        "known_names_bytes": len(known_names),
         "sure_tags": sure_tags,
         "content_stopwords": sorted(content_stopwords),
         "common_nouns": common_nouns,
         **about,
     }
-    body = json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + names
-    return zlib.compress(body + offsets.tobytes() + entries.tobytes(), 9)
+    tables = offsets.tobytes() + entries.tobytes()
+    header["entries_bytes"] = len(tables)
+    body = json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + names + tables
+    return zlib.compress(body + known_names + known.tobytes(), 9)
 
 
 def decode_model(data: bytes) -> PosModel:
@@ -240,16 +346,21 @@ def decode_model(data: bytes) -> PosModel:
     count = int(header["features"])
     offsets = array("I")
     offsets.frombytes(body[names_end : names_end + 4 * (count + 1)])
+    tables_end = names_end + int(header["entries_bytes"])
     entries = array("h")
-    entries.frombytes(body[names_end + 4 * (count + 1) :])
+    entries.frombytes(body[names_end + 4 * (count + 1) : tables_end])
+    known_end = tables_end + int(header["known_names_bytes"])
+    known_words = body[tables_end:known_end].decode("utf-8").split("\n") if header["known_words"] else []
     return PosModel(
         lang=str(header["lang"]),
         features=features if count else [],
-        offsets=offsets,
-        entries=entries,
+        offsets=offsets.tolist(),
+        entries=entries.tolist(),
         scale=float(header["scale"]),
         sure_tags={str(word): int(tag) for word, tag in header["sure_tags"].items()},
         content_stopwords=frozenset(header["content_stopwords"]),
+        known_words=known_words,
+        known_vectors=body[known_end:],
         common_nouns={
             str(word): 10_000 * int(count) / int(header["words"])
             for word, count in header.get("common_nouns", {}).items()

@@ -40,7 +40,7 @@ from bot.hashtags.tagger import (
     before_features,
     decode_model,
     encode_model,
-    gap_feature,
+    gap_features,
     own_features,
     tag_features,
 )
@@ -48,6 +48,7 @@ from bot.hashtags.tagger import (
 MODELS = Path(__file__).with_name("models")
 ITERATIONS = 8
 SURE_COUNT, SURE_SHARE = 20, 0.97  # a word seen this often with one tag this often skips the model
+VOCABULARY_COUNT = 2  # words seen this often get their lexical vectors summed in advance
 COMMON_COUNT = 3  # nouns seen less often than this count as rare
 PRUNE = 0.02  # averaged weights smaller than this share of the largest are dropped: a smaller file
 TREEBANKS = {
@@ -156,7 +157,7 @@ def sentence_features(sentence: Sentence, i: int) -> list[str]:
         *own_features(words[i], i == 0),
         *before_features(before),
         *after_features(after),
-        gap_feature(gap),
+        *gap_features(gap),
     ]
 
 
@@ -258,6 +259,12 @@ def common_nouns(sentences: list[Sentence]) -> tuple[dict[str, int], int]:
     return dict(sorted(nouns.items())), total
 
 
+def vocabulary(sentences: list[Sentence]) -> list[str]:
+    """The words (lowercase) the treebank uses often enough that their vectors ship precomputed."""
+    counts = Counter(word.lower() for sentence in sentences for word in sentence.words)
+    return sorted(word for word, count in counts.items() if count >= VOCABULARY_COUNT)
+
+
 def train(sentences: list[Sentence], iterations: int = ITERATIONS) -> AveragedPerceptron:
     """An averaged perceptron over the sentences, tagging greedily left to right."""
     model = AveragedPerceptron()
@@ -343,6 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sure_tags=sure_tags(training),
             content_stopwords=content_stopwords(lang, training),
             common_nouns=nouns,
+            vocabulary=vocabulary(training),
             about={
                 "treebank": NAMES[lang],
                 "trained_on": train_split,

@@ -62,6 +62,7 @@ def test_the_weights_file_round_trips() -> None:
         sure_tags={"le": 5},
         content_stopwords=["monde"],
         common_nouns={"chat": 4},
+        vocabulary=["chat"],
         about={"words": 40_000},
     )
     model = decode_model(data)
@@ -71,10 +72,12 @@ def test_the_weights_file_round_trips() -> None:
 
 
 def test_a_foreign_weights_file_is_refused() -> None:
-    data = encode_model(lang="xx", weights={}, sure_tags={}, content_stopwords=[], common_nouns={}, about={})
+    data = encode_model(
+        lang="xx", weights={}, sure_tags={}, content_stopwords=[], common_nouns={}, vocabulary=[], about={}
+    )
     import zlib
 
-    body = zlib.decompress(data).replace(b'"format": 1', b'"format": 99', 1)
+    body = zlib.decompress(data).replace(b'"format": 2', b'"format": 99', 1)
     with pytest.raises(ValueError, match="format 99"):
         decode_model(zlib.compress(body))
 

@@ -58,7 +58,13 @@ def test_the_perceptron_learns_its_sentences_and_the_file_keeps_them(tmp_path: P
     sentences = list(training.read_conllu(_write(tmp_path, "x.conllu.gz", _CONLLU)))
     weights = training.train(sentences * 5, iterations=5).averaged(0.0)
     data = training.encode_model(
-        lang="fr", weights=weights, sure_tags={}, content_stopwords=[], common_nouns={}, about={}
+        lang="fr",
+        weights=weights,
+        sure_tags={},
+        content_stopwords=[],
+        common_nouns={},
+        vocabulary=[],
+        about={},
     )
     assert training.accuracy(decode_model(data), sentences) == 1.0
 
