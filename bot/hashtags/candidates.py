@@ -136,6 +136,9 @@ _STOP, _NUMBER, _CONTENT = 0, 1, 2
 _PHRASE_TAGS = frozenset({NOUN, PROPN, ADJ, X, SYM})
 _NOUN_TAGS = frozenset({NOUN, PROPN})
 _UNTAGGED = -1
+#: Languages whose modifiers come before the noun (storm surge, Sturmflut, stormvloed): there a
+#: noun phrase ends with its noun. Elsewhere it opens with it (accord de paix, crise financière).
+HEAD_LAST = frozenset({"en", "de", "nl"})
 
 
 class _Word(NamedTuple):
@@ -463,6 +466,7 @@ def _count_phrases(
             if key in PARTICLES or written.isdigit():
                 continue
             head_noun = first.tag in _NOUN_TAGS or first.tag == _UNTAGGED
+            head_last = data.lang in HEAD_LAST
             _count(found, get(key), key, written, 1, sentence, capital, is_title, head_noun)
             if not is_title and capital == _NAMED and start + 1 < size:
                 after = run[start + 1]
@@ -482,7 +486,9 @@ def _count_phrases(
                     break
                 if word.capital != capital:
                     capital = _FORCED if capital == _FORCED or word.capital == _FORCED else _MIXED
-                nominal = head_noun or word.tag in _NOUN_TAGS
+                # A noun at one end; where modifiers come first, at the last ("France ready" is none).
+                ends_in_noun = word.tag in _NOUN_TAGS or word.tag == _UNTAGGED
+                nominal = ends_in_noun if head_last else head_noun or ends_in_noun
                 _count(found, get(key), key, written, end - start + 1, sentence, capital, is_title, nominal)
 
 

@@ -13,7 +13,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from bot.boilerplate import is_boilerplate
-from bot.hashtags.candidates import PARTICLES, Candidate, Phrases, count_phrases
+from bot.hashtags.candidates import HEAD_LAST, PARTICLES, Candidate, Phrases, count_phrases
 from bot.hashtags.language import LanguageData
 from bot.models import Article, TagReason
 
@@ -32,10 +32,6 @@ EVERYDAY_WEIGHT = 0.5  # divides a common word's score by 1 + this × ln(1 + its
 COVERED_WEIGHT = 0.5  # a mention inside a longer candidate counts this much for the shorter one
 SURNAME_RATIO = 2  # surname alone at least this many times as often as the full name: #Macron
 FLOOR = 0.05  # a candidate scoring under this share of the best one is no tag
-
-
-#: Languages whose modifiers come before the noun: storm surge, Sturmflut, stormvloed.
-_HEAD_LAST = frozenset({"en", "de", "nl"})
 
 
 class Ranked(NamedTuple):
@@ -294,6 +290,7 @@ def _merge_expansions(found: Phrases, pool: list[Candidate]) -> None:
         for acronym in acronyms:
             if _expands(acronym, phrase):
                 acronym.count += phrase.count
+                acronym.nominal += phrase.nominal
                 acronym.in_title += phrase.in_title
                 acronym.capitalized += phrase.capitalized
                 acronym.first = min(acronym.first, phrase.first)
@@ -329,7 +326,7 @@ def _mark_heads(found: Phrases, phrases: list[Candidate], data: LanguageData) ->
     Romance phrase ("crise" of "crise financière") is more often a topic of its own, and on
     French Wikinews keyphrases this rule cost 0.8 F1@5 and 1.6 F1@10.
     """
-    if data.lang not in _HEAD_LAST:
+    if data.lang not in HEAD_LAST:
         return
     for phrase in phrases:
         head = found.get(_head(phrase))

@@ -60,7 +60,9 @@ def test_the_full_name_keeps_its_own_tag_when_the_article_never_uses_the_surname
 
 
 def test_acronym_and_expansion_take_the_spelling_the_chat_uses() -> None:
-    assert {"UnitedKingdom", "EuropeanUnion", "UK"} <= set(_names(TROOPS_EN))
+    # Without a vocabulary an acronym and its expansion in one article are one tag (issue 10).
+    alone = set(_names(TROOPS_EN))
+    assert {"UK", "EuropeanUnion"} <= alone and "UnitedKingdom" not in alone
     with_acronyms = _names(TROOPS_EN, _vocabulary(UK=12, EU=3))
     assert {"UK", "EU"} <= set(with_acronyms)
     assert not {"UnitedKingdom", "EuropeanUnion"} & set(with_acronyms)
