@@ -30,6 +30,10 @@ class Article:
     source: str = ""
     #: A stable identifier when the source has one (a JSON ``id``, a feed guid).
     id: str | None = None
+    #: Every image the item carries, in order, ``image`` first: two or more make an album.
+    images: tuple[str, ...] = ()
+    #: A video the item carries (an enclosure, ``media:content medium="video"``), by URL.
+    video: str | None = None
 
 
 class TagReason(StrEnum):
@@ -105,6 +109,10 @@ class Post:
     articles: tuple[Article, ...] = ()
     #: None: the configured channel.
     target: Target | None = None
+    #: 2–10 photos sent as one album (``sendMediaGroup``) ahead of, or captioned with, the post.
+    album: tuple[str, ...] = ()
+    #: A video sent by URL with the post as its caption.
+    video: str | None = None
     #: Sent without a notification sound (Telegram's ``disable_notification``).
     silent: bool = False
 

@@ -28,8 +28,21 @@ def post_as_dict(post: Post) -> dict[str, Any]:
         "parse_mode": post.parse_mode.value,
         "tags": [tag.hashtag for tag in post.tags],
         "photo": post.photo,
+        "album": list(post.album),
+        "video": post.video,
+        "silent": post.silent,
         "body": post.body,
     }
+
+
+def media_lines(post: Post) -> list[str]:
+    """What a preview says about a post's media, as Telegram would receive them."""
+    lines = [f"video {post.video}"] if post.video else []
+    if post.album:
+        lines.append(f"album of {len(post.album)} photos: " + " ".join(post.album))
+    elif post.photo:
+        lines.append(f"photo {post.photo}")
+    return lines
 
 
 def format_post(post: Post, fmt: PreviewFormat, *, ansi: bool = False) -> str:
@@ -58,6 +71,8 @@ class PreviewPublisher:
             if self._count > 1:
                 self._stream.write("\n")
             self._stream.write(f"──── {post.article.source or 'post'} ────\n")
+            for line in media_lines(post):
+                self._stream.write(f"[{line}]\n")
         self._stream.write(format_post(post, self._fmt, ansi=self._stream.isatty()) + "\n")
         self._stream.flush()
         return Receipt(post=post, destination="preview", sent_at=utcnow(), preview=True)

@@ -13,7 +13,17 @@ from auxil.notices import unread_notices
 
 from bot.errors import StoreError
 from bot.models import Article
-from bot.storage import Feed, NewPost, PollFailure, PollRecord, PostEvent, PostState, Store, open_store
+from bot.storage import (
+    Feed,
+    FeedMedia,
+    NewPost,
+    PollFailure,
+    PollRecord,
+    PostEvent,
+    PostState,
+    Store,
+    open_store,
+)
 from bot.storage.sqlite import MIGRATIONS
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -77,6 +87,7 @@ def test_feed_round_trip_and_duplicate_url(store: Store) -> None:
         lang="fr",
         fetch_pages=True,
         silent=True,
+        media=FeedMedia.FIRST,
     )
     saved = store.add_feed(feed)
     assert saved.id is not None
@@ -233,3 +244,14 @@ def test_two_connections_claiming_at_once_never_share_a_notice(tmp_path: Path) -
         claims = list(pool.map(claim, range(4)))
     everything = [notice_id for ids in claims for notice_id in ids]
     assert sorted(everything) == sorted(set(everything)) and len(everything) == 200
+
+
+def test_an_articles_media_survive_the_queue(store: Store) -> None:
+    images = ("https://img.example/1.jpg", "https://img.example/2.jpg")
+    article = Article(
+        text="t", title="Gallery", image=images[0], images=images, video="https://v.example/a.mp4"
+    )
+    post_id = store.enqueue(NewPost(article=article, chat="@news", keys=("k",)), now=NOW)
+    assert post_id is not None
+    stored = store.post(post_id)
+    assert stored is not None and stored.article == article

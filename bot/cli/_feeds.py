@@ -23,7 +23,7 @@ from bot.ingest.opml import parse_opml, to_opml
 from bot.ingest.poller import Outcome, PollResult
 from bot.ingest.subscribe import FeedCheck, check_feed, find_feed, subscribe
 from bot.planner import local_time
-from bot.storage import Feed, Store
+from bot.storage import Feed, FeedMedia, Store
 
 
 def _find(store: Store, ref: str) -> Feed:
@@ -47,6 +47,7 @@ def add(options: FeedsAddOptions, settings: Settings, console: Console) -> int:
         lang=options.lang,
         fetch_pages=options.fetch_pages,
         silent=options.silent,
+        media=FeedMedia(options.media),
     )
 
     async def subscribe_to(store: Store) -> tuple[Feed, FeedCheck | None]:
@@ -93,6 +94,8 @@ def list_feeds(options: FeedsListOptions, settings: Settings, console: Console) 
             details.insert(0, feed.url)
         if feed.silent:
             details.append("silent")
+        if feed.media is not FeedMedia.ALL:
+            details.append(f"media {feed.media.value}")
         if feed.chat:
             details.append(f"to {feed.chat}" + (f" topic {feed.topic}" if feed.topic else ""))
         print(f"      {', '.join(details)}", file=console.out)

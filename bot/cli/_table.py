@@ -302,6 +302,7 @@ class FeedsAddOptions:
     exclude: tuple[str, ...]
     lang: str | None
     fetch_pages: bool
+    media: Literal["all", "first", "none"]
     silent: bool
 
 
@@ -412,6 +413,13 @@ def _register_feeds(commands: SubParsers) -> None:
         "--fetch-pages",
         action="store_true",
         help="fetch the article page for items whose feed text is only a teaser",
+    )
+    add.add_argument(
+        "--media",
+        choices=["all", "first", "none"],
+        default="all",
+        help="media in posts: all (an album of every image, a video), first (the lead image only) "
+        "or none (text only); default all",
     )
     add.add_argument(
         "--silent",

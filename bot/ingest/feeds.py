@@ -13,7 +13,7 @@ import io
 import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -37,6 +37,7 @@ h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table td th tr ul"""
 _BLOCKS = frozenset(_BLOCK_TAGS.split())
 _SKIPPED = frozenset({"script", "style", "noscript", "template"})
 _IMAGE_SUFFIX = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:$|\?)", re.IGNORECASE)
+_VIDEO_SUFFIX = re.compile(r"\.(?:mp4|m4v|mov|webm)(?:$|\?)", re.IGNORECASE)
 _JSON_FEED_VERSION = "https://jsonfeed.org/version/"
 
 
@@ -50,12 +51,12 @@ class ParsedFeed:
 
 
 class _TextExtractor(HTMLParser):
-    """Visible text of an HTML fragment with paragraph breaks, and its first image."""
+    """Visible text of an HTML fragment with paragraph breaks, and its images."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.image: str | None = None
+        self.images: list[str] = []
         self._skipping = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -63,8 +64,8 @@ class _TextExtractor(HTMLParser):
             self._skipping += 1
         elif tag in _BLOCKS:
             self.parts.append("\n")
-        elif tag == "img" and self.image is None:
-            self.image = dict(attrs).get("src") or None
+        elif tag == "img" and (src := dict(attrs).get("src")):
+            self.images.append(src)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED and self._skipping:
@@ -79,11 +80,17 @@ class _TextExtractor(HTMLParser):
 
 def html_to_text(fragment: str) -> tuple[str, str | None]:
     """Plain text of an HTML fragment (paragraphs kept apart) and the first image it shows."""
+    text, images = html_to_text_and_images(fragment)
+    return text, images[0] if images else None
+
+
+def html_to_text_and_images(fragment: str) -> tuple[str, tuple[str, ...]]:
+    """Plain text of an HTML fragment (paragraphs kept apart) and every image it shows, in order."""
     extractor = _TextExtractor()
     extractor.feed(drop_invalid_charrefs(fragment))
     extractor.close()
     lines = (" ".join(line.split()) for line in "".join(extractor.parts).split("\n"))
-    return "\n\n".join(line for line in lines if line), extractor.image
+    return "\n\n".join(line for line in lines if line), tuple(extractor.images)
 
 
 def _struct_time(value: Any) -> datetime | None:
@@ -116,22 +123,45 @@ def _is_image(url: str, mime: str, medium: str = "") -> bool:
     return medium == "image" or mime.startswith("image/") or (not mime and bool(_IMAGE_SUFFIX.search(url)))
 
 
-def _entry_image(entry: Mapping[str, Any], content_image: str | None) -> str | None:
-    for media in entry.get("media_content", []):
-        url = media.get("url", "")
-        if url and _is_image(url, media.get("type", ""), media.get("medium", "")):
-            return str(url)
-    for thumbnail in entry.get("media_thumbnail", []):
-        if thumbnail.get("url"):
-            return str(thumbnail["url"])
-    for enclosure in entry.get("enclosures", []):
-        href = enclosure.get("href", "")
-        if href and _is_image(href, enclosure.get("type", "")):
-            return str(href)
+def _is_video(url: str, mime: str, medium: str = "") -> bool:
+    return medium == "video" or mime.startswith("video/") or (not mime and bool(_VIDEO_SUFFIX.search(url)))
+
+
+def _unique(urls: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(url for url in urls if url))
+
+
+def _entry_images(entry: Mapping[str, Any], content_images: tuple[str, ...]) -> tuple[str, ...]:
+    """Every image of an item: its media (a ``media:group`` is flattened by feedparser), image
+    enclosures, then the images in its text; a thumbnail or a podcast's cover only when none."""
+    media = [
+        str(item.get("url", ""))
+        for item in entry.get("media_content", [])
+        if item.get("url") and _is_image(item["url"], item.get("type", ""), item.get("medium", ""))
+    ]
+    enclosures = [
+        str(item.get("href", ""))
+        for item in entry.get("enclosures", [])
+        if item.get("href") and _is_image(item["href"], item.get("type", ""))
+    ]
+    found = _unique([*media, *enclosures, *content_images])
+    if found:
+        return found
+    fallback = [str(item.get("url", "")) for item in entry.get("media_thumbnail", [])]
     podcast_image = entry.get("image", {})
     if isinstance(podcast_image, Mapping) and podcast_image.get("href"):
-        return str(podcast_image["href"])
-    return content_image
+        fallback.append(str(podcast_image["href"]))
+    return _unique(fallback)[:1]
+
+
+def _entry_video(entry: Mapping[str, Any]) -> str | None:
+    for item in entry.get("media_content", []):
+        if item.get("url") and _is_video(item["url"], item.get("type", ""), item.get("medium", "")):
+            return str(item["url"])
+    for item in entry.get("enclosures", []):
+        if item.get("href") and _is_video(item["href"], item.get("type", "")):
+            return str(item["href"])
+    return None
 
 
 def _text_of(detail: Mapping[str, Any] | None, value: str) -> str:
@@ -144,17 +174,20 @@ def _entry_article(entry: dict[str, Any], *, source: str, lang: str | None) -> A
     contents = entry.get("content") or []
     body = contents[0].get("value", "") if contents else ""
     summary_html = entry.get("summary", "")
-    text, content_image = html_to_text(body or summary_html)
+    text, content_images = html_to_text_and_images(body or summary_html)
     summary = html_to_text(summary_html)[0] if body and summary_html else ""
     if not text and not title:
         return None
     link = entry.get("link") or None
+    images = _entry_images(entry, content_images)
     article = Article(
         text=text or title or "",
         title=title,
         url=link,
         lang=_language(contents[0].get("language") if contents else None) or lang,
-        image=_entry_image(entry, content_image),
+        image=images[0] if images else None,
+        images=images,
+        video=_entry_video(entry),
         author=entry.get("author") or None,
         # dict.get: FeedParserDict maps a missing "updated" to "published" with a DeprecationWarning.
         published=_struct_time(dict.get(entry, "published_parsed"))
@@ -240,7 +273,7 @@ class _Fields:
 
 def _json_item(item: _Fields, *, source: str, lang: str | None) -> Article | None:
     content_html = item.text("content_html")
-    body, content_image = html_to_text(content_html) if content_html else ("", None)
+    body, content_images = html_to_text_and_images(content_html) if content_html else ("", ())
     summary = item.text("summary")
     body = body or " ".join(item.text("content_text").split()) or summary
     title = item.text("title") or None
@@ -249,20 +282,18 @@ def _json_item(item: _Fields, *, source: str, lang: str | None) -> Article | Non
     single = item.object("author")  # JSON Feed 1.0; 1.1 has "authors"
     authors = item.objects("authors") or ([single] if single else [])
     author = next((name for name in (a.text("name") for a in authors) if name), None)
-    attached = next(
-        (
-            url
-            for url, mime in ((a.text("url"), a.text("mime_type")) for a in item.objects("attachments"))
-            if url and _is_image(url, mime)
-        ),
-        None,
-    )
+    attachments = [(a.text("url"), a.text("mime_type")) for a in item.objects("attachments")]
+    attached = [url for url, mime in attachments if url and _is_image(url, mime)]
+    video = next((url for url, mime in attachments if url and _is_video(url, mime)), None)
+    images = _unique([item.text("image") or item.text("banner_image"), *attached, *content_images])
     article = Article(
         text=body or title or "",
         title=title,
         url=item.text("url") or item.text("external_url") or None,
         lang=_language(item.text("language")) or lang,
-        image=item.text("image") or item.text("banner_image") or attached or content_image,
+        image=images[0] if images else None,
+        images=images,
+        video=video,
         author=author,
         published=_iso_date(item.text("date_published")) or _iso_date(item.text("date_modified")),
         summary=summary if summary and summary != body else None,

@@ -16,7 +16,7 @@ from datetime import datetime
 from email.utils import format_datetime
 
 from bot.errors import SourceFormatError
-from bot.storage import DEFAULT_INTERVAL, Feed
+from bot.storage import DEFAULT_INTERVAL, Feed, FeedMedia
 
 NAMESPACE = "https://hashbot.invalid/opml/1"
 _NS = f"{{{NAMESPACE}}}"
@@ -47,6 +47,13 @@ def _number(value: str | None, *, default: int | None, source: str) -> int | Non
         raise SourceFormatError(source, f"{value!r} is not a whole number") from None
 
 
+def _media(value: str | None, *, source: str) -> FeedMedia:
+    try:
+        return FeedMedia(value or FeedMedia.ALL)
+    except ValueError:
+        raise SourceFormatError(source, f"media={value!r} is not none, first or all") from None
+
+
 def _feed(outline: ET.Element, *, source: str) -> Feed:
     get = outline.get
     url = (get("xmlUrl") or "").strip()
@@ -65,6 +72,7 @@ def _feed(outline: ET.Element, *, source: str) -> Feed:
         lang=get("language") or None,
         fetch_pages=get(f"{_NS}fetchPages") == "true",
         silent=get(f"{_NS}silent") == "true",
+        media=_media(get(f"{_NS}media"), source=where),
         enabled=get(f"{_NS}enabled") != "false",
     )
 
@@ -110,6 +118,7 @@ def to_opml(feeds: Iterable[Feed], *, now: datetime, title: str = "hashbot feeds
             "exclude": json.dumps(feed.exclude, ensure_ascii=False) if feed.exclude else None,
             "fetchPages": "true" if feed.fetch_pages else None,
             "silent": "true" if feed.silent else None,
+            "media": None if feed.media is FeedMedia.ALL else feed.media.value,
             "enabled": None if feed.enabled else "false",
         }
         attributes.update({f"{_NS}{name}": value for name, value in own.items() if value is not None})

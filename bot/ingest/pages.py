@@ -64,6 +64,7 @@ def with_page(item: Article, page: Article) -> Article:
         text=page.text if len(page.text) > len(item.text) else item.text,
         summary=item.summary or (item.text if len(page.text) > len(item.text) else None),
         image=item.image or page.image,
+        images=item.images or page.images,
         author=item.author or page.author,
         lang=item.lang or page.lang,
         published=item.published or page.published,

@@ -26,7 +26,7 @@ from bot.ingest.links import dedup_keys, item_key
 from bot.ingest.pages import fetch_article, with_page
 from bot.logs import log_fields
 from bot.models import Article
-from bot.storage import Feed, NewPost, PollFailure, PollRecord, Store
+from bot.storage import Feed, FeedMedia, NewPost, PollFailure, PollRecord, Store
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,15 @@ class PollResult:
     error: str | None = None
     #: The failure was a bug in hashbot (an unexpected exception), not the feed's fault.
     unexpected: bool = False
+
+
+def with_media(item: Article, media: FeedMedia) -> Article:
+    """`item` carrying only the media its feed wants in posts."""
+    if media is FeedMedia.ALL:
+        return item
+    if media is FeedMedia.FIRST:
+        return replace(item, images=item.images[:1], video=None)
+    return replace(item, image=None, images=(), video=None)
 
 
 def retry_delay(interval: int, failures: int) -> int:
@@ -241,7 +250,7 @@ class Poller:
         )
         posts = [
             NewPost(
-                article=await self._complete(feed, item),
+                article=with_media(await self._complete(feed, item), feed.media),
                 chat=feed.chat or self._policy.default_chat,
                 topic=feed.topic,
                 keys=dedup_keys(item),

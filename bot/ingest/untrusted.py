@@ -183,8 +183,12 @@ def clean_article(article: Article) -> Article:
             continue
         if cleaned != value:
             changes[field.name] = cleaned
-    for name in ("url", "image"):
+    for name in ("url", "image", "video"):
         value = changes.get(name, getattr(article, name))
         if web_link(value) != value:
             changes[name] = web_link(value)
+    images = changes.get("images", article.images)
+    linked = tuple(link for link in map(web_link, images) if link)
+    if linked != images:
+        changes["images"] = linked
     return dataclasses.replace(article, **changes) if changes else article

@@ -14,6 +14,8 @@ operator's overrides or adds to them by name. Pure: no I/O beyond reading templa
 from bot.render._environment import shipped_templates_dir
 from bot.render._filters import domain, format_date, hashtag_line
 from bot.render._limits import (
+    ALBUM_MAX,
+    ALBUM_MIN,
     CAPTION_LENGTH,
     LIMITS,
     LINK_LENGTH,
@@ -39,6 +41,8 @@ from bot.render._renderer import DEFAULT_TEMPLATE, DIGEST_TEMPLATE, ArticleView,
 from bot.render._text import SUMMARY_LENGTH, shorten, split_sentences, summarize
 
 __all__ = [
+    "ALBUM_MAX",
+    "ALBUM_MIN",
     "CAPTION_LENGTH",
     "DEFAULT_TEMPLATE",
     "DIGEST_TEMPLATE",

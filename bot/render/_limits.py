@@ -22,6 +22,8 @@ MESSAGE_LENGTH = 4096
 CAPTION_LENGTH = 1024
 #: Telegram: entities shown per message or caption; further ones are silently ignored.
 MESSAGE_ENTITIES = 100
+#: Telegram: the photos one album (``sendMediaGroup``) holds, at least and at most.
+ALBUM_MIN, ALBUM_MAX = 2, 10
 #: X (Twitter): weighted characters per post.
 X_LENGTH = 280
 #: Mastodon: characters per post on a default instance.

@@ -25,7 +25,7 @@ from bot.render._environment import (
     template_error,
 )
 from bot.render._filters import domain
-from bot.render._limits import DEFAULT_LIMIT, LIMITS, Limit, Measure
+from bot.render._limits import ALBUM_MAX, ALBUM_MIN, DEFAULT_LIMIT, LIMITS, Limit, Measure
 from bot.render._markup import MarkupError, clean_text, safe_url
 from bot.render._text import SUMMARY_LENGTH, shorten, summarize
 
@@ -47,6 +47,9 @@ class ArticleView:
     author: str | None
     published: datetime | None
     image: str | None
+    #: Every image, ``image`` first (an album when there are two or more).
+    images: tuple[str, ...]
+    video: str | None
     #: Who published it, for readers: the feed's name, else the domain of the article's URL.
     source: str | None
     language: str | None
@@ -71,6 +74,8 @@ class ArticleView:
             author=" ".join(clean_text(article.author).split()) or None if article.author else None,
             published=article.published,
             image=safe_url(article.image) if article.image else None,
+            images=tuple(safe_url(image) for image in article.images),
+            video=safe_url(article.video) if article.video else None,
             source=str(feed.get("name") or "") or domain(url) or None,
             language=article.lang,
             tags=tuple(tags),
@@ -143,6 +148,8 @@ class Renderer:
             parse_mode=_parse_mode(compiled),
             template=compiled.name or template,
             photo=view.image if attempt.limit.photo else None,
+            album=view.images[:ALBUM_MAX] if len(view.images) >= ALBUM_MIN else (),
+            video=view.video,
         )
 
     def render_digest(

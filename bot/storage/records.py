@@ -19,6 +19,17 @@ from bot.storage.lifecycle import PostKind, PostState
 DEFAULT_INTERVAL = 15 * 60
 
 
+class FeedMedia(StrEnum):
+    """Which of an item's media its post carries (``feeds add --media``)."""
+
+    #: Text only: no photo, album or video.
+    NONE = "none"
+    #: The lead image only, as one photo (or the link preview).
+    FIRST = "first"
+    #: Every image as an album, and a video.
+    ALL = "all"
+
+
 @dataclass(frozen=True, slots=True)
 class Feed:
     """A subscribed feed: what the operator configured and where polling stands.
@@ -42,6 +53,7 @@ class Feed:
     fetch_pages: bool = False
     #: Posts go out without a notification sound (Telegram's ``disable_notification``).
     silent: bool = False
+    media: FeedMedia = FeedMedia.ALL
     enabled: bool = True
     etag: str | None = None
     last_modified: str | None = None

@@ -27,6 +27,7 @@ from bot.storage.records import (
     AdminRequest,
     DeskMessage,
     Feed,
+    FeedMedia,
     MessageReactions,
     NewPost,
     Notice,
@@ -232,10 +233,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX posts_by_message ON posts (message_id) WHERE message_id IS NOT NULL;
     CREATE INDEX posts_by_chat_sent ON posts (chat, sent) WHERE state = 'sent';
     """,
+    # 8: which of an item's media a feed's posts carry.
+    """
+    ALTER TABLE feeds ADD COLUMN media TEXT NOT NULL DEFAULT 'all' CHECK (media IN ('none', 'first', 'all'));
+    """,
 )
 
 _FEED_COLUMNS = (
-    "url, name, chat, topic, template, interval, tags, include, exclude, lang, fetch_pages, silent, enabled"
+    "url, name, chat, topic, template, interval, tags, include, exclude, lang, fetch_pages, silent, media,"
+    " enabled"
 )
 _MAX_PARAMS = 500
 #: A tag ranks by reactions per post once this many of its posts are counted: one lucky post is no trend.
@@ -353,12 +359,13 @@ class SqliteStore(Store):
             feed.lang,
             int(feed.fetch_pages),
             int(feed.silent),
+            feed.media.value,
             int(feed.enabled),
         )
         try:
             with self._transaction() as db:
                 cursor = db.execute(
-                    f"INSERT INTO feeds ({_FEED_COLUMNS}, created) VALUES ({', '.join('?' * 14)})",
+                    f"INSERT INTO feeds ({_FEED_COLUMNS}, created) VALUES ({', '.join('?' * 15)})",
                     (*values, _time(datetime.now(UTC))),
                 )
         except sqlite3.IntegrityError:
@@ -885,6 +892,7 @@ def _feed(row: sqlite3.Row) -> Feed:
         lang=row["lang"],
         fetch_pages=bool(row["fetch_pages"]),
         silent=bool(row["silent"]),
+        media=FeedMedia(row["media"]),
         enabled=bool(row["enabled"]),
         etag=row["etag"],
         last_modified=row["last_modified"],

@@ -1,5 +1,10 @@
 """The Telegram publisher: delivers a post to its chat once, whatever the network does.
 
+A post goes out in the richest form Telegram accepts: its video (``sendVideo``), else its album
+(``sendMediaGroup``, 2–10 photos), else its photo, else a text message. A medium Telegram cannot
+fetch costs only itself: the album is sent again without the photo Telegram named, and so on
+down to text. Media whose caption cannot hold the post go first, the post follows as a message.
+
 Retry rules, and why none of them can post a second copy (the Bot API has no idempotency key):
 
 - **429** ``RetryAfter``: Telegram refused the request; wait what it asks, send the same post again.
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
@@ -26,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from telegram import Bot, InputFile, LinkPreviewOptions, Message
+from telegram import Bot, InputFile, InputMediaPhoto, LinkPreviewOptions, Message
 from telegram.constants import MessageLimit
 from telegram.constants import ParseMode as TelegramParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -42,15 +48,31 @@ from bot.errors import (
 )
 from bot.models import LinkPreview, ParseMode, Post, Receipt, Target
 from bot.planner import SilentHours
-from bot.render import plain_text, utf16_length, visible_text
+from bot.render import ALBUM_MIN, plain_text, utf16_length, visible_text
 from bot.telegram.pacing import ChatPacer
 
 logger = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+#: Makes one Bot API call for a post: its text (None: no caption) and the common parameters.
+Sender = Callable[[str | None, dict[str, Any]], Awaitable[Message]]
 
 #: Failures of the transport that prove the request never reached Telegram.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+#: How Telegram words a medium it cannot use: a URL it cannot fetch, content it cannot read.
+_MEDIA_REFUSALS = (
+    "http url",
+    "file identifier",
+    "failed to get",
+    "wrong type of the web page content",
+    "webpage_",
+    "image_process_failed",
+    "photo_invalid_dimensions",
+    "wrong remote file",
+    "failed to send message #",
+)
+#: Names the refused item of an album, counted from 1.
+_ALBUM_ITEM = re.compile(r"message #(\d+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,35 +178,104 @@ class TelegramPublisher:
         )
 
     async def _deliver(self, post: Post, target: Target) -> Message:
+        """The richest form Telegram accepts: video, album, photo, then text; a refused medium
+        costs only itself, never the post."""
         html = post.parse_mode is ParseMode.HTML
-        if post.photo and caption_fits(post):
+        if post.video:
             try:
-                return await self._send(post, target, html=html, photo=post.photo)
+                return await self._with_media(post, target, html=html, send=self._video(post.video))
             except BadRequest as exc:
-                if not (html and _is_parse_error(exc)):
-                    # A dead image link must not cost the post: it goes out as a text message.
-                    logger.warning("photo for %s refused (%s); sending text only", _where(post, target), exc)
-                    return await self._send_text(post, target, html=html)
-                logger.warning("%s: %s; sending as plain text", _where(post, target), exc.message)
-                return await self._send(post, target, html=False, photo=post.photo)
-        return await self._send_text(post, target, html=html)
+                if not _is_media_refusal(exc):
+                    raise
+                logger.warning("video for %s refused (%s); sending without it", _where(post, target), exc)
+        photos = list(post.album) or ([post.photo] if post.photo else [])
+        while len(photos) >= ALBUM_MIN:
+            try:
+                return await self._with_media(post, target, html=html, send=self._album(photos))
+            except BadRequest as exc:
+                if not _is_media_refusal(exc):
+                    raise
+                refused = photos.pop(_refused_item(exc, len(photos)))
+                logger.warning(
+                    "album for %s: Telegram refused %s (%s); trying %d photos",
+                    _where(post, target),
+                    refused,
+                    exc.message,
+                    len(photos),
+                )
+        if photos and caption_fits(post):
+            try:
+                return await self._with_plain_fallback(post, target, html=html, send=self._photo(photos[0]))
+            except BadRequest as exc:
+                if not _is_media_refusal(exc):
+                    raise
+                # A dead image link must not cost the post: it goes out as a text message.
+                logger.warning("photo for %s refused (%s); sending text only", _where(post, target), exc)
+        return await self._with_plain_fallback(post, target, html=html, send=self._text(post, target))
 
-    async def _send_text(self, post: Post, target: Target, *, html: bool) -> Message:
+    async def _with_media(self, post: Post, target: Target, *, html: bool, send: Sender) -> Message:
+        """Media with the post as caption when it fits; else the media, then the post as a message."""
+        if caption_fits(post):
+            return await self._with_plain_fallback(post, target, html=html, send=send)
+        media = await self._send(post, target, html=html, send=send, captioned=False)
         try:
-            return await self._send(post, target, html=html, photo=None)
+            return await self._with_plain_fallback(post, target, html=html, send=self._text(post, target))
+        except (TelegramError, PublishError) as exc:
+            # The media are in the chat already: sending the post again would repeat them.
+            raise PublishUncertain(
+                f"{_where(post, target)}: the media went out as message {media.id} but the post's text "
+                f"did not ({exc}); check the chat before posting it again"
+            ) from exc
+
+    async def _with_plain_fallback(self, post: Post, target: Target, *, html: bool, send: Sender) -> Message:
+        """Send as HTML; if Telegram cannot parse it, once more as the plain text a reader would see."""
+        try:
+            return await self._send(post, target, html=html, send=send)
         except BadRequest as exc:
             if not (html and _is_parse_error(exc)):
                 raise
             logger.warning("%s: %s; sending as plain text", _where(post, target), exc.message)
-            return await self._send(post, target, html=False, photo=None)
+            return await self._send(post, target, html=False, send=send)
 
-    async def _send(self, post: Post, target: Target, *, html: bool, photo: str | None) -> Message:
+    def _text(self, post: Post, target: Target) -> Sender:
+        preview = link_preview_options(target.link_preview or self._link_preview, post.article.url)
+
+        async def send(text: str | None, common: dict[str, Any]) -> Message:
+            return await self._bot.send_message(text=text or "", link_preview_options=preview, **common)
+
+        return send
+
+    def _photo(self, photo: str) -> Sender:
+        async def send(text: str | None, common: dict[str, Any]) -> Message:
+            return await self._bot.send_photo(photo=_photo_input(photo), caption=text, **common)
+
+        return send
+
+    def _video(self, video: str) -> Sender:
+        async def send(text: str | None, common: dict[str, Any]) -> Message:
+            return await self._bot.send_video(video=video, caption=text, supports_streaming=True, **common)
+
+        return send
+
+    def _album(self, photos: Sequence[str]) -> Sender:
+        media = [InputMediaPhoto(media=_photo_input(photo)) for photo in photos]
+
+        async def send(text: str | None, common: dict[str, Any]) -> Message:
+            # PTB puts a group caption on the first photo, which clients show under the album.
+            messages = await self._bot.send_media_group(media=media, caption=text, **common)
+            return messages[0]
+
+        return send
+
+    async def _send(
+        self, post: Post, target: Target, *, html: bool, send: Sender, captioned: bool = True
+    ) -> Message:
         """One logical send, retried only while a retry cannot make a second copy."""
         text = post.body if html or post.parse_mode is ParseMode.TEXT else plain_text(post.body)
         common: dict[str, Any] = {
             "chat_id": target.chat,
             "message_thread_id": target.thread_id,
-            "parse_mode": TelegramParseMode.HTML if html else None,
+            "parse_mode": TelegramParseMode.HTML if html and captioned else None,
             "disable_notification": True if post.silent else None,
         }
         retries = 0
@@ -192,10 +283,7 @@ class TelegramPublisher:
             if self._pacer is not None:
                 await self._pacer.wait(target.chat)
             try:
-                if photo:
-                    return await self._bot.send_photo(photo=_photo_input(photo), caption=text, **common)
-                preview = link_preview_options(target.link_preview or self._link_preview, post.article.url)
-                return await self._bot.send_message(text=text, link_preview_options=preview, **common)
+                return await send(text if captioned else None, common)
             except RetryAfter as exc:
                 self._refused(target)
                 wait = _retry_after_seconds(exc)
@@ -228,6 +316,19 @@ class TelegramPublisher:
         """Telegram did not take the send: it does not count against the chat's limits."""
         if self._pacer is not None:
             self._pacer.refused(target.chat)
+
+
+def _is_media_refusal(exc: BadRequest) -> bool:
+    """Whether Telegram refused a medium (it could not fetch or read it), not the post itself."""
+    message = exc.message.lower()
+    return any(sign in message for sign in _MEDIA_REFUSALS)
+
+
+def _refused_item(exc: BadRequest, count: int) -> int:
+    """Which photo of an album Telegram refused ("failed to send message #2 …"); else the last."""
+    match = _ALBUM_ITEM.search(exc.message)
+    number = int(match.group(1)) if match else count
+    return min(max(number, 1), count) - 1
 
 
 def _photo_input(photo: str) -> str | InputFile:

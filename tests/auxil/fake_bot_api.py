@@ -112,6 +112,9 @@ class FakeMessage:
     parse_mode: str | None = None
     thread_id: int | None = None
     photo: str | None = None
+    video: str | None = None
+    #: Shared by the messages of one album.
+    media_group_id: str | None = None
     caption: str | None = None
     reply_markup: JSON | None = None
     link_preview_options: JSON | None = None
@@ -137,6 +140,17 @@ class FakeMessage:
         if self.photo is not None:
             file_id = f"photo-{self.chat.id}-{self.message_id}"
             data["photo"] = [{"file_id": file_id, "file_unique_id": file_id, "width": 800, "height": 600}]
+        if self.video is not None:
+            file_id = f"video-{self.chat.id}-{self.message_id}"
+            data["video"] = {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "width": 1280,
+                "height": 720,
+                "duration": 30,
+            }
+        if self.media_group_id is not None:
+            data["media_group_id"] = self.media_group_id
         if self.caption is not None:
             data["caption"] = self.caption
         if self.reply_markup is not None and "inline_keyboard" in self.reply_markup:
@@ -273,7 +287,8 @@ class FakeBotApi:
             self._faults: dict[str, deque[Fault]] = defaultdict(deque)
             #: Telegram's default until a getUpdates call names its own list.
             self.allowed_updates: list[str] = list(_DEFAULT_UPDATES)
-            self._unreachable_photos: set[str] = set()
+            self._unreachable_media: set[str] = set()
+            self._media_groups = itertools.count(1)
             self.calls: list[Call] = []
             self.callback_answers: list[JSON] = []
             self.commands: list[JSON] = []
@@ -319,9 +334,10 @@ class FakeBotApi:
         with self._lock:
             self.chats[chat_id].bot_is_member = False
 
-    def unreachable_photo(self, url: str) -> None:
+    def unreachable_media(self, url: str) -> None:
+        """Telegram cannot fetch `url`: a photo or video sent by it is refused with a 400."""
         with self._lock:
-            self._unreachable_photos.add(url)
+            self._unreachable_media.add(url)
 
     # ── inputs ──
 
@@ -510,30 +526,100 @@ class FakeBotApi:
 
     def _api_sendPhoto(self, params: Params) -> JSON:
         chat = self._writable_chat(params)
-        if "photo" in params.files:
-            photo = f"upload:{len(params.files['photo'])} bytes"
-        else:
-            photo = params.text("photo") or ""
-            if photo in self._unreachable_photos:
-                raise ApiError(400, "Bad Request: failed to get HTTP URL content")
-            if not photo.startswith(("http://", "https://", "photo-")):
-                raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        photo = self._medium(params, "photo", params.text("photo"))
         parse_mode = params.text("parse_mode")
         caption = params.text("caption")
-        shown = None
-        if caption is not None:
-            shown = self._message_text(caption, parse_mode, caption=True)
         message = self._store(
             chat,
             self.bot,
             photo=photo,
-            caption=shown,
+            caption=self._caption(caption, parse_mode),
             sent=caption,
             parse_mode=parse_mode,
             thread_id=self._topic(chat, params),
             reply_markup=params.obj("reply_markup"),
             silent=self._silent(params),
         )
+        return message.json()
+
+    def _api_sendVideo(self, params: Params) -> JSON:
+        chat = self._writable_chat(params)
+        video = self._medium(params, "video", params.text("video"))
+        parse_mode = params.text("parse_mode")
+        caption = params.text("caption")
+        message = self._store(
+            chat,
+            self.bot,
+            video=video,
+            caption=self._caption(caption, parse_mode),
+            sent=caption,
+            parse_mode=parse_mode,
+            thread_id=self._topic(chat, params),
+            reply_markup=params.obj("reply_markup"),
+            silent=self._silent(params),
+        )
+        return message.json()
+
+    def _api_sendMediaGroup(self, params: Params) -> list[JSON]:
+        """An album: 2–10 photos or videos, each with its own caption; all or nothing is posted."""
+        chat = self._writable_chat(params)
+        media = params.obj("media")
+        if not isinstance(media, list) or not media:
+            raise ApiError(400, 'Bad Request: parameter "media" is required')
+        if not 2 <= len(media) <= 10:
+            raise ApiError(400, "Bad Request: wrong number of media in the group: must be 2-10")
+        items = []
+        for number, item in enumerate(media, start=1):
+            kind = item.get("type") if isinstance(item, dict) else None
+            if kind not in ("photo", "video"):
+                raise ApiError(
+                    400, f"Bad Request: can't parse InputMedia: type \"{kind}\" can't be used here"
+                )
+            if "reply_markup" in item:
+                raise ApiError(400, "Bad Request: media group messages can't have reply markup")
+            try:
+                url = self._medium(params, kind, item.get("media"))
+            except ApiError as error:
+                reason = error.description.removeprefix("Bad Request: ")
+                raise ApiError(
+                    400, f'Bad Request: failed to send message #{number} with the error message "{reason}"'
+                ) from None
+            caption, parse_mode = item.get("caption"), item.get("parse_mode")
+            items.append((kind, url, caption, self._caption(caption, parse_mode), parse_mode))
+        group = f"album-{next(self._media_groups)}"
+        thread_id, silent = self._topic(chat, params), self._silent(params)
+        return [
+            self._store(
+                chat,
+                self.bot,
+                **{kind: url},
+                caption=shown,
+                sent=caption,
+                parse_mode=parse_mode,
+                thread_id=thread_id,
+                media_group_id=group,
+                silent=silent,
+            ).json()
+            for kind, url, caption, shown, parse_mode in items
+        ]
+
+    def _api_editMessageCaption(self, params: Params) -> JSON:
+        message = self._find(params)
+        if message.photo is None and message.video is None:
+            raise ApiError(400, "Bad Request: there is no caption in the message to edit")
+        parse_mode = params.text("parse_mode")
+        caption = params.text("caption")
+        shown = self._caption(caption, parse_mode)
+        markup = params.obj("reply_markup")
+        if shown == message.caption and markup == message.reply_markup:
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply markup "
+                "are exactly the same as a current content and reply markup of the message",
+            )
+        message.caption, message.sent, message.parse_mode = shown, caption, parse_mode
+        message.reply_markup = markup  # as Telegram: an edit without a keyboard removes it
+        message.edits += 1
         return message.json()
 
     def _api_editMessageText(self, params: Params) -> JSON:
@@ -606,6 +692,21 @@ class FakeBotApi:
             kind = "channel chat" if chat.type == "channel" else "supergroup chat"
             raise ApiError(403, f"Forbidden: bot is not a member of the {kind}")
         return chat
+
+    def _medium(self, params: Params, kind: str, reference: Any) -> str:
+        """What a photo or video parameter names: an upload, a URL Telegram can fetch, or a file id."""
+        value = str(reference or "")
+        upload = value.removeprefix("attach://") if value.startswith("attach://") else kind
+        if upload in params.files:
+            return f"upload:{len(params.files[upload])} bytes"
+        if value in self._unreachable_media:
+            raise ApiError(400, "Bad Request: failed to get HTTP URL content")
+        if not value.startswith(("http://", "https://", f"{kind}-")):
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        return value
+
+    def _caption(self, caption: str | None, parse_mode: str | None) -> str | None:
+        return None if caption is None else self._message_text(caption, parse_mode, caption=True)
 
     @staticmethod
     def _silent(params: Params) -> bool:

@@ -100,6 +100,7 @@ def test_export_import_round_trip(run_cli: CliRunner, tmp_path: Path) -> None:
             "lang",
             "fetch_pages",
             "silent",
+            "media",
             "enabled",
         )
         return [{key: json.loads(line)[key] for key in keep} for line in listing.splitlines()]

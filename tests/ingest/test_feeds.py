@@ -165,3 +165,37 @@ def test_only_http_links_are_kept(link: str) -> None:
     ).encode()
     [item] = parse_feed(body, url="file:///nowhere").items
     assert item.url is None and item.image is None
+
+
+def test_every_image_of_an_item_and_its_video_are_kept() -> None:
+    rss = b"""<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">
+    <channel><title>T</title><link>https://t.example/</link><description>d</description>
+    <item><title>Gallery</title><link>https://t.example/g</link>
+    <description>&lt;p&gt;Text &lt;img src="https://t.example/in-text.jpg"&gt;&lt;/p&gt;</description>
+    <media:group><media:content url="https://t.example/a.jpg" medium="image"/>
+    <media:content url="https://t.example/b.jpg" type="image/jpeg"/>
+    <media:content url="https://t.example/clip.mp4" medium="video"/></media:group>
+    <media:thumbnail url="https://t.example/thumb.jpg"/>
+    <enclosure url="https://t.example/c.png" type="image/png" length="1"/>
+    <enclosure url="https://t.example/a.jpg" type="image/jpeg" length="1"/></item>
+    <item><title>Clip</title><link>https://t.example/c</link><description>Only a video</description>
+    <enclosure url="https://t.example/only.webm" type="video/webm" length="1"/></item></channel></rss>"""
+    gallery, clip = parse_feed(rss, url="https://t.example/feed").items
+    assert gallery.images == (
+        "https://t.example/a.jpg",
+        "https://t.example/b.jpg",
+        "https://t.example/c.png",
+        "https://t.example/in-text.jpg",
+    )  # in order, each once; the thumbnail is only a fallback
+    assert gallery.image == gallery.images[0] and gallery.video == "https://t.example/clip.mp4"
+    assert (clip.images, clip.image, clip.video) == ((), None, "https://t.example/only.webm")
+
+
+def test_json_feed_attachments_give_images_and_a_video() -> None:
+    feed = b"""{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{"id": "1",
+    "title": "Gallery", "content_text": "t", "image": "https://j.example/lead.jpg", "attachments": [
+    {"url": "https://j.example/2.png", "mime_type": "image/png"},
+    {"url": "https://j.example/talk.mp4", "mime_type": "video/mp4"}]}]}"""
+    [item] = parse_feed(feed, url="https://j.example/feed.json").items
+    assert item.images == ("https://j.example/lead.jpg", "https://j.example/2.png")
+    assert item.video == "https://j.example/talk.mp4"

@@ -6,7 +6,7 @@ import pytest
 
 from bot.errors import SourceFormatError
 from bot.ingest.opml import parse_opml, to_opml
-from bot.storage import Feed
+from bot.storage import Feed, FeedMedia
 
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 
@@ -26,6 +26,7 @@ FEEDS = [
         lang="fr",
         fetch_pages=True,
         silent=True,
+        media=FeedMedia.NONE,
         enabled=False,
     ),
 ]

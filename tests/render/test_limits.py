@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from telegram.constants import MessageLimit
+from telegram.constants import MediaGroupLimit, MessageLimit
 
 from bot.models import Tag, TagReason
 from bot.render import (
+    ALBUM_MAX,
+    ALBUM_MIN,
     CAPTION_LENGTH,
     LIMITS,
     MESSAGE_ENTITIES,
@@ -22,6 +24,7 @@ def test_telegram_limits_match_python_telegram_bot() -> None:
     assert MESSAGE_LENGTH == MessageLimit.MAX_TEXT_LENGTH
     assert CAPTION_LENGTH == MessageLimit.CAPTION_LENGTH
     assert MESSAGE_ENTITIES == MessageLimit.MESSAGE_ENTITIES
+    assert (ALBUM_MIN, ALBUM_MAX) == (MediaGroupLimit.MIN_MEDIA_LENGTH, MediaGroupLimit.MAX_MEDIA_LENGTH)
     assert (LIMITS["message"].length, LIMITS["caption"].length) == (4096, 1024)
 
 

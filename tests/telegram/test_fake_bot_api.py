@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from auxil.fake_bot_api import FakeSession
+from telegram import InputMediaPhoto, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -67,3 +68,41 @@ async def test_refuses_empty_and_too_long_messages(
             await application.bot.send_message(world.admin_id, sent, parse_mode=parse_mode)
     assert refused.value.message == description
     assert world.api.sent_by_bot(world.admin_id) == []
+
+
+async def test_media_groups_hold_two_to_ten_media_like_telegrams(
+    settings: Settings, world: FakeSession
+) -> None:
+    photos = [InputMediaPhoto(f"https://img.example/{n}.jpg") for n in range(11)]
+    async with build_application(settings) as application:
+        bot = application.bot
+        for count in (1, 11):
+            with pytest.raises(BadRequest, match="Wrong number of media"):
+                await bot.send_media_group(world.channel_id, photos[:count])
+        world.api.unreachable_media("https://img.example/2.jpg")
+        with pytest.raises(
+            BadRequest, match=r'Failed to send message #3 with the error message "failed to get'
+        ):
+            await bot.send_media_group(world.channel_id, photos[:4])
+        assert world.api.sent_by_bot(world.channel_id) == []  # all or nothing
+        sent = await bot.send_media_group(
+            world.channel_id, photos[3:6], caption="<b>x</b>", parse_mode="HTML"
+        )
+    assert [message.caption for message in sent] == ["x", None, None]
+    assert len({message.media_group_id for message in sent}) == 1 and sent[0].media_group_id
+
+
+async def test_edit_message_caption_is_as_strict_as_telegram(settings: Settings, world: FakeSession) -> None:
+    async with build_application(settings) as application:
+        bot = application.bot
+        text = await bot.send_message(world.channel_id, "plain")
+        with pytest.raises(BadRequest, match="There is no caption in the message to edit"):
+            await bot.edit_message_caption(world.channel_id, text.message_id, caption="new")
+        video = await bot.send_video(world.channel_id, "https://video.example/a.mp4", caption="old")
+        with pytest.raises(BadRequest, match="Message is not modified"):
+            await bot.edit_message_caption(world.channel_id, video.message_id, caption="old")
+        edited = await bot.edit_message_caption(
+            world.channel_id, video.message_id, caption="<i>new</i>", parse_mode="HTML"
+        )
+    assert isinstance(edited, Message) and edited.caption == "new" and edited.edit_date is not None
+    assert world.api.sent_by_bot(world.channel_id)[1].caption == "new"

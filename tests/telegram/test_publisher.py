@@ -106,7 +106,7 @@ async def test_photo_with_a_caption_that_fits(
 async def test_unreachable_photo_still_publishes_the_text(
     settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
 ) -> None:
-    world.api.unreachable_photo("https://example.org/gone.jpg")
+    world.api.unreachable_media("https://example.org/gone.jpg")
     async with publisher_for(settings, sleep, retry) as publisher:
         await publisher.publish(make_post(photo="https://example.org/gone.jpg"))
     [message] = world.channel_posts()
