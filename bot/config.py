@@ -151,6 +151,12 @@ class Settings(BaseSettings):
     quiet_hours: str | None = Field(
         None, description="Local span with no regular posts, HH:MM-HH:MM (22:00-07:00). Empty: none."
     )
+    telegraph: bool = Field(
+        False, description="Articles longer than their post get a Telegraph page the post links."
+    )
+    telegraph_api_url: str = Field(
+        "https://api.telegra.ph", description="Telegraph API base URL (long reads)."
+    )
     silent_hours: str | None = Field(
         None, description="Local span in which posts go out without a sound, HH:MM-HH:MM. Empty: none."
     )
@@ -244,9 +250,9 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is neither @username nor a numeric chat id like -100123")
         return value
 
-    @field_validator("bot_api_url")
+    @field_validator("bot_api_url", "telegraph_api_url")
     @classmethod
-    def _check_bot_api_url(cls, value: str) -> str:
+    def _check_api_url(cls, value: str) -> str:
         if not re.match(r"https?://[^/\s]+", value):
             raise ValueError(f"{value!r} is not an http(s) URL such as https://api.telegram.org/bot")
         return value

@@ -13,6 +13,7 @@ these into messages and exit codes, nothing else does::
     ├── RenderError          a template is missing, broken, or the post cannot fit
     │   └── ChartUnavailable     the statistics chart needs matplotlib, which is not installed
     ├── UnexpectedError      a bug met while handling one source, so the others still run (exit 3)
+    ├── TelegraphError       a long read's page could not be created (the post goes without it)
     └── PublishError         a post could not be delivered
         ├── PublishForbidden     Telegram refused the bot the chat (403): pause and tell admins
         ├── PublishUncertain     the send may or may not have happened: never retried blindly
@@ -115,6 +116,10 @@ def with_source(error: HashbotError, source: str) -> HashbotError:
 
 class ChartUnavailable(RenderError):
     """The statistics chart was asked for, but matplotlib (the ``chart`` extra) is not installed."""
+
+
+class TelegraphError(HashbotError):
+    """The Telegraph API refused a call or could not be reached; never stops a post."""
 
 
 class PublishError(HashbotError):

@@ -115,6 +115,8 @@ class Post:
     video: str | None = None
     #: Sent without a notification sound (Telegram's ``disable_notification``).
     silent: bool = False
+    #: The article's full text on a Telegraph page, linked from the post (Telegram's Instant View).
+    long_read: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

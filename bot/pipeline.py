@@ -70,6 +70,7 @@ class PostPlanner:
         tags: Sequence[Tag] | None = None,
         feed: Mapping[str, Any] | None = None,
         vocabulary: ChatVocabulary = NO_VOCABULARY,
+        long_read: str | None = None,
     ) -> Post:
         """The post for `article`, with `tags` when a person chose them, else the extracted ones.
 
@@ -78,7 +79,9 @@ class PostPlanner:
         """
         article = with_language(article)
         chosen = self.tags(article, vocabulary) if tags is None else tags
-        return self.renderer.render(article, chosen, template=template or self.template, now=now, feed=feed)
+        return self.renderer.render(
+            article, chosen, template=template or self.template, now=now, feed=feed, long_read=long_read
+        )
 
     def plan_digest(
         self,

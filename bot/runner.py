@@ -49,6 +49,7 @@ from bot.logs import log_fields
 from bot.models import Article, Post, Receipt, Tag, TagReason, Target
 from bot.pipeline import NO_VOCABULARY, PostPlanner, Publisher
 from bot.planner import Pending, PublishSchedule, choose_posts
+from bot.render import shows_whole_article
 from bot.storage import NewPost, PostEvent, PostKind, PostState, QueuedPost, Store
 from bot.vocabulary import chat_vocabulary
 
@@ -58,6 +59,12 @@ logger = logging.getLogger(__name__)
 MAX_SEND_ATTEMPTS = 5
 #: A day and an hour of sent history covers both caps whatever the time zone.
 _HISTORY = timedelta(hours=25)
+
+
+class LongReads(Protocol):
+    """Makes an article's full text a page the post can link (Telegraph); None when it cannot."""
+
+    async def page_for(self, article: Article) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +80,8 @@ class RunnerConfig:
     previews_count_as_sent: bool = False
     #: How many days of a chat's tag history steer its new posts' tags; 0: none.
     vocabulary_days: int = 0
+    #: Every long article gets a Telegraph page (``HASHBOT_TELEGRAPH``), not only its feed's asking.
+    long_reads_for_all: bool = False
 
 
 @dataclass(slots=True)
@@ -173,6 +182,7 @@ class Runner:
         poller: Poller | None = None,
         clock: Clock = utcnow,
         previewer: Publisher | None = None,
+        long_reads: LongReads | None = None,
     ) -> None:
         self._store = store
         #: While the store says dry run (`/dryrun on`), a slot shows its posts here, leaves them queued.
@@ -186,6 +196,8 @@ class Runner:
         self._poller = poller
         self._watcher: RunWatcher = _Nobody()
         self._report_listeners: list[Callable[[PublishReport], None]] = []
+        #: Where long articles get their page, for every post or those whose feed asks.
+        self._long_reads = long_reads
         self._publishing = asyncio.Lock()
         self._stopping = False
 
@@ -413,12 +425,13 @@ class Runner:
             logger.error("post %d cannot be rendered: %s", queued.id, exc)
             return None
 
-    def render(self, queued: QueuedPost) -> Post:
+    def render(self, queued: QueuedPost, *, long_read: str | None = None) -> Post:
         """The post for a queued article: its feed's template, tags and settings, and its feed's chat.
 
         Tags an admin chose replace the extracted ones; a feed's tags come first among them. The
         feed's settings are read now, so a feed renamed after the post was queued shows its new name.
         The extracted tags are in the chat's vocabulary, as the store holds it at this moment.
+        `long_read` is the page of the article's full text for the post to link.
         """
         planner, chosen, now = self._planner, None, self._clock()
         if queued.tags_edited:
@@ -439,6 +452,7 @@ class Runner:
             tags=chosen,
             feed=feed.settings() if feed else None,
             vocabulary=vocabulary,
+            long_read=long_read,
         )
         if queued.chat and (queued.chat != self._config.channel or queued.topic is not None):
             post = replace(post, target=Target(chat=queued.chat, thread_id=queued.topic))
@@ -454,6 +468,7 @@ class Runner:
         # Sending a post awaiting approval approves it: if it cannot go now, it waits in the queue.
         if not store.claim(post_id, now=clock()):
             return  # cancelled, decided or taken meanwhile
+        post = await self._with_long_read(queued, post)
         try:
             receipt = await self._timed_publish(post, report)
         except PublishPaused as exc:
@@ -498,6 +513,22 @@ class Runner:
             return await self._publisher.publish(post)
         finally:
             report.send_seconds.append(time.perf_counter() - started)
+
+    async def _with_long_read(self, queued: QueuedPost, post: Post) -> Post:
+        """The post linking the article's full text, when it shows only part of a long article."""
+        wanted = self._config.long_reads_for_all or queued.telegraph
+        if self._long_reads is None or not wanted or shows_whole_article(queued.article, post):
+            return post
+        page = await self._long_reads.page_for(queued.article)
+        if page is None:
+            return post
+        try:
+            return self.render(queued, long_read=page)
+        except HashbotError as exc:  # the post rendered without the link: it goes as it was
+            logger.warning(
+                "post %d: the long read's link does not fit (%s); posting without it", queued.id, exc
+            )
+            return post
 
     def _back_to_queue(self, post_id: int, error: str | None) -> None:
         self._store.requeue(post_id, now=self._clock(), error=error)

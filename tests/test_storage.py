@@ -88,6 +88,7 @@ def test_feed_round_trip_and_duplicate_url(store: Store) -> None:
         fetch_pages=True,
         silent=True,
         media=FeedMedia.FIRST,
+        telegraph=True,
     )
     saved = store.add_feed(feed)
     assert saved.id is not None

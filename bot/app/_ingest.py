@@ -6,6 +6,9 @@ import logging
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
+import httpx
+
+from bot.clock import Clock, utcnow
 from bot.config import Settings
 from bot.errors import IngestError
 from bot.ingest.http import DEFAULT_USER_AGENT, Fetcher, FetchPolicy, build_client
@@ -14,6 +17,7 @@ from bot.ingest.poller import Poller, PollPolicy
 from bot.logs import redact
 from bot.models import Article
 from bot.storage import Store, open_store
+from bot.telegraph import Telegraph
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +43,20 @@ async def open_fetcher(settings: Settings) -> AsyncIterator[Fetcher]:
         logger.debug("feeds and pages through the proxy %s", redact(policy.proxy))
     async with build_client(policy) as client:
         yield Fetcher(client, policy)
+
+
+@asynccontextmanager
+async def open_long_reads(
+    settings: Settings, store: Store, *, clock: Clock = utcnow
+) -> AsyncIterator[Telegraph]:
+    """The Telegraph client of a run (through the HTTP proxy, with the fetch time limits)."""
+    policy = fetch_policy(settings)
+    timeout = httpx.Timeout(policy.total_timeout, connect=policy.connect_timeout)
+    headers = {"User-Agent": policy.user_agent}
+    async with httpx.AsyncClient(proxy=policy.proxy, timeout=timeout, headers=headers) as client:
+        yield Telegraph(
+            client, store=store, clock=clock, api_url=settings.telegraph_api_url, author_name=settings.channel
+        )
 
 
 def open_state(settings: Settings) -> Store:

@@ -11,7 +11,7 @@ from bot.clock import Clock, utcnow
 from bot.config import Settings
 from bot.ingest.poller import Poller
 from bot.pipeline import Publisher
-from bot.runner import Runner, RunnerConfig
+from bot.runner import LongReads, Runner, RunnerConfig
 from bot.scheduler import Housekeeping, Scheduler
 from bot.storage import Store
 
@@ -26,15 +26,18 @@ def build_runner(
     dry_run: bool = False,
     approval: bool = False,
     previewer: Publisher | None = None,
+    long_reads: LongReads | None = None,
 ) -> Runner:
     """The run loop's passes. `approval` only where admins are asked (a bot watches the runner);
-    `dry_run`: the store is a dry run's copy, where previews count as sent."""
+    `dry_run`: the store is a dry run's copy, where previews count as sent. `long_reads` makes the
+    Telegraph pages of long articles (``HASHBOT_TELEGRAPH``, ``feeds add --telegraph``)."""
     config = RunnerConfig(
         schedule=publish_schedule(settings),
         channel=settings.channel,
         approval=approval,
         previews_count_as_sent=dry_run,
         vocabulary_days=settings.vocabulary_days,
+        long_reads_for_all=settings.telegraph,
     )
     return Runner(
         store=store,
@@ -44,6 +47,7 @@ def build_runner(
         poller=poller,
         clock=clock,
         previewer=previewer,
+        long_reads=long_reads,
     )
 
 

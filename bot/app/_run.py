@@ -14,7 +14,7 @@ from typing import TextIO
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.app._ingest import build_poller, open_fetcher, open_state
+from bot.app._ingest import build_poller, open_fetcher, open_long_reads, open_state
 from bot.app._loop import build_runner, build_scheduler
 from bot.app._telegram import Hashbot, build_bot, initialized
 from bot.clock import utcnow
@@ -77,9 +77,18 @@ async def run(settings: Settings, options: RunOptions, *, preview_stream: TextIO
                     return await _drive(loop, None, options)
             if dry_run:
                 settings = settings.model_copy(update={"dry_run": True})
-            hashbot = build_bot(settings, store=store, fetcher=fetcher, poller=poller, dry_run_store=dry_run)
-            with _metrics(settings, runner=hashbot.runner, poller=poller, store=store):
-                return await _drive(_Loop(hashbot.runner, hashbot.scheduler, store), hashbot, options)
+            async with open_long_reads(settings, store) as telegraph:
+                hashbot = build_bot(
+                    settings,
+                    store=store,
+                    fetcher=fetcher,
+                    poller=poller,
+                    dry_run_store=dry_run,
+                    # A dry run publishes nothing, on Telegraph neither.
+                    long_reads=None if dry_run else telegraph,
+                )
+                with _metrics(settings, runner=hashbot.runner, poller=poller, store=store):
+                    return await _drive(_Loop(hashbot.runner, hashbot.scheduler, store), hashbot, options)
     finally:
         store.close()
 

@@ -28,7 +28,7 @@ from bot.logs import redact
 from bot.models import LinkPreview
 from bot.pipeline import Publisher
 from bot.preview import PreviewPublisher
-from bot.runner import Runner
+from bot.runner import LongReads, Runner
 from bot.scheduler import Scheduler
 from bot.status import status_lines
 from bot.storage import QueuedPost, Store
@@ -264,6 +264,7 @@ def build_bot(
     read_timeout: float = 30.0,
     clock: Clock = utcnow,
     pacer: ChatPacer | None = None,
+    long_reads: LongReads | None = None,
 ) -> Hashbot:
     """Wire the whole bot and its run loop, in the order they depend on each other.
 
@@ -301,6 +302,7 @@ def build_bot(
         approval=settings.approval,
         # A dry run's copy of the store previews everything; `/dryrun` previews through these.
         previewer=None if dry_run_store else previews,
+        long_reads=long_reads,
     )
     job_queue = application.job_queue
     assert job_queue is not None, "python-telegram-bot is installed without its job-queue extra"

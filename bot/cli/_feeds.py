@@ -48,6 +48,7 @@ def add(options: FeedsAddOptions, settings: Settings, console: Console) -> int:
         fetch_pages=options.fetch_pages,
         silent=options.silent,
         media=FeedMedia(options.media),
+        telegraph=options.telegraph,
     )
 
     async def subscribe_to(store: Store) -> tuple[Feed, FeedCheck | None]:
@@ -94,6 +95,8 @@ def list_feeds(options: FeedsListOptions, settings: Settings, console: Console) 
             details.insert(0, feed.url)
         if feed.silent:
             details.append("silent")
+        if feed.telegraph:
+            details.append("telegraph")
         if feed.media is not FeedMedia.ALL:
             details.append(f"media {feed.media.value}")
         if feed.chat:

@@ -303,6 +303,7 @@ class FeedsAddOptions:
     lang: str | None
     fetch_pages: bool
     media: Literal["all", "first", "none"]
+    telegraph: bool
     silent: bool
 
 
@@ -420,6 +421,12 @@ def _register_feeds(commands: SubParsers) -> None:
         default="all",
         help="media in posts: all (an album of every image, a video), first (the lead image only) "
         "or none (text only); default all",
+    )
+    add.add_argument(
+        "--telegraph",
+        action="store_true",
+        help="give articles longer than their post a Telegraph page the post links (Instant View); "
+        "HASHBOT_TELEGRAPH=true does it for every feed",
     )
     add.add_argument(
         "--silent",

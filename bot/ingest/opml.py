@@ -73,6 +73,7 @@ def _feed(outline: ET.Element, *, source: str) -> Feed:
         fetch_pages=get(f"{_NS}fetchPages") == "true",
         silent=get(f"{_NS}silent") == "true",
         media=_media(get(f"{_NS}media"), source=where),
+        telegraph=get(f"{_NS}telegraph") == "true",
         enabled=get(f"{_NS}enabled") != "false",
     )
 
@@ -118,6 +119,7 @@ def to_opml(feeds: Iterable[Feed], *, now: datetime, title: str = "hashbot feeds
             "exclude": json.dumps(feed.exclude, ensure_ascii=False) if feed.exclude else None,
             "fetchPages": "true" if feed.fetch_pages else None,
             "silent": "true" if feed.silent else None,
+            "telegraph": "true" if feed.telegraph else None,
             "media": None if feed.media is FeedMedia.ALL else feed.media.value,
             "enabled": None if feed.enabled else "false",
         }

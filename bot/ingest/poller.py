@@ -258,6 +258,7 @@ class Poller:
                 template=feed.template,
                 tags=feed.tags,
                 silent=feed.silent,
+                telegraph=feed.telegraph,
             )
             for item in selection.to_queue
         ]

@@ -38,6 +38,7 @@ from bot.render._markup import (
     visible_text,
 )
 from bot.render._renderer import DEFAULT_TEMPLATE, DIGEST_TEMPLATE, ArticleView, Renderer, merge_tags
+from bot.render._telegraph import TelegraphPage, shows_whole_article, telegraph_page
 from bot.render._text import SUMMARY_LENGTH, shorten, split_sentences, summarize
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "Limit",
     "MarkupError",
     "Renderer",
+    "TelegraphPage",
     "clean_text",
     "domain",
     "escape",
@@ -69,8 +71,10 @@ __all__ = [
     "scan",
     "shipped_templates_dir",
     "shorten",
+    "shows_whole_article",
     "split_sentences",
     "summarize",
+    "telegraph_page",
     "utf16_length",
     "visible_text",
     "x_length",

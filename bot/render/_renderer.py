@@ -132,13 +132,18 @@ class Renderer:
         template: str = DEFAULT_TEMPLATE,
         now: datetime | None = None,
         feed: Mapping[str, Any] | None = None,
+        long_read: str | None = None,
     ) -> Post:
-        """Render one article into a post with `template` (a name, with or without its suffix)."""
+        """Render one article into a post with `template` (a name, with or without its suffix).
+
+        `long_read` is the address of the article's full text (a Telegraph page) for the post to link.
+        """
         feed = feed or {}
         view = ArticleView.of(article, tags, feed=feed, summary_length=self._summary_length)
+        page = safe_url(long_read) if long_read else None
 
         def context(views: list[ArticleView]) -> dict[str, Any]:
-            return {"article": views[0], "summary": views[0].summary, "tags": list(tags)}
+            return {"article": views[0], "summary": views[0].summary, "tags": list(tags), "long_read": page}
 
         compiled, attempt = self._fit(template, [view], context, now=now, feed=feed)
         return Post(
@@ -150,6 +155,7 @@ class Renderer:
             photo=view.image if attempt.limit.photo else None,
             album=view.images[:ALBUM_MAX] if len(view.images) >= ALBUM_MIN else (),
             video=view.video,
+            long_read=page,
         )
 
     def render_digest(

@@ -232,6 +232,13 @@ class Store(Protocol):
         """Turn dry run on (`reason` says who did) or off (None)."""
         self.set_flag(_DRY_RUN, reason)
 
+    # Long reads (Telegraph pages), by the article's key
+    def long_read(self, key: str) -> str | None:
+        """The page made for the article with this key, if one was."""
+        ...
+
+    def save_long_read(self, key: str, url: str, *, now: datetime) -> None: ...
+
     # Housekeeping
     def prune_seen(self, *, older_than: timedelta, now: datetime, keep_per_feed: int) -> int:
         """Forget seen items older than `older_than`, but never a feed's newest `keep_per_feed`.

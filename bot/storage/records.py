@@ -54,6 +54,8 @@ class Feed:
     #: Posts go out without a notification sound (Telegram's ``disable_notification``).
     silent: bool = False
     media: FeedMedia = FeedMedia.ALL
+    #: Long articles get a Telegraph page that the post links (Instant View).
+    telegraph: bool = False
     enabled: bool = True
     etag: str | None = None
     last_modified: str | None = None
@@ -85,6 +87,9 @@ class Feed:
             "exclude": list(self.exclude),
             "lang": self.lang,
             "fetch_pages": self.fetch_pages,
+            "silent": self.silent,
+            "media": self.media.value,
+            "telegraph": self.telegraph,
         }
 
 
@@ -105,6 +110,7 @@ class NewPost:
     kind: PostKind = PostKind.FEED
     scheduled: datetime | None = None
     silent: bool = False
+    telegraph: bool = False
 
     def __post_init__(self) -> None:
         if (self.kind is PostKind.ONE_OFF) != (self.scheduled is not None):
@@ -138,6 +144,8 @@ class QueuedPost:
     tags_edited: bool = False
     #: Sent without a notification sound (its feed is ``--silent``).
     silent: bool = False
+    #: Its feed asks for a Telegraph page when the article is longer than the post.
+    telegraph: bool = False
     #: When an admin asked to resend it (it was uncertain): it goes out at once, whatever the slots.
     resend_requested: datetime | None = None
 

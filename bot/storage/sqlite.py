@@ -237,11 +237,22 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE feeds ADD COLUMN media TEXT NOT NULL DEFAULT 'all' CHECK (media IN ('none', 'first', 'all'));
     """,
+    # 9: long reads on Telegraph. A feed (and each post it queues) may ask for them; each page is
+    # remembered by the article's key, so a post tried again links the same page, never a second.
+    """
+    ALTER TABLE feeds ADD COLUMN telegraph INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE posts ADD COLUMN telegraph INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE long_reads (
+        key     TEXT PRIMARY KEY,
+        url     TEXT NOT NULL,
+        created TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 
 _FEED_COLUMNS = (
     "url, name, chat, topic, template, interval, tags, include, exclude, lang, fetch_pages, silent, media,"
-    " enabled"
+    " telegraph, enabled"
 )
 _MAX_PARAMS = 500
 #: A tag ranks by reactions per post once this many of its posts are counted: one lucky post is no trend.
@@ -360,12 +371,13 @@ class SqliteStore(Store):
             int(feed.fetch_pages),
             int(feed.silent),
             feed.media.value,
+            int(feed.telegraph),
             int(feed.enabled),
         )
         try:
             with self._transaction() as db:
                 cursor = db.execute(
-                    f"INSERT INTO feeds ({_FEED_COLUMNS}, created) VALUES ({', '.join('?' * 15)})",
+                    f"INSERT INTO feeds ({_FEED_COLUMNS}, created) VALUES ({', '.join('?' * 16)})",
                     (*values, _time(datetime.now(UTC))),
                 )
         except sqlite3.IntegrityError:
@@ -611,6 +623,19 @@ class SqliteStore(Store):
                     (name, value),
                 )
 
+    # Long reads
+
+    def long_read(self, key: str) -> str | None:
+        row = self._db.execute("SELECT url FROM long_reads WHERE key = ?", (key,)).fetchone()
+        return str(row["url"]) if row else None
+
+    def save_long_read(self, key: str, url: str, *, now: datetime) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO long_reads (key, url, created) VALUES (?, ?, ?)",
+                (key, url, _time(now)),
+            )
+
     # Housekeeping
 
     def prune_seen(self, *, older_than: timedelta, now: datetime, keep_per_feed: int) -> int:
@@ -848,8 +873,9 @@ def _insert_post(db: sqlite3.Connection, post: NewPost, *, created: str | None) 
         if duplicate:
             return None
     cursor = db.execute(
-        "INSERT INTO posts (feed_id, chat, topic, template, tags, article, created, kind, scheduled, silent)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO posts"
+        " (feed_id, chat, topic, template, tags, article, created, kind, scheduled, silent, telegraph)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             post.feed_id,
             post.chat,
@@ -861,6 +887,7 @@ def _insert_post(db: sqlite3.Connection, post: NewPost, *, created: str | None) 
             post.kind.value,
             _time(post.scheduled),
             int(post.silent),
+            int(post.telegraph),
         ),
     )
     post_id = int(cursor.lastrowid or 0)
@@ -893,6 +920,7 @@ def _feed(row: sqlite3.Row) -> Feed:
         fetch_pages=bool(row["fetch_pages"]),
         silent=bool(row["silent"]),
         media=FeedMedia(row["media"]),
+        telegraph=bool(row["telegraph"]),
         enabled=bool(row["enabled"]),
         etag=row["etag"],
         last_modified=row["last_modified"],
@@ -926,6 +954,7 @@ def _post(row: sqlite3.Row) -> QueuedPost:
         tags_edited=bool(row["tags_edited"]),
         silent=bool(row["silent"]),
         resend_requested=_parse_time(row["resend_requested"]),
+        telegraph=bool(row["telegraph"]),
     )
 
 

@@ -238,7 +238,10 @@ class TelegramPublisher:
             return await self._send(post, target, html=False, send=send)
 
     def _text(self, post: Post, target: Target) -> Sender:
-        preview = link_preview_options(target.link_preview or self._link_preview, post.article.url)
+        # A long read's page is what the preview opens: Telegram shows it in Instant View.
+        preview = link_preview_options(
+            target.link_preview or self._link_preview, post.long_read or post.article.url
+        )
 
         async def send(text: str | None, common: dict[str, Any]) -> Message:
             return await self._bot.send_message(text=text or "", link_preview_options=preview, **common)

@@ -23,6 +23,7 @@ from bot.runner import Runner
 from bot.scheduler import Scheduler
 from bot.storage import Feed, Store
 from bot.telegram import RetryPolicy
+from bot.telegraph import Telegraph
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -132,6 +133,9 @@ async def run_loop(
                 policy=PollPolicy(first_items=10, default_chat=settings.channel or ""),
                 clock=clock,
             )
+            telegraph = Telegraph(
+                client, store=store, clock=clock, api_url=settings.telegraph_api_url, author_name="News"
+            )
             hashbot = build_bot(
                 settings,
                 store=store,
@@ -143,6 +147,7 @@ async def run_loop(
                 sleep=sleep,
                 clock=clock,
                 pacer=chat_pacer(settings, clock=clock, sleep=pace_sleep or RecordedSleep()),
+                long_reads=telegraph,
             )
             assert hashbot.scheduler.tz == PARIS
             async with hashbot.running(poll_timeout=1):

@@ -27,6 +27,7 @@ FEEDS = [
         fetch_pages=True,
         silent=True,
         media=FeedMedia.NONE,
+        telegraph=True,
         enabled=False,
     ),
 ]
