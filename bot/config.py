@@ -157,6 +157,9 @@ class Settings(BaseSettings):
     telegraph_api_url: str = Field(
         "https://api.telegra.ph", description="Telegraph API base URL (long reads)."
     )
+    edit_window_hours: int = Field(
+        48, ge=1, le=24 * 366, description="Hours after its post an item's correction still edits it."
+    )
     silent_hours: str | None = Field(
         None, description="Local span in which posts go out without a sound, HH:MM-HH:MM. Empty: none."
     )

@@ -42,6 +42,7 @@ from bot.errors import (
     PublishPaused,
     PublishRefused,
     PublishUncertain,
+    RenderError,
 )
 from bot.ingest.links import dedup_keys
 from bot.ingest.poller import Poller, PollResult
@@ -59,6 +60,12 @@ logger = logging.getLogger(__name__)
 MAX_SEND_ATTEMPTS = 5
 #: A day and an hour of sent history covers both caps whatever the time zone.
 _HISTORY = timedelta(hours=25)
+
+
+class Editor(Protocol):
+    """Edits a message already in the channel so that it shows `post` (an item's correction)."""
+
+    async def edit(self, post: Post, message_id: int) -> None: ...
 
 
 class LongReads(Protocol):
@@ -97,6 +104,8 @@ class PublishReport:
     held: list[int] = field(default_factory=list)
     #: Shown to the admins because dry run is on; still queued.
     previewed: list[int] = field(default_factory=list)
+    #: Sent posts whose channel message was edited to show their item's correction.
+    edited: list[int] = field(default_factory=list)
     paused: str | None = None
     #: Seconds each send to the publisher took, whatever its outcome (for the metrics).
     send_seconds: list[float] = field(default_factory=list)
@@ -183,6 +192,7 @@ class Runner:
         clock: Clock = utcnow,
         previewer: Publisher | None = None,
         long_reads: LongReads | None = None,
+        editor: Editor | None = None,
     ) -> None:
         self._store = store
         #: While the store says dry run (`/dryrun on`), a slot shows its posts here, leaves them queued.
@@ -198,6 +208,8 @@ class Runner:
         self._report_listeners: list[Callable[[PublishReport], None]] = []
         #: Where long articles get their page, for every post or those whose feed asks.
         self._long_reads = long_reads
+        #: Edits the channel messages of corrected items; None (dry runs): corrections wait.
+        self._editor = editor
         self._publishing = asyncio.Lock()
         self._stopping = False
 
@@ -275,6 +287,7 @@ class Runner:
             if report.paused is not None:
                 logger.info("publishing is paused (%s); the queue waits", report.paused)
                 return report
+            await self._edit_revised(report)
             now = self._clock()
             queued = {post.id: post for post in self._store.posts(states=[PostState.QUEUED])}
             if self._config.approval and regular:
@@ -513,6 +526,30 @@ class Runner:
             return await self._publisher.publish(post)
         finally:
             report.send_seconds.append(time.perf_counter() - started)
+
+    async def _edit_revised(self, report: PublishReport) -> None:
+        """Edit the channel messages of sent posts whose item was corrected at the source.
+
+        Edits take no place in a slot (nothing new reaches the channel). A refused edit (the message
+        was deleted, the new text cannot be a caption) is given up with a warning; one that could
+        not reach Telegram is tried again at the next pass.
+        """
+        if self._editor is None:
+            return
+        for queued in self._store.posts_to_edit():
+            if self.stopping:
+                return
+            try:
+                if queued.message_id is not None:
+                    await self._editor.edit(self.render(queued), queued.message_id)
+                    report.edited.append(queued.id)
+                    logger.info("post %d edited: its item was corrected at the source", queued.id)
+            except (PublishRefused, PublishUncertain, PublishForbidden, RenderError) as exc:
+                logger.warning("post %d: its correction cannot be shown, left as it is: %s", queued.id, exc)
+            except PublishError as exc:
+                logger.warning("post %d: editing failed, tried again at the next pass: %s", queued.id, exc)
+                continue
+            self._store.edit_done(queued.id)
 
     async def _with_long_read(self, queued: QueuedPost, post: Post) -> Post:
         """The post linking the article's full text, when it shows only part of a long article."""

@@ -89,6 +89,7 @@ def test_feed_round_trip_and_duplicate_url(store: Store) -> None:
         silent=True,
         media=FeedMedia.FIRST,
         telegraph=True,
+        edit_updates=True,
     )
     saved = store.add_feed(feed)
     assert saved.id is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 import httpx
 
@@ -68,6 +69,7 @@ def build_poller(settings: Settings, *, store: Store, fetcher: Fetcher) -> Polle
         first_items=settings.feed_first_items,
         max_failures=settings.feed_max_failures,
         default_chat=settings.channel or "",
+        edit_window=timedelta(hours=settings.edit_window_hours),
     )
     return Poller(store=store, fetcher=fetcher, policy=policy)
 

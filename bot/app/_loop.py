@@ -11,7 +11,7 @@ from bot.clock import Clock, utcnow
 from bot.config import Settings
 from bot.ingest.poller import Poller
 from bot.pipeline import Publisher
-from bot.runner import LongReads, Runner, RunnerConfig
+from bot.runner import Editor, LongReads, Runner, RunnerConfig
 from bot.scheduler import Housekeeping, Scheduler
 from bot.storage import Store
 
@@ -27,10 +27,12 @@ def build_runner(
     approval: bool = False,
     previewer: Publisher | None = None,
     long_reads: LongReads | None = None,
+    editor: Editor | None = None,
 ) -> Runner:
     """The run loop's passes. `approval` only where admins are asked (a bot watches the runner);
     `dry_run`: the store is a dry run's copy, where previews count as sent. `long_reads` makes the
-    Telegraph pages of long articles (``HASHBOT_TELEGRAPH``, ``feeds add --telegraph``)."""
+    Telegraph pages of long articles (``HASHBOT_TELEGRAPH``, ``feeds add --telegraph``); `editor`
+    edits the channel messages of corrected items (``feeds add --edit-updates``)."""
     config = RunnerConfig(
         schedule=publish_schedule(settings),
         channel=settings.channel,
@@ -48,6 +50,7 @@ def build_runner(
         clock=clock,
         previewer=previewer,
         long_reads=long_reads,
+        editor=editor,
     )
 
 

@@ -303,6 +303,8 @@ def build_bot(
         # A dry run's copy of the store previews everything; `/dryrun` previews through these.
         previewer=None if dry_run_store else previews,
         long_reads=long_reads,
+        # Corrections edit the channel itself; a dry run (of the store, or live) edits nothing.
+        editor=None if dry_run_store or settings.dry_run else channel,
     )
     job_queue = application.job_queue
     assert job_queue is not None, "python-telegram-bot is installed without its job-queue extra"

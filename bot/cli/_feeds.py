@@ -49,6 +49,7 @@ def add(options: FeedsAddOptions, settings: Settings, console: Console) -> int:
         silent=options.silent,
         media=FeedMedia(options.media),
         telegraph=options.telegraph,
+        edit_updates=options.edit_updates,
     )
 
     async def subscribe_to(store: Store) -> tuple[Feed, FeedCheck | None]:
@@ -97,6 +98,8 @@ def list_feeds(options: FeedsListOptions, settings: Settings, console: Console) 
             details.append("silent")
         if feed.telegraph:
             details.append("telegraph")
+        if feed.edit_updates:
+            details.append("edits")
         if feed.media is not FeedMedia.ALL:
             details.append(f"media {feed.media.value}")
         if feed.chat:

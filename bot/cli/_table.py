@@ -304,6 +304,7 @@ class FeedsAddOptions:
     fetch_pages: bool
     media: Literal["all", "first", "none"]
     telegraph: bool
+    edit_updates: bool
     silent: bool
 
 
@@ -427,6 +428,12 @@ def _register_feeds(commands: SubParsers) -> None:
         action="store_true",
         help="give articles longer than their post a Telegraph page the post links (Instant View); "
         "HASHBOT_TELEGRAPH=true does it for every feed",
+    )
+    add.add_argument(
+        "--edit-updates",
+        action="store_true",
+        help="when an item comes back changed (same guid, new title or text) within "
+        "HASHBOT_EDIT_WINDOW_HOURS, edit its channel post in place instead of ignoring it",
     )
     add.add_argument(
         "--silent",

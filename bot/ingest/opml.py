@@ -74,6 +74,7 @@ def _feed(outline: ET.Element, *, source: str) -> Feed:
         silent=get(f"{_NS}silent") == "true",
         media=_media(get(f"{_NS}media"), source=where),
         telegraph=get(f"{_NS}telegraph") == "true",
+        edit_updates=get(f"{_NS}editUpdates") == "true",
         enabled=get(f"{_NS}enabled") != "false",
     )
 
@@ -120,6 +121,7 @@ def to_opml(feeds: Iterable[Feed], *, now: datetime, title: str = "hashbot feeds
             "fetchPages": "true" if feed.fetch_pages else None,
             "silent": "true" if feed.silent else None,
             "telegraph": "true" if feed.telegraph else None,
+            "editUpdates": "true" if feed.edit_updates else None,
             "media": None if feed.media is FeedMedia.ALL else feed.media.value,
             "enabled": None if feed.enabled else "false",
         }

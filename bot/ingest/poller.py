@@ -26,7 +26,7 @@ from bot.ingest.links import dedup_keys, item_key
 from bot.ingest.pages import fetch_article, with_page
 from bot.logs import log_fields
 from bot.models import Article
-from bot.storage import Feed, FeedMedia, NewPost, PollFailure, PollRecord, Store
+from bot.storage import Feed, FeedMedia, NewPost, PollFailure, PollRecord, PostState, Revision, Store
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,8 @@ class PollPolicy:
     max_failures: int = 10
     #: Where posts go when a feed names no chat ("" until a channel is configured).
     default_chat: str = ""
+    #: How long after its post an item's correction still edits it (``--edit-updates`` feeds).
+    edit_window: timedelta = timedelta(hours=48)
 
 
 class Outcome(StrEnum):
@@ -74,6 +76,15 @@ def with_media(item: Article, media: FeedMedia) -> Article:
     if media is FeedMedia.FIRST:
         return replace(item, images=item.images[:1], video=None)
     return replace(item, image=None, images=(), video=None)
+
+
+def revised(old: Article, new: Article, *, compare_text: bool = True) -> bool:
+    """Whether a feed item says something else than when it was queued: its title, or its text."""
+
+    def same(a: str | None, b: str | None) -> bool:
+        return " ".join((a or "").split()) == " ".join((b or "").split())
+
+    return not same(old.title, new.title) or (compare_text and not same(old.text, new.text))
 
 
 def retry_delay(interval: int, failures: int) -> int:
@@ -273,11 +284,38 @@ class Poller:
                 seen_keys=selection.seen_keys,
                 posts=tuple(posts),
                 notices=notices,
+                revisions=self._revisions(feed, items, now=now) if feed.edit_updates else (),
             )
         )
         if selection.seen_keys:
             logger.info("feed %s: %d new items, %d queued", feed.label, len(selection.seen_keys), len(queued))
         return PollResult(feed, Outcome.UPDATED, new_items=len(selection.seen_keys), queued=tuple(queued))
+
+    def _revisions(self, feed: Feed, items: Sequence[Article], *, now: datetime) -> tuple[Revision, ...]:
+        """The feed's posts whose item came back changed: waiting ones get the new article, sent
+        ones (within the edit window) also wait to be edited. Items are matched by guid only."""
+        assert feed.id is not None
+        by_guid = {item.id: item for item in items if item.id}
+        if not by_guid:
+            return ()
+        revisions = []
+        for post in self._store.feed_posts(feed.id, by_guid, sent_since=now - self._policy.edit_window):
+            new = by_guid[post.article.id or ""]
+            # A page-completed text is not the feed's: only the title can tell a correction then.
+            if not revised(post.article, new, compare_text=not feed.fetch_pages):
+                continue
+            if feed.fetch_pages:
+                new = replace(new, text=post.article.text, summary=post.article.summary)
+            edit = post.state is PostState.SENT
+            revisions.append(Revision(post_id=post.id, article=with_media(new, feed.media), edit=edit))
+            logger.info(
+                "feed %s: item %s changed; post %d %s",
+                feed.label,
+                new.id,
+                post.id,
+                "will be edited" if edit else "updated before it goes out",
+            )
+        return tuple(revisions)
 
     async def _complete(self, feed: Feed, item: Article) -> Article:
         """The item's page text when the feed gives only a teaser and the feed asks for pages."""

@@ -27,6 +27,7 @@ from bot.storage.records import (
     PollRecord,
     PublishedCounts,
     QueuedPost,
+    Revision,
     TagEvent,
     TagReactions,
     TagRule,
@@ -232,6 +233,19 @@ class Store(Protocol):
         """Turn dry run on (`reason` says who did) or off (None)."""
         self.set_flag(_DRY_RUN, reason)
 
+    # Edits: feed items that came back changed
+    def feed_posts(self, feed_id: int, guids: Collection[str], *, sent_since: datetime) -> list[QueuedPost]:
+        """The feed's posts of the items with these guids: waiting ones, and those sent since `sent_since`."""
+        ...
+
+    def posts_to_edit(self) -> list[QueuedPost]:
+        """Sent posts whose article changed since: their channel messages wait to be edited."""
+        ...
+
+    def edit_done(self, post_id: int) -> None:
+        """The post's message was edited (or can no longer be): it no longer waits."""
+        ...
+
     # Long reads (Telegraph pages), by the article's key
     def long_read(self, key: str) -> str | None:
         """The page made for the article with this key, if one was."""
@@ -331,6 +345,7 @@ __all__ = [
     "PostState",
     "PublishedCounts",
     "QueuedPost",
+    "Revision",
     "Store",
     "TagEvent",
     "TagReactions",

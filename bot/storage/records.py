@@ -56,6 +56,8 @@ class Feed:
     media: FeedMedia = FeedMedia.ALL
     #: Long articles get a Telegraph page that the post links (Instant View).
     telegraph: bool = False
+    #: An item that comes back changed (same guid) edits its post instead of being ignored.
+    edit_updates: bool = False
     enabled: bool = True
     etag: str | None = None
     last_modified: str | None = None
@@ -90,6 +92,7 @@ class Feed:
             "silent": self.silent,
             "media": self.media.value,
             "telegraph": self.telegraph,
+            "edit_updates": self.edit_updates,
         }
 
 
@@ -146,6 +149,8 @@ class QueuedPost:
     silent: bool = False
     #: Its feed asks for a Telegraph page when the article is longer than the post.
     telegraph: bool = False
+    #: Sent, then its article changed at the source: the channel message waits to be edited.
+    edit_pending: bool = False
     #: When an admin asked to resend it (it was uncertain): it goes out at once, whatever the slots.
     resend_requested: datetime | None = None
 
@@ -213,6 +218,17 @@ class PollRecord:
     seen_keys: tuple[str, ...] = ()
     posts: tuple[NewPost, ...] = ()
     notices: tuple[str, ...] = field(default=())
+    revisions: tuple[Revision, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """A feed item that came back changed: its post's article is replaced; a sent post is edited."""
+
+    post_id: int
+    article: Article
+    #: The post is in the channel already: its message must be edited.
+    edit: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -248,11 +248,18 @@ MIGRATIONS: tuple[str, ...] = (
         created TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 10: edits. A feed may follow its items' corrections; a sent post whose article changed waits
+    # with edit_pending until its channel message is edited.
+    """
+    ALTER TABLE feeds ADD COLUMN edit_updates INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE posts ADD COLUMN edit_pending INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX posts_to_edit ON posts (id) WHERE edit_pending;
+    """,
 )
 
 _FEED_COLUMNS = (
     "url, name, chat, topic, template, interval, tags, include, exclude, lang, fetch_pages, silent, media,"
-    " telegraph, enabled"
+    " telegraph, edit_updates, enabled"
 )
 _MAX_PARAMS = 500
 #: A tag ranks by reactions per post once this many of its posts are counted: one lucky post is no trend.
@@ -372,12 +379,13 @@ class SqliteStore(Store):
             int(feed.silent),
             feed.media.value,
             int(feed.telegraph),
+            int(feed.edit_updates),
             int(feed.enabled),
         )
         try:
             with self._transaction() as db:
                 cursor = db.execute(
-                    f"INSERT INTO feeds ({_FEED_COLUMNS}, created) VALUES ({', '.join('?' * 16)})",
+                    f"INSERT INTO feeds ({_FEED_COLUMNS}, created) VALUES ({', '.join('?' * 17)})",
                     (*values, _time(datetime.now(UTC))),
                 )
         except sqlite3.IntegrityError:
@@ -457,6 +465,13 @@ class SqliteStore(Store):
             db.executemany(
                 "INSERT OR IGNORE INTO seen (feed_id, key, first_seen) VALUES (?, ?, ?)",
                 [(record.feed_id, key, checked) for key in record.seen_keys],
+            )
+            db.executemany(
+                "UPDATE posts SET article = ?, edit_pending = edit_pending OR ? WHERE id = ?",
+                [
+                    (json.dumps(article_to_dict(rev.article), ensure_ascii=False), rev.edit, rev.post_id)
+                    for rev in record.revisions
+                ],
             )
             for post in record.posts:
                 post_id = _insert_post(db, post, created=checked)
@@ -622,6 +637,30 @@ class SqliteStore(Store):
                     " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
                     (name, value),
                 )
+
+    # Edits
+
+    def feed_posts(self, feed_id: int, guids: Collection[str], *, sent_since: datetime) -> list[QueuedPost]:
+        wanted = list(guids)
+        found: list[QueuedPost] = []
+        for start in range(0, len(wanted), _MAX_PARAMS):
+            chunk = wanted[start : start + _MAX_PARAMS]
+            rows = self._db.execute(
+                "SELECT * FROM posts WHERE feed_id = ?"
+                f" AND json_extract(article, '$.id') IN ({', '.join('?' * len(chunk))})"
+                " AND (state IN ('queued', 'awaiting') OR (state = 'sent' AND sent >= ?)) ORDER BY id",
+                (feed_id, *chunk, _time(sent_since)),
+            )
+            found.extend(_post(row) for row in rows)
+        return found
+
+    def posts_to_edit(self) -> list[QueuedPost]:
+        rows = self._db.execute("SELECT * FROM posts WHERE edit_pending AND state = 'sent' ORDER BY id")
+        return [_post(row) for row in rows]
+
+    def edit_done(self, post_id: int) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE posts SET edit_pending = 0 WHERE id = ?", (post_id,))
 
     # Long reads
 
@@ -921,6 +960,7 @@ def _feed(row: sqlite3.Row) -> Feed:
         silent=bool(row["silent"]),
         media=FeedMedia(row["media"]),
         telegraph=bool(row["telegraph"]),
+        edit_updates=bool(row["edit_updates"]),
         enabled=bool(row["enabled"]),
         etag=row["etag"],
         last_modified=row["last_modified"],
@@ -955,6 +995,7 @@ def _post(row: sqlite3.Row) -> QueuedPost:
         silent=bool(row["silent"]),
         resend_requested=_parse_time(row["resend_requested"]),
         telegraph=bool(row["telegraph"]),
+        edit_pending=bool(row["edit_pending"]),
     )
 
 

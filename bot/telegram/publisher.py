@@ -177,6 +177,52 @@ class TelegramPublisher:
             post=post, destination=str(message.chat_id), message_id=message.id, sent_at=message.date
         )
 
+    async def edit(self, post: Post, message_id: int) -> None:
+        """Make message `message_id` show `post`: its text, or its caption when it is a medium.
+
+        Telegram answers "there is no text in the message to edit" for a photo, album or video;
+        the caption is edited then. Raises as :meth:`publish` does; an edit that changes nothing
+        is no error.
+        """
+        target = post.target or self._default
+        html = post.parse_mode is ParseMode.HTML
+        try:
+            try:
+                await self._with_plain_fallback(
+                    post, target, html=html, send=self._edited(message_id, "text")
+                )
+            except BadRequest as exc:
+                if "no text in the message" not in exc.message.lower():
+                    raise
+                await self._with_plain_fallback(
+                    post, target, html=html, send=self._edited(message_id, "caption")
+                )
+        except BadRequest as exc:
+            if "message is not modified" in exc.message.lower():
+                return
+            raise PublishRefused(f"{_where(post, target)}: Telegram refused the edit: {exc.message}") from exc
+        except Forbidden as exc:
+            raise PublishForbidden(target.chat, exc.message) from exc
+        except TelegramError as exc:
+            raise PublishError(f"{_where(post, target)}: Telegram refused the edit: {exc.message}") from exc
+        logger.info("edited message %s in %s: %s", message_id, target.chat, post.article.source or "post")
+
+    def _edited(self, message_id: int, part: str) -> Sender:
+        async def send(text: str | None, common: dict[str, Any]) -> Message:
+            where = {
+                "chat_id": common["chat_id"],
+                "message_id": message_id,
+                "parse_mode": common["parse_mode"],
+            }
+            if part == "caption":
+                edited = await self._bot.edit_message_caption(caption=text, **where)
+            else:
+                edited = await self._bot.edit_message_text(text=text or "", **where)
+            assert isinstance(edited, Message)  # True is for inline messages, which we never send
+            return edited
+
+        return send
+
     async def _deliver(self, post: Post, target: Target) -> Message:
         """The richest form Telegram accepts: video, album, photo, then text; a refused medium
         costs only itself, never the post."""

@@ -624,6 +624,8 @@ class FakeBotApi:
 
     def _api_editMessageText(self, params: Params) -> JSON:
         message = self._find(params)
+        if message.text is None:
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
         parse_mode = params.text("parse_mode")
         text = self._message_text(params.text("text") or "", parse_mode)
         markup = params.obj("reply_markup")

@@ -102,6 +102,7 @@ def test_export_import_round_trip(run_cli: CliRunner, tmp_path: Path) -> None:
             "silent",
             "media",
             "telegraph",
+            "edit_updates",
             "enabled",
         )
         return [{key: json.loads(line)[key] for key in keep} for line in listing.splitlines()]

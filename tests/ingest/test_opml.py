@@ -28,6 +28,7 @@ FEEDS = [
         silent=True,
         media=FeedMedia.NONE,
         telegraph=True,
+        edit_updates=True,
         enabled=False,
     ),
 ]
