@@ -90,10 +90,13 @@ class PostPlanner:
         template: str | None = None,
         now: datetime | None = None,
         vocabulary: ChatVocabulary = NO_VOCABULARY,
+        heading: str | None = None,
     ) -> Post:
         """One post for several articles, with the digest template unless another is named."""
         items = [(article, self.tags(article, vocabulary)) for article in map(with_language, articles)]
-        return self.renderer.render_digest(items, template=template or DIGEST_TEMPLATE, now=now)
+        return self.renderer.render_digest(
+            items, template=template or DIGEST_TEMPLATE, now=now, heading=heading
+        )
 
 
 def with_language(article: Article) -> Article:

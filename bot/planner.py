@@ -104,6 +104,22 @@ class PublishSchedule:
         return max(allowed, 0)
 
 
+def digest_due(times: Sequence[time], *, since: datetime, now: datetime, tz: tzinfo) -> bool:
+    """Whether one of a feed's digest times (local) has come after `since` and by `now`.
+
+    `since` is the feed's last digest, or its oldest waiting item for a first one. A digest missed
+    while hashbot was down is due at once: its items never wait past a digest time.
+    """
+    first_day = since.astimezone(tz).date()
+    last_day = now.astimezone(tz).date()
+    day = max(first_day, last_day - timedelta(days=_HORIZON_DAYS))
+    while day <= last_day:
+        if any(since < datetime.combine(day, moment, tzinfo=tz) <= now for moment in times):
+            return True
+        day += _DAY
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Pending:
     """What the planner needs to know about a queued post."""

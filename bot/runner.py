@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from datetime import time as day_time
 from typing import Protocol
 
 from bot.clock import Clock, utcnow
@@ -49,15 +50,17 @@ from bot.ingest.poller import Poller, PollResult
 from bot.logs import log_fields
 from bot.models import Article, Post, Receipt, Tag, TagReason, Target
 from bot.pipeline import NO_VOCABULARY, PostPlanner, Publisher
-from bot.planner import Pending, PublishSchedule, choose_posts
+from bot.planner import Pending, PublishSchedule, choose_posts, digest_due
 from bot.render import shows_whole_article
-from bot.storage import NewPost, PostEvent, PostKind, PostState, QueuedPost, Store
+from bot.storage import DigestItem, Feed, NewPost, PostEvent, PostKind, PostState, QueuedPost, Store
 from bot.vocabulary import chat_vocabulary
 
 logger = logging.getLogger(__name__)
 
 #: Deliveries tried (one per slot) before a post that Telegram never accepted is given up.
 MAX_SEND_ATTEMPTS = 5
+#: Items in one digest post at most; more make several posts.
+DIGEST_ITEMS = 10
 #: A day and an hour of sent history covers both caps whatever the time zone.
 _HISTORY = timedelta(hours=25)
 
@@ -289,6 +292,7 @@ class Runner:
                 return report
             await self._edit_revised(report)
             now = self._clock()
+            self._collect_digests(now)
             queued = {post.id: post for post in self._store.posts(states=[PostState.QUEUED])}
             if self._config.approval and regular:
                 for post in [post for post in queued.values() if _needs_approval(post)]:
@@ -458,15 +462,20 @@ class Runner:
             days = self._config.vocabulary_days
             vocabulary = chat_vocabulary(self._store, queued.chat, now=now, days=days, blocked=blocked)
         feed = self._store.feed(queued.feed_id) if queued.feed_id is not None else None
-        post = planner.plan(
-            queued.article,
-            template=queued.template,
-            now=now,
-            tags=chosen,
-            feed=feed.settings() if feed else None,
-            vocabulary=vocabulary,
-            long_read=long_read,
-        )
+        if queued.kind is PostKind.DIGEST:
+            post = planner.plan_digest(
+                queued.articles, now=now, heading=feed.label if feed else None, vocabulary=vocabulary
+            )
+        else:
+            post = planner.plan(
+                queued.article,
+                template=queued.template,
+                now=now,
+                tags=chosen,
+                feed=feed.settings() if feed else None,
+                vocabulary=vocabulary,
+                long_read=long_read,
+            )
         if queued.chat and (queued.chat != self._config.channel or queued.topic is not None):
             post = replace(post, target=Target(chat=queued.chat, thread_id=queued.topic))
         return replace(post, silent=True) if queued.silent else post
@@ -527,6 +536,57 @@ class Runner:
         finally:
             report.send_seconds.append(time.perf_counter() - started)
 
+    def _collect_digests(self, now: datetime) -> None:
+        """Turn the waiting items of every digest feed whose digest time has come into digest posts.
+
+        They then go through the queue like any post: approval, slots, caps and rate limits.
+        """
+        for feed in self._store.feeds():
+            items = self._store.digest_items(feed.id) if feed.digest_at and feed.id is not None else []
+            if not items:
+                continue
+            times = [day_time.fromisoformat(moment) for moment in feed.digest_at]
+            since = feed.last_digest or items[0].created
+            if not digest_due(times, since=since, now=now, tz=self._config.schedule.tz):
+                continue
+            posts = [self._digest_post(feed, chunk) for chunk in self._digest_chunks(feed, items)]
+            assert feed.id is not None
+            queued = self._store.collect_digest(feed.id, [item.id for item in items], posts, now=now)
+            logger.info("feed %s: %d items collected into digest posts %s", feed.label, len(items), queued)
+
+    def _digest_chunks(self, feed: Feed, items: Sequence[DigestItem]) -> list[list[DigestItem]]:
+        """The items in digests of at most DIGEST_ITEMS, halved until each renders; none is dropped."""
+        pending = [list(items[start : start + DIGEST_ITEMS]) for start in range(0, len(items), DIGEST_ITEMS)]
+        chunks: list[list[DigestItem]] = []
+        while pending:
+            chunk = pending.pop(0)
+            try:
+                self._planner.plan_digest(
+                    [item.article for item in chunk], now=self._clock(), heading=feed.label
+                )
+            except HashbotError:
+                if len(chunk) > 1:
+                    half = len(chunk) // 2
+                    pending[:0] = [chunk[:half], chunk[half:]]
+                    continue
+            chunks.append(chunk)
+        return chunks
+
+    def _digest_post(self, feed: Feed, chunk: Sequence[DigestItem]) -> NewPost:
+        articles = tuple(item.article for item in chunk)
+        return NewPost(
+            article=articles[0],
+            articles=articles,
+            chat=feed.chat or self._config.channel or "",
+            # No dedup keys: a digest is never a duplicate, and refusing one would lose its items.
+            keys=(),
+            feed_id=feed.id,
+            topic=feed.topic,
+            tags=feed.tags,
+            kind=PostKind.DIGEST,
+            silent=feed.silent,
+        )
+
     async def _edit_revised(self, report: PublishReport) -> None:
         """Edit the channel messages of sent posts whose item was corrected at the source.
 
@@ -553,7 +613,7 @@ class Runner:
 
     async def _with_long_read(self, queued: QueuedPost, post: Post) -> Post:
         """The post linking the article's full text, when it shows only part of a long article."""
-        wanted = self._config.long_reads_for_all or queued.telegraph
+        wanted = (self._config.long_reads_for_all or queued.telegraph) and queued.kind is not PostKind.DIGEST
         if self._long_reads is None or not wanted or shows_whole_article(queued.article, post):
             return post
         page = await self._long_reads.page_for(queued.article)

@@ -90,6 +90,7 @@ def test_feed_round_trip_and_duplicate_url(store: Store) -> None:
         media=FeedMedia.FIRST,
         telegraph=True,
         edit_updates=True,
+        digest_at=("08:00", "18:30"),
     )
     saved = store.add_feed(feed)
     assert saved.id is not None

@@ -50,6 +50,7 @@ def add(options: FeedsAddOptions, settings: Settings, console: Console) -> int:
         media=FeedMedia(options.media),
         telegraph=options.telegraph,
         edit_updates=options.edit_updates,
+        digest_at=options.digest_at,
     )
 
     async def subscribe_to(store: Store) -> tuple[Feed, FeedCheck | None]:
@@ -100,6 +101,8 @@ def list_feeds(options: FeedsListOptions, settings: Settings, console: Console) 
             details.append("telegraph")
         if feed.edit_updates:
             details.append("edits")
+        if feed.digest_at:
+            details.append(f"digest at {', '.join(feed.digest_at)}")
         if feed.media is not FeedMedia.ALL:
             details.append(f"media {feed.media.value}")
         if feed.chat:

@@ -305,6 +305,7 @@ class FeedsAddOptions:
     media: Literal["all", "first", "none"]
     telegraph: bool
     edit_updates: bool
+    digest_at: tuple[str, ...]
     silent: bool
 
 
@@ -350,6 +351,18 @@ def interval(value: str) -> int:
 
 def _comma_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):[0-5]\d")
+
+
+def _clock_times(value: str) -> tuple[str, ...]:
+    """Local times of day from `08:00,18:30`, each as HH:MM."""
+    times = _comma_list(value)
+    bad = [item for item in times if not _CLOCK.fullmatch(item)]
+    if bad or not times:
+        raise argparse.ArgumentTypeError(f"expected times of day as HH:MM, comma-separated, not {value!r}")
+    return tuple(sorted({item.zfill(5) for item in times}))
 
 
 def _register_feeds(commands: SubParsers) -> None:
@@ -434,6 +447,15 @@ def _register_feeds(commands: SubParsers) -> None:
         action="store_true",
         help="when an item comes back changed (same guid, new title or text) within "
         "HASHBOT_EDIT_WINDOW_HOURS, edit its channel post in place instead of ignoring it",
+    )
+    add.add_argument(
+        "--digest",
+        dest="digest_at",
+        type=_clock_times,
+        default=(),
+        metavar="HH:MM,…",
+        help="post no items one by one: at each of these local times, one digest post collects "
+        "the items that came since the last (several posts when one cannot hold them)",
     )
     add.add_argument(
         "--silent",

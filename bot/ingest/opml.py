@@ -75,6 +75,7 @@ def _feed(outline: ET.Element, *, source: str) -> Feed:
         media=_media(get(f"{_NS}media"), source=where),
         telegraph=get(f"{_NS}telegraph") == "true",
         edit_updates=get(f"{_NS}editUpdates") == "true",
+        digest_at=_tags(get(f"{_NS}digestAt")),
         enabled=get(f"{_NS}enabled") != "false",
     )
 
@@ -122,6 +123,7 @@ def to_opml(feeds: Iterable[Feed], *, now: datetime, title: str = "hashbot feeds
             "silent": "true" if feed.silent else None,
             "telegraph": "true" if feed.telegraph else None,
             "editUpdates": "true" if feed.edit_updates else None,
+            "digestAt": ",".join(feed.digest_at) or None,
             "media": None if feed.media is FeedMedia.ALL else feed.media.value,
             "enabled": None if feed.enabled else "false",
         }

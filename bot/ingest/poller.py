@@ -282,7 +282,9 @@ class Poller:
                 last_modified=fetched.last_modified,
                 url=fetched.moved_to,
                 seen_keys=selection.seen_keys,
-                posts=tuple(posts),
+                # A digest feed's items wait aside for its next digest instead of the queue.
+                posts=() if feed.digest_at else tuple(posts),
+                digest_items=tuple(posts) if feed.digest_at else (),
                 notices=notices,
                 revisions=self._revisions(feed, items, now=now) if feed.edit_updates else (),
             )

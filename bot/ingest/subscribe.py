@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, replace
+from datetime import time
 
 from bot.config import is_chat
 from bot.errors import ConfigError, StoreError
@@ -44,6 +45,11 @@ def check_feed(feed: Feed) -> Feed:
         raise ConfigError(feed.url, f"chat {feed.chat!r} is neither @username nor a numeric chat id")
     if feed.topic is not None and not 0 < feed.topic < 2**31:
         raise ConfigError(feed.url, f"topic {feed.topic} is not a forum topic id (a positive number)")
+    for moment in feed.digest_at:
+        try:
+            time.fromisoformat(moment)
+        except ValueError:
+            raise ConfigError(feed.url, f"digest time {moment!r} is not a time of day as HH:MM") from None
     if feed.interval > _MAX_INTERVAL:
         # Far beyond a year, the next check overflows datetime and the store's integers.
         raise ConfigError(

@@ -18,6 +18,7 @@ from bot.storage.records import (
     DEFAULT_INTERVAL,
     AdminRequest,
     DeskMessage,
+    DigestItem,
     Feed,
     FeedMedia,
     MessageReactions,
@@ -233,6 +234,18 @@ class Store(Protocol):
         """Turn dry run on (`reason` says who did) or off (None)."""
         self.set_flag(_DRY_RUN, reason)
 
+    # Digests: a digest feed's items wait aside until its digest time
+    def digest_items(self, feed_id: int) -> list[DigestItem]:
+        """The feed's items waiting for its next digest, oldest first."""
+        ...
+
+    def collect_digest(
+        self, feed_id: int, items: Sequence[int], posts: Sequence[NewPost], *, now: datetime
+    ) -> list[int]:
+        """Queue the digest `posts` made of `items` and forget those items, in one transaction;
+        the feed's last digest is now. Returns the queued posts' ids."""
+        ...
+
     # Edits: feed items that came back changed
     def feed_posts(self, feed_id: int, guids: Collection[str], *, sent_since: datetime) -> list[QueuedPost]:
         """The feed's posts of the items with these guids: waiting ones, and those sent since `sent_since`."""
@@ -333,6 +346,7 @@ __all__ = [
     "TRANSITIONS",
     "AdminRequest",
     "DeskMessage",
+    "DigestItem",
     "Feed",
     "FeedMedia",
     "MessageReactions",

@@ -58,6 +58,10 @@ class Feed:
     telegraph: bool = False
     #: An item that comes back changed (same guid) edits its post instead of being ignored.
     edit_updates: bool = False
+    #: Local times (HH:MM) of the feed's digests; empty: its items are posted one by one.
+    digest_at: tuple[str, ...] = ()
+    #: When the feed's items were last collected into a digest.
+    last_digest: datetime | None = None
     enabled: bool = True
     etag: str | None = None
     last_modified: str | None = None
@@ -93,6 +97,7 @@ class Feed:
             "media": self.media.value,
             "telegraph": self.telegraph,
             "edit_updates": self.edit_updates,
+            "digest_at": list(self.digest_at),
         }
 
 
@@ -114,10 +119,14 @@ class NewPost:
     scheduled: datetime | None = None
     silent: bool = False
     telegraph: bool = False
+    #: A digest's articles, in order (``article`` is the first of them).
+    articles: tuple[Article, ...] = ()
 
     def __post_init__(self) -> None:
         if (self.kind is PostKind.ONE_OFF) != (self.scheduled is not None):
             raise ValueError("a one-off post needs its time, and only a one-off post has one")
+        if (self.kind is PostKind.DIGEST) != bool(self.articles):
+            raise ValueError("a digest needs its articles, and only a digest has several")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +160,8 @@ class QueuedPost:
     telegraph: bool = False
     #: Sent, then its article changed at the source: the channel message waits to be edited.
     edit_pending: bool = False
+    #: A digest's articles, in order.
+    articles: tuple[Article, ...] = ()
     #: When an admin asked to resend it (it was uncertain): it goes out at once, whatever the slots.
     resend_requested: datetime | None = None
 
@@ -219,6 +230,18 @@ class PollRecord:
     posts: tuple[NewPost, ...] = ()
     notices: tuple[str, ...] = field(default=())
     revisions: tuple[Revision, ...] = ()
+    #: Items of a digest feed: kept aside until its next digest collects them (only their articles).
+    digest_items: tuple[NewPost, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    """An item of a digest feed waiting for the feed's next digest."""
+
+    id: int
+    feed_id: int
+    article: Article
+    created: datetime
 
 
 @dataclass(frozen=True, slots=True)

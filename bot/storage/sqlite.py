@@ -26,6 +26,7 @@ from bot.storage.lifecycle import PostEvent, PostKind, PostState, plan
 from bot.storage.records import (
     AdminRequest,
     DeskMessage,
+    DigestItem,
     Feed,
     FeedMedia,
     MessageReactions,
@@ -255,11 +256,25 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE posts ADD COLUMN edit_pending INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX posts_to_edit ON posts (id) WHERE edit_pending;
     """,
+    # 11: digests. A digest feed's items wait in digest_items until its next digest time, when
+    # they become one post of kind 'digest' (or several) holding their articles, in one transaction.
+    """
+    ALTER TABLE feeds ADD COLUMN digest_at TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE feeds ADD COLUMN last_digest TEXT;
+    ALTER TABLE posts ADD COLUMN articles TEXT;
+    CREATE TABLE digest_items (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        article TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE INDEX digest_items_by_feed ON digest_items (feed_id, id);
+    """,
 )
 
 _FEED_COLUMNS = (
     "url, name, chat, topic, template, interval, tags, include, exclude, lang, fetch_pages, silent, media,"
-    " telegraph, edit_updates, enabled"
+    " telegraph, edit_updates, digest_at, enabled"
 )
 _MAX_PARAMS = 500
 #: A tag ranks by reactions per post once this many of its posts are counted: one lucky post is no trend.
@@ -380,12 +395,13 @@ class SqliteStore(Store):
             feed.media.value,
             int(feed.telegraph),
             int(feed.edit_updates),
+            json.dumps(feed.digest_at),
             int(feed.enabled),
         )
         try:
             with self._transaction() as db:
                 cursor = db.execute(
-                    f"INSERT INTO feeds ({_FEED_COLUMNS}, created) VALUES ({', '.join('?' * 17)})",
+                    f"INSERT INTO feeds ({_FEED_COLUMNS}, created) VALUES ({', '.join('?' * 18)})",
                     (*values, _time(datetime.now(UTC))),
                 )
         except sqlite3.IntegrityError:
@@ -471,6 +487,13 @@ class SqliteStore(Store):
                 [
                     (json.dumps(article_to_dict(rev.article), ensure_ascii=False), rev.edit, rev.post_id)
                     for rev in record.revisions
+                ],
+            )
+            db.executemany(
+                "INSERT INTO digest_items (feed_id, article, created) VALUES (?, ?, ?)",
+                [
+                    (record.feed_id, json.dumps(article_to_dict(item.article), ensure_ascii=False), checked)
+                    for item in record.digest_items
                 ],
             )
             for post in record.posts:
@@ -638,6 +661,29 @@ class SqliteStore(Store):
                     (name, value),
                 )
 
+    # Digests
+
+    def digest_items(self, feed_id: int) -> list[DigestItem]:
+        rows = self._db.execute("SELECT * FROM digest_items WHERE feed_id = ? ORDER BY id", (feed_id,))
+        return [
+            DigestItem(
+                id=row["id"],
+                feed_id=row["feed_id"],
+                article=article_from_dict(json.loads(row["article"])),
+                created=datetime.fromisoformat(row["created"]),
+            )
+            for row in rows
+        ]
+
+    def collect_digest(
+        self, feed_id: int, items: Sequence[int], posts: Sequence[NewPost], *, now: datetime
+    ) -> list[int]:
+        with self._transaction() as db:
+            queued = [post_id for post in posts if (post_id := _insert_post(db, post, created=_time(now)))]
+            db.executemany("DELETE FROM digest_items WHERE id = ?", [(item,) for item in items])
+            db.execute("UPDATE feeds SET last_digest = ? WHERE id = ?", (_time(now), feed_id))
+        return queued
+
     # Edits
 
     def feed_posts(self, feed_id: int, guids: Collection[str], *, sent_since: datetime) -> list[QueuedPost]:
@@ -648,6 +694,7 @@ class SqliteStore(Store):
             rows = self._db.execute(
                 "SELECT * FROM posts WHERE feed_id = ?"
                 f" AND json_extract(article, '$.id') IN ({', '.join('?' * len(chunk))})"
+                " AND kind != 'digest'"
                 " AND (state IN ('queued', 'awaiting') OR (state = 'sent' AND sent >= ?)) ORDER BY id",
                 (feed_id, *chunk, _time(sent_since)),
             )
@@ -913,8 +960,8 @@ def _insert_post(db: sqlite3.Connection, post: NewPost, *, created: str | None) 
             return None
     cursor = db.execute(
         "INSERT INTO posts"
-        " (feed_id, chat, topic, template, tags, article, created, kind, scheduled, silent, telegraph)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " (feed_id, chat, topic, template, tags, article, created, kind, scheduled, silent, telegraph,"
+        " articles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             post.feed_id,
             post.chat,
@@ -927,6 +974,9 @@ def _insert_post(db: sqlite3.Connection, post: NewPost, *, created: str | None) 
             _time(post.scheduled),
             int(post.silent),
             int(post.telegraph),
+            json.dumps([article_to_dict(item) for item in post.articles], ensure_ascii=False)
+            if post.articles
+            else None,
         ),
     )
     post_id = int(cursor.lastrowid or 0)
@@ -961,6 +1011,8 @@ def _feed(row: sqlite3.Row) -> Feed:
         media=FeedMedia(row["media"]),
         telegraph=bool(row["telegraph"]),
         edit_updates=bool(row["edit_updates"]),
+        digest_at=_strings(row["digest_at"]),
+        last_digest=_parse_time(row["last_digest"]),
         enabled=bool(row["enabled"]),
         etag=row["etag"],
         last_modified=row["last_modified"],
@@ -996,6 +1048,7 @@ def _post(row: sqlite3.Row) -> QueuedPost:
         resend_requested=_parse_time(row["resend_requested"]),
         telegraph=bool(row["telegraph"]),
         edit_pending=bool(row["edit_pending"]),
+        articles=tuple(article_from_dict(item) for item in json.loads(row["articles"] or "[]")),
     )
 
 

@@ -103,6 +103,7 @@ def test_export_import_round_trip(run_cli: CliRunner, tmp_path: Path) -> None:
             "media",
             "telegraph",
             "edit_updates",
+            "digest_at",
             "enabled",
         )
         return [{key: json.loads(line)[key] for key in keep} for line in listing.splitlines()]

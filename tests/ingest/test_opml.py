@@ -29,6 +29,7 @@ FEEDS = [
         media=FeedMedia.NONE,
         telegraph=True,
         edit_updates=True,
+        digest_at=("08:00", "18:30"),
         enabled=False,
     ),
 ]
