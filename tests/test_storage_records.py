@@ -36,7 +36,8 @@ def test_every_field_round_trips_through_json(article: Article) -> None:
     assert article_from_dict(record) == _empty_as_default(article)
 
 
-@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# No deadline: each example opens and migrates a database, whose time depends on the machine's load.
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(article=articles)
 def test_every_field_round_trips_through_the_store(tmp_path: Path, article: Article) -> None:
     with closing(open_store(tmp_path / f"{uuid4().hex}.sqlite3")) as store:
@@ -60,6 +61,8 @@ def test_a_full_article_keeps_every_field() -> None:
         categories=("Weather",),
         source="feed",
         id="guid-1",
+        images=("https://news.example/elena.jpg", "https://news.example/lisbon.jpg"),
+        video="https://news.example/elena.mp4",
     )
     assert all(getattr(article, item.name) != item.default for item in fields(Article))
     assert set(article_to_dict(article)) == {item.name for item in fields(Article)}
