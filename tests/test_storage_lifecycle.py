@@ -220,13 +220,22 @@ def test_a_post_keeps_its_kind(store: Store) -> None:
     for kind in PostKind:
         article = Article(text=f"A {kind} post")
         scheduled = when if kind is PostKind.ONE_OFF else None
+        articles = (article, Article(text="Another")) if kind is PostKind.DIGEST else ()
         post_id = store.enqueue(
-            NewPost(article=article, chat="@news", keys=(kind.value,), kind=kind, scheduled=scheduled),
+            NewPost(
+                article=article,
+                chat="@news",
+                keys=(kind.value,),
+                kind=kind,
+                scheduled=scheduled,
+                articles=articles,
+            ),
             now=NOW,
         )
         assert post_id is not None
         post = store.post(post_id)
         assert post is not None and (post.kind, post.scheduled, post.due) == (kind, scheduled, scheduled)
+        assert post.articles == articles
 
 
 def test_only_a_one_off_post_has_a_time() -> None:
