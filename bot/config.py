@@ -160,6 +160,15 @@ class Settings(BaseSettings):
     edit_window_hours: int = Field(
         48, ge=1, le=24 * 366, description="Hours after its post an item's correction still edits it."
     )
+    mastodon_url: str | None = Field(
+        None, description="Mastodon server to cross-post to (https://mastodon.social). Empty: none."
+    )
+    mastodon_token: SecretStr | None = Field(
+        None, description="Access token of the Mastodon account (write:statuses)."
+    )
+    mastodon_all: bool = Field(
+        True, description="true: every channel post is cross-posted; false: only feeds added with --mastodon."
+    )
     silent_hours: str | None = Field(
         None, description="Local span in which posts go out without a sound, HH:MM-HH:MM. Empty: none."
     )
@@ -184,6 +193,8 @@ class Settings(BaseSettings):
             "http_user_agent",
             "quiet_hours",
             "silent_hours",
+            "mastodon_url",
+            "mastodon_token",
             "proxy_url",
             "telegram_proxy_url",
             "http_proxy_url",
@@ -228,6 +239,13 @@ class Settings(BaseSettings):
         return f"{start}-{end}"
 
     @model_validator(mode="after")
+    def _check_mastodon(self) -> Settings:
+        if (self.mastodon_url is None) != (self.mastodon_token is None):
+            missing = "HASHBOT_MASTODON_TOKEN" if self.mastodon_token is None else "HASHBOT_MASTODON_URL"
+            raise ValueError(f"cross-posting to Mastodon needs both its URL and its token; set {missing}")
+        return self
+
+    @model_validator(mode="after")
     def _check_slots(self) -> Settings:
         if self.publish_every == 0 and not self.publish_at:
             raise ValueError("HASHBOT_PUBLISH_EVERY=0 needs fixed times in HASHBOT_PUBLISH_AT")
@@ -253,10 +271,10 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is neither @username nor a numeric chat id like -100123")
         return value
 
-    @field_validator("bot_api_url", "telegraph_api_url")
+    @field_validator("bot_api_url", "telegraph_api_url", "mastodon_url")
     @classmethod
-    def _check_api_url(cls, value: str) -> str:
-        if not re.match(r"https?://[^/\s]+", value):
+    def _check_api_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"https?://[^/\s]+", value):
             raise ValueError(f"{value!r} is not an http(s) URL such as https://api.telegram.org/bot")
         return value
 

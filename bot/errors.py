@@ -14,6 +14,7 @@ these into messages and exit codes, nothing else does::
     │   └── ChartUnavailable     the statistics chart needs matplotlib, which is not installed
     ├── UnexpectedError      a bug met while handling one source, so the others still run (exit 3)
     ├── TelegraphError       a long read's page could not be created (the post goes without it)
+    ├── MastodonError        a status could not be posted (its own retries; Telegram unaffected)
     └── PublishError         a post could not be delivered
         ├── PublishForbidden     Telegram refused the bot the chat (403): pause and tell admins
         ├── PublishUncertain     the send may or may not have happened: never retried blindly
@@ -26,6 +27,7 @@ Each exception carries the context an operator needs (which setting, which file)
 from __future__ import annotations
 
 import traceback
+from datetime import datetime
 
 
 class HashbotError(Exception):
@@ -120,6 +122,19 @@ class ChartUnavailable(RenderError):
 
 class TelegraphError(HashbotError):
     """The Telegraph API refused a call or could not be reached; never stops a post."""
+
+
+class MastodonError(HashbotError):
+    """Mastodon refused a status or could not be reached; never touches the Telegram post.
+
+    ``retry``: whether trying again can help (the server was down, or rate limited us until
+    ``retry_at``); False when Mastodon refused the status itself.
+    """
+
+    def __init__(self, problem: str, *, retry: bool = True, retry_at: datetime | None = None) -> None:
+        super().__init__(problem)
+        self.retry = retry
+        self.retry_at = retry_at
 
 
 class PublishError(HashbotError):

@@ -38,6 +38,7 @@ from typing import Protocol
 from bot.clock import Clock, utcnow
 from bot.errors import (
     HashbotError,
+    MastodonError,
     PublishError,
     PublishForbidden,
     PublishPaused,
@@ -61,6 +62,19 @@ logger = logging.getLogger(__name__)
 MAX_SEND_ATTEMPTS = 5
 #: Items in one digest post at most; more make several posts.
 DIGEST_ITEMS = 10
+#: The template a post's Mastodon status is rendered with.
+MASTODON_TEMPLATE = "mastodon.txt.j2"
+#: Mastodon statuses posted per pass at most: the account's rate limit is its own, not Telegram's.
+MASTODON_PER_PASS = 5
+#: Waits after each failed try of a status; after the last, it is given up (``failed``).
+MASTODON_BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+    timedelta(hours=1),
+    timedelta(hours=3),
+    timedelta(hours=6),
+)
 #: A day and an hour of sent history covers both caps whatever the time zone.
 _HISTORY = timedelta(hours=25)
 
@@ -69,6 +83,12 @@ class Editor(Protocol):
     """Edits a message already in the channel so that it shows `post` (an item's correction)."""
 
     async def edit(self, post: Post, message_id: int) -> None: ...
+
+
+class CrossPoster(Protocol):
+    """Publishes a post's text elsewhere (Mastodon); `key` makes a repeated call post once."""
+
+    async def post_status(self, text: str, *, key: str) -> str: ...
 
 
 class LongReads(Protocol):
@@ -92,6 +112,8 @@ class RunnerConfig:
     vocabulary_days: int = 0
     #: Every long article gets a Telegraph page (``HASHBOT_TELEGRAPH``), not only its feed's asking.
     long_reads_for_all: bool = False
+    #: Every post sent to the channel becomes a Mastodon status, not only its feed's asking.
+    mastodon_all: bool = True
 
 
 @dataclass(slots=True)
@@ -109,6 +131,8 @@ class PublishReport:
     previewed: list[int] = field(default_factory=list)
     #: Sent posts whose channel message was edited to show their item's correction.
     edited: list[int] = field(default_factory=list)
+    #: Posts whose Mastodon status went out in this pass.
+    cross_posted: list[int] = field(default_factory=list)
     paused: str | None = None
     #: Seconds each send to the publisher took, whatever its outcome (for the metrics).
     send_seconds: list[float] = field(default_factory=list)
@@ -196,6 +220,7 @@ class Runner:
         previewer: Publisher | None = None,
         long_reads: LongReads | None = None,
         editor: Editor | None = None,
+        mastodon: CrossPoster | None = None,
     ) -> None:
         self._store = store
         #: While the store says dry run (`/dryrun on`), a slot shows its posts here, leaves them queued.
@@ -213,6 +238,8 @@ class Runner:
         self._long_reads = long_reads
         #: Edits the channel messages of corrected items; None (dry runs): corrections wait.
         self._editor = editor
+        #: Where sent posts are cross-posted; None: nowhere.
+        self._mastodon = mastodon
         self._publishing = asyncio.Lock()
         self._stopping = False
 
@@ -315,6 +342,8 @@ class Runner:
                 # in feed order at the next slot.
                 if report.paused is not None or report.retry:
                     break
+            # After the sends: a post's status follows it in the same pass.
+            await self._cross_post(report)
         if report.sent or report.failed or report.uncertain or report.retry:
             logger.info(
                 "publish pass: %d sent, %d to retry, %d failed, %d uncertain; %d queued",
@@ -528,6 +557,50 @@ class Runner:
             tags = [tag.name for tag in post.tags]  # they enter the chat's tag history
             store.mark_sent(post_id, now=clock(), message_id=receipt.message_id, tags=tags)
             report.sent.append(post_id)
+            if self._cross_posts(queued):
+                store.queue_status(post_id, now=clock())
+
+    async def _cross_post(self, report: PublishReport) -> None:
+        """Post the due Mastodon statuses, a few per pass; a failure waits its backoff, alone.
+
+        Each status is the post's article in the Mastodon template. Its retries, waits and final
+        failure are its own: the Telegram post is sent and stays so whatever Mastodon does.
+        """
+        if self._mastodon is None:
+            return
+        for status in self._store.due_statuses(self._clock(), limit=MASTODON_PER_PASS):
+            queued = self._store.post(status.post_id)
+            if queued is None or self.stopping:
+                continue
+            try:
+                text = self._planner.plan(queued.article, template=MASTODON_TEMPLATE, now=self._clock()).body
+                url = await self._mastodon.post_status(text, key=f"hashbot-post-{queued.id}")
+            except (MastodonError, RenderError) as exc:
+                retry_at = self._status_retry(status.attempts, exc)
+                self._store.status_failed(queued.id, str(exc), retry_at=retry_at)
+                logger.warning(
+                    "post %d: Mastodon status %s: %s",
+                    queued.id,
+                    f"tried again at {retry_at:%Y-%m-%d %H:%M} UTC" if retry_at else "given up",
+                    exc,
+                )
+                if isinstance(exc, MastodonError) and exc.retry_at is not None:
+                    return  # rate limited: the others would be refused too
+                continue
+            self._store.status_sent(queued.id, url)
+            report.cross_posted.append(queued.id)
+            logger.info("post %d: Mastodon status %s", queued.id, url)
+
+    def _cross_posts(self, queued: QueuedPost) -> bool:
+        """Whether a post sent to the channel becomes a Mastodon status (a digest never does)."""
+        wanted = self._config.mastodon_all or queued.mastodon
+        return self._mastodon is not None and wanted and queued.kind is not PostKind.DIGEST
+
+    def _status_retry(self, attempts: int, exc: HashbotError) -> datetime | None:
+        """When to try a failed status again, or None to give up."""
+        if not isinstance(exc, MastodonError) or not exc.retry or attempts + 1 >= len(MASTODON_BACKOFF):
+            return None
+        return max(exc.retry_at or self._clock(), self._clock() + MASTODON_BACKOFF[attempts])
 
     async def _timed_publish(self, post: Post, report: PublishReport) -> Receipt:
         started = time.perf_counter()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 
 from bot.planner import PublishSchedule, local_time, next_poll, poll_offset
-from bot.storage import PostState, Store
+from bot.storage import PostState, StatusState, Store
 
 
 def _local(moment: datetime | None, tz: tzinfo) -> str:
@@ -44,6 +44,13 @@ def status_lines(
         lines.append(
             f"  {counts[PostState.UNCERTAIN]} uncertain: check the channel and answer the admin question"
         )
+    statuses = store.count_statuses()
+    if any(statuses.values()):
+        lines.append("Mastodon: " + ", ".join(f"{statuses[state]} {state.value}" for state in StatusState))
+        waiting = [status for status in store.statuses() if status.state is StatusState.QUEUED]
+        if waiting:
+            next_try = _local(min(status.next_try for status in waiting), tz)
+            lines.append(f"  next try {next_try}; last error: {waiting[0].last_error or 'none'}")
     feeds = store.feeds()
     lines.append(f"Feeds: {len(feeds)}" + ("" if feeds else " (add one with `hashbot feeds add URL`)"))
     for feed in feeds:

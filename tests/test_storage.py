@@ -91,6 +91,7 @@ def test_feed_round_trip_and_duplicate_url(store: Store) -> None:
         telegraph=True,
         edit_updates=True,
         digest_at=("08:00", "18:30"),
+        mastodon=True,
     )
     saved = store.add_feed(feed)
     assert saved.id is not None

@@ -16,6 +16,7 @@ from bot.ingest.http import DEFAULT_USER_AGENT, Fetcher, FetchPolicy, build_clie
 from bot.ingest.pages import fetch_articles
 from bot.ingest.poller import Poller, PollPolicy
 from bot.logs import redact
+from bot.mastodon import Mastodon
 from bot.models import Article
 from bot.storage import Store, open_store
 from bot.telegraph import Telegraph
@@ -46,18 +47,34 @@ async def open_fetcher(settings: Settings) -> AsyncIterator[Fetcher]:
         yield Fetcher(client, policy)
 
 
+def _web_api_client(settings: Settings) -> httpx.AsyncClient:
+    """A client for the web APIs hashbot writes to (Telegraph, Mastodon): the HTTP proxy and the
+    fetch time limits, like feeds and pages."""
+    policy = fetch_policy(settings)
+    timeout = httpx.Timeout(policy.total_timeout, connect=policy.connect_timeout)
+    return httpx.AsyncClient(proxy=policy.proxy, timeout=timeout, headers={"User-Agent": policy.user_agent})
+
+
 @asynccontextmanager
 async def open_long_reads(
     settings: Settings, store: Store, *, clock: Clock = utcnow
 ) -> AsyncIterator[Telegraph]:
-    """The Telegraph client of a run (through the HTTP proxy, with the fetch time limits)."""
-    policy = fetch_policy(settings)
-    timeout = httpx.Timeout(policy.total_timeout, connect=policy.connect_timeout)
-    headers = {"User-Agent": policy.user_agent}
-    async with httpx.AsyncClient(proxy=policy.proxy, timeout=timeout, headers=headers) as client:
+    """The Telegraph client of a run."""
+    async with _web_api_client(settings) as client:
         yield Telegraph(
             client, store=store, clock=clock, api_url=settings.telegraph_api_url, author_name=settings.channel
         )
+
+
+@asynccontextmanager
+async def open_mastodon(settings: Settings) -> AsyncIterator[Mastodon | None]:
+    """The Mastodon client of a run; None when no account is configured."""
+    if settings.mastodon_url is None or settings.mastodon_token is None:
+        yield None
+        return
+    token = settings.mastodon_token.get_secret_value()
+    async with _web_api_client(settings) as client:
+        yield Mastodon(client, base_url=settings.mastodon_url, token=token)
 
 
 def open_state(settings: Settings) -> Store:

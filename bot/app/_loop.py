@@ -11,7 +11,7 @@ from bot.clock import Clock, utcnow
 from bot.config import Settings
 from bot.ingest.poller import Poller
 from bot.pipeline import Publisher
-from bot.runner import Editor, LongReads, Runner, RunnerConfig
+from bot.runner import CrossPoster, Editor, LongReads, Runner, RunnerConfig
 from bot.scheduler import Housekeeping, Scheduler
 from bot.storage import Store
 
@@ -28,6 +28,7 @@ def build_runner(
     previewer: Publisher | None = None,
     long_reads: LongReads | None = None,
     editor: Editor | None = None,
+    mastodon: CrossPoster | None = None,
 ) -> Runner:
     """The run loop's passes. `approval` only where admins are asked (a bot watches the runner);
     `dry_run`: the store is a dry run's copy, where previews count as sent. `long_reads` makes the
@@ -40,6 +41,7 @@ def build_runner(
         previews_count_as_sent=dry_run,
         vocabulary_days=settings.vocabulary_days,
         long_reads_for_all=settings.telegraph,
+        mastodon_all=settings.mastodon_all,
     )
     return Runner(
         store=store,
@@ -51,6 +53,7 @@ def build_runner(
         previewer=previewer,
         long_reads=long_reads,
         editor=editor,
+        mastodon=mastodon,
     )
 
 

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.app._ingest import build_poller, open_fetcher, open_long_reads, open_state
+from bot.app._ingest import build_poller, open_fetcher, open_long_reads, open_mastodon, open_state
 from bot.app._loop import build_runner, build_scheduler
 from bot.app._telegram import Hashbot, build_bot, initialized
 from bot.clock import utcnow
@@ -77,7 +77,7 @@ async def run(settings: Settings, options: RunOptions, *, preview_stream: TextIO
                     return await _drive(loop, None, options)
             if dry_run:
                 settings = settings.model_copy(update={"dry_run": True})
-            async with open_long_reads(settings, store) as telegraph:
+            async with open_long_reads(settings, store) as telegraph, open_mastodon(settings) as mastodon:
                 hashbot = build_bot(
                     settings,
                     store=store,
@@ -86,6 +86,7 @@ async def run(settings: Settings, options: RunOptions, *, preview_stream: TextIO
                     dry_run_store=dry_run,
                     # A dry run publishes nothing, on Telegraph neither.
                     long_reads=None if dry_run else telegraph,
+                    mastodon=mastodon,
                 )
                 with _metrics(settings, runner=hashbot.runner, poller=poller, store=store):
                     return await _drive(_Loop(hashbot.runner, hashbot.scheduler, store), hashbot, options)

@@ -28,7 +28,7 @@ from bot.logs import redact
 from bot.models import LinkPreview
 from bot.pipeline import Publisher
 from bot.preview import PreviewPublisher
-from bot.runner import LongReads, Runner
+from bot.runner import CrossPoster, LongReads, Runner
 from bot.scheduler import Scheduler
 from bot.status import status_lines
 from bot.storage import QueuedPost, Store
@@ -265,6 +265,7 @@ def build_bot(
     clock: Clock = utcnow,
     pacer: ChatPacer | None = None,
     long_reads: LongReads | None = None,
+    mastodon: CrossPoster | None = None,
 ) -> Hashbot:
     """Wire the whole bot and its run loop, in the order they depend on each other.
 
@@ -305,6 +306,7 @@ def build_bot(
         long_reads=long_reads,
         # Corrections edit the channel itself; a dry run (of the store, or live) edits nothing.
         editor=None if dry_run_store or settings.dry_run else channel,
+        mastodon=None if dry_run_store or settings.dry_run else mastodon,
     )
     job_queue = application.job_queue
     assert job_queue is not None, "python-telegram-bot is installed without its job-queue extra"

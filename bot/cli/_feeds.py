@@ -51,6 +51,7 @@ def add(options: FeedsAddOptions, settings: Settings, console: Console) -> int:
         telegraph=options.telegraph,
         edit_updates=options.edit_updates,
         digest_at=options.digest_at,
+        mastodon=options.mastodon,
     )
 
     async def subscribe_to(store: Store) -> tuple[Feed, FeedCheck | None]:
@@ -101,6 +102,8 @@ def list_feeds(options: FeedsListOptions, settings: Settings, console: Console) 
             details.append("telegraph")
         if feed.edit_updates:
             details.append("edits")
+        if feed.mastodon:
+            details.append("mastodon")
         if feed.digest_at:
             details.append(f"digest at {', '.join(feed.digest_at)}")
         if feed.media is not FeedMedia.ALL:

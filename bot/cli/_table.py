@@ -306,6 +306,7 @@ class FeedsAddOptions:
     telegraph: bool
     edit_updates: bool
     digest_at: tuple[str, ...]
+    mastodon: bool
     silent: bool
 
 
@@ -456,6 +457,11 @@ def _register_feeds(commands: SubParsers) -> None:
         metavar="HH:MM,…",
         help="post no items one by one: at each of these local times, one digest post collects "
         "the items that came since the last (several posts when one cannot hold them)",
+    )
+    add.add_argument(
+        "--mastodon",
+        action="store_true",
+        help="cross-post this feed's posts to Mastodon when HASHBOT_MASTODON_ALL=false",
     )
     add.add_argument(
         "--silent",

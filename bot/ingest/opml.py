@@ -76,6 +76,7 @@ def _feed(outline: ET.Element, *, source: str) -> Feed:
         telegraph=get(f"{_NS}telegraph") == "true",
         edit_updates=get(f"{_NS}editUpdates") == "true",
         digest_at=_tags(get(f"{_NS}digestAt")),
+        mastodon=get(f"{_NS}mastodon") == "true",
         enabled=get(f"{_NS}enabled") != "false",
     )
 
@@ -124,6 +125,7 @@ def to_opml(feeds: Iterable[Feed], *, now: datetime, title: str = "hashbot feeds
             "telegraph": "true" if feed.telegraph else None,
             "editUpdates": "true" if feed.edit_updates else None,
             "digestAt": ",".join(feed.digest_at) or None,
+            "mastodon": "true" if feed.mastodon else None,
             "media": None if feed.media is FeedMedia.ALL else feed.media.value,
             "enabled": None if feed.enabled else "false",
         }

@@ -270,6 +270,7 @@ class Poller:
                 tags=feed.tags,
                 silent=feed.silent,
                 telegraph=feed.telegraph,
+                mastodon=feed.mastodon,
             )
             for item in selection.to_queue
         ]

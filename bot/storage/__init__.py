@@ -21,6 +21,7 @@ from bot.storage.records import (
     DigestItem,
     Feed,
     FeedMedia,
+    MastodonStatus,
     MessageReactions,
     NewPost,
     Notice,
@@ -29,6 +30,7 @@ from bot.storage.records import (
     PublishedCounts,
     QueuedPost,
     Revision,
+    StatusState,
     TagEvent,
     TagReactions,
     TagRule,
@@ -234,6 +236,25 @@ class Store(Protocol):
         """Turn dry run on (`reason` says who did) or off (None)."""
         self.set_flag(_DRY_RUN, reason)
 
+    # Mastodon statuses: their own state beside each post's
+    def queue_status(self, post_id: int, *, now: datetime) -> None:
+        """The post (sent to the channel) is to be a Mastodon status too; once per post."""
+        ...
+
+    def due_statuses(self, now: datetime, *, limit: int) -> list[MastodonStatus]:
+        """Queued statuses whose next try has come, the most overdue first."""
+        ...
+
+    def statuses(self) -> list[MastodonStatus]: ...
+
+    def status_sent(self, post_id: int, url: str) -> None: ...
+
+    def status_failed(self, post_id: int, error: str, *, retry_at: datetime | None) -> None:
+        """A try failed: try again at `retry_at`, or give up (``failed``) when it is None."""
+        ...
+
+    def count_statuses(self) -> dict[StatusState, int]: ...
+
     # Digests: a digest feed's items wait aside until its digest time
     def digest_items(self, feed_id: int) -> list[DigestItem]:
         """The feed's items waiting for its next digest, oldest first."""
@@ -349,6 +370,7 @@ __all__ = [
     "DigestItem",
     "Feed",
     "FeedMedia",
+    "MastodonStatus",
     "MessageReactions",
     "NewPost",
     "Notice",
@@ -360,6 +382,7 @@ __all__ = [
     "PublishedCounts",
     "QueuedPost",
     "Revision",
+    "StatusState",
     "Store",
     "TagEvent",
     "TagReactions",

@@ -62,6 +62,8 @@ class Feed:
     digest_at: tuple[str, ...] = ()
     #: When the feed's items were last collected into a digest.
     last_digest: datetime | None = None
+    #: Its posts are also Mastodon statuses (when not every post is: HASHBOT_MASTODON_ALL=false).
+    mastodon: bool = False
     enabled: bool = True
     etag: str | None = None
     last_modified: str | None = None
@@ -98,6 +100,7 @@ class Feed:
             "telegraph": self.telegraph,
             "edit_updates": self.edit_updates,
             "digest_at": list(self.digest_at),
+            "mastodon": self.mastodon,
         }
 
 
@@ -121,6 +124,7 @@ class NewPost:
     telegraph: bool = False
     #: A digest's articles, in order (``article`` is the first of them).
     articles: tuple[Article, ...] = ()
+    mastodon: bool = False
 
     def __post_init__(self) -> None:
         if (self.kind is PostKind.ONE_OFF) != (self.scheduled is not None):
@@ -162,6 +166,8 @@ class QueuedPost:
     edit_pending: bool = False
     #: A digest's articles, in order.
     articles: tuple[Article, ...] = ()
+    #: Its feed asks for a Mastodon status too.
+    mastodon: bool = False
     #: When an admin asked to resend it (it was uncertain): it goes out at once, whatever the slots.
     resend_requested: datetime | None = None
 
@@ -232,6 +238,26 @@ class PollRecord:
     revisions: tuple[Revision, ...] = ()
     #: Items of a digest feed: kept aside until its next digest collects them (only their articles).
     digest_items: tuple[NewPost, ...] = ()
+
+
+class StatusState(StrEnum):
+    """Where a post's Mastodon status stands: its own life, beside the Telegram post's."""
+
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class MastodonStatus:
+    """The Mastodon status of a post published to the channel."""
+
+    post_id: int
+    state: StatusState
+    next_try: datetime
+    attempts: int = 0
+    url: str | None = None
+    last_error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from bot.storage.records import (
     DigestItem,
     Feed,
     FeedMedia,
+    MastodonStatus,
     MessageReactions,
     NewPost,
     Notice,
@@ -36,6 +37,7 @@ from bot.storage.records import (
     PollRecord,
     PublishedCounts,
     QueuedPost,
+    StatusState,
     TagEvent,
     TagReactions,
     TagRule,
@@ -270,11 +272,28 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX digest_items_by_feed ON digest_items (feed_id, id);
     """,
+    # 12: cross-posting to Mastodon. Each post sent to the channel that goes to Mastodon too gets a
+    # row of its own (queued → sent | failed) with its attempts and next try: the Telegram post's
+    # state never depends on Mastodon.
+    """
+    ALTER TABLE feeds ADD COLUMN mastodon INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE posts ADD COLUMN mastodon INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE mastodon_statuses (
+        post_id    INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE,
+        state      TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sent', 'failed')),
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        next_try   TEXT NOT NULL,
+        url        TEXT,
+        last_error TEXT,
+        created    TEXT NOT NULL
+    );
+    CREATE INDEX mastodon_due ON mastodon_statuses (next_try) WHERE state = 'queued';
+    """,
 )
 
 _FEED_COLUMNS = (
     "url, name, chat, topic, template, interval, tags, include, exclude, lang, fetch_pages, silent, media,"
-    " telegraph, edit_updates, digest_at, enabled"
+    " telegraph, edit_updates, digest_at, mastodon, enabled"
 )
 _MAX_PARAMS = 500
 #: A tag ranks by reactions per post once this many of its posts are counted: one lucky post is no trend.
@@ -396,12 +415,13 @@ class SqliteStore(Store):
             int(feed.telegraph),
             int(feed.edit_updates),
             json.dumps(feed.digest_at),
+            int(feed.mastodon),
             int(feed.enabled),
         )
         try:
             with self._transaction() as db:
                 cursor = db.execute(
-                    f"INSERT INTO feeds ({_FEED_COLUMNS}, created) VALUES ({', '.join('?' * 18)})",
+                    f"INSERT INTO feeds ({_FEED_COLUMNS}, created) VALUES ({', '.join('?' * 19)})",
                     (*values, _time(datetime.now(UTC))),
                 )
         except sqlite3.IntegrityError:
@@ -660,6 +680,49 @@ class SqliteStore(Store):
                     " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
                     (name, value),
                 )
+
+    # Mastodon statuses
+
+    def queue_status(self, post_id: int, *, now: datetime) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO mastodon_statuses (post_id, next_try, created) VALUES (?, ?, ?)",
+                (post_id, _time(now), _time(now)),
+            )
+
+    def due_statuses(self, now: datetime, *, limit: int) -> list[MastodonStatus]:
+        rows = self._db.execute(
+            "SELECT * FROM mastodon_statuses WHERE state = 'queued' AND next_try <= ?"
+            " ORDER BY next_try, post_id LIMIT ?",
+            (_time(now), limit),
+        )
+        return [_status(row) for row in rows]
+
+    def statuses(self) -> list[MastodonStatus]:
+        return [_status(row) for row in self._db.execute("SELECT * FROM mastodon_statuses ORDER BY post_id")]
+
+    def status_sent(self, post_id: int, url: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE mastodon_statuses SET state = 'sent', url = ?, attempts = attempts + 1,"
+                " last_error = NULL WHERE post_id = ? AND state = 'queued'",
+                (url, post_id),
+            )
+
+    def status_failed(self, post_id: int, error: str, *, retry_at: datetime | None) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE mastodon_statuses SET attempts = attempts + 1, last_error = ?,"
+                " state = CASE WHEN ? IS NULL THEN 'failed' ELSE 'queued' END,"
+                " next_try = COALESCE(?, next_try) WHERE post_id = ? AND state = 'queued'",
+                (error, _time(retry_at), _time(retry_at), post_id),
+            )
+
+    def count_statuses(self) -> dict[StatusState, int]:
+        rows = self._db.execute("SELECT state, COUNT(*) AS n FROM mastodon_statuses GROUP BY state")
+        counts = dict.fromkeys(StatusState, 0)
+        counts.update({StatusState(row["state"]): row["n"] for row in rows})
+        return counts
 
     # Digests
 
@@ -961,7 +1024,7 @@ def _insert_post(db: sqlite3.Connection, post: NewPost, *, created: str | None) 
     cursor = db.execute(
         "INSERT INTO posts"
         " (feed_id, chat, topic, template, tags, article, created, kind, scheduled, silent, telegraph,"
-        " articles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " articles, mastodon) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             post.feed_id,
             post.chat,
@@ -977,6 +1040,7 @@ def _insert_post(db: sqlite3.Connection, post: NewPost, *, created: str | None) 
             json.dumps([article_to_dict(item) for item in post.articles], ensure_ascii=False)
             if post.articles
             else None,
+            int(post.mastodon),
         ),
     )
     post_id = int(cursor.lastrowid or 0)
@@ -1013,6 +1077,7 @@ def _feed(row: sqlite3.Row) -> Feed:
         edit_updates=bool(row["edit_updates"]),
         digest_at=_strings(row["digest_at"]),
         last_digest=_parse_time(row["last_digest"]),
+        mastodon=bool(row["mastodon"]),
         enabled=bool(row["enabled"]),
         etag=row["etag"],
         last_modified=row["last_modified"],
@@ -1049,6 +1114,18 @@ def _post(row: sqlite3.Row) -> QueuedPost:
         telegraph=bool(row["telegraph"]),
         edit_pending=bool(row["edit_pending"]),
         articles=tuple(article_from_dict(item) for item in json.loads(row["articles"] or "[]")),
+        mastodon=bool(row["mastodon"]),
+    )
+
+
+def _status(row: sqlite3.Row) -> MastodonStatus:
+    return MastodonStatus(
+        post_id=row["post_id"],
+        state=StatusState(row["state"]),
+        next_try=datetime.fromisoformat(row["next_try"]),
+        attempts=row["attempts"],
+        url=row["url"],
+        last_error=row["last_error"],
     )
 
 

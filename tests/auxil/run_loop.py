@@ -19,6 +19,7 @@ from bot.app import Hashbot, build_bot, chat_pacer, open_state
 from bot.config import Settings
 from bot.ingest.http import Fetcher, build_client
 from bot.ingest.poller import Poller, PollPolicy
+from bot.mastodon import Mastodon
 from bot.runner import Runner
 from bot.scheduler import Scheduler
 from bot.storage import Feed, Store
@@ -148,6 +149,11 @@ async def run_loop(
                 clock=clock,
                 pacer=chat_pacer(settings, clock=clock, sleep=pace_sleep or RecordedSleep()),
                 long_reads=telegraph,
+                mastodon=Mastodon(
+                    client, base_url=settings.mastodon_url, token=settings.mastodon_token.get_secret_value()
+                )
+                if settings.mastodon_url and settings.mastodon_token
+                else None,
             )
             assert hashbot.scheduler.tz == PARIS
             async with hashbot.running(poll_timeout=1):

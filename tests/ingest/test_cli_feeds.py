@@ -104,6 +104,7 @@ def test_export_import_round_trip(run_cli: CliRunner, tmp_path: Path) -> None:
             "telegraph",
             "edit_updates",
             "digest_at",
+            "mastodon",
             "enabled",
         )
         return [{key: json.loads(line)[key] for key in keep} for line in listing.splitlines()]

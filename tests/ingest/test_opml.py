@@ -30,6 +30,7 @@ FEEDS = [
         telegraph=True,
         edit_updates=True,
         digest_at=("08:00", "18:30"),
+        mastodon=True,
         enabled=False,
     ),
 ]
