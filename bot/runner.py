@@ -566,8 +566,8 @@ class Runner:
         Each status is the post's article in the Mastodon template. Its retries, waits and final
         failure are its own: the Telegram post is sent and stays so whatever Mastodon does.
         """
-        if self._mastodon is None:
-            return
+        if self._mastodon is None or self._store.dry_run() is not None:
+            return  # a dry run (`/dryrun`) publishes nothing, on Mastodon neither; the statuses wait
         for status in self._store.due_statuses(self._clock(), limit=MASTODON_PER_PASS):
             queued = self._store.post(status.post_id)
             if queued is None or self.stopping:
@@ -667,8 +667,8 @@ class Runner:
         was deleted, the new text cannot be a caption) is given up with a warning; one that could
         not reach Telegram is tried again at the next pass.
         """
-        if self._editor is None:
-            return
+        if self._editor is None or self._store.dry_run() is not None:
+            return  # a dry run (`/dryrun`) changes nothing in the channel; the edits wait
         for queued in self._store.posts_to_edit():
             if self.stopping:
                 return

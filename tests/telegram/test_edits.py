@@ -137,3 +137,20 @@ async def test_an_unchanged_item_and_an_edit_telegram_refuses_change_nothing(
         [post] = loop.store.posts()
     assert refused.edited == [] and not post.edit_pending  # given up, with a warning
     assert len(world.api.calls_of("sendMessage")) == 1
+
+
+async def test_a_dry_run_edits_nothing_and_the_edit_waits(
+    settings: Settings, world: FakeSession, retry: RetryPolicy, sleep: RecordedSleep, web: FeedServer
+) -> None:
+    clock = Clock(paris("2026-11-24 12:00"))
+    async with run_loop(settings, world, clock, retry, sleep) as loop:
+        feed_id = await _published(loop, web, item_feed(FIRST), edit_updates=True)
+        await _corrected(loop, web, feed_id, item_feed(CORRECTED))
+        loop.store.set_dry_run("turned on by Ada")
+        held = await loop.runner.publish()
+        [waiting] = loop.store.posts()
+        loop.store.set_dry_run(None)
+        done = await loop.runner.publish()
+    assert held.edited == [] and waiting.edit_pending and done.edited == [waiting.id]
+    [message] = world.channel_posts()
+    assert message.edits == 1
