@@ -17,6 +17,12 @@ import pytest
 from auxil.cli import CliRunner
 from auxil.cli import run_cli as _run_cli
 from auxil.postgres import PostgresServer, postgres_server, server_binaries
+from hypothesis import settings
+
+# Hypothesis's deadline is a timed assertion: on a loaded machine it fails tests that are right.
+# Speed is measured in bench/, never asserted here.
+settings.register_profile("hashbot", deadline=None)
+settings.load_profile("hashbot")
 
 #: The modules setup.py compiles with mypyc.
 COMPILED_MODULES = ("candidates", "extract", "language", "normalize", "rank", "tagger", "vocabulary")
