@@ -169,11 +169,16 @@ def _text_of(detail: Mapping[str, Any] | None, value: str) -> str:
     return html_to_text(value)[0] if "html" in kind else " ".join(value.split())
 
 
+def _string(value: object) -> str:
+    """A text field of feedparser's entry, or "": on nested or empty elements it gives None."""
+    return value if isinstance(value, str) else ""
+
+
 def _entry_article(entry: dict[str, Any], *, source: str, lang: str | None) -> Article | None:
-    title = _text_of(entry.get("title_detail"), entry.get("title", "")) or None
+    title = _text_of(entry.get("title_detail"), _string(entry.get("title"))) or None
     contents = entry.get("content") or []
-    body = contents[0].get("value", "") if contents else ""
-    summary_html = entry.get("summary", "")
+    body = _string(contents[0].get("value")) if contents else ""
+    summary_html = _string(entry.get("summary"))
     text, content_images = html_to_text_and_images(body or summary_html)
     summary = html_to_text(summary_html)[0] if body and summary_html else ""
     if not text and not title:
@@ -205,10 +210,17 @@ def _parse_xml(body: bytes, *, url: str, content_type: str, source: str) -> Pars
 
     # A byte stream, never a string: feedparser treats strings as URLs or paths to open. References
     # to characters that cannot exist go first: feedparser's own fallback parser crashes on them.
-    parsed = feedparser.parse(
-        io.BytesIO(drop_invalid_charrefs_bytes(body)),
-        response_headers={"content-type": content_type or "application/xml", "content-location": url},
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(drop_invalid_charrefs_bytes(body)),
+            response_headers={"content-type": content_type or "application/xml", "content-location": url},
+        )
+    except (LookupError, AttributeError) as exc:
+        # Seen by the fuzzing harness: feedparser's loose parser looks up handlers and keys that a
+        # malformed tree lacks (KeyError('tags'), no end_category). A broken feed, not our bug;
+        # anything else from in there still surfaces as one.
+        problem = f"{type(exc).__name__}: {exc}"
+        raise SourceFormatError(source, f"is too broken for the feed parser ({problem})") from exc
     if not parsed.get("version") and not parsed.entries:
         problem = parsed.get("bozo_exception")
         detail = ""
