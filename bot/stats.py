@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from bot.models import TagUse
+from bot.render import CAPTION_LENGTH
 from bot.storage.records import PublishedCounts, TagReactions
 
-#: Telegram's limit on a photo's caption, in characters.
-CAPTION_LENGTH = 1024
 #: Tags, feeds and reaction lines shown at most.
 TOP = 10
 
