@@ -12,9 +12,10 @@ import json
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
+
+from auxil.loopback import LoopbackServer, http_server
 
 
 @dataclass
@@ -25,7 +26,7 @@ class Fault:
     after_creating: bool = False
 
 
-class FakeMastodon:
+class FakeMastodon(LoopbackServer):
     def __init__(self, token: str = "mastodon-test-token") -> None:
         self.token = token
         self.statuses: list[str] = []
@@ -33,15 +34,11 @@ class FakeMastodon:
         self._keys: dict[str, int] = {}
         self._faults: deque[Fault] = deque()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        super().__init__(http_server(_handler(self)))
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self.base
 
     def fail(self, status: int = 503, *, times: int = 1, headers: dict[str, str] | None = None) -> None:
         for _ in range(times):
@@ -50,16 +47,6 @@ class FakeMastodon:
     def lose_answer(self) -> None:
         """The next status is made, but its answer is a 500."""
         self._faults.append(Fault(500, after_creating=True))
-
-    def __enter__(self) -> FakeMastodon:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def handle(
         self, headers: dict[str, str], form: dict[str, str]

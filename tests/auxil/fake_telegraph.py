@@ -12,9 +12,10 @@ import secrets
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from auxil.loopback import LoopbackServer, http_server
 
 JSON = dict[str, Any]
 
@@ -68,7 +69,7 @@ class Page:
 
 
 @dataclass
-class FakeTelegraph:
+class FakeTelegraph(LoopbackServer):
     accounts: dict[str, str] = field(default_factory=dict)
     pages: list[Page] = field(default_factory=list)
     #: Every call's method and parameters, as received.
@@ -77,15 +78,11 @@ class FakeTelegraph:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        super().__init__(http_server(_handler(self)))
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self.base
 
     def fail(self, method: str, status: int = 500, error: str = "INTERNAL_ERROR", *, times: int = 1) -> None:
         """The next `times` calls of `method` answer `status` with `error` and do nothing."""
@@ -98,16 +95,6 @@ class FakeTelegraph:
 
     def calls_of(self, method: str) -> list[JSON]:
         return [params for name, params in self.calls if name == method]
-
-    def __enter__(self) -> FakeTelegraph:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def handle(self, method: str, params: JSON) -> tuple[int, JSON]:
         with self._lock:

@@ -8,11 +8,11 @@ conditional GET (ETag / Last-Modified → 304), gzip, a body that never ends, or
 from __future__ import annotations
 
 import gzip
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
+
+from auxil.loopback import LoopbackServer, http_server
 
 
 @dataclass
@@ -38,36 +38,17 @@ class Seen:
     headers: dict[str, str]
 
 
-class FeedServer:
+class FeedServer(LoopbackServer):
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[Seen] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    @property
-    def base(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        super().__init__(http_server(_handler(self)))
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
 
     def hits(self, path: str) -> list[Seen]:
         return [seen for seen in self.requests if seen.path == path]
-
-    def __enter__(self) -> FeedServer:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
 
 def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:

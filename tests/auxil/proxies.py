@@ -15,15 +15,15 @@ import socket
 import socketserver
 import struct
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from auxil.loopback import LoopbackServer, http_server
 
 _HOP_BY_HOP = {"proxy-authorization", "proxy-connection", "connection", "keep-alive", "transfer-encoding"}
 
 
-class _Proxy:
+class _Proxy(LoopbackServer):
     """What both proxies share: credentials, the request log, a server thread."""
 
     scheme = ""
@@ -35,15 +35,8 @@ class _Proxy:
         self.seen: list[str] = []
         #: Requests refused for lacking or wrong credentials.
         self.refused = 0
-        self._server = server
         self._lock = threading.Lock()
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])  # type: ignore[index]
+        super().__init__(server)
 
     @property
     def url(self) -> str:
@@ -58,16 +51,6 @@ class _Proxy:
         with self._lock:
             self.refused += 1
 
-    def __enter__(self) -> Any:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
 
 class HttpProxy(_Proxy):
     """A forward proxy for plain-HTTP targets (absolute-form request lines)."""
@@ -75,8 +58,7 @@ class HttpProxy(_Proxy):
     scheme = "http"
 
     def __init__(self, *, user: str = "ann", password: str = "s3cret-proxy") -> None:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _http_handler(self))
-        server.daemon_threads = True
+        server = http_server(_http_handler(self))
         super().__init__(server, user=user, password=password)
 
     def authorized(self, header: str | None) -> bool:
