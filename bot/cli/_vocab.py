@@ -63,14 +63,14 @@ def alias(options: AliasOptions, settings: Settings, console: Console) -> int:
 
 
 def unalias(options: TagRuleOptions, settings: Settings, console: Console) -> int:
-    tag = _styled(options.tag, settings)
-    with open_db(settings) as store:
-        removed = store.remove_tag_rule(tag, blocked=False)
-    if removed is None:
-        console.error(f"#{tag} has no alias; `hashbot vocab` lists the rules")
-        return EXIT_FAILED
-    print(f"#{removed.tag} is written as extracted again", file=console.out)
-    return EXIT_OK
+    return _remove_rule(
+        options,
+        settings,
+        console,
+        blocked=False,
+        missing="has no alias",
+        done="is written as extracted again",
+    )
 
 
 def block(options: TagRuleOptions, settings: Settings, console: Console) -> int:
@@ -82,13 +82,22 @@ def block(options: TagRuleOptions, settings: Settings, console: Console) -> int:
 
 
 def unblock(options: TagRuleOptions, settings: Settings, console: Console) -> int:
+    return _remove_rule(
+        options, settings, console, blocked=True, missing="is not blocked", done="is allowed again"
+    )
+
+
+def _remove_rule(
+    options: TagRuleOptions, settings: Settings, console: Console, *, blocked: bool, missing: str, done: str
+) -> int:
+    """Drop a tag's alias or block; saying so when there was none is a failure, as for any command."""
     tag = _styled(options.tag, settings)
     with open_db(settings) as store:
-        removed = store.remove_tag_rule(tag, blocked=True)
+        removed = store.remove_tag_rule(tag, blocked=blocked)
     if removed is None:
-        console.error(f"#{tag} is not blocked; `hashbot vocab` lists the rules")
+        console.error(f"#{tag} {missing}; `hashbot vocab` lists the rules")
         return EXIT_FAILED
-    print(f"#{removed.tag} is allowed again", file=console.out)
+    print(f"#{removed.tag} {done}", file=console.out)
     return EXIT_OK
 
 
