@@ -77,6 +77,8 @@ async def test_forty_posts_in_one_slot_never_exceed_twenty_a_minute_and_keep_fee
         world.api.fail("sendMessage", 429, retry_after=7)  # the first post is refused once
         with caplog.at_level(logging.INFO):
             report = await loop.runner.publish()
+        # ours only, and only the publish pass: PTB's updater may log its own shutdown under load
+        warnings = [r for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("bot.")]
     assert len(report.sent) == 40
     assert loop.titles() == [story_title(n) for n in range(1, 41)]
     sends = [call.at for call in world.api.calls_of("sendMessage") if call.params["chat_id"] == channel]
@@ -85,7 +87,6 @@ async def test_forty_posts_in_one_slot_never_exceed_twenty_a_minute_and_keep_fee
     assert most_in_any_window(accepted) == 20
     assert min(b - a for a, b in itertools.pairwise(accepted)) >= timedelta(seconds=1)
     assert (accepted[0] - clock.start).total_seconds() >= 7  # Telegram's wait was kept
-    warnings = [record for record in caplog.records if record.levelno >= logging.WARNING]
     assert [record.levelno for record in warnings] == [logging.WARNING]
     assert "7 s" in warnings[0].getMessage() and warnings[0].exc_info is None
 
