@@ -7,6 +7,7 @@ them all (a test keeps the two in step). :func:`load_settings` turns validation 
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import time
 from pathlib import Path
@@ -74,7 +75,10 @@ class Settings(BaseSettings):
         "on", description="Link preview under posts: on, off, or above the text."
     )
     approval: bool = Field(False, description="Send new feed items to admins for approval first.")
-    database: Path = Field(Path("hashbot.sqlite3"), description="SQLite database file.")
+    database: str = Field(
+        "hashbot.sqlite3",
+        description="SQLite database file, or a PostgreSQL URL (postgresql://user:password@host:5432/hashbot).",
+    )
     dry_run: bool = Field(False, description="Preview posts instead of publishing them.")
     timezone: str = Field("UTC", description="IANA time zone for schedules and dates.")
     locale: str | None = Field(
@@ -203,6 +207,11 @@ class Settings(BaseSettings):
         }:
             return None
         return value
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _path_as_text(cls, value: Any) -> Any:
+        return os.fspath(value) if isinstance(value, os.PathLike) else value
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -10,6 +10,8 @@ these into messages and exit codes, nothing else does::
     │   └── FetchError           an HTTP fetch failed (status, timeout, size, redirects)
     ├── FilterError          a feed's include/exclude filter is invalid
     ├── StoreError           the database cannot be opened, migrated or written
+    │   └── StoreUnavailable     HASHBOT_DATABASE names no usable database (unreachable, refused
+    │                            credentials, not hashbot's, a newer schema)              (exit 2)
     ├── RenderError          a template is missing, broken, or the post cannot fit
     │   └── ChartUnavailable     the statistics chart needs matplotlib, which is not installed
     ├── UnexpectedError      a bug met while handling one source, so the others still run (exit 3)
@@ -77,6 +79,11 @@ class FilterError(HashbotError):
 
 class StoreError(HashbotError):
     """The database cannot be opened or migrated, or a change to it is refused (a duplicate feed)."""
+
+
+class StoreUnavailable(StoreError):
+    """The database HASHBOT_DATABASE names cannot be used at all: fixing that setting (or the
+    server, or hashbot's version) is the cure, so the CLI exits 2 as for any bad setting."""
 
 
 class RenderError(HashbotError):

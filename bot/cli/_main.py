@@ -10,7 +10,7 @@ from typing import Any
 from bot.cli._common import DEFAULT_ENV_FILE, EXIT_BROKEN_PIPE, EXIT_BUG, EXIT_FAILED, EXIT_USAGE, Console
 from bot.cli._table import Command, GlobalOptions, build_parser, options_from
 from bot.config import load_settings
-from bot.errors import ConfigError, HashbotError, UnexpectedError
+from bot.errors import ConfigError, HashbotError, StoreUnavailable, UnexpectedError
 from bot.logs import configure_logging
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def _run(argv: Sequence[str] | None, console: Console) -> int:
     configure_logging(level=level, fmt=settings.log_format, stream=console.err)
     try:
         return int(command.load()(options, settings, console))
-    except ConfigError as exc:
+    except (ConfigError, StoreUnavailable) as exc:
         console.error(exc)
         return EXIT_USAGE
     except UnexpectedError as exc:

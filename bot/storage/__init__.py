@@ -1,8 +1,9 @@
 """Durable state: feeds, the items already seen, the post queue and notices for admins.
 
-:class:`Store` is the whole interface the rest of hashbot uses; :mod:`bot.storage.sqlite` is the
-one backend today and holds every line of SQL, so another (PostgreSQL) can be added beside it.
-This package imports no database driver: :func:`open_store` loads the backend when called.
+:class:`Store` is the whole interface the rest of hashbot uses. :mod:`bot.storage.sql` holds every
+line of SQL, written once in the subset of SQL that SQLite and PostgreSQL both accept;
+:mod:`bot.storage.sqlite` runs it on a file. This package imports no database driver:
+:func:`open_store` loads the backend when called.
 """
 
 from __future__ import annotations
@@ -347,18 +348,18 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(path: Path) -> Store:
-    """Open (creating and migrating as needed) the SQLite store at `path`."""
-    from bot.storage.sqlite import SqliteStore
+def open_store(location: str | Path) -> Store:
+    """Open (creating and migrating as needed) the SQLite store at `location`."""
+    from bot.storage.sqlite import open_sqlite
 
-    return SqliteStore.open(path)
+    return open_sqlite(Path(location))
 
 
-def open_store_copy(path: Path) -> Store:
-    """An in-memory copy of the store at `path`, for dry runs: nothing done to it reaches the file."""
-    from bot.storage.sqlite import SqliteStore
+def open_store_copy(location: str | Path) -> Store:
+    """An in-memory copy of the store at `location`, for dry runs: nothing done to it reaches the file."""
+    from bot.storage.sqlite import open_sqlite_copy
 
-    return SqliteStore.open_copy(path)
+    return open_sqlite_copy(Path(location))
 
 
 __all__ = [

@@ -1,0 +1,73 @@
+"""What :class:`bot.storage.sql.SqlStore` needs of a database connection, whichever the dialect.
+
+The store writes one SQL, in the subset SQLite and PostgreSQL both accept (``?`` placeholders,
+``INSERT … ON CONFLICT``, ``RETURNING``, window functions); a :class:`Database` runs it on its own
+driver and supplies the few fragments the two spell differently (:class:`Spelling`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot.errors import StoreUnavailable
+
+
+class Cursor(Protocol):
+    """The result of one statement; rows are read by column name (``row["id"]``)."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Spelling:
+    """The SQL fragments the two dialects write differently, as ``str.format`` templates."""
+
+    #: A JSON text column's top-level string field: ``{column}``, ``{field}``.
+    json_field: str
+    #: Within a group whose SELECT also has ``MAX({by})``: ``{value}`` of the row with that maximum.
+    latest: str
+
+
+class Database(Protocol):
+    """One connection, used from one thread; statements outside :meth:`transaction` autocommit."""
+
+    @property
+    def spelling(self) -> Spelling: ...
+
+    @property
+    def integrity_error(self) -> type[Exception]:
+        """What the driver raises when a constraint (a unique URL) refuses a write."""
+        ...
+
+    def execute(self, query: str, params: Sequence[object] = ()) -> Cursor: ...
+
+    def executemany(self, query: str, rows: Iterable[Sequence[object]]) -> None: ...
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """A write transaction, one writer at a time: what it read stays true until it commits."""
+        ...
+
+    def vacuum(self) -> None:
+        """Give deleted rows' space back and refresh the planner's statistics."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def check_version(version: int, known: int, where: str) -> None:
+    """Refuse a database that a newer hashbot has migrated past what this one knows."""
+    if version > known:
+        raise StoreUnavailable(
+            f"{where}: the database has schema version {version}, newer than this hashbot "
+            f"understands ({known}); upgrade hashbot"
+        )
