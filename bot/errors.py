@@ -22,6 +22,7 @@ these into messages and exit codes, nothing else does::
         ├── PublishUncertain     the send may or may not have happened: never retried blindly
         ├── PublishRefused       Telegram refused this post for good (400): not worth retrying
         └── PublishPaused        publishing is paused; the post was not sent and is not lost
+            └── PublishStopping      hashbot is stopping: a wait for Telegram's limits was cut short
 
 Each exception carries the context an operator needs (which setting, which file) in its message.
 """
@@ -182,3 +183,7 @@ class PublishRefused(PublishError):
 
 class PublishPaused(PublishError):
     """Publishing is paused (by an admin or after a 403); the post was not sent."""
+
+
+class PublishStopping(PublishPaused):
+    """hashbot was asked to stop while a post waited its turn (pacing, a flood wait): not sent."""

@@ -242,6 +242,7 @@ class Runner:
         self._mastodon = mastodon
         self._publishing = asyncio.Lock()
         self._stopping = False
+        self._stop_listeners: list[Callable[[], None]] = []
 
     def watch(self, watcher: RunWatcher) -> None:
         """Tell `watcher` (the bot's desks) of uncertain posts and posts awaiting approval."""
@@ -251,14 +252,26 @@ class Runner:
         """Hand every publish pass's report to `listener` (the metrics), after the pass."""
         self._report_listeners.append(listener)
 
+    def on_stop(self, listener: Callable[[], None]) -> None:
+        """Call `listener` when a stop is requested: the publisher ends its waits for Telegram's limits."""
+        self._stop_listeners.append(listener)
+
     @property
     def stopping(self) -> bool:
         """Whether :meth:`request_stop` was called: no further post is sent, no job re-armed."""
         return self._stopping
 
     def request_stop(self) -> None:
-        """Send no further post (a signal handler's part; :meth:`stop` then waits for the send)."""
+        """Send no further post (a signal handler's part; :meth:`stop` then waits for the send).
+
+        A post waiting its turn under Telegram's limits stops waiting (the stop listeners) and
+        stays queued, so a stop during a long pacing wait is prompt and loses nothing.
+        """
+        if self._stopping:
+            return
         self._stopping = True
+        for listener in self._stop_listeners:
+            listener()
 
     # Start-up and shutdown
 

@@ -308,6 +308,7 @@ def build_bot(
         editor=None if dry_run_store or settings.dry_run else channel,
         mastodon=None if dry_run_store or settings.dry_run else mastodon,
     )
+    runner.on_stop(channel.interrupt)  # SIGTERM ends a pacing wait: its post stays queued
     job_queue = application.job_queue
     assert job_queue is not None, "python-telegram-bot is installed without its job-queue extra"
     scheduler = build_scheduler(settings, runner, jobs=jobs or job_queue.scheduler, store=store, clock=clock)

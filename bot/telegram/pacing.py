@@ -12,6 +12,10 @@ every send to a chat waits until both hold for the window that ends with it:
 :func:`next_send_at` is the pure rule; :class:`ChatPacer` applies it with an injected clock and
 sleep, so tests move time instead of waiting. Sends wait in the order they asked (one lock per
 chat), which keeps a slot's posts in feed order.
+
+A wait can be long (a minute when a slot is bigger than the window allows), so it is
+:class:`Interruptible`: when hashbot is asked to stop, a waiting send gives up at once with
+:class:`~bot.errors.PublishStopping`, and its post stays queued instead of holding the shutdown.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
+from bot.errors import PublishStopping
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +65,44 @@ def next_send_at(history: Sequence[datetime], *, now: datetime, limits: ChatLimi
     return moment
 
 
+class Interruptible:
+    """Sleeps that end at once, raising :class:`PublishStopping`, after :meth:`interrupt`.
+
+    What a stop request (SIGTERM) needs of every wait before a send: nothing was sent yet, so
+    giving up loses nothing and leaves the post to the next run.
+    """
+
+    def __init__(self, sleep: Sleep = asyncio.sleep) -> None:
+        self._sleep = sleep
+        self._interrupted = asyncio.Event()
+
+    @property
+    def interrupted(self) -> bool:
+        return self._interrupted.is_set()
+
+    def interrupt(self) -> None:
+        """End every wait now and refuse every later one."""
+        self._interrupted.set()
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep `seconds`, unless interrupted before or meanwhile: then PublishStopping."""
+        self.check()
+        sleeping = asyncio.ensure_future(self._sleep(seconds))
+        stopped = asyncio.ensure_future(self._interrupted.wait())
+        try:
+            await asyncio.wait((sleeping, stopped), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+            sleeping.cancel()  # no-op when it is done
+        self.check()
+        await sleeping
+
+    def check(self) -> None:
+        """Raise PublishStopping if a stop was requested."""
+        if self.interrupted:
+            raise PublishStopping("hashbot is stopping: the post waits in the queue for the next run")
+
+
 def is_group(chat: str) -> bool:
     """Whether `chat` is a group or channel (``@name`` or a negative id), not a person's chat."""
     return chat.startswith(("@", "-"))
@@ -74,12 +117,24 @@ class ChatPacer:
         self._private = replace(limits, per_window=0)
         self._clock = clock
         self._sleep = sleep
+        #: The same sleep, cut short by a stop request (see :meth:`interrupt`).
+        self.waits = Interruptible(sleep)
         keep = max(limits.per_window, 1)
         self._sent: defaultdict[str, deque[datetime]] = defaultdict(lambda: deque(maxlen=keep))
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
-    async def wait(self, chat: str) -> None:
-        """Return when a message may be sent to `chat`, and count it as sent then."""
+    def interrupt(self) -> None:
+        """hashbot is stopping: sends waiting their turn give up now (PublishStopping)."""
+        self.waits.interrupt()
+
+    async def wait(self, chat: str, *, interruptible: bool = True) -> None:
+        """Return when a message may be sent to `chat`, and count it as sent then.
+
+        `interruptible`: after :meth:`interrupt` raise PublishStopping instead of waiting. Not for
+        the second message of a post whose first is out (an album's text): that one finishes.
+        """
+        if interruptible:
+            self.waits.check()
         async with self._locks[chat]:
             history = self._sent[chat]
             now = self._clock()
@@ -95,7 +150,7 @@ class ChatPacer:
                         self._limits.window.total_seconds(),
                         seconds,
                     )
-                await self._sleep(seconds)
+                await (self.waits.sleep(seconds) if interruptible else self._sleep(seconds))
             # The moment it was allowed, not the clock read after the sleep: the rule holds for
             # the record even if the sleep came back early, and a sleep that returns at once
             # (tests) never makes this spin.
@@ -108,4 +163,4 @@ class ChatPacer:
             history.pop()
 
 
-__all__ = ["ChatLimits", "ChatPacer", "is_group", "next_send_at"]
+__all__ = ["ChatLimits", "ChatPacer", "Interruptible", "is_group", "next_send_at"]

@@ -49,7 +49,7 @@ from bot.errors import (
 from bot.models import LinkPreview, ParseMode, Post, Receipt, Target
 from bot.planner import SilentHours
 from bot.render import ALBUM_MIN, plain_text, utf16_length, visible_text
-from bot.telegram.pacing import ChatPacer
+from bot.telegram.pacing import ChatPacer, Interruptible
 
 logger = logging.getLogger(__name__)
 
@@ -145,8 +145,19 @@ class TelegramPublisher:
         self._link_preview = link_preview
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
+        #: Waits before trying a post again (a flood wait, a backoff), cut short by :meth:`interrupt`.
+        self._waits = Interruptible(sleep)
         self._silent_hours = silent_hours
         self._clock = clock
+
+    def interrupt(self) -> None:
+        """hashbot is stopping: a post waiting its turn or a retry gives up (PublishStopping).
+
+        A send already on the wire finishes, and so does the text of a post whose media are out.
+        """
+        self._waits.interrupt()
+        if self._pacer is not None:
+            self._pacer.interrupt()
 
     def silent(self, post: Post) -> bool:
         """Whether `post` goes out without a sound: its feed says so, or it is sent in silent hours."""
@@ -265,7 +276,9 @@ class TelegramPublisher:
             return await self._with_plain_fallback(post, target, html=html, send=send)
         media = await self._send(post, target, html=html, send=send, captioned=False)
         try:
-            return await self._with_plain_fallback(post, target, html=html, send=self._text(post, target))
+            return await self._with_plain_fallback(
+                post, target, html=html, send=self._text(post, target), interruptible=False
+            )
         except (TelegramError, PublishError) as exc:
             # The media are in the chat already: sending the post again would repeat them.
             raise PublishUncertain(
@@ -273,15 +286,17 @@ class TelegramPublisher:
                 f"did not ({exc}); check the chat before posting it again"
             ) from exc
 
-    async def _with_plain_fallback(self, post: Post, target: Target, *, html: bool, send: Sender) -> Message:
+    async def _with_plain_fallback(
+        self, post: Post, target: Target, *, html: bool, send: Sender, interruptible: bool = True
+    ) -> Message:
         """Send as HTML; if Telegram cannot parse it, once more as the plain text a reader would see."""
         try:
-            return await self._send(post, target, html=html, send=send)
+            return await self._send(post, target, html=html, send=send, interruptible=interruptible)
         except BadRequest as exc:
             if not (html and _is_parse_error(exc)):
                 raise
             logger.warning("%s: %s; sending as plain text", _where(post, target), exc.message)
-            return await self._send(post, target, html=False, send=send)
+            return await self._send(post, target, html=False, send=send, interruptible=interruptible)
 
     def _text(self, post: Post, target: Target) -> Sender:
         # A long read's page is what the preview opens: Telegram shows it in Instant View.
@@ -317,9 +332,20 @@ class TelegramPublisher:
         return send
 
     async def _send(
-        self, post: Post, target: Target, *, html: bool, send: Sender, captioned: bool = True
+        self,
+        post: Post,
+        target: Target,
+        *,
+        html: bool,
+        send: Sender,
+        captioned: bool = True,
+        interruptible: bool = True,
     ) -> Message:
-        """One logical send, retried only while a retry cannot make a second copy."""
+        """One logical send, retried only while a retry cannot make a second copy.
+
+        `interruptible`: a stop request ends its waits (PublishStopping); False for a post's text
+        after its media, which must follow them.
+        """
         text = post.body if html or post.parse_mode is ParseMode.TEXT else plain_text(post.body)
         common: dict[str, Any] = {
             "chat_id": target.chat,
@@ -330,7 +356,7 @@ class TelegramPublisher:
         retries = 0
         while True:
             if self._pacer is not None:
-                await self._pacer.wait(target.chat)
+                await self._pacer.wait(target.chat, interruptible=interruptible)
             try:
                 return await send(text if captioned else None, common)
             except RetryAfter as exc:
@@ -359,7 +385,7 @@ class TelegramPublisher:
                     "sending to %s failed (%s); retrying in %.0f s", target.chat, exc.message, wait
                 )
             retries += 1
-            await self._sleep(wait)
+            await (self._waits.sleep(wait) if interruptible else self._sleep(wait))
 
     def _refused(self, target: Target) -> None:
         """Telegram did not take the send: it does not count against the chat's limits."""

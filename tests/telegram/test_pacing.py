@@ -6,6 +6,7 @@ the times a test reads are the times the bot chose to send at.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from auxil.feedserver import FeedServer, Route
 from auxil.run_loop import AdvancingSleep, Clock, paris, rss, run_loop, story_title
 
 from bot.config import Settings
+from bot.errors import PublishStopping
 from bot.models import Article
 from bot.storage import NewPost, PostState
 from bot.telegram import RetryPolicy
@@ -108,7 +110,64 @@ async def test_a_post_to_retry_holds_back_the_rest_of_its_slot_so_feed_order_hol
     assert loop.titles() == [story_title(n) for n in range(1, 4)]
 
 
+class StalledSleep(AdvancingSleep):
+    """Short waits pass at once on the clock; a long one (a minute's window) never ends by itself."""
+
+    def __init__(self, clock: Clock) -> None:
+        super().__init__(clock)
+        self.stalled = asyncio.Event()
+
+    async def __call__(self, seconds: float) -> None:
+        if seconds <= 5:
+            await super().__call__(seconds)
+            return
+        self.waits.append(seconds)
+        self.stalled.set()
+        await asyncio.Event().wait()
+
+
+async def test_a_stop_during_a_pacing_wait_ends_it_at_once_and_the_rest_stays_queued(
+    settings: Settings, world: FakeSession, retry: RetryPolicy
+) -> None:
+    clock = Clock(paris("2026-11-24 12:00"))
+    sleep = StalledSleep(clock)
+    world.api.clock = clock
+    channel = f"@{world.channel_username}"
+    async with run_loop(settings, world, clock, retry, sleep, pace_sleep=sleep, publish_per_slot=25) as loop:
+        for number in range(1, 26):
+            article = Article(text="The harbour council met.", title=story_title(number))
+            loop.store.enqueue(NewPost(article=article, chat=channel, keys=()), now=clock())
+        publishing = asyncio.create_task(loop.runner.publish())
+        await sleep.stalled.wait()  # the 21st post waits for the minute to pass
+        loop.runner.request_stop()  # what SIGTERM does
+        # A guard only: without the stop reaching the pacer, this wait would never end.
+        report = await asyncio.wait_for(publishing, timeout=30)
+        await loop.runner.stop()
+        states = [post.state for post in loop.store.posts()]
+    assert len(report.sent) == 20 and report.paused is not None and "stopping" in report.paused
+    assert states == [PostState.SENT] * 20 + [PostState.QUEUED] * 5
+    assert loop.titles() == [story_title(n) for n in range(1, 21)]
+
+    # The next run sends the other five, each once, in feed order.
+    clock.advance(timedelta(minutes=2))
+    async with run_loop(settings, world, clock, retry, sleep, pace_sleep=sleep, publish_per_slot=25) as loop:
+        report = await loop.runner.publish()
+    assert len(report.sent) == 5
+    assert loop.titles() == [story_title(n) for n in range(1, 26)]
+
+
 @pytest.fixture
 def feeds() -> Iterator[FeedServer]:
     with FeedServer() as server:
         yield server
+
+
+async def test_after_a_stop_request_a_wait_refuses_except_for_a_posts_second_message() -> None:
+    clock = Clock(T0)
+    pacer = ChatPacer(LIMITS, clock=clock, sleep=AdvancingSleep(clock))
+    await pacer.wait("@news")
+    pacer.interrupt()
+    with pytest.raises(PublishStopping):
+        await pacer.wait("@news")
+    await pacer.wait("@news", interruptible=False)  # an album's text follows its photos
+    assert clock() == T0 + timedelta(seconds=1)

@@ -114,3 +114,33 @@ def test_kill_9_mid_burst_then_restart_loses_nothing_and_doubles_nothing(
     uncertain = [post for post in posts if post.state is PostState.UNCERTAIN]
     assert len(uncertain) <= 1  # only the send in flight when the process died
     assert len(titles) + sum(titles[p.article.title or ""] == 0 for p in uncertain) == BURST
+
+
+def test_sigterm_during_a_pacing_wait_stops_at_once_and_leaves_the_rest_queued(
+    world: FakeSession, child_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Two posts a minute: the third waits most of a minute for its turn when SIGTERM comes.
+
+    The run must not wait it out (the timeout below is far shorter than the wait), and the posts
+    not sent stay queued for the next run, which sends each once.
+    """
+    database = Path(child_env["HASHBOT_DATABASE"])
+    due = datetime.now(UTC) - timedelta(minutes=1)
+    with closing(open_store(database)) as store:
+        for number in range(1, 6):
+            article = Article(text="The harbour council met.", title=story_title(number))
+            assert queue_one_off(store, article, when=due, chat=child_env["HASHBOT_CHANNEL"], now=due)
+    paced = child_env | {"HASHBOT_RATE_LIMIT_PER_CHAT": "2"}
+
+    child = _start(paced, tmp_path)
+    try:
+        log = "".join(_lines_until(child, "the next one waits"))
+    finally:
+        child.send_signal(signal.SIGTERM)
+        _, rest = child.communicate(timeout=30)
+    assert child.returncode == 0, log + rest
+    assert "stopped cleanly" in rest
+    assert [(m.text or "").split("\n")[0] for m in world.channel_posts()] == [story_title(1), story_title(2)]
+    with closing(open_store(database)) as store:
+        states = [post.state for post in store.posts()]
+    assert states.count(PostState.SENT) == 2 and states.count(PostState.QUEUED) == 3, states
