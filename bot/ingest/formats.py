@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.errors import SourceFormatError
 from bot.ingest.feeds import is_json_feed, json_feed
+from bot.ingest.page_images import page_images
 from bot.ingest.untrusted import clean_article, kind_of, load_json, load_yaml
 from bot.models import Article
 
@@ -96,13 +97,16 @@ def parse_html(content: bytes | str, *, source: str, url: str | None = None) -> 
     raw = content.encode("utf-8", "replace") if isinstance(content, str) else content
     lang_match = _HTML_LANG.search(raw[:4096])
     lang = document.language or (lang_match.group(1).decode().lower() if lang_match else None)
+    page = raw.decode("utf-8", "replace") if isinstance(content, bytes) else content
+    images = page_images(page, base_url=url or document.url or "", lead=document.image)
     return clean_article(
         Article(
             text=text or title or "",
             title=title,
             url=url or document.url,
             lang=lang,
-            image=document.image,
+            image=images[0] if images else document.image,
+            images=images,
             author=document.author,
             published=_parse_date(document.date, source=source, strict=False),
             summary=document.description,

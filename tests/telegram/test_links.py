@@ -43,6 +43,36 @@ async def test_post_of_a_link_publishes_one_channel_message(
     assert answer == f"Published to @{world.channel_username} (message {post.message_id})."
 
 
+GALLERY_PAGE = b"""<!doctype html><html lang="en"><head><title>The night ferry returns</title>
+<meta property="og:image" content="https://img.example/ferry-lead.jpg"></head><body>
+<header><img src="https://img.example/site-logo.png"></header><article><h1>The night ferry returns</h1>
+<p>The harbour council of Porto Velho voted on Monday to bring back the night ferry to the islands,
+after fishermen and nurses had asked for a later crossing for years.</p>
+<img src="https://img.example/quay.jpg" width="1200" height="800">
+<p>The first crossing leaves at eleven in the evening and returns before dawn, the council said.</p>
+<img src="https://img.example/deck.jpg"><img src="https://track.example/pixel.gif" width="1" height="1">
+</article></body></html>"""
+
+
+async def test_post_of_a_page_with_photos_is_one_album_of_them(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy, web: FeedServer
+) -> None:
+    web.routes["/news/ferry"] = Route(GALLERY_PAGE, content_type="text/html; charset=utf-8")
+    async with running(settings, sleep, retry):
+        [answer] = await reply_after(world, world.admin_id, f"/post {web.url('/news/ferry')}")
+    album = world.channel_posts()
+    assert [message.photo for message in album] == [
+        "https://img.example/ferry-lead.jpg",
+        "https://img.example/quay.jpg",
+        "https://img.example/deck.jpg",
+    ]
+    channel = f"@{world.channel_username}"
+    assert len(world.api.calls_of("sendMediaGroup")) == 1
+    assert [call for call in world.api.calls_of("sendMessage") if call.params["chat_id"] == channel] == []
+    assert (album[0].caption or "").startswith("The night ferry returns")
+    assert answer.startswith(f"Published to @{world.channel_username}")
+
+
 @pytest.mark.parametrize("command", ["/preview", "/post"])
 @pytest.mark.parametrize(
     ("route", "problem"),
