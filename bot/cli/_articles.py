@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +34,8 @@ from bot.pipeline import PostPlanner, RunReport, publish_all
 from bot.preview import PreviewPublisher
 
 if TYPE_CHECKING:  # the run loop imports httpx: `hashbot preview` and `tags` must not pay for it
-    from bot.runner import PostNow
+    from bot.runner import LongReads, PostNow
+    from bot.storage import Store
 
 
 def preview(options: PreviewOptions, settings: Settings, console: Console) -> int:
@@ -155,16 +157,19 @@ def _post_recorded(options: PostOptions, settings: Settings, console: Console) -
         failed = 0
         async with app.open_publisher(settings, dry_run=False, preview_stream=console.out) as publisher:
             with open_db(settings) as store:
-                runner = app.build_runner(settings, store=store, publisher=publisher, poller=None)
-                for item in items:
-                    if isinstance(item, HashbotError):
-                        console.error(item)
-                        failed += 1
-                        continue
-                    result = await runner.post_now(
-                        item, chat=channel, again=options.again, template=options.template
+                async with _long_reads(settings, store) as long_reads:
+                    runner = app.build_runner(
+                        settings, store=store, publisher=publisher, poller=None, long_reads=long_reads
                     )
-                    failed += not _tell_posted(item, result, settings, console)
+                    for item in items:
+                        if isinstance(item, HashbotError):
+                            console.error(item)
+                            failed += 1
+                            continue
+                        result = await runner.post_now(
+                            item, chat=channel, again=options.again, template=options.template
+                        )
+                        failed += not _tell_posted(item, result, settings, console)
         return failed
 
     failed = asyncio.run(run())
@@ -172,6 +177,17 @@ def _post_recorded(options: PostOptions, settings: Settings, console: Console) -
         console.error("no articles found")
         return EXIT_FAILED
     return EXIT_FAILED if failed else EXIT_OK
+
+
+@asynccontextmanager
+async def _long_reads(settings: Settings, store: Store) -> AsyncIterator[LongReads | None]:
+    """Telegraph pages for long articles when ``HASHBOT_TELEGRAPH`` is on (a posted article has no
+    feed whose ``--telegraph`` could ask); None when it is off."""
+    if not settings.telegraph:
+        yield None
+        return
+    async with app.open_long_reads(settings, store) as telegraph:
+        yield telegraph
 
 
 def _tell_posted(article: Article, result: PostNow, settings: Settings, console: Console) -> bool:

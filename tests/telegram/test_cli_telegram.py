@@ -10,6 +10,7 @@ import sys
 import pytest
 from auxil.cli import CliRunner
 from auxil.fake_bot_api import FakeSession
+from auxil.fake_telegraph import FakeTelegraph
 from auxil.paths import SEED
 
 
@@ -40,6 +41,21 @@ def test_post_of_an_article_the_channel_has_needs_again(
     assert f"{SEED}: already posted as message {original.message_id} on " in refused.err
     assert refused.err.rstrip().endswith("UTC; --again posts it again")
     assert again.out == f"{SEED}: published to @{world.channel_username} as message {copy.message_id}\n"
+
+
+def test_post_of_a_long_article_with_telegraph_on_links_its_page_once(
+    run_cli: CliRunner, world: FakeSession, telegram_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeTelegraph() as telegraph:
+        monkeypatch.setenv("HASHBOT_TELEGRAPH", "true")
+        monkeypatch.setenv("HASHBOT_TELEGRAPH_API_URL", telegraph.url)
+        first = run_cli("post", str(SEED))
+        again = run_cli("post", "--again", str(SEED))
+    assert first.code == 0 and again.code == 0, (first.err, again.err)
+    [page] = telegraph.pages  # the copy links the page made for the first post
+    assert len(telegraph.calls_of("createPage")) == 1
+    assert all(f'<a href="{page.url}">' in (message.sent or "") for message in world.channel_posts())
+    assert len(world.channel_posts()) == 2
 
 
 @pytest.mark.parametrize("how", ["flag", "setting"])

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from auxil.cli import CliRunner
-from auxil.fake_bot_api import FakeSession, RecordedSleep
+from auxil.fake_bot_api import FakeSession, RecordedSleep, reply_after
 from auxil.fake_mastodon import FakeMastodon
 from auxil.feedserver import FeedServer, Route
 from auxil.run_loop import Clock, Loop, paris, rss, run_loop, story_title
@@ -162,3 +162,28 @@ def test_mastodon_needs_its_url_and_its_token() -> None:
 
 def test_status_shows_nothing_of_mastodon_until_it_is_used(run_cli: CliRunner) -> None:
     assert "Mastodon" not in run_cli("status").out
+
+
+async def test_status_shows_mastodons_queue_its_next_try_and_its_error_to_the_admin_and_the_cli(
+    settings: Settings,
+    world: FakeSession,
+    retry: RetryPolicy,
+    sleep: RecordedSleep,
+    web: FeedServer,
+    mastodon: FakeMastodon,
+    run_cli: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    web.routes["/harbour.xml"] = Route(body=rss(range(1, 3)))
+    clock = Clock(paris("2026-11-24 12:00"))
+    async with _loop(settings, world, retry, sleep, clock, mastodon) as loop:
+        await loop.subscribe_and_poll(web.url("/harbour.xml"))
+        mastodon.fail(503)  # the first status waits a minute, the second goes
+        await loop.runner.publish()
+        [answer] = await reply_after(world, world.admin_id, "/status")
+    monkeypatch.setenv("HASHBOT_DATABASE", str(settings.database))
+    monkeypatch.setenv("HASHBOT_TIMEZONE", "Europe/Paris")
+    cli = run_cli("status").out
+    for shown in (answer, cli):
+        assert "Mastodon: 1 queued, 1 sent, 0 failed" in shown, shown
+        assert "next try 2026-11-24 12:01 Europe/Paris; last error: " in shown and "503" in shown, shown
