@@ -51,6 +51,7 @@ EXPECTED = {
     ("cancel", "awaiting"): "skipped",
     ("resend", "uncertain"): "queued",
     ("confirm_sent", "uncertain"): "sent",
+    ("schedule", "awaiting"): "queued",
 }
 ALLOWED = [(PostEvent(event), PostState(state)) for event, state in EXPECTED]
 REFUSED = [
@@ -111,7 +112,9 @@ def test_every_post_state_is_allowed_by_the_schema(store: Store) -> None:
 def test_an_allowed_transition_moves_the_post(store: Store, event: PostEvent, source: PostState) -> None:
     post_id = _queue(store)
     move_to(store, post_id, source, now=NOW)
-    assert store.transition(post_id, event, now=LATER, message_id=9, note="why", tags=("Tag",))
+    assert store.transition(
+        post_id, event, now=LATER, message_id=9, note="why", tags=("Tag",), scheduled=LATER
+    )
     assert store.post(post_id).state.value == EXPECTED[(event.value, source.value)]  # type: ignore[union-attr]
 
 
@@ -120,7 +123,9 @@ def test_a_refused_transition_changes_nothing(store: Store, event: PostEvent, so
     post_id = _queue(store)
     move_to(store, post_id, source, now=NOW, note="as it was")
     before = store.post(post_id)
-    assert not store.transition(post_id, event, now=LATER, message_id=9, note="why", tags=("Tag",))
+    assert not store.transition(
+        post_id, event, now=LATER, message_id=9, note="why", tags=("Tag",), scheduled=LATER
+    )
     assert store.post(post_id) == before
 
 
@@ -276,3 +281,19 @@ def test_the_architecture_doc_shows_exactly_the_table() -> None:
         for source in sources.split(","):
             shown[(event, source.strip())] = target
     assert shown == EXPECTED
+
+
+def test_schedule_makes_an_awaiting_post_a_one_off_at_its_time_approved() -> None:
+    awaiting = _queued(state=PostState.AWAITING, kind=PostKind.MANUAL)
+    scheduled = lifecycle.plan(awaiting, PostEvent.SCHEDULE, now=NOW, scheduled=LATER, note="by Ada")
+    assert scheduled == replace(
+        awaiting,
+        state=PostState.QUEUED,
+        kind=PostKind.ONE_OFF,
+        scheduled=LATER,
+        approved=True,
+        last_error="by Ada",
+    )
+    assert scheduled.due == LATER
+    with pytest.raises(ValueError, match="needs the post's time"):
+        lifecycle.plan(awaiting, PostEvent.SCHEDULE, now=NOW)

@@ -321,6 +321,8 @@ def build_bot(
         clock=clock,
         publishing=runner,
         rendering=runner,
+        tz=settings.tz,
+        on_scheduled=scheduler.sync,  # a scheduled paste arms its job at once, as /schedule's does
     )
     uncertain = UncertainDesk(
         bot, admins=admins, store=store, channel=settings.channel, clock=clock, on_resend=scheduler.sync

@@ -102,6 +102,7 @@ class Store(Protocol):
         message_id: int | None = None,
         note: str | None = None,
         tags: Sequence[str] | None = None,
+        scheduled: datetime | None = None,
     ) -> bool:
         """Apply `event` to a post if :data:`TRANSITIONS` allows it from the post's state.
 
@@ -167,6 +168,10 @@ class Store(Protocol):
         if decision not in DECISIONS:
             raise ValueError(f"{decision} is not an admin's decision")
         return self.transition(post_id, decision, now=now, note=note)
+
+    def schedule(self, post_id: int, when: datetime, *, now: datetime, note: str) -> bool:
+        """``awaiting → queued`` as a one-off post at `when`: an admin's [Schedule…] (False if decided)."""
+        return self.transition(post_id, PostEvent.SCHEDULE, now=now, note=note, scheduled=when)
 
     def post(self, post_id: int) -> QueuedPost | None: ...
 

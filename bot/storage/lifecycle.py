@@ -14,6 +14,7 @@ stamps the time) is here, in Python, and none is hidden in SQL.
     queued | awaiting ──reject──▶ failed      queued | awaiting ──cancel──▶ skipped
     awaiting ──skip──▶ skipped                awaiting ──edit_tags──▶ awaiting
     uncertain ──resend──▶ queued              uncertain ──confirm_sent──▶ sent
+    awaiting ──schedule──▶ queued
 
 Standard library only, like the records, so the pure core can read it.
 """
@@ -98,6 +99,8 @@ class PostEvent(StrEnum):
     RESEND = "resend"
     #: [Mark sent] on an uncertain post: an admin found it in the chat.
     CONFIRM_SENT = "confirm_sent"
+    #: [Schedule…] on a pasted post's preview: it becomes a one-off post at the admin's time.
+    SCHEDULE = "schedule"
 
 
 _Q, _A, _S = PostState.QUEUED, PostState.AWAITING, PostState.SENDING
@@ -119,6 +122,7 @@ TRANSITIONS: Mapping[PostEvent, Mapping[PostState, PostState]] = MappingProxyTyp
         PostEvent.CANCEL: {_Q: PostState.SKIPPED, _A: PostState.SKIPPED},
         PostEvent.RESEND: {PostState.UNCERTAIN: _Q},
         PostEvent.CONFIRM_SENT: {PostState.UNCERTAIN: PostState.SENT},
+        PostEvent.SCHEDULE: {_A: _Q},
     }
 )
 
@@ -127,7 +131,7 @@ DECISIONS = frozenset(
     {PostEvent.APPROVE, PostEvent.SKIP, PostEvent.CANCEL, PostEvent.RESEND, PostEvent.CONFIRM_SENT}
 )
 #: Events after which the post never waits for approval again: an admin let it go.
-_APPROVING = frozenset({PostEvent.APPROVE, PostEvent.RESEND})
+_APPROVING = frozenset({PostEvent.APPROVE, PostEvent.RESEND, PostEvent.SCHEDULE})
 
 
 def allowed(event: PostEvent, state: PostState) -> bool:
@@ -143,12 +147,13 @@ def plan(
     message_id: int | None = None,
     note: str | None = None,
     tags: Sequence[str] | None = None,
+    scheduled: datetime | None = None,
 ) -> QueuedPost | None:
     """The post as `event` at `now` leaves it; None when the table does not allow it from its state.
 
     `note` becomes the post's ``last_error`` (an error, or who decided); a move without one clears
     it, so a post delivered after a retry does not keep the retry's error. `tags` are required by
-    ``edit_tags`` and only read by it.
+    ``edit_tags`` and only read by it; `scheduled` (the one-off post's time) likewise by ``schedule``.
     """
     target = TRANSITIONS[event].get(post.state)
     if target is None:
@@ -157,6 +162,11 @@ def plan(
         if tags is None:
             raise ValueError("edit_tags needs the new tags")
         return replace(post, tags=tuple(tags), tags_edited=True)
+    if event is PostEvent.SCHEDULE:
+        if scheduled is None:
+            raise ValueError("schedule needs the post's time")
+        # A one-off post, like one queued by /schedule: it goes at its time, whatever the slots say.
+        post = replace(post, kind=PostKind.ONE_OFF, scheduled=scheduled)
     # Sending a post awaiting approval approves it: if it cannot go now, it waits in the queue.
     approves = event in _APPROVING or (event is PostEvent.CLAIM and post.state is PostState.AWAITING)
     return replace(

@@ -263,6 +263,7 @@ class SqlStore(Store):
         message_id: int | None = None,
         note: str | None = None,
         tags: Sequence[str] | None = None,
+        scheduled: datetime | None = None,
     ) -> bool:
         with self._transaction() as db:
             found = db.execute("SELECT * FROM posts WHERE id = ?", (post_id,)) if _is_rowid(post_id) else None
@@ -270,7 +271,9 @@ class SqlStore(Store):
             if row is None:
                 raise StoreError(f"post {post_id} does not exist")
             before = _post(row)
-            after = plan(before, event, now=now, message_id=message_id, note=note, tags=tags)
+            after = plan(
+                before, event, now=now, message_id=message_id, note=note, tags=tags, scheduled=scheduled
+            )
             if after is None:
                 return False
             _write_lifecycle(db, before, after)
@@ -693,7 +696,8 @@ def _write_lifecycle(db: Database, before: QueuedPost, after: QueuedPost) -> Non
     """
     db.execute(
         "UPDATE posts SET state = ?, last_error = ?, message_id = ?, sent = ?, attempts = ?,"
-        " approved = ?, resend_requested = ?, tags = ?, tags_edited = ? WHERE id = ? AND state = ?",
+        " approved = ?, resend_requested = ?, tags = ?, tags_edited = ?, kind = ?, scheduled = ?"
+        " WHERE id = ? AND state = ?",
         (
             after.state.value,
             after.last_error,
@@ -704,6 +708,8 @@ def _write_lifecycle(db: Database, before: QueuedPost, after: QueuedPost) -> Non
             _time(after.resend_requested),
             json.dumps(list(after.tags), ensure_ascii=False),
             int(after.tags_edited),
+            after.kind.value,
+            _time(after.scheduled),
             before.id,
             before.state.value,
         ),

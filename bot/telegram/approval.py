@@ -9,7 +9,9 @@ nothing: the buttons keep working, and a post whose previews never went out is o
 - [Queue] approves it and puts it back in the queue: a later slot publishes it without asking;
 - [Skip] skips it;
 - [Edit tags] asks the admin for a new tag list in their private chat; the next text they send
-  becomes the post's tags (normalized like any tag), and every preview is re-rendered with them.
+  becomes the post's tags (normalized like any tag), and every preview is re-rendered with them;
+- [Schedule…] (on a post an admin pasted) asks for a time the way `/schedule` reads one
+  (``18:30`` or ``2026-12-01 09:00``, local time); the post becomes a one-off post at that time.
 
 Each decision is a compare-and-set from ``awaiting``, so a double click, or two admins at once,
 act once; :mod:`bot.telegram.desk` answers the click and shows the decision on every preview.
@@ -19,15 +21,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import tzinfo
 
-from telegram import Bot, ForceReply, Update
+from telegram import Bot, ForceReply, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
 from bot.clock import Clock
 from bot.hashtags import TagOptions, normalize, tag_key
 from bot.models import ParseMode, Post
+from bot.planner import local_time, parse_when
 from bot.render import MESSAGE_LENGTH, escape, plain_text, shorten, utf16_length
 from bot.runner import PublishesApproved, RendersPosts
 from bot.storage import AdminRequest, PostEvent, PostState, QueuedPost, Store
@@ -41,9 +45,13 @@ logger = logging.getLogger(__name__)
 PREFIX = "approve"
 #: The desk of posts an admin pasted to the bot.
 PASTED = "paste"
-PUBLISH, QUEUE, EDIT_TAGS, SKIP = "publish", "queue", "tags", "skip"
+PUBLISH, QUEUE, EDIT_TAGS, SKIP, SCHEDULE = "publish", "queue", "tags", "skip", "schedule"
 #: The kind of AdminRequest left by [Edit tags]: the admin's next text is the post's tags.
 TAGS_REQUEST = "tags"
+#: The kind of AdminRequest left by [Schedule…]: the admin's next text is the post's time.
+TIME_REQUEST = "time"
+#: How an admin may write a post's time: what `/schedule` reads.
+_TIME_FORMS = "Send a time like 18:30 or 2026-12-01 09:00"
 #: Handlers in this group run before the commands' catch-all for private messages (group 0).
 TAG_REPLIES_GROUP = -1
 _SEPARATORS = re.compile(r"[#,;\n]+")
@@ -101,6 +109,8 @@ class ApprovalDesk:
         clock: Clock,
         publishing: PublishesApproved,
         rendering: RendersPosts,
+        tz: tzinfo,
+        on_scheduled: Callable[[], None] = lambda: None,
     ) -> None:
         self.desk = Desk(
             bot,
@@ -120,7 +130,8 @@ class ApprovalDesk:
             store=store,
             buttons=[
                 [("✅ Publish now", PUBLISH), ("🕒 Queue", QUEUE)],
-                [("🏷 Edit tags", EDIT_TAGS), ("🗑 Discard", SKIP)],
+                [("📅 Schedule…", SCHEDULE), ("🏷 Edit tags", EDIT_TAGS)],
+                [("🗑 Discard", SKIP)],
             ],
         )
         self._bot = bot
@@ -131,6 +142,10 @@ class ApprovalDesk:
         #: The run loop: [Publish] goes through its own claim and send, previews through its render.
         self._publishing = publishing
         self._rendering = rendering
+        #: Times admins type are read in this zone, as `/schedule` reads them.
+        self._tz = tz
+        #: Tells the scheduler a one-off post was queued, so it arms the post's job at once.
+        self._on_scheduled = on_scheduled
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         application.add_handler(self.desk.handler(self.decide))
@@ -138,7 +153,7 @@ class ApprovalDesk:
         tag_reply = (
             filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & filters.User(self._admins.ids)
         )
-        application.add_handler(MessageHandler(tag_reply, self.on_tags), group=TAG_REPLIES_GROUP)
+        application.add_handler(MessageHandler(tag_reply, self.on_answer), group=TAG_REPLIES_GROUP)
 
     async def offer(self, posts: Sequence[QueuedPost]) -> None:
         """Send a preview of each post to every admin who has none yet (the runner's ``on_awaiting``)."""
@@ -167,6 +182,8 @@ class ApprovalDesk:
     async def decide(self, click: Click) -> Verdict | None:
         if click.action == EDIT_TAGS:
             return await self._ask_for_tags(click)
+        if click.action == SCHEDULE:
+            return await self._ask_for_time(click)
         if click.action == PUBLISH:
             return await self._publish(click)
         if click.action == QUEUE:
@@ -183,38 +200,68 @@ class ApprovalDesk:
             return Verdict(answer="This button is no longer supported; use the newest preview.")
         return Verdict(answer=capitalized(outcome.split(" by ")[0]), note=outcome)
 
-    async def on_tags(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """An admin's text while they were asked for tags: the post's new tags. Other texts pass on."""
+    async def on_answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An admin's text while they were asked for a post's tags or time. Other texts pass on."""
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or message.text is None:
             return
         pending = self._store.admin_request(user.id)
-        if pending is None or pending.kind != TAGS_REQUEST:
+        if pending is None or pending.kind not in (TAGS_REQUEST, TIME_REQUEST):
             return  # not an answer: the commands' catch-all handles it
-        post_id = pending.post_id
-        post = self._store.post(post_id)
+        post = self._store.post(pending.post_id)
         if post is None or post.state is not PostState.AWAITING:
             # Decided meanwhile (by a button, another admin, /cancel): the question is over, and
             # this message is about something else.
             self._store.forget_admin_request(user.id)
             return
+        if pending.kind == TIME_REQUEST:
+            await self._take_time(message, post, who=user.first_name)
+        else:
+            await self._take_tags(message, post)
+        raise ApplicationHandlerStop
+
+    async def _take_time(self, message: Message, post: QueuedPost, *, who: str) -> None:
+        """The admin's time for a pasted post: it becomes a one-off post then, as `/schedule` queues one."""
+        assert message.text is not None and message.from_user is not None
+        now = self._clock()
+        try:
+            when = parse_when(message.text, now=now, tz=self._tz)
+        except ValueError as exc:
+            await message.reply_text(f"{exc}. Send the time for post #{post.id}, or /cancel {post.id}.")
+            return
+        self._store.forget_admin_request(message.from_user.id)
+        shown = local_time(when, self._tz)
+        if not self._store.schedule(post.id, when, now=now, note=f"scheduled by {who} for {shown}"):
+            await message.reply_text(f"Post #{post.id} was decided meanwhile; it is not scheduled.")
+            return
+        self._on_scheduled()
+        logger.info("post %d scheduled for %s by user %s", post.id, when.isoformat(), message.from_user.id)
+        note = f"scheduled by {who} for {shown}"
+        await self.desk.close(post.id, note)
+        await self.pasted.close(post.id, note)
+        await message.reply_text(f"Scheduled as post {post.id} for {shown}.")
+
+    async def _take_tags(self, message: Message, post: QueuedPost) -> None:
+        """The admin's new tags for a post awaiting a decision: every preview shows them."""
+        assert message.text is not None and message.from_user is not None
+        post_id = post.id
         tags = parse_tags(message.text, self._tag_options)
         if tags is None:
             await message.reply_text(
                 f"No hashtag in that. Send the tags for post #{post_id} like #Ukraine #KeirStarmer, "
                 "or - for none."
             )
-            raise ApplicationHandlerStop
-        self._store.forget_admin_request(user.id)
+            return
+        self._store.forget_admin_request(message.from_user.id)
         if not self._store.edit_tags(post_id, tags, now=self._clock()):
-            post = self._store.post(post_id)
+            edited = self._store.post(post_id)
             await message.reply_text(
-                f"Post #{post_id} is no longer awaiting approval ({post.state if post else 'gone'}); "
+                f"Post #{post_id} is no longer awaiting approval ({edited.state if edited else 'gone'}); "
                 "its tags are unchanged."
             )
-            raise ApplicationHandlerStop
-        post = self._store.post(post_id)
-        rendered = self._render(post) if post else None
+            return
+        edited = self._store.post(post_id)
+        rendered = self._render(edited) if edited else None
         if rendered is not None:
             html = rendered.parse_mode is ParseMode.HTML
             await self.desk.revise(post_id, preview_text(post_id, rendered), html=html)
@@ -222,9 +269,8 @@ class ApprovalDesk:
                 post_id, preview_text(post_id, rendered, header="Your post, not published yet"), html=html
             )
         shown = " ".join(f"#{tag}" for tag in tags) or "no tags"
-        logger.info("approval: post %d, tags edited by user %s", post_id, user.id)
+        logger.info("approval: post %d, tags edited by user %s", post_id, message.from_user.id)
         await message.reply_text(f"Post #{post_id} now has {shown}; the previews show it.")
-        raise ApplicationHandlerStop
 
     async def _publish(self, click: Click) -> Verdict | None:
         report = await self._publishing.publish_approved(click.post_id)
@@ -254,6 +300,21 @@ class ApprovalDesk:
         except TelegramError as exc:
             logger.warning("could not ask admin %s for tags: %s", click.user_id, exc.message)
         return Verdict(answer=f"Send me the tags for post #{post.id}.")
+
+    async def _ask_for_time(self, click: Click) -> Verdict | None:
+        post = self._store.post(click.post_id)
+        if post is None or post.state is not PostState.AWAITING:
+            return None
+        self._store.save_admin_request(AdminRequest(click.user_id, TIME_REQUEST, post.id))
+        try:
+            await self._bot.send_message(
+                click.user_id,
+                f"When should post #{post.id} go out? {_TIME_FORMS} ({self._tz}).",
+                reply_markup=ForceReply(input_field_placeholder="18:30"),
+            )
+        except TelegramError as exc:
+            logger.warning("could not ask admin %s for a time: %s", click.user_id, exc.message)
+        return Verdict(answer=f"Send me the time for post #{post.id}.")
 
     def _render(self, post: QueuedPost) -> Post | None:
         return self._rendering.renderable(post)

@@ -1,7 +1,8 @@
 """/post and paste-to-post: an admin's article published once, recorded like every post.
 
 /post publishes at once. A message an admin sends without a command (an article's text, a link, a
-forwarded channel post) becomes a preview with [Publish now] [Queue] [Edit tags] [Discard]: the
+forwarded channel post) becomes a preview with [Publish now] [Queue] [Schedule…] [Edit tags]
+[Discard]: the
 post waits in ``awaiting`` and the approval desk decides it, with the same compare-and-set as a
 feed post's approval, so two clicks or two admins act once.
 

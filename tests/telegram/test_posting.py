@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 from auxil.fake_bot_api import FakeSession, RecordedSleep, reply_after
+from auxil.run_loop import Clock, paris, run_loop
 from auxil.running_bot import running
 
 from bot.config import Settings
+from bot.scheduler import one_off_job
 from bot.storage import PostKind, PostState
 from bot.telegram import RetryPolicy
 
@@ -70,7 +72,7 @@ async def test_post_again_publishes_a_second_copy_once(
 
 
 def _paste_buttons(post_id: int) -> list[str]:
-    return [f"paste:{post_id}:{action}" for action in ("publish", "queue", "tags", "skip")]
+    return [f"paste:{post_id}:{action}" for action in ("publish", "queue", "schedule", "tags", "skip")]
 
 
 async def test_a_pasted_article_is_previewed_with_buttons_and_published_once(
@@ -115,6 +117,47 @@ async def test_a_pasted_article_can_be_queued_or_discarded(
     assert states == [PostState.QUEUED, PostState.SKIPPED]
     assert again == f"That article is already post #{first.id} (queued); /queue shows it."
     assert world.channel_posts() == []
+
+
+async def test_a_pasted_article_scheduled_goes_out_at_the_admins_time_once(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    clock = Clock(paris("2026-11-24 12:00"))
+    async with run_loop(settings, world, clock, retry, sleep) as loop:
+        await reply_after(world, world.admin_id, ARTICLE)
+        [post] = loop.store.posts()
+        preview = world.replies_to(world.admin_id)[-1]
+        assert preview.buttons == _paste_buttons(post.id)
+        world.api.click(world.admin_id, preview, f"paste:{post.id}:schedule")
+        await world.api.until(lambda: len(world.replies_to(world.admin_id)) == 2)
+        prompt = world.replies_to(world.admin_id)[-1]
+        [wrong] = await reply_after(world, world.admin_id, "half past six")
+        [done] = await reply_after(world, world.admin_id, "18:30")
+        scheduled = loop.store.post(post.id)
+        planned = dict(loop.scheduler.planned)
+        before = list(world.channel_posts())
+        clock.set(paris("2026-11-24 18:30"))
+        await loop.scheduler.one_off(post.id)
+        sent = loop.store.post(post.id)
+    assert world.api.callback_answers[0]["text"] == f"Send me the time for post #{post.id}."
+    assert (
+        prompt.text
+        == f"When should post #{post.id} go out? Send a time like 18:30 or 2026-12-01 09:00 (Europe/Paris)."
+    )
+    assert wrong == (
+        "'half past six' is not a time: use HH:MM or YYYY-MM-DD HH:MM. "
+        f"Send the time for post #{post.id}, or /cancel {post.id}."
+    )
+    assert done == f"Scheduled as post {post.id} for 2026-11-24 18:30 Europe/Paris."
+    assert scheduled is not None and scheduled.state is PostState.QUEUED
+    assert scheduled.kind is PostKind.ONE_OFF and scheduled.scheduled == paris("2026-11-24 18:30")
+    assert planned[one_off_job(post.id)] == paris("2026-11-24 18:30")
+    assert (preview.text or "").endswith("scheduled by Ada for 2026-11-24 18:30 Europe/Paris")
+    assert preview.buttons == []
+    assert before == []  # nothing before its time
+    [message] = world.channel_posts()
+    assert (message.text or "").startswith("Ferry timetable changes")
+    assert sent is not None and sent.state is PostState.SENT and sent.message_id == message.message_id
 
 
 async def test_bad_input_gets_a_clear_answer_and_loses_nothing(
