@@ -22,6 +22,8 @@ from typing import TextIO
 _TOKEN_IN_TEXT = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}")
 #: The user and password of an address (a proxy's ``socks5://user:pass@host``).
 _CREDENTIALS_IN_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s]+@")
+#: A password given as a parameter (``postgresql://db/hashbot?password=...``, libpq's ``password=...``).
+_PASSWORD_PARAMETER = re.compile(r"(?i)\b(password=)[^&\s]+")
 
 
 #: The ids of what the current task works on; set only through log_fields.
@@ -43,7 +45,8 @@ def log_fields(*, feed_id: int | None = None, post_id: int | None = None) -> Ite
 
 def redact(text: str) -> str:
     """`text` without bot tokens or the credentials of any address in it."""
-    return _CREDENTIALS_IN_URL.sub(r"\1***@", _TOKEN_IN_TEXT.sub("<token>", text))
+    text = _CREDENTIALS_IN_URL.sub(r"\1***@", _TOKEN_IN_TEXT.sub("<token>", text))
+    return _PASSWORD_PARAMETER.sub(r"\1***", text)
 
 
 class _RedactingFormatter(logging.Formatter):

@@ -130,3 +130,16 @@ def test_a_closed_pipe_is_no_bug(command: str) -> None:
     err = io.StringIO()
     code = main([command, str(EXAMPLES)], console=Console(out=_ClosedPipe(), err=err, stdin=io.BytesIO()))
     assert (code, err.getvalue()) == (141, "")
+
+
+def test_a_database_file_that_is_not_hashbots_is_one_line_and_status_2(
+    run_cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = tmp_path / "notes.sqlite3"
+    notes.write_bytes(b"these are my notes, not a database" * 100)
+    monkeypatch.setenv("HASHBOT_DATABASE", str(notes))
+    result = run_cli("status")
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        f"hashbot: error: {notes}: is not a usable hashbot database: file is not a database"
+    ]

@@ -45,14 +45,20 @@ def test_the_image_runs_hashbot_run_as_a_user_on_the_official_python_base() -> N
     assert not {"bot", "templates", "examples", "pyproject.toml", "setup.py"} & set(ignored)
 
 
-def test_compose_runs_the_image_with_its_database_on_a_volume() -> None:
+def test_compose_runs_the_image_on_a_postgresql_service_that_keeps_its_data_on_a_volume() -> None:
     compose = yaml.safe_load((REPO / "compose.yaml").read_text())
-    hashbot = compose["services"]["hashbot"]
+    hashbot, postgres = compose["services"]["hashbot"], compose["services"]["postgres"]
     assert hashbot["command"] == ["run"]
     assert hashbot["build"] == "."
-    volume = hashbot["volumes"][0].split(":")[0]
-    assert volume in compose["volumes"]
-    assert hashbot["environment"]["HASHBOT_DATABASE"].startswith("/data/")
+    database = hashbot["environment"]["HASHBOT_DATABASE"]
+    assert database.startswith("postgresql://hashbot:") and database.endswith("@postgres:5432/hashbot")
+    assert hashbot["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    assert postgres["healthcheck"]["test"][:2] == ["CMD", "pg_isready"]
+    assert postgres["environment"]["POSTGRES_USER"] == "hashbot"
+    assert postgres["environment"]["POSTGRES_DB"] == "hashbot"
+    volume, mount = postgres["volumes"][0].split(":")
+    assert volume in compose["volumes"] and mount == "/var/lib/postgresql/data"
+    assert "ports" not in postgres  # reachable from hashbot only
 
 
 def test_the_systemd_unit_reads_an_environment_file_and_restarts_on_failure() -> None:

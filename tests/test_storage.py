@@ -29,11 +29,6 @@ from bot.storage.sqlite import MIGRATIONS
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return open_store(tmp_path / "state" / "hashbot.sqlite3")
-
-
 def _post(key: str, *, chat: str = "@news", feed_id: int | None = None) -> NewPost:
     article = Article(text=f"Text of {key}", title=key, url=f"https://example.org/{key}", id=key)
     return NewPost(article=article, chat=chat, keys=(f"l:{key}", f"h:{key}"), feed_id=feed_id)
@@ -47,13 +42,13 @@ def test_new_database_is_migrated_to_the_latest_version_in_wal_mode(tmp_path: Pa
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_reopening_keeps_data_and_does_not_migrate_twice(tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
+def test_reopening_keeps_data_and_does_not_migrate_twice(store_location: str) -> None:
+    path = store_location
     first = open_store(path)
     first.add_feed(Feed(url="https://example.org/feed.xml", name="Example"))
     first.close()
-    again = open_store(path)
-    assert [feed.name for feed in again.feeds()] == ["Example"]
+    with closing(open_store(path)) as again:
+        assert [feed.name for feed in again.feeds()] == ["Example"]
 
 
 def test_a_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
@@ -233,8 +228,8 @@ def test_notices_are_claimed_once_and_can_be_released(store: Store) -> None:
     assert [n.message for n in store.claim_notices()] == ["second"]
 
 
-def test_two_connections_claiming_at_once_never_share_a_notice(tmp_path: Path) -> None:
-    path = tmp_path / "shared.sqlite3"
+def test_two_connections_claiming_at_once_never_share_a_notice(store_location: str) -> None:
+    path = store_location
     with closing(open_store(path)) as writer:
         _notify(writer, *(f"notice {n}" for n in range(200)))
     start = threading.Barrier(4)

@@ -19,11 +19,6 @@ from bot.storage.sqlite import MIGRATIONS
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return open_store(tmp_path / "hashbot.sqlite3")
-
-
 def _queue(store: Store, key: str, *, tags: tuple[str, ...] = ()) -> int:
     article = Article(text=f"Text of {key}", title=key, url=f"https://example.org/{key}")
     post_id = store.enqueue(NewPost(article=article, chat="@news", keys=(f"l:{key}",), tags=tags), now=NOW)

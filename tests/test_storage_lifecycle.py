@@ -59,11 +59,6 @@ REFUSED = [
 ]
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return open_store(tmp_path / "hashbot.sqlite3")
-
-
 def _queue(store: Store, key: str = "a") -> int:
     article = Article(text=f"Text of {key}", title=key, url=f"https://example.org/{key}")
     post_id = store.enqueue(NewPost(article=article, chat="@news", keys=(f"l:{key}",)), now=NOW)

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-from contextlib import closing
 from dataclasses import MISSING, fields, replace
 from datetime import UTC, datetime
-from pathlib import Path
 from uuid import uuid4
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.models import Article
-from bot.storage import NewPost, open_store
+from bot.storage import NewPost, Store
 from bot.storage.records import article_from_dict, article_to_dict
 
 #: Every field inferred from its type, so a field added to Article is generated here too.
@@ -36,15 +34,14 @@ def test_every_field_round_trips_through_json(article: Article) -> None:
     assert article_from_dict(record) == _empty_as_default(article)
 
 
-# No deadline: each example opens and migrates a database, whose time depends on the machine's load.
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# One store for every example (each queues under a key of its own), on each backend.
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(article=articles)
-def test_every_field_round_trips_through_the_store(tmp_path: Path, article: Article) -> None:
-    with closing(open_store(tmp_path / f"{uuid4().hex}.sqlite3")) as store:
-        post_id = store.enqueue(NewPost(article=article, chat="@c", keys=("k",)), now=datetime.now(UTC))
-        assert post_id is not None
-        queued = store.post(post_id)
-        assert queued is not None and queued.article == _empty_as_default(article)
+def test_every_field_round_trips_through_the_store(store: Store, article: Article) -> None:
+    post_id = store.enqueue(NewPost(article=article, chat="@c", keys=(uuid4().hex,)), now=datetime.now(UTC))
+    assert post_id is not None
+    queued = store.post(post_id)
+    assert queued is not None and queued.article == _empty_as_default(article)
 
 
 def test_a_full_article_keeps_every_field() -> None:

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import pytest
 
 from bot.models import Article
 from bot.storage import Feed, NewPost, PollRecord, PostState, Store, open_store, open_store_copy
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return open_store(tmp_path / "hashbot.sqlite3")
 
 
 def _queue(store: Store, key: str) -> int:
@@ -53,15 +47,15 @@ def test_sent_times_are_the_recent_sends_only(store: Store) -> None:
     assert store.sent_times(NOW - timedelta(hours=25)) == [NOW - timedelta(minutes=5)]
 
 
-def test_flags_persist_across_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "flags.sqlite3"
+def test_flags_persist_across_reopening(store_location: str) -> None:
+    path = store_location
     first = open_store(path)
     first.set_flag("paused", "paused by Ada")
     first.close()
-    again = open_store(path)
-    assert again.flag("paused") == "paused by Ada"
-    again.set_flag("paused", None)
-    assert again.flag("paused") is None
+    with closing(open_store(path)) as again:
+        assert again.flag("paused") == "paused by Ada"
+        again.set_flag("paused", None)
+        assert again.flag("paused") is None
 
 
 def test_pruning_forgets_old_seen_items_but_keeps_each_feeds_newest(store: Store) -> None:
@@ -108,15 +102,15 @@ def test_a_dry_run_copy_of_no_database_is_empty_and_creates_no_file(tmp_path: Pa
     assert not (tmp_path / "missing.sqlite3").exists()
 
 
-def test_the_pause_is_the_stores_and_reads_the_flag_older_versions_wrote(tmp_path: Path) -> None:
-    path = tmp_path / "pause.sqlite3"
+def test_the_pause_is_the_stores_and_reads_the_flag_older_versions_wrote(store_location: str) -> None:
+    path = store_location
     first = open_store(path)
     assert first.paused() is None and first.resume() is None
     first.set_flag("paused", "paused by Ada")  # as hashbot wrote it before Store.pause
     first.close()
-    again = open_store(path)
-    assert again.paused() == "paused by Ada"
-    again.pause("Telegram refused the bot in @news: Forbidden")
-    assert again.flag("paused") == "Telegram refused the bot in @news: Forbidden"
-    assert again.resume() == "Telegram refused the bot in @news: Forbidden"
-    assert again.paused() is None
+    with closing(open_store(path)) as again:
+        assert again.paused() == "paused by Ada"
+        again.pause("Telegram refused the bot in @news: Forbidden")
+        assert again.flag("paused") == "Telegram refused the bot in @news: Forbidden"
+        assert again.resume() == "Telegram refused the bot in @news: Forbidden"
+        assert again.paused() is None

@@ -8,7 +8,6 @@ from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from auxil.history import send
 
 from bot.models import Article, TagUse
@@ -25,11 +24,6 @@ from bot.storage.sqlite import MIGRATIONS
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 VOCABULARY_MIGRATION = 7
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return open_store(tmp_path / "hashbot.sqlite3")
 
 
 def _sent(
@@ -118,8 +112,8 @@ def test_published_counts_by_quarter_hour_feed_and_tag(store: Store) -> None:
     assert store.published_counts(since=NOW, chat="@elsewhere").posts == 0
 
 
-def test_history_and_rules_survive_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "hashbot.sqlite3"
+def test_history_and_rules_survive_reopening(store_location: str) -> None:
+    path = store_location
     with closing(open_store(path)) as store:
         _sent(store, "a", ["EmmanuelMacron"])
         store.set_tag_rule(TagRule("UK", "GrandeBretagne"), now=NOW)

@@ -51,8 +51,8 @@ class RunOptions:
 async def run(settings: Settings, options: RunOptions, *, preview_stream: TextIO) -> PublishReport | None:
     """`hashbot run`: poll, publish on the schedule, until SIGINT/SIGTERM (or one pass with `once`).
 
-    A dry run works on an in-memory copy of the database (SQLite's backup API): it polls, queues
-    and "publishes" exactly as a real run would, and nothing of it reaches the file.
+    A dry run works on an in-memory SQLite copy of the database (see :func:`open_store_copy`): it
+    polls, queues and "publishes" exactly as a real run would, and nothing of it reaches the database.
     """
     dry_run = options.dry_run
     store = open_store_copy(settings.database) if dry_run else open_state(settings)

@@ -2,8 +2,9 @@
 
 :class:`Store` is the whole interface the rest of hashbot uses. :mod:`bot.storage.sql` holds every
 line of SQL, written once in the subset of SQL that SQLite and PostgreSQL both accept;
-:mod:`bot.storage.sqlite` runs it on a file. This package imports no database driver:
-:func:`open_store` loads the backend when called.
+:mod:`bot.storage.sqlite` runs it on a file (the embedded default), :mod:`bot.storage.postgres` on
+a shared server. This package imports no database driver: :func:`open_store` loads the backend
+HASHBOT_DATABASE names when called.
 """
 
 from __future__ import annotations
@@ -354,17 +355,32 @@ class Store(Protocol):
 
 
 def open_store(location: str | Path) -> Store:
-    """Open (creating and migrating as needed) the SQLite store at `location`."""
+    """Open (creating and migrating as needed) the store at `location`: a SQLite file's path, or a
+    ``postgresql://`` URL."""
+    if is_database_url(location):
+        from bot.storage.postgres import open_postgres
+
+        return open_postgres(str(location))
     from bot.storage.sqlite import open_sqlite
 
     return open_sqlite(Path(location))
 
 
 def open_store_copy(location: str | Path) -> Store:
-    """An in-memory copy of the store at `location`, for dry runs: nothing done to it reaches the file."""
+    """An in-memory SQLite copy of the store at `location`, for dry runs: nothing done to it
+    reaches the database it was copied from."""
+    if is_database_url(location):
+        from bot.storage.postgres import open_postgres_copy
+
+        return open_postgres_copy(str(location))
     from bot.storage.sqlite import open_sqlite_copy
 
     return open_sqlite_copy(Path(location))
+
+
+def is_database_url(location: str | Path) -> bool:
+    """Whether HASHBOT_DATABASE names a PostgreSQL server rather than a SQLite file."""
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
 
 
 __all__ = [
@@ -393,6 +409,7 @@ __all__ = [
     "TagEvent",
     "TagReactions",
     "TagRule",
+    "is_database_url",
     "open_store",
     "open_store_copy",
 ]

@@ -501,7 +501,7 @@ class SqlStore(Store):
                 " SELECT feed_id, key FROM ("
                 "  SELECT feed_id, key, first_seen,"
                 "   ROW_NUMBER() OVER (PARTITION BY feed_id ORDER BY first_seen DESC, key) AS newer"
-                "  FROM seen)"
+                "  FROM seen) AS ranked"
                 " WHERE newer > ? AND first_seen < ?)",
                 (keep_per_feed, _time(now - older_than)),
             )
