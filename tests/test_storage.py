@@ -134,6 +134,20 @@ def test_save_poll_records_validators_seen_items_and_queues_posts(store: Store) 
     assert post.article.title == "one" and post.article.url == "https://example.org/one"
 
 
+def test_a_hostile_feeds_nul_characters_are_stored_and_its_keys_still_match(store: Store) -> None:
+    # PostgreSQL's text cannot hold NUL: it keeps U+FFFD instead, and lookups match it the same way.
+    feed = store.add_feed(Feed(url="https://example.org/feed\x00.xml", name="Gazette\x00"))
+    assert feed.id and feed.name in ("Gazette\x00", "Gazette\ufffd")
+    post = _post("nul\x00")
+    record = PollRecord(feed_id=feed.id, checked=NOW, next_check=NOW, seen_keys=("g:a\x00b",), posts=(post,))
+    [post_id] = store.save_poll(record)
+    assert store.seen_keys(feed.id, ["g:a\x00b", "g:a", "g:a\ufffdb\x00"]) == {"g:a\x00b"}
+    assert store.enqueue(post, now=NOW) is None  # its keys are found again
+    queued = store.post(post_id)
+    assert queued is not None and queued.article.title == "nul\x00"  # the article is JSON: exact
+    assert store.feed(feed.url) == store.feed(feed.id)
+
+
 def test_same_article_is_queued_once_per_chat(store: Store) -> None:
     first = store.enqueue(_post("same"), now=NOW)
     again = store.enqueue(_post("same"), now=NOW)

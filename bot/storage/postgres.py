@@ -48,12 +48,20 @@ class PostgresDatabase:
     def __init__(self, connection: psycopg.Connection[dict[str, object]]) -> None:
         self.connection = connection
 
+    def stored(self, text: str) -> str:
+        # A feed's title or guid may hold NUL, which PostgreSQL's text refuses: it becomes U+FFFD,
+        # in what is written and in what is looked up alike, so keys still match.
+        return text.replace("\x00", "\ufffd")
+
     def execute(self, query: str, params: Sequence[object] = ()) -> Cursor:
-        return self.connection.execute(_placeholders(query), tuple(params))
+        return self.connection.execute(_placeholders(query), self._values(params))
 
     def executemany(self, query: str, rows: Iterable[Sequence[object]]) -> None:
         with self.connection.cursor() as cursor:
-            cursor.executemany(_placeholders(query), [tuple(row) for row in rows])
+            cursor.executemany(_placeholders(query), [self._values(row) for row in rows])
+
+    def _values(self, params: Sequence[object]) -> tuple[object, ...]:
+        return tuple(self.stored(value) if isinstance(value, str) else value for value in params)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -172,7 +172,8 @@ class SqlStore(Store):
                 f"SELECT key FROM seen WHERE feed_id = ? AND key IN ({', '.join('?' * len(chunk))})",
                 (feed_id, *chunk),
             )
-            found.update(row["key"] for row in rows)
+            stored = {row["key"] for row in rows}
+            found.update(key for key in chunk if self._db.stored(key) in stored)
         return found
 
     def save_poll(self, record: PollRecord) -> list[int]:

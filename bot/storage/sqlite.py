@@ -36,6 +36,9 @@ class SqliteDatabase:
         connection.row_factory = sqlite3.Row
         self.connection = connection
 
+    def stored(self, text: str) -> str:
+        return text
+
     def execute(self, query: str, params: Sequence[object] = ()) -> Cursor:
         return self.connection.execute(query, params)
 
