@@ -90,3 +90,11 @@ def test_stats_on_an_empty_history_says_so_and_draws_nothing(
     assert "nothing to chart" in result.err
     assert not (tmp_path / "none.png").exists()
     assert run_cli("stats", "--days", "0").code == 2
+
+
+def test_vocab_usage_shows_the_action_as_optional(run_cli: CliRunner, database: Path) -> None:
+    usage = run_cli("vocab", "--help").out.split("\n\n")[0]
+    assert usage.endswith("[--json] [ACTION ...]"), usage
+    refused = run_cli("vocab", "bogus")  # the usage an error prints is the same line
+    assert refused.code == 2 and "[ACTION ...]" in refused.err
+    assert run_cli("vocab").code == 0  # and indeed optional: no action lists the vocabulary

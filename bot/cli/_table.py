@@ -579,6 +579,15 @@ def _days(value: str) -> int:
     return days
 
 
+def _bracket_optional_action(parser: argparse.ArgumentParser, metavar: str) -> None:
+    """Show `parser`'s optional subcommand as optional: argparse writes ``ACTION ...`` either way.
+
+    Derived from argparse's own usage line, once every option is added, so it stays true to them.
+    """
+    usage = parser.format_usage().removeprefix("usage: ").rstrip("\n")
+    parser.usage = usage.replace(f"{metavar} ...", f"[{metavar} ...]")
+
+
 def _register_vocab(commands: SubParsers) -> None:
     """`hashbot vocab [ACTION]` and `hashbot stats`."""
     vocab = _add(
@@ -594,7 +603,7 @@ def _register_vocab(commands: SubParsers) -> None:
     vocab.add_argument("--chat", help="only this chat: @channel or numeric id (default: all chats)")
     vocab.add_argument("--prefix", metavar="TEXT", help="only tags starting with TEXT")
     vocab.add_argument("--json", action="store_true", help="every tag and rule as JSON")
-    sub = vocab.add_subparsers(dest="vocab_command", metavar="ACTION")
+    sub = vocab.add_subparsers(dest="vocab_command", metavar="ACTION", required=False)
     alias = _add(
         sub,
         "alias",
@@ -617,6 +626,7 @@ def _register_vocab(commands: SubParsers) -> None:
             description=description,
         )
         rule.add_argument("tag", type=_tag, metavar="TAG", help="the tag")
+    _bracket_optional_action(vocab, "ACTION")
     stats = _add(
         commands,
         "stats",
