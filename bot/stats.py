@@ -1,14 +1,15 @@
 """What a channel published: posts per local day, per feed, its top tags and their reactions.
 
-Pure: :func:`channel_stats` folds the store's raw counts (per UTC quarter hour, so any time zone's
-days come out exact) into the figures `hashbot stats` prints, `/stats` captions and the chart
-draws. The same :class:`ChannelStats` feeds all three, so they never disagree.
+Pure: :func:`day_bounds` says which instants start and end the local days of a window, the store
+counts the posts between them, and :func:`channel_stats` folds those counts into the figures
+`hashbot stats` prints, `/stats` captions and the chart draws. The same :class:`ChannelStats`
+feeds all three, so they never disagree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.models import TagUse
 from bot.render import CAPTION_LENGTH
@@ -45,21 +46,26 @@ class ChannelStats:
         return self.posts == 0
 
 
-def window_start(now: datetime, *, days: int, tz: tzinfo) -> datetime:
-    """Local midnight `days - 1` days before today: the window is today and the days before it."""
+def day_bounds(now: datetime, *, days: int, tz: tzinfo) -> tuple[datetime, ...]:
+    """The local midnights around the window (today and the `days - 1` before it), oldest first.
+
+    `days + 1` instants: day n runs from the n-th to the next. Each midnight has its own UTC
+    offset, so the day the clocks change is 23 or 25 hours long, as the channel lived it.
+    """
     today = now.astimezone(tz).date()
-    first = today - timedelta(days=days - 1)
-    return datetime(first.year, first.month, first.day, tzinfo=tz)
+    return tuple(
+        datetime.combine(today - timedelta(days=back), time(), tzinfo=tz) for back in range(days - 1, -2, -1)
+    )
 
 
 def channel_stats(
     counts: PublishedCounts, *, now: datetime, days: int, tz: tzinfo, scope: str = "all chats"
 ) -> ChannelStats:
-    """The figures of the `days` local days up to `now`'s, from the store's counts since their start."""
-    first = window_start(now, days=days, tz=tz).date()
+    """The figures of the `days` local days up to `now`'s, from the store's counts in :func:`day_bounds`."""
+    first = day_bounds(now, days=days, tz=tz)[0].date()
     per_day = dict.fromkeys((first + timedelta(days=offset) for offset in range(days)), 0)
-    for quarter, count in counts.sent:
-        day = quarter.astimezone(tz).date()
+    for start, count in counts.sent:
+        day = start.astimezone(tz).date()
         if day in per_day:
             per_day[day] += count
     return ChannelStats(

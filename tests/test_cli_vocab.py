@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from contextlib import closing
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -67,7 +67,7 @@ def test_stats_on_30_days_prints_the_figures_and_writes_the_chart(
 ) -> None:
     with closing(open_store(database)) as store:
         fill_history(store, days=29, now=NOW)
-        counts = store.published_counts(since=datetime(2000, 1, 1, tzinfo=UTC))
+        counts = store.published_counts(bounds=(datetime(2000, 1, 1, tzinfo=UTC), NOW + timedelta(days=1)))
     png = tmp_path / "stats.png"
     result = run_cli("stats", "--days", "30", "--png", str(png))
     assert result.code == 0, result.err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 import sys
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from bot.chart import render_chart
 from bot.errors import ChartUnavailable
 from bot.models import TagUse
-from bot.stats import CAPTION_LENGTH, caption, channel_stats, empty_message, report_lines, window_start
+from bot.stats import CAPTION_LENGTH, caption, channel_stats, day_bounds, empty_message, report_lines
 from bot.storage import PublishedCounts, TagReactions
 
 NOW = datetime(2026, 3, 29, 10, 0, tzinfo=UTC)  # the morning Europe moves its clocks forward
@@ -30,7 +31,7 @@ def _counts(*sent: tuple[datetime, int], reactions: tuple[TagReactions, ...] = (
     )
 
 
-def test_quarter_hours_fold_into_local_days_with_every_day_listed() -> None:
+def test_counts_fold_into_local_days_with_every_day_listed() -> None:
     counts = _counts(
         (datetime(2026, 3, 27, 18, 15, tzinfo=UTC), 1),  # 23:45 in Kolkata, the 27th
         (datetime(2026, 3, 27, 18, 30, tzinfo=UTC), 2),  # 00:00 in Kolkata, the 28th
@@ -44,7 +45,16 @@ def test_quarter_hours_fold_into_local_days_with_every_day_listed() -> None:
         (date(2026, 3, 29), 1),
     )
     assert stats.posts == 4 and stats.days == 4
-    assert window_start(NOW, days=4, tz=KOLKATA) == datetime(2026, 3, 26, tzinfo=KOLKATA)
+
+
+def test_day_bounds_are_the_local_midnights_and_the_day_of_a_clock_change_is_shorter() -> None:
+    paris = ZoneInfo("Europe/Paris")
+    bounds = day_bounds(NOW, days=3, tz=paris)
+    assert bounds == tuple(datetime(2026, 3, day, tzinfo=paris) for day in (27, 28, 29, 30))
+    instants = [bound.astimezone(UTC) for bound in bounds]  # what the store compares
+    lengths = [later - earlier for earlier, later in pairwise(instants)]
+    assert lengths == [timedelta(hours=24), timedelta(hours=24), timedelta(hours=23)]
+    assert day_bounds(NOW, days=1, tz=KOLKATA)[0].astimezone(UTC) == datetime(2026, 3, 28, 18, 30, tzinfo=UTC)
 
 
 def test_the_report_prints_the_figures_the_caption_carries() -> None:

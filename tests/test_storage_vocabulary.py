@@ -91,25 +91,39 @@ def test_reactions_find_their_post_by_chat_id_or_username_and_the_latest_count_w
     assert store.record_reactions(MessageReactions(-100123, 999, {"👍": 1}, NOW)) is None
     _sent(store, "b", ["Ukraine"])
     _sent(store, "c", ["Ukraine", "Gaza"])
-    counts = store.published_counts(since=NOW - timedelta(days=1))
+    counts = store.published_counts(bounds=(NOW - timedelta(days=1), NOW + timedelta(days=1)))
     assert (counts.reacted_posts, counts.reactions_total) == (1, 6)
     # Reactions per post over all the tag's posts; a tag on too few posts ranks nowhere.
     assert counts.reactions == (TagReactions("Ukraine", 3, 6),)
     assert counts.reactions[0].per_post == 2.0
 
 
-def test_published_counts_by_quarter_hour_feed_and_tag(store: Store) -> None:
+def test_published_counts_per_interval_feed_and_tag(store: Store) -> None:
     feed = store.add_feed(Feed(url="https://example.org/feed.xml", name="Example"))
     _sent(store, "a", ["Ukraine", "NATO"], at=NOW + timedelta(minutes=7), feed=feed.id)
     _sent(store, "b", ["Ukraine"], at=NOW + timedelta(minutes=14), feed=feed.id)
     _sent(store, "c", ["Gaza"], at=NOW + timedelta(minutes=50))
     _sent(store, "old", ["Old"], at=NOW - timedelta(days=40))
-    counts = store.published_counts(since=NOW - timedelta(days=30))
-    assert counts.sent == ((NOW, 2), (NOW + timedelta(minutes=45), 1))
+    _sent(store, "later", ["Later"], at=NOW + timedelta(hours=1))  # the end bound is not in it
+    bounds = (NOW, NOW + timedelta(minutes=14), NOW + timedelta(minutes=30), NOW + timedelta(hours=1))
+    counts = store.published_counts(bounds=bounds)
+    assert counts.sent == ((bounds[0], 1), (bounds[1], 1), (bounds[2], 1))  # each from its start on
     assert counts.posts == 3
     assert counts.feeds == (("Example", 2), (None, 1))
     assert counts.tags == (TagUse("Ukraine", 2), TagUse("Gaza", 1), TagUse("NATO", 1))
-    assert store.published_counts(since=NOW, chat="@elsewhere").posts == 0
+    assert store.published_counts(bounds=bounds, chat="@elsewhere").posts == 0
+    assert store.published_counts(bounds=bounds, chat="@news").tags == counts.tags
+
+
+def test_the_top_tags_are_cut_at_top_by_posts_and_by_reactions_per_post(store: Store) -> None:
+    for number in range(4):
+        post_id = _sent(store, f"p{number}", ["Ukraine", "Gaza", f"Once{number}"])
+        store.record_reactions(MessageReactions(-100123, post_id, {"👍": number}, NOW, chat_username="news"))
+    _sent(store, "q", ["Gaza"], chat="@other")  # another chat: summed with @news across chats
+    counts = store.published_counts(bounds=(NOW - timedelta(days=1), NOW + timedelta(days=1)), top=2)
+    assert counts.tags == (TagUse("Gaza", 5), TagUse("Ukraine", 4))
+    # 6 reactions: on 4 posts of #Ukraine, on 5 of #Gaza; each #OnceN is on too few posts to rank.
+    assert counts.reactions == (TagReactions("Ukraine", 4, 6), TagReactions("Gaza", 5, 6))
 
 
 def test_history_and_rules_survive_reopening(store_location: str) -> None:
@@ -136,6 +150,6 @@ def test_a_database_from_before_the_vocabulary_is_migrated_keeping_its_posts(tmp
         [post] = store.posts()
         assert post.article.text == "old"
         assert store.tag_uses() == []
-        assert store.published_counts(since=NOW - timedelta(days=1)).posts == 1
+        assert store.published_counts(bounds=(NOW - timedelta(days=1), NOW + timedelta(days=1))).posts == 1
         reactions = MessageReactions(-1, 7, {"👍": 1}, NOW, chat_username="news")
         assert store.record_reactions(reactions) == post.id

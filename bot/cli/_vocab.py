@@ -10,7 +10,7 @@ from bot.clock import utcnow
 from bot.config import Settings
 from bot.errors import HashbotError
 from bot.hashtags import normalize
-from bot.stats import channel_stats, report_lines, window_start
+from bot.stats import channel_stats, day_bounds, report_lines
 from bot.storage import TagRule
 from bot.vocabulary import VOCABULARY_SIZE
 
@@ -103,9 +103,9 @@ def _remove_rule(
 
 def stats(options: StatsOptions, settings: Settings, console: Console) -> int:
     now = utcnow()
-    since = window_start(now, days=options.days, tz=settings.tz)
+    bounds = day_bounds(now, days=options.days, tz=settings.tz)
     with open_db(settings) as store:
-        counts = store.published_counts(since=since, chat=options.chat)
+        counts = store.published_counts(bounds=bounds, chat=options.chat)
     figures = channel_stats(
         counts, now=now, days=options.days, tz=settings.tz, scope=options.chat or "all chats"
     )

@@ -347,8 +347,11 @@ class Store(Protocol):
         """Save a message's reaction counts (the latest replace the earlier); the post id it matched."""
         ...
 
-    def published_counts(self, *, since: datetime, chat: str | None = None, top: int = 10) -> PublishedCounts:
-        """The figures `hashbot stats` shows: posts sent since `since`, by time, feed and tag."""
+    def published_counts(
+        self, *, bounds: Sequence[datetime], chat: str | None = None, top: int = 10
+    ) -> PublishedCounts:
+        """The figures `hashbot stats` shows: posts sent from the first of `bounds` to the last,
+        counted in each interval between two bounds (the window's days), by feed and by tag."""
         ...
 
     def close(self) -> None: ...

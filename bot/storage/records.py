@@ -345,9 +345,9 @@ class TagReactions:
 
 @dataclass(frozen=True, slots=True)
 class PublishedCounts:
-    """The store's raw figures of the posts sent since a moment, to one chat or all of them."""
+    """The store's raw figures of the posts sent between two moments, to one chat or all of them."""
 
-    #: Posts sent per quarter hour (its start, UTC): whole quarters fold into any zone's days.
+    #: Posts sent in each interval asked for (its start): the local days of a window.
     sent: tuple[tuple[datetime, int], ...] = ()
     #: Posts per feed, most first; None is the posts no feed queued (scheduled, pasted).
     feeds: tuple[tuple[str | None, int], ...] = ()

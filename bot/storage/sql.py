@@ -14,13 +14,14 @@ import json
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from bot.errors import StoreError
 from bot.hashtags.normalize import tag_key
 from bot.models import TagUse
 from bot.storage import Store
-from bot.storage.database import Database
+from bot.storage.database import Database, Spelling
 from bot.storage.lifecycle import PostEvent, PostKind, PostState, plan
 from bot.storage.records import (
     AdminRequest,
@@ -540,18 +541,17 @@ class SqlStore(Store):
         prefix: str = "",
         sent_only: bool = False,
     ) -> list[TagUse]:
-        where, params = _history_filter(chat=chat, since=since, sent_only=sent_only)
+        where, params = _history_filter(chat=chat, since=since, sent_only=sent_only, table="h")
         if prefix:
             # The key is lowercase ASCII letters and digits: no LIKE wildcard can be in it.
-            where += " AND key LIKE ?"
+            where += " AND h.key LIKE ?"
             params.append(f"{tag_key(prefix)}%")
-        tag = self._db.spelling.latest.format(value="tag", by="at")
         rows = self._db.execute(
-            f"SELECT {tag} AS tag, MAX(at) AS latest, COUNT(*) AS uses FROM tag_history WHERE {where}"
-            f" GROUP BY key ORDER BY uses DESC, key{_limit(limit)}",
+            f"SELECT tag, posts FROM ({_tag_counts_sql(where, self._db.spelling)}) k"
+            f" ORDER BY posts DESC, key{_limit(limit)}",
             params,
         )
-        return [TagUse(row["tag"], row["uses"]) for row in rows]
+        return [TagUse(row["tag"], int(row["posts"])) for row in rows]
 
     def tag_rules(self) -> list[TagRule]:
         rows = self._db.execute("SELECT * FROM tag_rules ORDER BY alias IS NULL, key")
@@ -602,55 +602,91 @@ class SqlStore(Store):
             )
         return post_id
 
-    def published_counts(self, *, since: datetime, chat: str | None = None, top: int = 10) -> PublishedCounts:
-        posts_where = "p.state = 'sent' AND p.sent >= ?" + (" AND p.chat = ?" if chat is not None else "")
-        posts_params = [_time(since), *([chat] if chat is not None else [])]
-        # By quarter hour: the hour's text (fixed width, UTC) and which quarter of it.
+    def published_counts(
+        self, *, bounds: Sequence[datetime], chat: str | None = None, top: int = 10
+    ) -> PublishedCounts:
+        # Each figure reads a covering index (migration 13), never the posts' rows.
+        in_chat, chat_params = (" AND p.chat = ?", [chat]) if chat is not None else ("", [])
+        window = f"p.state = 'sent' AND p.sent >= ? AND p.sent < ?{in_chat}"
+        window_params = [_time(bounds[0]), _time(bounds[-1]), *chat_params]
+        days = ", ".join(["(?, ?)"] * (len(bounds) - 1))
         sent = self._db.execute(
-            "SELECT substr(p.sent, 1, 13) AS hour, CAST(substr(p.sent, 15, 2) AS INTEGER) / 15 AS quarter,"
-            f" COUNT(*) AS n FROM posts p WHERE {posts_where} GROUP BY hour, quarter ORDER BY hour, quarter",
-            posts_params,
+            f"WITH days (day_start, day_end) AS (VALUES {days})"
+            " SELECT day_start, (SELECT COUNT(*) FROM posts p WHERE p.state = 'sent'"
+            f" AND p.sent >= day_start AND p.sent < day_end{in_chat}) AS n FROM days ORDER BY day_start",
+            [*(_time(bound) for pair in pairwise(bounds) for bound in pair), *chat_params],
         )
         feeds = self._db.execute(
-            "SELECT COALESCE(f.name, f.url) AS label, COUNT(*) AS n FROM posts p"
-            f" LEFT JOIN feeds f ON f.id = p.feed_id WHERE {posts_where}"
-            " GROUP BY p.feed_id, f.name, f.url ORDER BY n DESC, label",
-            posts_params,
+            "SELECT COALESCE(f.name, f.url) AS label, c.n FROM"
+            f" (SELECT p.feed_id, COUNT(*) AS n FROM posts p WHERE {window} GROUP BY p.feed_id) c"
+            " LEFT JOIN feeds f ON f.id = c.feed_id ORDER BY c.n DESC, label",
+            window_params,
         )
+        # CROSS JOIN: SQLite keeps this order, from the reactions (fewer rows than the posts).
         reacted = self._db.execute(
-            "SELECT COUNT(*) AS n, COALESCE(SUM(r.total), 0) AS total FROM reactions r"
-            f" JOIN posts p ON p.id = r.post_id WHERE {posts_where} AND r.total > 0",
-            posts_params,
+            "SELECT COUNT(*) AS n, COALESCE(SUM(r.total), 0) AS total FROM reactions r CROSS JOIN posts p"
+            f" WHERE p.id = r.post_id AND r.total > 0 AND {window}",
+            window_params,
         ).fetchone()
-        where, params = _history_filter(chat=chat, since=since, sent_only=True, table="h")
-        tag = self._db.spelling.latest.format(value="h.tag", by="h.at")
-        reactions = "COALESCE(SUM(r.total), 0)"
-        by_tag = (
-            self._db.execute(
-                f"SELECT {tag} AS tag, MAX(h.at) AS latest, COUNT(*) AS posts, {reactions} AS reactions"
-                f" FROM tag_history h LEFT JOIN reactions r ON r.post_id = h.post_id WHERE {where}"
-                f" GROUP BY h.key HAVING COUNT(*) >= ? AND {reactions} > 0"
-                f" ORDER BY CAST({reactions} AS REAL) / COUNT(*) DESC, {reactions} DESC, h.key LIMIT ?",
-                (*params, REACTION_MIN_POSTS, top),
-            )
-            if reacted["n"]
-            else ()
-        )
+        tags, reactions = self._tag_figures(bounds[0], bounds[-1], chat=chat, top=top)
         return PublishedCounts(
-            sent=tuple((_quarter(row["hour"], row["quarter"]), int(row["n"])) for row in sent),
+            sent=tuple((datetime.fromisoformat(row["day_start"]), int(row["n"])) for row in sent),
             feeds=tuple((row["label"], int(row["n"])) for row in feeds),
-            tags=tuple(self.tag_uses(chat=chat, since=since, limit=top, sent_only=True)),
-            reactions=tuple(
-                TagReactions(row["tag"], int(row["posts"]), int(row["reactions"])) for row in by_tag
-            ),
+            tags=tags,
+            reactions=reactions,
             reacted_posts=int(reacted["n"]),
             reactions_total=int(reacted["total"]),
         )
 
+    def _tag_figures(
+        self, since: datetime, until: datetime, *, chat: str | None, top: int
+    ) -> tuple[tuple[TagUse, ...], tuple[TagReactions, ...]]:
+        """The `top` tags by posts, and by reactions per post, ranked in one statement."""
+        where, params = _history_filter(chat=chat, since=since, sent_only=True, table="h")
+        where += " AND h.at < ?"
+        params.append(_time(until))
+        # The reactions per tag come from the reacted posts' tags alone (CROSS JOIN: SQLite keeps
+        # this order), not from a join of every tag of the window to the reactions.
+        reacted = (
+            "SELECT h.key, SUM(r.total) AS reactions FROM reactions r CROSS JOIN tag_history h"
+            f" WHERE h.post_id = r.post_id AND r.total > 0 AND {where} GROUP BY h.key"
+        )
+        eligible = "posts >= ? AND reactions > 0"
+        rows = self._db.execute(
+            f"SELECT * FROM (SELECT tag, posts, reactions, {eligible} AS eligible,"
+            " ROW_NUMBER() OVER (ORDER BY posts DESC, key) AS by_posts,"
+            f" ROW_NUMBER() OVER (ORDER BY CASE WHEN {eligible} THEN 0 ELSE 1 END,"
+            " CAST(reactions AS REAL) / posts DESC, reactions DESC, key) AS by_reactions"
+            " FROM (SELECT k.key, k.tag, k.posts, COALESCE(r.reactions, 0) AS reactions"
+            f" FROM ({_tag_counts_sql(where, self._db.spelling)}) k"
+            f" LEFT JOIN ({reacted}) r ON r.key = k.key) counted) ranked"
+            " WHERE by_posts <= ? OR (eligible AND by_reactions <= ?)",
+            [REACTION_MIN_POSTS, REACTION_MIN_POSTS, *params, *params, top, top],
+        ).fetchall()
+        by_posts = sorted((row for row in rows if row["by_posts"] <= top), key=lambda row: row["by_posts"])
+        by_reactions = sorted(
+            (row for row in rows if row["eligible"] and row["by_reactions"] <= top),
+            key=lambda row: row["by_reactions"],
+        )
+        return (
+            tuple(TagUse(row["tag"], int(row["posts"])) for row in by_posts),
+            tuple(TagReactions(row["tag"], int(row["posts"]), int(row["reactions"])) for row in by_reactions),
+        )
 
-def _quarter(hour: str, quarter: int) -> datetime:
-    """The start of a quarter hour, from an hour's ISO text (``2026-03-01T12``) and 0 to 3."""
-    return datetime.fromisoformat(f"{hour}:{quarter * 15:02d}+00:00")
+
+def _tag_counts_sql(where: str, spelling: Spelling) -> str:
+    """Per comparison key: its latest spelling and how many posts had it under `where`.
+
+    In two steps, each in index order: per chat and key first, as migration 13's index holds them
+    (no sort of every row), then per key across the chats (a few rows per key).
+    """
+    tag = spelling.latest.format(value="h.tag", by="h.at")
+    latest_tag = spelling.latest.format(value="tag", by="latest")
+    return (
+        f"SELECT key, {latest_tag} AS tag, MAX(latest) AS latest, SUM(posts) AS posts FROM"
+        f" (SELECT h.chat, h.key, {tag} AS tag, MAX(h.at) AS latest, COUNT(*) AS posts"
+        f" FROM tag_history h WHERE {where} GROUP BY h.chat, h.key) per_chat GROUP BY key"
+    )
 
 
 def _limit(limit: int | None) -> str:

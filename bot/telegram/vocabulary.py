@@ -19,7 +19,7 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 from bot.clock import Clock
 from bot.errors import ChartUnavailable
 from bot.hashtags import TagOptions, normalize
-from bot.stats import caption, channel_stats, report_lines, window_start
+from bot.stats import caption, channel_stats, day_bounds, report_lines
 from bot.storage import Store, TagRule
 from bot.telegram.auth import Admins
 from bot.telegram.commands import usage
@@ -148,7 +148,7 @@ class VocabularyCommands:
             await reply(update, f"{usage('stats')}\nDays: 1 to {MAX_DAYS}, {DEFAULT_DAYS} by default.")
             return
         now = self._clock()
-        counts = self._store.published_counts(since=window_start(now, days=days, tz=self._tz))
+        counts = self._store.published_counts(bounds=day_bounds(now, days=days, tz=self._tz))
         stats = channel_stats(counts, now=now, days=days, tz=self._tz)
         if stats.empty:
             await reply(update, report_lines(stats)[0])

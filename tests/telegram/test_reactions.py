@@ -48,7 +48,7 @@ async def test_reaction_counts_are_kept_per_post_and_shown_by_tag(
         assert world.api.react(posts[2], {"❤": 1})
         # Updates are handled in order: once /vocab is answered, the reactions are recorded.
         await reply_after(world, world.admin_id, "/vocab")
-        counts = loop.store.published_counts(since=clock() - timedelta(days=1), chat=channel)
+        counts = loop.store.published_counts(bounds=(clock() - timedelta(days=1), clock()), chat=channel)
     assert (counts.reacted_posts, counts.reactions_total) == (2, 9)
     tags = {use.name for use in counts.tags}
     assert {item.tag for item in counts.reactions} <= tags
