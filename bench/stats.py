@@ -2,15 +2,20 @@
 
 Usage (from the repository root)::
 
-    python bench/stats.py                  # 100,000 posts over 30 days, 5 tags each, 40 % with reactions
-    python bench/stats.py --posts 20000    # another size
+    python bench/stats.py                       # 100,000 posts over 30 days, 5 tags each, 40 % with reactions
+    python bench/stats.py --before 40e739c      # and the same against the code of a commit, in the same run
+    python bench/stats.py --posts 20000         # another size
 
-The database is built once in a temporary folder with the store's own schema (rows written in bulk,
-as years of a busy channel would leave them). Then, in the same run and best of ``--repeat``:
+The history is written once, in bulk, into a database made by the oldest tree measured (as years of
+a busy channel would leave it); the newer tree gets a copy migrated by its own `hashbot`, as an
+operator's upgrade would. Then, turn by turn so a busy machine slows every measure alike:
 
-- ``hashbot stats --days 30`` as an operator runs it (a new process: start-up, query, report);
+- ``hashbot stats --days 30`` as an operator runs it (a new process: start-up, queries, report);
 - the same command on an empty database: the start-up that any command pays, the baseline;
-- the store's query and the figures alone, in this process (``published_counts`` + ``channel_stats``).
+- for this tree, the store's queries and the figures alone, in this process.
+
+``--before REV`` takes that commit's tree from git (``git archive``, plain Python: its tag engine is
+not compiled, which `stats` does not use) and runs it with this virtual environment.
 """
 
 from __future__ import annotations
@@ -19,26 +24,55 @@ import argparse
 import json
 import os
 import random
+import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from contextlib import closing
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.hashtags import tag_key
-from bot.stats import channel_stats, window_start
+from bot.stats import channel_stats, day_bounds
 from bot.storage import open_store
 
+ROOT = Path(__file__).resolve().parents[1]
 TAGS = [f"Topic{number}" for number in range(2000)]
+DAYS = 30
 
 
-def build(path: Path, *, posts: int, days: int, now: datetime) -> None:
+@dataclass
+class Tree:
+    """A source tree whose `hashbot stats` is timed, with its databases and timings."""
+
+    name: str
+    source: Path
+    full: Path
+    empty: Path
+    history: list[float] = field(default_factory=list)
+    start_up: list[float] = field(default_factory=list)
+
+    def run(self, database: Path) -> float:
+        """Wall time of `hashbot stats --days 30` of this tree on `database`, as a new process."""
+        env = {**os.environ, "HASHBOT_DATABASE": str(database), "PYTHONPATH": str(self.source)}
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "bot", "stats", "--days", str(DAYS)],
+            env=env,
+            cwd=self.source,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        return time.perf_counter() - started
+
+
+def fill(path: Path, *, posts: int, days: int, now: datetime) -> None:
     """`posts` sent posts spread over `days`, from 20 feeds, with tags and reactions."""
-    open_store(path).close()  # the schema, migrated as for real
     chance = random.Random(7)
     with closing(sqlite3.connect(path, isolation_level=None)) as db:
         db.execute("BEGIN")
@@ -72,54 +106,71 @@ def build(path: Path, *, posts: int, days: int, now: datetime) -> None:
             reactions,
         )
         db.execute("COMMIT")
-        db.execute("ANALYZE")
 
 
-def cli_seconds(database: Path, repeat: int) -> float:
-    """The best wall time of `hashbot stats --days 30` on `database`, as a new process."""
-    env = {**os.environ, "HASHBOT_DATABASE": str(database)}
-    command = [sys.executable, "-m", "bot", "stats", "--days", "30"]
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-        best = min(best, time.perf_counter() - started)
-    return best
+def checkout(revision: str, folder: Path) -> Path:
+    """The tree of `revision`, extracted from git into `folder`."""
+    folder.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision], check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
 
 
-def query_seconds(database: Path, repeat: int, now: datetime) -> tuple[float, int]:
-    best, posts = float("inf"), 0
+def query_seconds(database: Path, now: datetime) -> tuple[float, int]:
+    """This tree's store queries and figures alone, in this process; and the posts they counted."""
     with closing(open_store(database)) as store:
-        for _ in range(repeat):
-            started = time.perf_counter()
-            since = window_start(now, days=30, tz=UTC)
-            stats = channel_stats(store.published_counts(since=since), now=now, days=30, tz=UTC)
-            best = min(best, time.perf_counter() - started)
-            posts = stats.posts
-    return best, posts
+        started = time.perf_counter()
+        bounds = day_bounds(now, days=DAYS, tz=UTC)
+        stats = channel_stats(store.published_counts(bounds=bounds), now=now, days=DAYS, tz=UTC)
+        return time.perf_counter() - started, stats.posts
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=100_000, help="sent posts in the history")
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each; the best counts")
+    parser.add_argument("--repeat", type=int, default=5, help="timed turns; min and median are shown")
+    parser.add_argument("--before", metavar="REV", help="also time the code of this git commit")
     args = parser.parse_args(argv)
     now = datetime.now(UTC)
-    with tempfile.TemporaryDirectory() as folder:
-        full, empty = Path(folder) / "full.sqlite3", Path(folder) / "empty.sqlite3"
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        trees = [Tree("this tree", ROOT, folder / "full.sqlite3", folder / "empty.sqlite3")]
+        if args.before:
+            source = checkout(args.before, folder / "before")
+            before = Tree(
+                f"before ({args.before})", source, folder / "before.sqlite3", folder / "before-empty.sqlite3"
+            )
+            trees.insert(0, before)
+        for tree in trees:  # each schema made by its own tree
+            tree.run(tree.empty)
         started = time.perf_counter()
-        build(full, posts=args.posts, days=29, now=now)
+        shutil.copy(trees[0].empty, trees[0].full)
+        fill(trees[0].full, posts=args.posts, days=DAYS - 1, now=now)
+        for newer in trees[1:]:
+            shutil.copy(trees[0].full, newer.full)
+            newer.run(newer.full)  # migrates, untimed
         print(f"built {args.posts:,} posts in {time.perf_counter() - started:.1f} s")
-        open_store(empty).close()
-        query, counted = query_seconds(full, args.repeat, now)
-        with_history = cli_seconds(full, args.repeat)
-        start_up = cli_seconds(empty, args.repeat)
-    print(f"| measure | seconds (best of {args.repeat}) |")
-    print("|---|---:|")
-    print(f"| `hashbot stats --days 30`, {counted:,} posts in the window | {with_history:.2f} |")
-    print(f"| `hashbot stats --days 30`, empty database (start-up) | {start_up:.2f} |")
-    print(f"| store query and figures alone, in process | {query:.3f} |")
-    print(f"| stats over the history ÷ start-up | {with_history / start_up:.2f}× |")
+        queries: list[float] = []
+        for _ in range(args.repeat):
+            for tree in trees:
+                tree.history.append(tree.run(tree.full))
+                tree.start_up.append(tree.run(tree.empty))
+            seconds, counted = query_seconds(trees[-1].full, now)
+            queries.append(seconds)
+    print(f"\n{counted:,} posts in the window; seconds, min / median of {args.repeat}\n")
+    print("| tree | `hashbot stats --days 30` | same, empty database (start-up) | difference |")
+    print("|---|---:|---:|---:|")
+    for tree in trees:
+        history, start_up = min(tree.history), min(tree.start_up)
+        print(
+            f"| {tree.name} | {history:.2f} / {statistics.median(tree.history):.2f}"
+            f" | {start_up:.2f} / {statistics.median(tree.start_up):.2f} | {history - start_up:+.2f} |"
+        )
+    alone = f"{min(queries):.3f} / {statistics.median(queries):.3f} s"
+    print(f"\nthis tree's store queries and figures alone, in process: {alone}")
+    if args.before:
+        old, new = (min(tree.history) - min(tree.start_up) for tree in trees)
+        print(f"over the start-up, before ÷ this tree: {old / new:.1f}×")
     return 0
 
 
