@@ -54,7 +54,7 @@ from bot.pipeline import NO_VOCABULARY, PostPlanner, Publisher
 from bot.planner import Pending, PublishSchedule, choose_posts, digest_due
 from bot.render import shows_whole_article
 from bot.storage import DigestItem, Feed, NewPost, PostEvent, PostKind, PostState, QueuedPost, Store
-from bot.vocabulary import chat_vocabulary
+from bot.vocabulary import VocabularyCache
 
 logger = logging.getLogger(__name__)
 
@@ -230,6 +230,10 @@ class Runner:
         self._config = config
         self._clock = clock
         self._planner = planner
+        #: Each chat's vocabulary, brought up to date from the store for every post rendered.
+        self._vocabularies = VocabularyCache(
+            store, days=config.vocabulary_days, blocked=planner.tag_options.blocklist
+        )
         self._publisher = publisher
         self._poller = poller
         self._watcher: RunWatcher = _Nobody()
@@ -498,11 +502,7 @@ class Runner:
         elif queued.tags:
             options = planner.tag_options
             planner = replace(planner, tag_options=replace(options, fixed=options.fixed + queued.tags))
-        vocabulary = NO_VOCABULARY
-        if chosen is None:
-            blocked = planner.tag_options.blocklist
-            days = self._config.vocabulary_days
-            vocabulary = chat_vocabulary(self._store, queued.chat, now=now, days=days, blocked=blocked)
+        vocabulary = NO_VOCABULARY if chosen is not None else self._vocabularies(queued.chat, now=now)
         feed = self._store.feed(queued.feed_id) if queued.feed_id is not None else None
         if queued.kind is PostKind.DIGEST:
             post = planner.plan_digest(

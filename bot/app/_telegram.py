@@ -54,7 +54,7 @@ from bot.telegram.reactions import ALLOWED_UPDATES, ReactionCounter
 from bot.telegram.scheduling import ScheduleCommand
 from bot.telegram.uncertain import UncertainDesk
 from bot.telegram.vocabulary import VocabularyCommands
-from bot.vocabulary import chat_vocabulary
+from bot.vocabulary import VocabularyCache
 
 logger = logging.getLogger(__name__)
 
@@ -362,6 +362,7 @@ def build_bot(
             tz=settings.tz,
         ).handlers()
     )
+    vocabularies = VocabularyCache(store, days=settings.vocabulary_days, blocked=settings.tag_blocklist)
     commands = BotCommands(
         planner=build_planner(settings),
         gate=gate,
@@ -374,9 +375,7 @@ def build_bot(
         run_status=lambda: status_lines(store, schedule=schedule, now=clock(), with_pause=False),
         load=load,
         tz=settings.tz,
-        vocabulary=lambda: chat_vocabulary(
-            store, channel_name, now=clock(), days=settings.vocabulary_days, blocked=settings.tag_blocklist
-        ),
+        vocabulary=lambda: vocabularies(channel_name, now=clock()),
     )
     commands.register(application)
     posting = PostCommand(

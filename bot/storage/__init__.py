@@ -331,6 +331,11 @@ class Store(Protocol):
         """
         ...
 
+    def tags_since(self, *, chat: str, since: datetime) -> list[str]:
+        """Every tag `chat`'s history received from `since` on (each post's, sent or decided), oldest
+        first: what a vocabulary read before `since` lacks."""
+        ...
+
     def tag_rules(self) -> list[TagRule]:
         """The admins' aliases (by tag), then their blocked tags."""
         ...

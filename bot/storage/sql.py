@@ -553,6 +553,13 @@ class SqlStore(Store):
         )
         return [TagUse(row["tag"], int(row["posts"])) for row in rows]
 
+    def tags_since(self, *, chat: str, since: datetime) -> list[str]:
+        rows = self._db.execute(
+            "SELECT tag FROM tag_history WHERE chat = ? AND at >= ? ORDER BY at, post_id, key",
+            (chat, _time(since)),
+        )
+        return [row["tag"] for row in rows]
+
     def tag_rules(self) -> list[TagRule]:
         rows = self._db.execute("SELECT * FROM tag_rules ORDER BY alias IS NULL, key")
         return [TagRule(row["tag"], row["alias"], row["author"]) for row in rows]
