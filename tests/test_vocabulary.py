@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,8 +33,8 @@ class CountingStore:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[CountingStore]:
-    real = open_store(tmp_path / "hashbot.sqlite3")
+def store(store_location: str) -> Iterator[CountingStore]:
+    real = open_store(store_location)  # on each backend
     yield CountingStore(real)
     real.close()
 

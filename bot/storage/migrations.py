@@ -319,7 +319,7 @@ MIGRATIONS: tuple[str | PerDialect, ...] = (
     CREATE INDEX posts_by_feed_sent ON posts (state, feed_id, sent, chat);
     DROP INDEX tag_history_by_chat;
     CREATE INDEX tag_history_by_chat ON tag_history (chat, at);
-    CREATE INDEX tag_history_by_key ON tag_history (chat, key, at, event, tag, post_id);
+    CREATE INDEX tag_history_by_chat_tag ON tag_history (chat, key, at, event, tag, post_id);
     DROP INDEX tag_history_by_post;
     CREATE INDEX tag_history_by_post ON tag_history (post_id, at, chat, event, key, tag);
     DROP INDEX reactions_by_post;
