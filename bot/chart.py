@@ -39,7 +39,7 @@ def render_chart(stats: ChannelStats) -> bytes:
     figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI, layout="constrained")
     heights = [1.0, 1.2, 1.0][:panels]
     axes = figure.subplots(panels, 1, gridspec_kw={"height_ratios": heights})
-    figure.suptitle(summary(stats).split(" (")[0], fontsize=15, fontweight="bold")
+    figure.suptitle(summary(stats).split(" (")[0], fontsize=18, fontweight="bold")
     _per_day(axes[0], stats)
     tags = [(f"#{use.name}", use.uses) for use in stats.tags[:TAGS_SHOWN]]
     _bars(axes[1], tags, "Top tags (posts)", BAR_COLOUR)
@@ -57,11 +57,11 @@ def _per_day(axes: Axes, stats: ChannelStats) -> None:
     days = [day for day, _ in stats.per_day]
     counts = [count for _, count in stats.per_day]
     axes.bar(range(len(days)), counts, color=BAR_COLOUR, width=0.8)
-    axes.set_title(f"Posts per day ({stats.posts / stats.days:.1f} a day)", fontsize=14, loc="left")
+    axes.set_title(f"Posts per day ({stats.posts / stats.days:.1f} a day)", fontsize=16, loc="left")
     step = max(1, len(days) // 6)
     ticks = list(range(len(days) - 1, -1, -step))[::-1]  # the last day always labelled
-    axes.set_xticks(ticks, [f"{days[index]:%d %b}" for index in ticks], fontsize=12)
-    axes.tick_params(axis="y", labelsize=12)
+    axes.set_xticks(ticks, [f"{days[index]:%d %b}" for index in ticks], fontsize=14)
+    axes.tick_params(axis="y", labelsize=14)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_xlim(-0.6, len(days) - 0.4)
@@ -70,16 +70,14 @@ def _per_day(axes: Axes, stats: ChannelStats) -> None:
 def _bars(
     axes: Axes, items: Sequence[tuple[str, float]], title: str, colour: str, *, whole: bool = True
 ) -> None:
-    """Horizontal bars, the largest on top, each with its figure at its end."""
-    from matplotlib.ticker import MaxNLocator
-
+    """Horizontal bars, the largest on top, each with its figure at its end (written as the
+    report writes it), so the value axis is left out: on a phone it is only small print."""
     labels = [label for label, _ in reversed(items)]
     values = [value for _, value in reversed(items)]
     bars = axes.barh(labels, values, color=colour, height=0.7)
-    axes.bar_label(bars, padding=4, fontsize=12)
-    axes.set_title(title, fontsize=14, loc="left")
-    axes.tick_params(axis="y", labelsize=13, length=0)
-    axes.tick_params(axis="x", labelsize=11)
-    axes.set_xlim(0, max(values, default=1) * 1.18)
-    axes.xaxis.set_major_locator(MaxNLocator(integer=whole))
-    axes.spines[["top", "right"]].set_visible(False)
+    axes.bar_label(bars, padding=4, fontsize=15, fmt="%d" if whole else "%.1f")
+    axes.set_title(title, fontsize=16, loc="left")
+    axes.tick_params(axis="y", labelsize=15, length=0)
+    axes.set_xlim(0, max(values, default=1) * 1.2)
+    axes.xaxis.set_visible(False)
+    axes.spines[["top", "right", "bottom"]].set_visible(False)
