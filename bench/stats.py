@@ -12,7 +12,11 @@ operator's upgrade would. Then, turn by turn so a busy machine slows every measu
 
 - ``hashbot stats --days 30`` as an operator runs it (a new process: start-up, queries, report);
 - the same command on an empty database: the start-up that any command pays, the baseline;
-- for this tree, the store's queries and the figures alone, in this process.
+- for this tree, the store's queries and the figures alone, in this process; and the cost of a
+  chat's vocabulary (``VocabularyCache``): its first read, then what each next post pays.
+
+Wall and CPU seconds are both shown: CPU time (the process's own, from ``os.wait4``) is what the
+machine's other work cannot inflate.
 
 ``--before REV`` takes that commit's tree from git (``git archive``, plain Python: its tag engine is
 not compiled, which `stats` does not use) and runs it with this virtual environment.
@@ -40,6 +44,7 @@ from pathlib import Path
 from bot.hashtags import tag_key
 from bot.stats import channel_stats, day_bounds
 from bot.storage import open_store
+from bot.vocabulary import VocabularyCache
 
 ROOT = Path(__file__).resolve().parents[1]
 TAGS = [f"Topic{number}" for number in range(2000)]
@@ -54,21 +59,22 @@ class Tree:
     source: Path
     full: Path
     empty: Path
-    history: list[float] = field(default_factory=list)
-    start_up: list[float] = field(default_factory=list)
+    #: (wall, CPU) seconds of each timed run, on the history and on the empty database.
+    history: list[tuple[float, float]] = field(default_factory=list)
+    start_up: list[tuple[float, float]] = field(default_factory=list)
 
-    def run(self, database: Path) -> float:
-        """Wall time of `hashbot stats --days 30` of this tree on `database`, as a new process."""
+    def run(self, database: Path) -> tuple[float, float]:
+        """Wall and CPU time of `hashbot stats --days 30` of this tree on `database`, a new process."""
         env = {**os.environ, "HASHBOT_DATABASE": str(database), "PYTHONPATH": str(self.source)}
+        command = [sys.executable, "-m", "bot", "stats", "--days", str(DAYS)]
         started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "bot", "stats", "--days", str(DAYS)],
-            env=env,
-            cwd=self.source,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        return time.perf_counter() - started
+        process = subprocess.Popen(command, env=env, cwd=self.source, stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            raise subprocess.CalledProcessError(process.returncode, command)
+        return wall, usage.ru_utime + usage.ru_stime
 
 
 def fill(path: Path, *, posts: int, days: int, now: datetime) -> None:
@@ -116,13 +122,26 @@ def checkout(revision: str, folder: Path) -> Path:
     return folder
 
 
-def query_seconds(database: Path, now: datetime) -> tuple[float, int]:
-    """This tree's store queries and figures alone, in this process; and the posts they counted."""
+def query_seconds(database: Path, now: datetime) -> tuple[float, float, int]:
+    """This tree's store queries and figures alone, in this process: wall and CPU seconds, and
+    the posts they counted."""
     with closing(open_store(database)) as store:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         bounds = day_bounds(now, days=DAYS, tz=UTC)
         stats = channel_stats(store.published_counts(bounds=bounds), now=now, days=DAYS, tz=UTC)
-        return time.perf_counter() - started, stats.posts
+        return time.perf_counter() - started, time.process_time() - cpu, stats.posts
+
+
+def vocabulary_seconds(database: Path, now: datetime) -> tuple[float, float]:
+    """CPU seconds of a chat's vocabulary: read from the history, then for the next post (cached)."""
+    with closing(open_store(database)) as store:
+        cache = VocabularyCache(store, days=180)
+        started = time.process_time()
+        cache("@news", now=now)
+        read = time.process_time() - started
+        started = time.process_time()
+        cache("@news", now=now)
+        return read, time.process_time() - started
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -150,28 +169,48 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.copy(trees[0].full, newer.full)
             newer.run(newer.full)  # migrates, untimed
         print(f"built {args.posts:,} posts in {time.perf_counter() - started:.1f} s")
-        queries: list[float] = []
+        queries: list[tuple[float, float]] = []
+        vocabularies: list[tuple[float, float]] = []
         for _ in range(args.repeat):
             for tree in trees:
                 tree.history.append(tree.run(tree.full))
                 tree.start_up.append(tree.run(tree.empty))
-            seconds, counted = query_seconds(trees[-1].full, now)
-            queries.append(seconds)
-    print(f"\n{counted:,} posts in the window; seconds, min / median of {args.repeat}\n")
+            wall, cpu, counted = query_seconds(trees[-1].full, now)
+            queries.append((wall, cpu))
+            vocabularies.append(vocabulary_seconds(trees[-1].full, now))
+    print(f"\n{counted:,} posts in the window; seconds, min / median of {args.repeat} (wall, then CPU)\n")
     print("| tree | `hashbot stats --days 30` | same, empty database (start-up) | difference |")
     print("|---|---:|---:|---:|")
     for tree in trees:
-        history, start_up = min(tree.history), min(tree.start_up)
-        print(
-            f"| {tree.name} | {history:.2f} / {statistics.median(tree.history):.2f}"
-            f" | {start_up:.2f} / {statistics.median(tree.start_up):.2f} | {history - start_up:+.2f} |"
-        )
-    alone = f"{min(queries):.3f} / {statistics.median(queries):.3f} s"
-    print(f"\nthis tree's store queries and figures alone, in process: {alone}")
+        for kind, index in (("wall", 0), ("CPU", 1)):
+            history = [run[index] for run in tree.history]
+            start_up = [run[index] for run in tree.start_up]
+            print(
+                f"| {tree.name}, {kind} | {_spread(history)} | {_spread(start_up)}"
+                f" | {min(history) - min(start_up):+.2f} |"
+            )
+    for kind, index in (("wall", 0), ("CPU", 1)):
+        alone = _spread([query[index] for query in queries], digits=3)
+        print(f"\nthis tree's store queries and figures alone, in process, {kind}: {alone} s", end="")
+    read, cached = (
+        _spread([v[0] for v in vocabularies], digits=3),
+        _spread([v[1] for v in vocabularies], digits=4),
+    )
+    print(f"\n@news's vocabulary (VocabularyCache), CPU: read {read} s, then per post {cached} s")
     if args.before:
-        old, new = (min(tree.history) - min(tree.start_up) for tree in trees)
-        print(f"over the start-up, before ÷ this tree: {old / new:.1f}×")
+        for kind, index in (("wall", 0), ("CPU", 1)):
+            old, new = (_over_start_up(tree, index) for tree in trees)
+            print(f"over the start-up, before ÷ this tree ({kind}): {old / new:.1f}×")
     return 0
+
+
+def _spread(seconds: list[float], *, digits: int = 2) -> str:
+    return f"{min(seconds):.{digits}f} / {statistics.median(seconds):.{digits}f}"
+
+
+def _over_start_up(tree: Tree, index: int) -> float:
+    """What the history adds to the start-up, best run against best run."""
+    return min(run[index] for run in tree.history) - min(run[index] for run in tree.start_up)
 
 
 if __name__ == "__main__":
