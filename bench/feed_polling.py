@@ -25,9 +25,10 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
+from bot.clock import utcnow
 from bot.ingest.http import Fetcher, FetchPolicy, build_client
 from bot.ingest.poller import Poller, PollPolicy, PollResult
-from bot.storage import Feed, open_store
+from bot.storage import NewFeed, open_store
 
 HOSTS = [f"127.0.1.{n}" for n in range(1, 101)]
 _DAY0 = datetime(2026, 3, 1, tzinfo=UTC)
@@ -129,7 +130,9 @@ def main() -> None:
             store_path = Path(folder) / "bench.sqlite3"
             store = open_store(store_path)
             for n in range(args.feeds):
-                store.add_feed(Feed(url=f"http://{HOSTS[n % len(HOSTS)]}:{port}/feed/{n}.xml"))
+                store.add_feed(
+                    NewFeed(url=f"http://{HOSTS[n % len(HOSTS)]}:{port}/feed/{n}.xml"), now=utcnow()
+                )
             store.close()
             baseline_mb = peak_mb()
             first, first_results = asyncio.run(poll_pass(store_path))

@@ -628,7 +628,7 @@ class Runner:
         They then go through the queue like any post: approval, slots, caps and rate limits.
         """
         for feed in self._store.feeds():
-            items = self._store.digest_items(feed.id) if feed.digest_at and feed.id is not None else []
+            items = self._store.digest_items(feed.id) if feed.digest_at else []
             if not items:
                 continue
             times = [day_time.fromisoformat(moment) for moment in feed.digest_at]
@@ -636,7 +636,6 @@ class Runner:
             if not digest_due(times, since=since, now=now, tz=self._config.schedule.tz):
                 continue
             posts = [self._digest_post(feed, chunk) for chunk in self._digest_chunks(feed, items)]
-            assert feed.id is not None
             queued = self._store.collect_digest(feed.id, [item.id for item in items], posts, now=now)
             logger.info("feed %s: %d items collected into digest posts %s", feed.label, len(items), queued)
 

@@ -108,7 +108,7 @@ class Scheduler:
         now, store = self._clock(), self._store
         wanted: set[str] = {SYNC_JOB, HOUSEKEEPING_JOB, PUBLISH_JOB}
         for feed in store.feeds():
-            if feed.id is None or not feed.enabled:
+            if not feed.enabled:
                 continue
             job = poll_job(feed.id)
             wanted.add(job)

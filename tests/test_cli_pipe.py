@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from auxil.paths import SEED
 
-from bot.storage import Feed, open_store
+from bot.clock import utcnow
+from bot.storage import NewFeed, open_store
 
 HASHBOT = [sys.executable, "-m", "bot"]
 
@@ -21,7 +22,9 @@ def many_feeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     database = tmp_path / "hashbot.sqlite3"
     with closing(open_store(database)) as store:
         for number in range(1500):
-            store.add_feed(Feed(url=f"https://news{number}.example/feed.xml", name=f"News {number}"))
+            store.add_feed(
+                NewFeed(url=f"https://news{number}.example/feed.xml", name=f"News {number}"), now=utcnow()
+            )
     monkeypatch.setenv("HASHBOT_DATABASE", str(database))
     return database
 

@@ -18,9 +18,10 @@ from auxil.feedserver import FeedServer, Route
 from auxil.paths import REPO
 from auxil.run_loop import rss, story_title
 
+from bot.clock import utcnow
 from bot.models import Article
 from bot.runner import queue_one_off
-from bot.storage import Feed, PostState, open_store
+from bot.storage import NewFeed, PostState, open_store
 
 DATABASE = Path("hashbot.sqlite3")  # tests run in an empty temporary folder
 
@@ -50,7 +51,7 @@ def test_dry_run_polls_configured_feeds_and_leaves_the_database_as_it_was(
     monkeypatch.setenv("HASHBOT_PUBLISH_PER_SLOT", "2")
     feeds.routes["/harbour.xml"] = Route(body=rss(range(1, 4)))
     with closing(open_store(DATABASE)) as store:
-        store.add_feed(Feed(url=feeds.url("/harbour.xml")))
+        store.add_feed(NewFeed(url=feeds.url("/harbour.xml")), now=utcnow())
     before = _digest(DATABASE)
 
     for _ in range(2):  # the second dry run sees exactly what the first saw: nothing was recorded
@@ -68,7 +69,7 @@ def test_status_shows_pause_slot_queue_and_feeds(run_cli: CliRunner, monkeypatch
     monkeypatch.setenv("HASHBOT_PUBLISH_AT", "09:00")
     monkeypatch.setenv("HASHBOT_TIMEZONE", "Europe/Paris")
     with closing(open_store(DATABASE)) as store:
-        store.add_feed(Feed(url="https://news.example.org/feed.xml", name="Harbour News"))
+        store.add_feed(NewFeed(url="https://news.example.org/feed.xml", name="Harbour News"), now=utcnow())
         store.pause("paused by Ada")
     result = run_cli("status")
     assert result.code == 0, result.err

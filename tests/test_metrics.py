@@ -50,7 +50,7 @@ def test_a_publish_report_counts_posts_by_outcome_and_times_each_send() -> None:
 
 def test_polls_count_by_outcome_and_the_queue_shows_every_state() -> None:
     metrics = Metrics()
-    feed = Feed(url="http://127.0.0.1/feed.xml", interval=900, id=1)
+    feed = Feed(url="http://127.0.0.1/feed.xml", interval=900, id=1, created=datetime(2026, 3, 1, tzinfo=UTC))
     metrics.observe_poll(PollResult(feed, Outcome.UPDATED, queued=(5,)), 0.4)
     metrics.observe_poll(PollResult(feed, Outcome.FAILED, error="timed out"), 30.0)
     metrics.observe_queue({PostState.QUEUED: 3, PostState.SENT: 10})

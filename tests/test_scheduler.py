@@ -17,7 +17,7 @@ from bot.planner import PublishSchedule
 from bot.preview import PreviewPublisher
 from bot.runner import Runner, RunnerConfig, queue_one_off
 from bot.scheduler import HOUSEKEEPING_JOB, PUBLISH_JOB, Housekeeping, Scheduler, one_off_job, poll_job
-from bot.storage import Feed, PollRecord, Store, open_store
+from bot.storage import NewFeed, PollRecord, Store, open_store
 
 NOW = datetime(2026, 11, 24, 12, 10, tzinfo=UTC)
 
@@ -51,7 +51,7 @@ def _scheduler(store: Store, clock: Clock) -> Scheduler:
 
 def test_jobs_are_rebuilt_from_the_store_and_follow_its_changes(store: Store) -> None:
     clock = Clock(NOW)
-    first = store.add_feed(Feed(url="https://example.org/a.xml"))
+    first = store.add_feed(NewFeed(url="https://example.org/a.xml"), now=NOW)
     scheduler = _scheduler(store, clock)
     scheduler.start()
     assert scheduler.planned[PUBLISH_JOB] == datetime(2026, 11, 24, 12, 30, tzinfo=UTC)
@@ -59,7 +59,7 @@ def test_jobs_are_rebuilt_from_the_store_and_follow_its_changes(store: Store) ->
     assert set(scheduler.planned) >= {poll_job(first.id or 0)}
 
     # Another process adds a feed and schedules a post; another disables the first feed.
-    second = store.add_feed(Feed(url="https://example.org/b.xml"))
+    second = store.add_feed(NewFeed(url="https://example.org/b.xml"), now=NOW)
     article = Article(text="The ferry leaves at midnight.", title="Ferry")
     post_id = queue_one_off(store, article, when=NOW + timedelta(hours=3), chat="@news", now=NOW)
     store.set_feed_enabled(first.id or 0, False)
@@ -71,7 +71,7 @@ def test_jobs_are_rebuilt_from_the_store_and_follow_its_changes(store: Store) ->
 
 async def test_housekeeping_prunes_old_seen_items(store: Store) -> None:
     clock = Clock(NOW)
-    feed = store.add_feed(Feed(url="https://example.org/a.xml"))
+    feed = store.add_feed(NewFeed(url="https://example.org/a.xml"), now=NOW)
     assert feed.id is not None
     for days, key in ((60, "old"), (40, "older-but-newer"), (1, "fresh")):
         checked = NOW - timedelta(days=days)

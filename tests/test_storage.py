@@ -4,7 +4,7 @@ import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from bot.models import Article
 from bot.storage import (
     Feed,
     FeedMedia,
+    NewFeed,
     NewPost,
     PollFailure,
     PollRecord,
@@ -45,7 +46,7 @@ def test_new_database_is_migrated_to_the_latest_version_in_wal_mode(tmp_path: Pa
 def test_reopening_keeps_data_and_does_not_migrate_twice(store_location: str) -> None:
     path = store_location
     first = open_store(path)
-    first.add_feed(Feed(url="https://example.org/feed.xml", name="Example"))
+    first.add_feed(NewFeed(url="https://example.org/feed.xml", name="Example"), now=NOW)
     first.close()
     with closing(open_store(path)) as again:
         assert [feed.name for feed in again.feeds()] == ["Example"]
@@ -69,7 +70,7 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
 
 
 def test_feed_round_trip_and_duplicate_url(store: Store) -> None:
-    feed = Feed(
+    feed = NewFeed(
         url="https://example.org/feed.xml",
         name="Example",
         chat="-1001234567890",
@@ -88,18 +89,18 @@ def test_feed_round_trip_and_duplicate_url(store: Store) -> None:
         digest_at=("08:00", "18:30"),
         mastodon=True,
     )
-    saved = store.add_feed(feed)
-    assert saved.id is not None
-    assert replace(saved, id=None) == feed
+    saved = store.add_feed(feed, now=NOW)
+    configured = {field.name: getattr(feed, field.name) for field in fields(NewFeed)}
+    assert saved == Feed(**configured, id=saved.id, created=NOW)
     assert store.feed(saved.id) == saved == store.feed(feed.url)
     with pytest.raises(StoreError, match="already subscribed"):
-        store.add_feed(Feed(url=feed.url))
+        store.add_feed(NewFeed(url=feed.url), now=NOW)
 
 
 def test_due_feeds_are_enabled_and_overdue_never_polled_first(store: Store) -> None:
-    later = store.add_feed(Feed(url="https://a.example/feed"))
-    never = store.add_feed(Feed(url="https://b.example/feed"))
-    off = store.add_feed(Feed(url="https://c.example/feed"))
+    later = store.add_feed(NewFeed(url="https://a.example/feed"), now=NOW)
+    never = store.add_feed(NewFeed(url="https://b.example/feed"), now=NOW)
+    off = store.add_feed(NewFeed(url="https://c.example/feed"), now=NOW)
     assert later.id and never.id and off.id
     store.save_poll(PollRecord(feed_id=later.id, checked=NOW, next_check=NOW + timedelta(minutes=5)))
     store.set_feed_enabled(off.id, False)
@@ -108,7 +109,7 @@ def test_due_feeds_are_enabled_and_overdue_never_polled_first(store: Store) -> N
 
 
 def test_save_poll_records_validators_seen_items_and_queues_posts(store: Store) -> None:
-    feed = store.add_feed(Feed(url="https://example.org/feed.xml"))
+    feed = store.add_feed(NewFeed(url="https://example.org/feed.xml"), now=NOW)
     assert feed.id
     queued = store.save_poll(
         PollRecord(
@@ -136,7 +137,7 @@ def test_save_poll_records_validators_seen_items_and_queues_posts(store: Store) 
 
 def test_a_hostile_feeds_nul_characters_are_stored_and_its_keys_still_match(store: Store) -> None:
     # PostgreSQL's text cannot hold NUL: it keeps U+FFFD instead, and lookups match it the same way.
-    feed = store.add_feed(Feed(url="https://example.org/feed\x00.xml", name="Gazette\x00"))
+    feed = store.add_feed(NewFeed(url="https://example.org/feed\x00.xml", name="Gazette\x00"), now=NOW)
     assert feed.id and feed.name in ("Gazette\x00", "Gazette\ufffd")
     post = _post("nul\x00")
     record = PollRecord(feed_id=feed.id, checked=NOW, next_check=NOW, seen_keys=("g:a\x00b",), posts=(post,))
@@ -157,7 +158,7 @@ def test_same_article_is_queued_once_per_chat(store: Store) -> None:
 
 
 def test_failures_count_up_disable_and_leave_a_notice_and_success_resets(store: Store) -> None:
-    feed = store.add_feed(Feed(url="https://example.org/feed.xml"))
+    feed = store.add_feed(NewFeed(url="https://example.org/feed.xml"), now=NOW)
     assert feed.id
     store.save_failure(PollFailure(feed_id=feed.id, checked=NOW, next_check=NOW, error="HTTP 500"))
     store.save_failure(
@@ -180,7 +181,7 @@ def test_failures_count_up_disable_and_leave_a_notice_and_success_resets(store: 
 
 
 def test_removing_a_feed_keeps_its_queued_posts(store: Store) -> None:
-    feed = store.add_feed(Feed(url="https://example.org/feed.xml"))
+    feed = store.add_feed(NewFeed(url="https://example.org/feed.xml"), now=NOW)
     assert feed.id
     store.save_poll(
         PollRecord(feed_id=feed.id, checked=NOW, next_check=NOW, posts=(_post("kept", feed_id=feed.id),))
@@ -204,8 +205,8 @@ def test_post_states_move_and_unknown_post_is_an_error(store: Store) -> None:
 
 
 def test_renamed_feed_url_is_not_taken_from_another_feed(store: Store) -> None:
-    a = store.add_feed(Feed(url="https://example.org/"))
-    b = store.add_feed(Feed(url="https://example.org/feed.xml"))
+    a = store.add_feed(NewFeed(url="https://example.org/"), now=NOW)
+    b = store.add_feed(NewFeed(url="https://example.org/feed.xml"), now=NOW)
     assert a.id and b.id
     store.save_poll(PollRecord(feed_id=a.id, checked=NOW, next_check=NOW, url="https://example.org/feed.xml"))
     assert store.feed(a.id) == replace(a, last_checked=NOW, last_success=NOW, next_check=NOW)
@@ -225,7 +226,7 @@ def test_a_guarded_state_change_happens_only_from_the_states_named(store: Store)
 
 
 def _notify(store: Store, *messages: str) -> None:
-    feed = store.add_feed(Feed(url=f"https://example.org/{len(store.feeds())}.xml"))
+    feed = store.add_feed(NewFeed(url=f"https://example.org/{len(store.feeds())}.xml"), now=NOW)
     assert feed.id
     for message in messages:
         store.save_failure(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.models import Article
-from bot.storage import Feed, NewPost, PollRecord, PostState, Store, open_store, open_store_copy
+from bot.storage import NewFeed, NewPost, PollRecord, PostState, Store, open_store, open_store_copy
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -59,7 +59,7 @@ def test_flags_persist_across_reopening(store_location: str) -> None:
 
 
 def test_pruning_forgets_old_seen_items_but_keeps_each_feeds_newest(store: Store) -> None:
-    feed = store.add_feed(Feed(url="https://example.org/feed.xml"))
+    feed = store.add_feed(NewFeed(url="https://example.org/feed.xml"), now=NOW)
     assert feed.id is not None
     for day in range(10):  # ten polls, ten days apart, three new items each
         checked = NOW - timedelta(days=100 - day * 10)

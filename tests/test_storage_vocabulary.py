@@ -12,8 +12,8 @@ from auxil.history import send
 
 from bot.models import Article, TagUse
 from bot.storage import (
-    Feed,
     MessageReactions,
+    NewFeed,
     NewPost,
     Store,
     TagReactions,
@@ -99,7 +99,7 @@ def test_reactions_find_their_post_by_chat_id_or_username_and_the_latest_count_w
 
 
 def test_published_counts_per_interval_feed_and_tag(store: Store) -> None:
-    feed = store.add_feed(Feed(url="https://example.org/feed.xml", name="Example"))
+    feed = store.add_feed(NewFeed(url="https://example.org/feed.xml", name="Example"), now=NOW)
     _sent(store, "a", ["Ukraine", "NATO"], at=NOW + timedelta(minutes=7), feed=feed.id)
     _sent(store, "b", ["Ukraine"], at=NOW + timedelta(minutes=14), feed=feed.id)
     _sent(store, "c", ["Gaza"], at=NOW + timedelta(minutes=50))

@@ -360,6 +360,7 @@ def build_bot(
             admins=admins,
             interval=settings.feed_interval * 60,
             tz=settings.tz,
+            clock=clock,
         ).handlers()
     )
     vocabularies = VocabularyCache(store, days=settings.vocabulary_days, blocked=settings.tag_blocklist)

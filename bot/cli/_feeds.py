@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import asdict
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 
 from bot.app import build_poller, open_fetcher
 from bot.cli._common import EXIT_BUG, EXIT_FAILED, EXIT_OK, Console, Progress, open_db
@@ -17,13 +17,14 @@ from bot.cli._table import (
     FeedsRefOptions,
     FeedsToggleOptions,
 )
+from bot.clock import utcnow
 from bot.config import Settings
 from bot.errors import HashbotError, SourceFormatError, StoreError
 from bot.ingest.opml import parse_opml, to_opml
 from bot.ingest.poller import Outcome, PollResult
 from bot.ingest.subscribe import FeedCheck, check_feed, find_feed, subscribe
 from bot.planner import local_time
-from bot.storage import Feed, FeedMedia, Store
+from bot.storage import Feed, FeedMedia, NewFeed, Store
 
 
 def _find(store: Store, ref: str) -> Feed:
@@ -34,7 +35,7 @@ def _find(store: Store, ref: str) -> Feed:
 
 
 def add(options: FeedsAddOptions, settings: Settings, console: Console) -> int:
-    feed = Feed(
+    feed = NewFeed(
         url=options.url,
         name=options.name,
         chat=options.chat,
@@ -56,9 +57,9 @@ def add(options: FeedsAddOptions, settings: Settings, console: Console) -> int:
 
     async def subscribe_to(store: Store) -> tuple[Feed, FeedCheck | None]:
         if not options.check:
-            return await subscribe(store, feed)
+            return await subscribe(store, feed, clock=utcnow)
         async with open_fetcher(settings) as fetcher:
-            return await subscribe(store, feed, fetcher=fetcher)
+            return await subscribe(store, feed, clock=utcnow, fetcher=fetcher)
 
     with open_db(settings) as store:
         added, probe = asyncio.run(subscribe_to(store))
@@ -120,7 +121,6 @@ def remove(options: FeedsRefOptions, settings: Settings, console: Console) -> in
     with open_db(settings) as store:
         for ref in options.feeds:
             feed = _find(store, ref)
-            assert feed.id is not None
             store.remove_feed(feed.id)
             print(f"removed feed {feed.id}: {feed.label}", file=console.out)
     return EXIT_OK
@@ -131,7 +131,6 @@ def toggle(options: FeedsToggleOptions, settings: Settings, console: Console) ->
     with open_db(settings) as store:
         for ref in options.feeds:
             feed = _find(store, ref)
-            assert feed.id is not None
             store.set_feed_enabled(feed.id, enable)
             print(f"{'enabled' if enable else 'disabled'} feed {feed.id}: {feed.label}", file=console.out)
     return EXIT_OK
@@ -146,7 +145,7 @@ def import_opml(options: FeedsImportOptions, settings: Settings, console: Consol
     with open_db(settings) as store:
         for feed in parse_opml(data, source=str(options.file)):
             try:
-                store.add_feed(check_feed(feed))
+                store.add_feed(check_feed(feed), now=utcnow())
                 added += 1
             except HashbotError as exc:
                 console.error(exc)
@@ -160,7 +159,7 @@ def import_opml(options: FeedsImportOptions, settings: Settings, console: Consol
 
 def export_opml(options: FeedsExportOptions, settings: Settings, console: Console) -> int:
     with open_db(settings) as store:
-        document = to_opml(store.feeds(), now=datetime.now(UTC))
+        document = to_opml(store.feeds(), now=utcnow())
     if options.output is None:
         console.out.write(document)
     else:

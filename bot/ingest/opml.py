@@ -16,7 +16,7 @@ from datetime import datetime
 from email.utils import format_datetime
 
 from bot.errors import SourceFormatError
-from bot.storage import DEFAULT_INTERVAL, Feed, FeedMedia
+from bot.storage import DEFAULT_INTERVAL, FeedMedia, NewFeed
 
 NAMESPACE = "https://hashbot.invalid/opml/1"
 _NS = f"{{{NAMESPACE}}}"
@@ -54,12 +54,12 @@ def _media(value: str | None, *, source: str) -> FeedMedia:
         raise SourceFormatError(source, f"media={value!r} is not none, first or all") from None
 
 
-def _feed(outline: ET.Element, *, source: str) -> Feed:
+def _feed(outline: ET.Element, *, source: str) -> NewFeed:
     get = outline.get
     url = (get("xmlUrl") or "").strip()
     where = f"{source}: outline {url}"
     name = (get("title") or get("text") or "").strip()
-    return Feed(
+    return NewFeed(
         url=url,
         name=name if name and name != url else None,
         chat=get(f"{_NS}chat") or None,
@@ -81,7 +81,7 @@ def _feed(outline: ET.Element, *, source: str) -> Feed:
     )
 
 
-def parse_opml(data: bytes, *, source: str) -> list[Feed]:
+def parse_opml(data: bytes, *, source: str) -> list[NewFeed]:
     """The feeds of an OPML document, in document order; raises SourceFormatError."""
     if b"<!DOCTYPE" in data[:4096].upper():
         raise SourceFormatError(source, "has a DOCTYPE, which OPML does not use; refused for safety")
@@ -97,7 +97,7 @@ def parse_opml(data: bytes, *, source: str) -> list[Feed]:
     return feeds
 
 
-def to_opml(feeds: Iterable[Feed], *, now: datetime, title: str = "hashbot feeds") -> str:
+def to_opml(feeds: Iterable[NewFeed], *, now: datetime, title: str = "hashbot feeds") -> str:
     """An OPML 2.0 document listing `feeds` with all their hashbot settings."""
     ET.register_namespace("hashbot", NAMESPACE)
     root = ET.Element("opml", version="2.0")

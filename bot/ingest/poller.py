@@ -205,7 +205,6 @@ class Poller:
 
     async def poll(self, feed: Feed) -> PollResult:
         """Poll one feed and record the outcome on it."""
-        assert feed.id is not None, "poll saved feeds only"
         now = self._clock()
         try:
             fetched = await self._fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
@@ -250,7 +249,6 @@ class Poller:
     async def _record(
         self, feed: Feed, fetched: Fetched, parsed: ParsedFeed, *, notices: tuple[str, ...], now: datetime
     ) -> PollResult:
-        assert feed.id is not None
         items = [replace(item, lang=feed.lang or item.lang, source=feed.label) for item in parsed.items]
         selection = select_items(
             items,
@@ -297,7 +295,6 @@ class Poller:
     def _revisions(self, feed: Feed, items: Sequence[Article], *, now: datetime) -> tuple[Revision, ...]:
         """The feed's posts whose item came back changed: waiting ones get the new article, sent
         ones (within the edit window) also wait to be edited. Items are matched by guid only."""
-        assert feed.id is not None
         by_guid = {item.id: item for item in items if item.id}
         if not by_guid:
             return ()
@@ -333,7 +330,6 @@ class Poller:
     def _fail(
         self, feed: Feed, message: str, *, now: datetime, error: IngestError | None = None
     ) -> PollResult:
-        assert feed.id is not None
         failures = feed.error_count + 1
         gone = isinstance(error, FetchError) and error.status == 410
         disable = gone or failures >= self._policy.max_failures

@@ -12,6 +12,7 @@ import asyncio
 from dataclasses import dataclass, replace
 from datetime import time
 
+from bot.clock import Clock
 from bot.config import is_chat
 from bot.errors import ConfigError, StoreError
 from bot.ingest.feeds import parse_feed
@@ -19,7 +20,7 @@ from bot.ingest.filters import ItemFilter
 from bot.ingest.http import Fetcher
 from bot.ingest.local import is_web_address
 from bot.ingest.poller import follow_discovery
-from bot.storage import Feed, Store
+from bot.storage import Feed, NewFeed, Store
 
 #: The longest time between two polls of a feed, in seconds.
 _MAX_INTERVAL = 366 * 86400
@@ -37,7 +38,7 @@ class FeedCheck:
     given: str | None = None
 
 
-def check_feed(feed: Feed) -> Feed:
+def check_feed(feed: NewFeed) -> NewFeed:
     """Refuse a feed the poller could not use, before it is saved."""
     if not is_web_address(feed.url):
         raise ConfigError(feed.url, "a feed address must start with http:// or https://")
@@ -78,7 +79,7 @@ def find_feed(store: Store, ref: str) -> Feed | None:
 
 
 async def subscribe(
-    store: Store, feed: Feed, *, fetcher: Fetcher | None = None
+    store: Store, feed: NewFeed, *, clock: Clock, fetcher: Fetcher | None = None
 ) -> tuple[Feed, FeedCheck | None]:
     """Check `feed`, probe it when `fetcher` is given, and save it; the saved feed and the probe.
 
@@ -93,7 +94,7 @@ async def subscribe(
         if probe.url != feed.url:
             _refuse_duplicate(store, probe.url)
         feed = replace(feed, url=probe.url, name=feed.name or probe.title)
-    return store.add_feed(feed), probe
+    return store.add_feed(feed, now=clock()), probe
 
 
 def _refuse_duplicate(store: Store, url: str) -> None:

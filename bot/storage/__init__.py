@@ -25,6 +25,7 @@ from bot.storage.records import (
     FeedMedia,
     MastodonStatus,
     MessageReactions,
+    NewFeed,
     NewPost,
     Notice,
     PollFailure,
@@ -50,8 +51,8 @@ class Store(Protocol):
     """
 
     # Feeds
-    def add_feed(self, feed: Feed) -> Feed:
-        """Save a new feed and return it with its id; a duplicate URL is a StoreError."""
+    def add_feed(self, feed: NewFeed, *, now: datetime) -> Feed:
+        """Save a new feed, created `now`, and return it as stored; a duplicate URL is a StoreError."""
         ...
 
     def feed(self, ref: int | str) -> Feed | None:
@@ -402,6 +403,7 @@ __all__ = [
     "FeedMedia",
     "MastodonStatus",
     "MessageReactions",
+    "NewFeed",
     "NewPost",
     "Notice",
     "PollFailure",

@@ -31,15 +31,14 @@ class FeedMedia(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Feed:
-    """A subscribed feed: what the operator configured and where polling stands.
+class NewFeed:
+    """A feed to subscribe: what the operator configures, before the store gives it an id.
 
-    ``id`` is None until the store has saved the feed. ``chat`` None means "the configured
-    channel"; ``topic`` is a forum topic (message thread) id in a group.
+    ``chat`` None means "the configured channel"; ``topic`` is a forum topic (message thread) id
+    in a group.
     """
 
     url: str
-    id: int | None = None
     name: str | None = None
     chat: str | None = None
     topic: int | None = None
@@ -60,11 +59,25 @@ class Feed:
     edit_updates: bool = False
     #: Local times (HH:MM) of the feed's digests; empty: its items are posted one by one.
     digest_at: tuple[str, ...] = ()
-    #: When the feed's items were last collected into a digest.
-    last_digest: datetime | None = None
     #: Its posts are also Mastodon statuses (when not every post is: HASHBOT_MASTODON_ALL=false).
     mastodon: bool = False
     enabled: bool = True
+
+    @property
+    def label(self) -> str:
+        """How messages name the feed."""
+        return self.name or self.url
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Feed(NewFeed):
+    """A subscribed feed, as stored: its configuration, its id, and where polling stands."""
+
+    id: int
+    #: When it was subscribed.
+    created: datetime
+    #: When the feed's items were last collected into a digest.
+    last_digest: datetime | None = None
     etag: str | None = None
     last_modified: str | None = None
     last_checked: datetime | None = None
@@ -73,11 +86,6 @@ class Feed:
     next_check: datetime | None = None
     error_count: int = 0
     last_error: str | None = None
-
-    @property
-    def label(self) -> str:
-        """How messages name the feed."""
-        return self.name or self.url
 
     def settings(self) -> dict[str, object]:
         """What templates see as ``feed``: what the operator configured, not the polling state."""

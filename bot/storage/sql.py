@@ -31,6 +31,7 @@ from bot.storage.records import (
     FeedMedia,
     MastodonStatus,
     MessageReactions,
+    NewFeed,
     NewPost,
     Notice,
     PollFailure,
@@ -96,7 +97,7 @@ class SqlStore(Store):
 
     # Feeds
 
-    def add_feed(self, feed: Feed) -> Feed:
+    def add_feed(self, feed: NewFeed, *, now: datetime) -> Feed:
         values = (
             feed.url,
             feed.name,
@@ -122,7 +123,7 @@ class SqlStore(Store):
                 row = db.execute(
                     f"INSERT INTO feeds ({_FEED_COLUMNS}, created)"
                     f" VALUES ({', '.join('?' * 19)}) RETURNING id",
-                    (*values, _time(datetime.now(UTC))),
+                    (*values, _time(now)),
                 ).fetchone()
         except self._db.integrity_error:
             raise StoreError(f"{feed.url}: this feed is already subscribed") from None
@@ -808,6 +809,7 @@ def _insert_notice(db: Database, message: str, *, feed_id: int, created: str | N
 def _feed(row: Any) -> Feed:
     return Feed(
         id=row["id"],
+        created=datetime.fromisoformat(row["created"]),
         url=row["url"],
         name=row["name"],
         chat=row["chat"],

@@ -14,12 +14,13 @@ from datetime import tzinfo
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
+from bot.clock import Clock
 from bot.errors import HashbotError
 from bot.ingest.http import Fetcher
 from bot.ingest.local import is_web_address
 from bot.ingest.subscribe import find_feed, subscribe
 from bot.planner import local_time
-from bot.storage import Feed, Store
+from bot.storage import Feed, NewFeed, Store
 from bot.telegram.auth import Admins
 from bot.telegram.commands import usage
 from bot.telegram.replies import clip, fit, reply
@@ -48,8 +49,11 @@ def feed_lines(feed: Feed, tz: tzinfo) -> list[str]:
 class FeedCommands:
     """The feed handlers, on the store and the HTTP fetcher of the running bot."""
 
-    def __init__(self, *, store: Store, fetcher: Fetcher, admins: Admins, interval: int, tz: tzinfo) -> None:
+    def __init__(
+        self, *, store: Store, fetcher: Fetcher, admins: Admins, interval: int, tz: tzinfo, clock: Clock
+    ) -> None:
         self._store = store
+        self._clock = clock
         self._tz = tz
         self._fetcher = fetcher
         self._admins = admins
@@ -92,7 +96,10 @@ class FeedCommands:
         url, name = args[0], " ".join(args[1:]) or None
         try:
             feed, probe = await subscribe(
-                self._store, Feed(url=url, name=name, interval=self._interval), fetcher=self._fetcher
+                self._store,
+                NewFeed(url=url, name=name, interval=self._interval),
+                clock=self._clock,
+                fetcher=self._fetcher,
             )
         except HashbotError as exc:
             await reply(update, f"Not added: {exc}")
@@ -112,7 +119,7 @@ class FeedCommands:
             await reply(update, usage("removefeed"))
             return
         feed = find_feed(self._store, args[0])
-        if feed is None or feed.id is None:
+        if feed is None:
             await reply(update, f"There is no feed {args[0]}. /feeds shows their ids and addresses.")
             return
         self._store.remove_feed(feed.id)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+from bot.clock import utcnow
 from bot.models import Article
-from bot.storage import Feed, MessageReactions, NewPost, Store
+from bot.storage import MessageReactions, NewFeed, NewPost, Store
 
 CHANNEL = "@hashbot_news"
 CHANNEL_ID = -1001000000001
@@ -45,7 +46,7 @@ def fill_history(store: Store, *, days: int, now: datetime, per_day: tuple[int, 
     """Posts sent to :data:`CHANNEL` on each of the `days` days before `now`; how many in all."""
     chance = random.Random(11)
     feeds = [
-        store.add_feed(Feed(url=f"https://feeds.example.org/{n}.xml", name=name))
+        store.add_feed(NewFeed(url=f"https://feeds.example.org/{n}.xml", name=name), now=utcnow())
         for n, name in enumerate(FEEDS)
     ]
     names, weights = list(TAGS), list(TAGS.values())

@@ -16,13 +16,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from auxil.fake_bot_api import FakeSession, RecordedSleep
 from auxil.fetching import TEST_POLICY
 from bot.app import Hashbot, build_bot, chat_pacer, open_state
+from bot.clock import utcnow
 from bot.config import Settings
 from bot.ingest.http import Fetcher, build_client
 from bot.ingest.poller import Poller, PollPolicy
 from bot.mastodon import Mastodon
 from bot.runner import Runner
 from bot.scheduler import Scheduler
-from bot.storage import Feed, Store
+from bot.storage import Feed, NewFeed, Store
 from bot.telegram import RetryPolicy
 from bot.telegraph import Telegraph
 
@@ -94,7 +95,7 @@ class Loop:
 
     async def subscribe_and_poll(self, url: str, **options: Any) -> Feed:
         """Add the feed at `url` and poll it once, as `hashbot feeds add` and its first job would."""
-        feed = self.store.add_feed(Feed(url=url, **options))
+        feed = self.store.add_feed(NewFeed(url=url, **options), now=utcnow())
         assert feed.id is not None
         await self.runner.poll_feed(feed.id)
         return feed

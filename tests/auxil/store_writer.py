@@ -10,13 +10,14 @@ from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
 
+from bot.clock import utcnow
 from bot.models import Article
-from bot.storage import Feed, NewPost, PollRecord, open_store
+from bot.storage import NewFeed, NewPost, PollRecord, open_store
 
 
 def main(path: Path) -> None:
     store = open_store(path)
-    feed = store.add_feed(Feed(url="https://crash.example/feed.xml"))
+    feed = store.add_feed(NewFeed(url="https://crash.example/feed.xml"), now=utcnow())
     assert feed.id is not None
     body = "A paragraph long enough to fill several database pages per transaction. " * 200
     for number in count():

@@ -25,6 +25,7 @@ from auxil.fetching import with_fetcher
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from bot.clock import utcnow
 from bot.errors import HashbotError, UnexpectedError
 from bot.ingest.discovery import discover_feeds
 from bot.ingest.feeds import parse_feed
@@ -32,7 +33,7 @@ from bot.ingest.local import SUFFIXES, parse_bytes
 from bot.ingest.opml import parse_opml
 from bot.ingest.poller import Outcome, Poller
 from bot.models import Article
-from bot.storage import Feed, open_store
+from bot.storage import NewFeed, open_store
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -185,7 +186,7 @@ def test_byte_strings_into_every_local_format(body: bytes, suffix: str) -> None:
 
 def test_the_poller_through_the_local_server(tmp_path: Path) -> None:
     with FeedServer() as server, closing(open_store(tmp_path / "hashbot.sqlite3")) as store:
-        feed = store.add_feed(Feed(url=server.url("/feed"), name=SOURCE))
+        feed = store.add_feed(NewFeed(url=server.url("/feed"), name=SOURCE), now=utcnow())
 
         @FUZZ
         @given(

@@ -6,14 +6,14 @@ import pytest
 
 from bot.errors import SourceFormatError
 from bot.ingest.opml import parse_opml, to_opml
-from bot.storage import Feed, FeedMedia
+from bot.storage import FeedMedia, NewFeed
 
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 
 FEEDS = [
-    Feed(url="https://gazette.example/rss.xml", name="Coastal Gazette"),
-    Feed(url="https://nameless.example/feed"),
-    Feed(
+    NewFeed(url="https://gazette.example/rss.xml", name="Coastal Gazette"),
+    NewFeed(url="https://nameless.example/feed"),
+    NewFeed(
         url="https://alpes.example/atom.xml?lang=fr&x=1",
         name="Chronique des Alpes — « montagne »",
         chat="-1001234567890",
@@ -62,8 +62,8 @@ def test_import_from_another_reader_flattens_folders() -> None:
       <outline type="rss" text="Sky" xmlUrl="https://sky.example/feed.json" category="/Science/Space"/>
     </body></opml>"""
     assert parse_opml(document, source="x.opml") == [
-        Feed(url="https://lab.example/rss", name="Lab Notes"),
-        Feed(url="https://sky.example/feed.json", name="Sky", tags=("Science/Space",)),
+        NewFeed(url="https://lab.example/rss", name="Lab Notes"),
+        NewFeed(url="https://sky.example/feed.json", name="Sky", tags=("Science/Space",)),
     ]
 
 

@@ -28,7 +28,7 @@ from bot.ingest.poller import (
 )
 from bot.logs import configure_logging
 from bot.models import Article
-from bot.storage import Feed, PostState, Store, open_store
+from bot.storage import Feed, NewFeed, PostState, Store, open_store
 
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 POLICY = PollPolicy(first_items=1, max_failures=3, default_chat="@news")
@@ -67,7 +67,7 @@ def queued_titles(store: Store) -> list[str | None]:
 
 def add(store: Store, server: FeedServer, path: str, route: Route, **options: object) -> Feed:
     server.routes[path] = route
-    return store.add_feed(Feed(url=server.url(path), **options))  # type: ignore[arg-type]
+    return store.add_feed(NewFeed(url=server.url(path), **options), now=NOW)  # type: ignore[arg-type]
 
 
 def test_first_poll_marks_everything_seen_and_queues_only_the_newest(
@@ -214,7 +214,7 @@ def test_each_failure_is_recorded_on_its_feed_only(
 
 
 def test_refused_connection_is_a_feed_failure(store: Store, refused_url: str) -> None:
-    feed = store.add_feed(Feed(url=refused_url))
+    feed = store.add_feed(NewFeed(url=refused_url), now=NOW)
     [result] = poll(store, feed)
     assert result.outcome is Outcome.FAILED and (result.error or "").startswith("cannot connect:")
 

@@ -10,9 +10,10 @@ from auxil.cli import CliRunner
 from auxil.feedserver import FeedServer, Route
 from auxil.fetching import fixture, with_fetcher
 
+from bot.clock import utcnow
 from bot.errors import ConfigError, FetchError, SourceFormatError, StoreError
 from bot.ingest.subscribe import FeedCheck, find_feed, subscribe
-from bot.storage import Feed, Store, open_store
+from bot.storage import Feed, NewFeed, Store, open_store
 
 
 @pytest.fixture
@@ -23,7 +24,9 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 def add(store: Store, url: str, **fields: object) -> tuple[Feed, FeedCheck | None]:
-    return with_fetcher(lambda fetcher: subscribe(store, Feed(url=url, **fields), fetcher=fetcher))  # type: ignore[arg-type]
+    return with_fetcher(
+        lambda fetcher: subscribe(store, NewFeed(url=url, **fields), clock=utcnow, fetcher=fetcher)
+    )  # type: ignore[arg-type]
 
 
 def test_a_feed_is_fetched_once_and_saved_under_its_title(store: Store, server: FeedServer) -> None:
@@ -88,7 +91,7 @@ def test_unusable_settings_are_refused_without_fetching(store: Store, server: Fe
 
 
 def test_feeds_are_found_by_id_hash_id_or_address(store: Store) -> None:
-    feed = store.add_feed(Feed(url="https://example.org/feed.xml"))
+    feed = store.add_feed(NewFeed(url="https://example.org/feed.xml"), now=utcnow())
     assert find_feed(store, "1") == find_feed(store, "#1") == find_feed(store, feed.url) == feed
     assert find_feed(store, "2") is None and find_feed(store, "https://example.org/") is None
 

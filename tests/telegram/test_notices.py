@@ -12,7 +12,7 @@ from auxil.notices import unread_notices
 
 from bot.app import open_bot
 from bot.config import Settings
-from bot.storage import Feed, PollFailure, Store, open_store
+from bot.storage import NewFeed, PollFailure, Store, open_store
 from bot.telegram import RetryPolicy
 from bot.telegram.notices import NoticeJob
 
@@ -22,7 +22,7 @@ NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 
 
 def notify(store: Store, *messages: str) -> None:
-    feed = store.add_feed(Feed(url=f"https://example.org/{len(store.feeds())}.xml"))
+    feed = store.add_feed(NewFeed(url=f"https://example.org/{len(store.feeds())}.xml"), now=NOW)
     assert feed.id
     for message in messages:
         store.save_failure(

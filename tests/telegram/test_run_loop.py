@@ -15,9 +15,10 @@ from auxil.fake_bot_api import FakeSession, RecordedSleep, reply_after
 from auxil.feedserver import FeedServer, Route
 from auxil.run_loop import Clock, paris, rss, run_loop, story_title
 
+from bot.clock import utcnow
 from bot.config import Settings
 from bot.scheduler import PUBLISH_JOB, one_off_job, poll_job
-from bot.storage import Feed, PostState
+from bot.storage import NewFeed, PostState
 from bot.telegram import RetryPolicy
 
 pytestmark = pytest.mark.anyio
@@ -35,7 +36,7 @@ async def test_feed_items_go_out_in_feed_order_n_per_slot_and_never_in_quiet_hou
     feeds.routes["/harbour.xml"] = Route(body=rss(range(1, 6)))
     clock = Clock(paris("2026-11-24 20:40"))
     async with run_loop(settings, world, clock, retry, sleep) as loop:
-        feed = loop.store.add_feed(Feed(url=feeds.url("/harbour.xml"), interval=900))
+        feed = loop.store.add_feed(NewFeed(url=feeds.url("/harbour.xml"), interval=900), now=utcnow())
         assert feed.id is not None
         loop.scheduler.start()
         planned = loop.scheduler.planned
@@ -200,10 +201,10 @@ async def test_the_feeds_name_is_the_posts_source_and_templates_see_its_settings
     clock = Clock(paris("2026-11-24 12:00"))
     async with run_loop(settings, world, clock, retry, sleep, templates_dir=tmp_path) as loop:
         for feed in (
-            Feed(url=feeds.url("/world.xml"), name="My World Feed"),
-            Feed(url=feeds.url("/mine.xml"), name="Harbour", lang="en", template="mine"),
+            NewFeed(url=feeds.url("/world.xml"), name="My World Feed"),
+            NewFeed(url=feeds.url("/mine.xml"), name="Harbour", lang="en", template="mine"),
         ):
-            added = loop.store.add_feed(feed)
+            added = loop.store.add_feed(feed, now=utcnow())
             assert added.id is not None
             await loop.runner.poll_feed(added.id)
         await loop.runner.publish()

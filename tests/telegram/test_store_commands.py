@@ -13,7 +13,7 @@ from auxil.running_bot import running
 
 from bot.config import Settings
 from bot.models import Article
-from bot.storage import Feed, NewPost, PollFailure, PostKind, PostState, Store
+from bot.storage import NewFeed, NewPost, PollFailure, PostKind, PostState, Store
 from bot.telegram import RetryPolicy
 from bot.telegram.auth import REFUSAL
 from bot.telegram.replies import fit
@@ -176,17 +176,17 @@ async def test_feeds_lists_state_and_errors_and_pages(
     async with running(settings, sleep, retry) as hashbot:
         store = hashbot.store
         empty = await ask(world, "/feeds")
-        ok = store.add_feed(Feed(url="https://gazette.example/rss.xml", name="Gazette"))
-        broken = store.add_feed(Feed(url="https://broken.example/feed", chat="@other", topic=2))
+        ok = store.add_feed(NewFeed(url="https://gazette.example/rss.xml", name="Gazette"), now=NOW)
+        broken = store.add_feed(NewFeed(url="https://broken.example/feed", chat="@other", topic=2), now=NOW)
         assert broken.id
         for _ in range(3):
             store.save_failure(
                 PollFailure(feed_id=broken.id, checked=NOW, next_check=NOW, error="HTTP 502 Bad Gateway")
             )
-        off = store.add_feed(Feed(url="https://off.example/feed", enabled=False))
+        off = store.add_feed(NewFeed(url="https://off.example/feed", enabled=False), now=NOW)
         listing = await ask(world, "/feeds")
         for number in range(25):
-            store.add_feed(Feed(url=f"https://many.example/{number}.xml"))
+            store.add_feed(NewFeed(url=f"https://many.example/{number}.xml"), now=NOW)
         first = await ask(world, "/feeds")
         last = await ask(world, "/feeds 3")
     assert empty == "No feeds yet. Subscribe with /addfeed <url>."
@@ -210,9 +210,9 @@ async def test_removefeed_by_id_or_address_keeps_its_queued_posts(
 ) -> None:
     async with running(settings, sleep, retry) as hashbot:
         store = hashbot.store
-        first = store.add_feed(Feed(url="https://gazette.example/rss.xml", name="Gazette"))
-        store.add_feed(Feed(url="https://other.example/feed"))
-        third = store.add_feed(Feed(url="https://third.example/feed", name="Third"))
+        first = store.add_feed(NewFeed(url="https://gazette.example/rss.xml", name="Gazette"), now=NOW)
+        store.add_feed(NewFeed(url="https://other.example/feed"), now=NOW)
+        third = store.add_feed(NewFeed(url="https://third.example/feed", name="Third"), now=NOW)
         enqueue(store, "Ferry timetable", feed_id=first.id)
         by_id = await ask(world, f"/removefeed {first.id}")
         by_url = await ask(world, "/removefeed https://other.example/feed")
@@ -271,7 +271,7 @@ async def test_strangers_are_refused_and_nothing_changes(
     commands = ["/queue", "/cancel 1", "/feeds", f"/addfeed {web.url('/rss.xml')}", "/removefeed 1"]
     async with running(settings, sleep, retry) as hashbot:
         store = hashbot.store
-        store.add_feed(Feed(url="https://gazette.example/rss.xml"))
+        store.add_feed(NewFeed(url="https://gazette.example/rss.xml"), now=NOW)
         enqueue(store, "Ferry timetable")
         before = (store.feeds(), store.posts())
         answers = [await ask(world, command, user=world.stranger_id) for command in commands]
