@@ -45,6 +45,7 @@ from bot.telegram import (
 from bot.telegram.commands import announce_commands
 from bot.telegram.desk import unknown_button_handler
 from bot.telegram.feeds import FeedCommands
+from bot.telegram.handlers import HandlerGroups
 from bot.telegram.notices import NoticeJob
 from bot.telegram.pacing import ChatLimits, ChatPacer
 from bot.telegram.posting import PostCommand
@@ -329,39 +330,31 @@ def build_bot(
     )
     schedule = publish_schedule(settings)
     load = ArticleLoader(fetcher)  # one loader, over the shared fetcher, for every command
-    application.add_handler(
-        ScheduleCommand(
-            store=store,
-            admins=admins,
-            load=load,
-            channel=settings.channel,
-            tz=settings.tz,
-            clock=clock,
-            on_queued=scheduler.sync,
-        ).handler()
+    scheduling = ScheduleCommand(
+        store=store,
+        admins=admins,
+        load=load,
+        channel=settings.channel,
+        tz=settings.tz,
+        clock=clock,
+        on_queued=scheduler.sync,
     )
-    # Before BotCommands: its catch-all for private messages would answer these commands first.
-    application.add_handlers(QueueCommands(store=store, admins=admins, tz=settings.tz).handlers())
     channel_name = settings.channel
-    application.add_handlers(
-        VocabularyCommands(
-            store=store,
-            admins=admins,
-            channel=channel_name,
-            tz=settings.tz,
-            clock=clock,
-            tag_options=tag_options(settings),
-        ).handlers()
+    vocabulary = VocabularyCommands(
+        store=store,
+        admins=admins,
+        channel=channel_name,
+        tz=settings.tz,
+        clock=clock,
+        tag_options=tag_options(settings),
     )
-    application.add_handlers(
-        FeedCommands(
-            store=store,
-            fetcher=fetcher,
-            admins=admins,
-            interval=settings.feed_interval * 60,
-            tz=settings.tz,
-            clock=clock,
-        ).handlers()
+    feeds = FeedCommands(
+        store=store,
+        fetcher=fetcher,
+        admins=admins,
+        interval=settings.feed_interval * 60,
+        tz=settings.tz,
+        clock=clock,
     )
     vocabularies = VocabularyCache(store, days=settings.vocabulary_days, blocked=settings.tag_blocklist)
     commands = BotCommands(
@@ -378,7 +371,6 @@ def build_bot(
         tz=settings.tz,
         vocabulary=lambda: vocabularies(channel_name, now=clock()),
     )
-    commands.register(application)
     posting = PostCommand(
         bot,
         admins=admins,
@@ -390,13 +382,27 @@ def build_bot(
         tz=settings.tz,
         clock=clock,
     )
-    application.add_handlers(posting.handlers())
-    approvals.register(application)
-    application.add_handler(uncertain.handler())
-    application.add_handler(ReactionCounter(store=store).handler())
-    application.add_handler(commands.unknown_command_handler())  # after every command
-    application.add_handler(posting.paste_handler())  # last: the messages no command took
-    application.add_handler(unknown_button_handler(admins))  # last: only clicks no desk took
+    application.add_handlers(
+        HandlerGroups(
+            answers=approvals.answer_handlers(),
+            handlers=[
+                *scheduling.handlers(),
+                *QueueCommands(store=store, admins=admins, tz=settings.tz).handlers(),
+                *vocabulary.handlers(),
+                *feeds.handlers(),
+                *commands.handlers(),
+                *posting.handlers(),
+                *approvals.handlers(),
+                *uncertain.handlers(),
+                *ReactionCounter(store=store).handlers(),
+            ],
+            fallbacks=[
+                commands.unknown_command_handler(),
+                posting.paste_handler(),
+                unknown_button_handler(admins),
+            ],
+        ).groups()
+    )
     application.add_error_handler(_log_error)
     hashbot = Hashbot(
         application=application,

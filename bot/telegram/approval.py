@@ -26,7 +26,7 @@ from datetime import tzinfo
 
 from telegram import Bot, ForceReply, Message, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
 from bot.clock import Clock
 from bot.hashtags import TagOptions, normalize, tag_key
@@ -37,6 +37,7 @@ from bot.runner import PublishesApproved, RendersPosts
 from bot.storage import AdminRequest, PostEvent, PostState, QueuedPost, Store
 from bot.telegram.auth import Admins
 from bot.telegram.desk import Click, Desk, Verdict, capitalized
+from bot.telegram.handlers import Handler
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +53,6 @@ TAGS_REQUEST = "tags"
 TIME_REQUEST = "time"
 #: How an admin may write a post's time: what `/schedule` reads.
 _TIME_FORMS = "Send a time like 18:30 or 2026-12-01 09:00"
-#: Handlers in this group run before the commands' catch-all for private messages (group 0).
-TAG_REPLIES_GROUP = -1
 _SEPARATORS = re.compile(r"[#,;\n]+")
 
 
@@ -147,13 +146,16 @@ class ApprovalDesk:
         #: Tells the scheduler a one-off post was queued, so it arms the post's job at once.
         self._on_scheduled = on_scheduled
 
-    def register(self, application: Application) -> None:  # type: ignore[type-arg]
-        application.add_handler(self.desk.handler(self.decide))
-        application.add_handler(self.pasted.handler(self.decide))
+    def handlers(self) -> list[Handler]:
+        """The buttons of both desks."""
+        return [self.desk.handler(self.decide), self.pasted.handler(self.decide)]
+
+    def answer_handlers(self) -> list[Handler]:
+        """An admin's text after [Edit tags] or [Schedule…]: the answer (group ANSWERS, before the rest)."""
         tag_reply = (
             filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & filters.User(self._admins.ids)
         )
-        application.add_handler(MessageHandler(tag_reply, self.on_answer), group=TAG_REPLIES_GROUP)
+        return [MessageHandler(tag_reply, self.on_answer)]
 
     async def offer(self, posts: Sequence[QueuedPost]) -> None:
         """Send a preview of each post to every admin who has none yet (the runner's ``on_awaiting``)."""

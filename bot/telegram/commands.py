@@ -15,13 +15,14 @@ from datetime import tzinfo
 from typing import Protocol
 
 from telegram import BotCommand, Message, Update
-from telegram.ext import Application, BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.errors import HashbotError, PublishError
 from bot.models import Article, Post
 from bot.pipeline import NO_VOCABULARY, ChatVocabulary, PostPlanner
 from bot.planner import local_time
 from bot.telegram.auth import Admins
+from bot.telegram.handlers import Handler
 from bot.telegram.publisher import AdminPreviewPublisher, TelegramPublisher
 from bot.telegram.replies import reply as _reply
 from bot.telegram.state import BotState, DryRunSwitch, PauseSwitch, PublishGate
@@ -139,7 +140,7 @@ class BotCommands:
         self._channel = channel
         self._channel_link: str | None = None
 
-    def handlers(self) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    def handlers(self) -> list[Handler]:
         admin = self._admins.only
         return [
             CommandHandler("start", self.start),
@@ -162,9 +163,6 @@ class BotCommands:
             filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.COMMAND,
             self._admins.only("a command", self.other),
         )
-
-    def register(self, application: Application) -> None:  # type: ignore[type-arg]
-        application.add_handlers(self.handlers())
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message

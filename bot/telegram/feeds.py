@@ -12,7 +12,7 @@ import math
 from datetime import tzinfo
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+from telegram.ext import CommandHandler, ContextTypes
 
 from bot.clock import Clock
 from bot.errors import HashbotError
@@ -23,6 +23,7 @@ from bot.planner import local_time
 from bot.storage import Feed, NewFeed, Store
 from bot.telegram.auth import Admins
 from bot.telegram.commands import usage
+from bot.telegram.handlers import Handler
 from bot.telegram.replies import clip, fit, reply
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class FeedCommands:
         self._admins = admins
         self._interval = interval
 
-    def handlers(self) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    def handlers(self) -> list[Handler]:
         admin = self._admins.only
         return [
             CommandHandler("feeds", admin("/feeds", self.feeds)),

@@ -21,7 +21,7 @@ from datetime import datetime, tzinfo
 from typing import Protocol
 
 from telegram import Bot, Update
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.errors import HashbotError
 from bot.ingest.links import dedup_keys
@@ -32,6 +32,7 @@ from bot.storage import NewPost, PostEvent, PostKind, PostState, QueuedPost, Sto
 from bot.telegram.auth import Admins
 from bot.telegram.commands import LoadArticle, argument_text, usage
 from bot.telegram.desk import Click, Desk, Verdict
+from bot.telegram.handlers import Handler
 from bot.telegram.replies import reply
 
 logger = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ class PostCommand:
         self._offers = offers
         self._clock = clock
 
-    def handlers(self) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    def handlers(self) -> list[Handler]:
         # Reading a link may take seconds: it runs beside other updates, not before them.
         return [
             CommandHandler("post", self._admins.only("/post", self.post), block=False),

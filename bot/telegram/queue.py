@@ -10,13 +10,14 @@ import logging
 from datetime import tzinfo
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+from telegram.ext import CommandHandler, ContextTypes
 
 from bot.clock import Clock, utcnow
 from bot.planner import local_time
 from bot.storage import PostEvent, PostState, QueuedPost, Store
 from bot.telegram.auth import Admins
 from bot.telegram.commands import usage
+from bot.telegram.handlers import Handler
 from bot.telegram.replies import clip, fit, reply
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ class QueueCommands:
         self._tz = tz
         self._clock = clock
 
-    def handlers(self) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    def handlers(self) -> list[Handler]:
         admin = self._admins.only
         return [
             CommandHandler("queue", admin("/queue", self.queue)),

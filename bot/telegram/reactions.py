@@ -14,6 +14,7 @@ from telegram.constants import UpdateType
 from telegram.ext import ContextTypes, MessageReactionHandler
 
 from bot.storage import MessageReactions, Store
+from bot.telegram.handlers import Handler
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +40,12 @@ class ReactionCounter:
     def __init__(self, *, store: Store) -> None:
         self._store = store
 
-    def handler(self) -> MessageReactionHandler[ContextTypes.DEFAULT_TYPE, None]:
-        return MessageReactionHandler(
-            self.count, message_reaction_types=MessageReactionHandler.MESSAGE_REACTION_COUNT_UPDATED
-        )
+    def handlers(self) -> list[Handler]:
+        return [
+            MessageReactionHandler(
+                self.count, message_reaction_types=MessageReactionHandler.MESSAGE_REACTION_COUNT_UPDATED
+            )
+        ]
 
     async def count(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         updated = update.message_reaction_count

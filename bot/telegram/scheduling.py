@@ -21,6 +21,7 @@ from bot.runner import queue_one_off
 from bot.storage import Store
 from bot.telegram.auth import Admins
 from bot.telegram.commands import LoadArticle, argument_text, usage
+from bot.telegram.handlers import Handler
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +63,8 @@ class ScheduleCommand:
         self._clock = clock
         self._on_queued = on_queued
 
-    def handler(self) -> CommandHandler[ContextTypes.DEFAULT_TYPE, None]:
-        return CommandHandler("schedule", self._admins.only("/schedule", self.schedule))
+    def handlers(self) -> list[Handler]:
+        return [CommandHandler("schedule", self._admins.only("/schedule", self.schedule))]
 
     async def schedule(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message

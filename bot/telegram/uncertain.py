@@ -13,12 +13,12 @@ from collections.abc import Callable, Sequence
 from html import escape
 
 from telegram import Bot
-from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.clock import Clock
 from bot.storage import PostEvent, QueuedPost, Store
 from bot.telegram.auth import Admins
 from bot.telegram.desk import Click, Desk, Verdict, capitalized
+from bot.telegram.handlers import Handler
 
 PREFIX = "uncertain"
 RESEND, MARK_SENT = "resend", "sent"
@@ -66,8 +66,8 @@ class UncertainDesk:
         for post in posts:
             await self.desk.ask(post.id, describe(post, self._channel))
 
-    def handler(self) -> CallbackQueryHandler[ContextTypes.DEFAULT_TYPE, None]:
-        return self.desk.handler(self.decide)
+    def handlers(self) -> list[Handler]:
+        return [self.desk.handler(self.decide)]
 
     async def decide(self, click: Click) -> Verdict | None:
         now = self._clock()

@@ -14,7 +14,7 @@ from datetime import tzinfo
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+from telegram.ext import CommandHandler, ContextTypes
 
 from bot.clock import Clock
 from bot.errors import ChartUnavailable
@@ -23,6 +23,7 @@ from bot.stats import caption, channel_stats, day_bounds, report_lines
 from bot.storage import Store, TagRule
 from bot.telegram.auth import Admins
 from bot.telegram.commands import usage
+from bot.telegram.handlers import Handler
 from bot.telegram.replies import fit, reply
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ class VocabularyCommands:
         self._tz = tz
         self._clock = clock
 
-    def handlers(self) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    def handlers(self) -> list[Handler]:
         admin = self._admins.only
         return [
             CommandHandler("alias", admin("/alias", self.alias)),
