@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from datetime import tzinfo
 
 from telegram import Bot, ForceReply, Message, Update
+from telegram.constants import MessageLimit
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
@@ -32,7 +33,7 @@ from bot.clock import Clock
 from bot.hashtags import TagOptions, normalize, tag_key
 from bot.models import ParseMode, Post
 from bot.planner import local_time, parse_when
-from bot.render import MESSAGE_LENGTH, escape, plain_text, shorten, utf16_length
+from bot.render import escape, plain_text, shorten, utf16_length
 from bot.runner import PublishesApproved, RendersPosts
 from bot.storage import AdminRequest, PostEvent, PostState, QueuedPost, Store
 from bot.telegram.auth import Admins
@@ -85,8 +86,8 @@ def preview_text(post_id: int, post: Post, *, header: str = "Awaiting approval")
     """
     html = post.parse_mode is ParseMode.HTML
     visible = plain_text(post.body) if html else post.body
-    if utf16_length(visible) + DESK_ROOM > MESSAGE_LENGTH:
-        shortened = shorten(visible, MESSAGE_LENGTH - DESK_ROOM)
+    if utf16_length(visible) + DESK_ROOM > MessageLimit.MAX_TEXT_LENGTH:
+        shortened = shorten(visible, MessageLimit.MAX_TEXT_LENGTH - DESK_ROOM)
         body = escape(shortened) if html else shortened
     else:
         body = post.body

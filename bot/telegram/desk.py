@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from html import escape
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
+from telegram.constants import CallbackQueryLimit, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
@@ -196,10 +196,13 @@ def _mode(html: bool) -> ParseMode | None:
 
 
 async def _answer(update: Update, text: str) -> None:
-    """Answer the click; a click answered too late (a long send) is only logged."""
+    """Answer the click; a click answered too late (a long send) is only logged.
+
+    Telegram refuses an answer longer than its limit: a long one (an error's text) is cut.
+    """
     assert update.callback_query is not None
     try:
-        await update.callback_query.answer(text)
+        await update.callback_query.answer(text[: CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH])
     except TelegramError as exc:
         logger.warning("could not answer a button click: %s", exc.message)
 

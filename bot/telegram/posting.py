@@ -216,7 +216,7 @@ class PostCommand:
             return Verdict(answer="This button is no longer supported.")
         result = await self._publishing.post_now(post.article, chat=post.chat, again=True)
         answer = outcome(result, channel=self._channel)
-        return Verdict(answer=answer[:200], note=f"{answer} ({click.who})")
+        return Verdict(answer=answer, note=f"{answer} ({click.who})")
 
 
 def _title(post: QueuedPost) -> str:

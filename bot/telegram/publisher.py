@@ -33,7 +33,7 @@ from typing import Any
 
 import httpx
 from telegram import Bot, InputFile, InputMediaPhoto, LinkPreviewOptions, Message
-from telegram.constants import MessageLimit
+from telegram.constants import MediaGroupLimit, MessageLimit
 from telegram.constants import ParseMode as TelegramParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
@@ -48,7 +48,7 @@ from bot.errors import (
 )
 from bot.models import LinkPreview, ParseMode, Post, Receipt, Target
 from bot.planner import SilentHours
-from bot.render import ALBUM_MIN, plain_text, utf16_length, visible_text
+from bot.render import plain_text, utf16_length, visible_text
 from bot.telegram.pacing import ChatPacer, Interruptible
 
 logger = logging.getLogger(__name__)
@@ -246,7 +246,7 @@ class TelegramPublisher:
                     raise
                 logger.warning("video for %s refused (%s); sending without it", _where(post, target), exc)
         photos = list(post.album) or ([post.photo] if post.photo else [])
-        while len(photos) >= ALBUM_MIN:
+        while len(photos) >= MediaGroupLimit.MIN_MEDIA_LENGTH:
             try:
                 return await self._with_media(post, target, html=html, send=self._album(photos))
             except BadRequest as exc:

@@ -652,6 +652,8 @@ class FakeBotApi:
             raise ApiError(
                 400, "Bad Request: query is too old and response timeout expired or query ID is invalid"
             )
+        if len(params.text("text") or "") > 200:  # Telegram's limit for a click's answer
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         self._open_callbacks.discard(query_id)
         self.callback_answers.append(
             {"id": query_id, "text": params.text("text"), "show_alert": params.obj("show_alert")}

@@ -39,7 +39,8 @@ async def test_the_bot_registers_its_groups_with_every_command_before_the_catch_
         registered = hashbot.application.handlers
     assert sorted(registered) == [ANSWERS, UPDATES]
     updates: list[BaseHandler] = registered[UPDATES]  # type: ignore[type-arg]
-    commands = [name for handler in updates if isinstance(handler, CommandHandler) for name in handler.commands]
+    command_handlers = [handler for handler in updates if isinstance(handler, CommandHandler)]
+    commands = [name for handler in command_handlers for name in handler.commands]
     assert sorted(commands) == sorted(command.name for command in COMMANDS)
     *specific, unknown_command, pasted, stray_click = updates
     assert isinstance(unknown_command, MessageHandler) and isinstance(pasted, MessageHandler)
