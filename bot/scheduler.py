@@ -1,8 +1,9 @@
-"""The run loop's jobs on APScheduler: feed polls, publishing slots, one-off posts, housekeeping.
+"""The run loop's jobs: feed polls, publishing slots, one-off posts, housekeeping.
 
-The jobs live on the AsyncIOScheduler of PTB's JobQueue when the bot runs (``job_queue.scheduler``),
-or on an AsyncIOScheduler built the same way when there is no bot (a dry run without a token): the
-same jobs either way. They are never pickled: the store is the source of truth, and
+The jobs go through one seam, :class:`Jobs`: PTB's JobQueue when the bot runs
+(:class:`bot.telegram.jobs.QueueJobs`, whose failures reach the bot's error handler), or an
+AsyncIOScheduler of our own when there is no bot (:class:`AsyncIOJobs`): the same jobs either
+way. They are never pickled: the store is the source of truth, and
 :meth:`Scheduler.sync` rebuilds the jobs from it at start and every minute after, so feeds and
 scheduled posts added by another process (`hashbot schedule`, `hashbot feeds add`) are picked up.
 
@@ -18,9 +19,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
-from typing import Any
+from functools import partial
+from typing import Any, Protocol
 
 from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -47,6 +50,79 @@ class Housekeeping:
     keep_per_feed: int = 1000
 
 
+#: A job's work; it may raise: the Jobs it runs on reports the failure and keeps its schedule.
+Job = Callable[[], Awaitable[None]]
+#: How every job runs: one that wakes late (a busy loop, a suspended laptop) still runs, once,
+#: and never beside itself; adding a job under a taken name replaces that job.
+JOB_OPTIONS: dict[str, Any] = {
+    "misfire_grace_time": None,
+    "coalesce": True,
+    "max_instances": 1,
+    "replace_existing": True,
+}
+
+
+class Jobs(Protocol):
+    """Where the run loop's jobs run. Each job has a unique name; adding a name replaces its job."""
+
+    def once(self, name: str, job: Job, at: datetime) -> None: ...
+
+    def every(self, name: str, job: Job, interval: timedelta) -> None:
+        """Run `job` every `interval`, the first time one interval from now."""
+        ...
+
+    def daily(self, name: str, job: Job, at: time) -> None:
+        """Run `job` every day at `at`, a time of day in its own time zone."""
+        ...
+
+    def cancel(self, name: str) -> None:
+        """Drop the job of that name, if there is one."""
+        ...
+
+
+def job_failed(name: str, error: BaseException | None) -> None:
+    """How a failed job is reported, whichever Jobs ran it."""
+    logger.error("job %s failed; it runs again at its next time", name, exc_info=error)
+
+
+class AsyncIOJobs:
+    """The jobs on an APScheduler scheduler of our own, for a run with no bot (so no JobQueue)."""
+
+    def __init__(self, scheduler: BaseScheduler) -> None:
+        self._scheduler = scheduler
+
+    def once(self, name: str, job: Job, at: datetime) -> None:
+        self._add(name, job, DateTrigger(at))
+
+    def every(self, name: str, job: Job, interval: timedelta) -> None:
+        self._add(name, job, IntervalTrigger(seconds=interval.total_seconds()))
+
+    def daily(self, name: str, job: Job, at: time) -> None:
+        self._add(
+            name, job, CronTrigger(hour=at.hour, minute=at.minute, second=at.second, timezone=at.tzinfo)
+        )
+
+    def cancel(self, name: str) -> None:
+        if self._scheduler.get_job(name) is not None:
+            self._scheduler.remove_job(name)
+
+    def _add(self, name: str, job: Job, trigger: BaseTrigger) -> None:
+        async def run() -> None:
+            try:
+                await job()
+            except Exception as error:
+                job_failed(name, error)
+
+        self._scheduler.add_job(run, trigger, id=name, name=name, **JOB_OPTIONS)
+
+
+def next_daily(at: time, *, tz: tzinfo, now: datetime) -> datetime:
+    """The first moment after `now` that is `at` o'clock in `tz`."""
+    local = now.astimezone(tz)
+    today = datetime.combine(local.date(), at, tzinfo=tz)
+    return today if today > local else datetime.combine(local.date() + timedelta(days=1), at, tzinfo=tz)
+
+
 def poll_job(feed_id: int) -> str:
     return f"poll:{feed_id}"
 
@@ -56,11 +132,11 @@ def one_off_job(post_id: int) -> str:
 
 
 class Scheduler:
-    """Registers the run loop's jobs on an APScheduler scheduler and keeps them in step with the store."""
+    """Registers the run loop's jobs and keeps them in step with the store."""
 
     def __init__(
         self,
-        scheduler: BaseScheduler,
+        jobs: Jobs,
         runner: Runner,
         *,
         store: Store,
@@ -69,7 +145,7 @@ class Scheduler:
         housekeeping: Housekeeping | None = None,
         sync_every: timedelta = timedelta(minutes=1),
     ) -> None:
-        self._scheduler = scheduler
+        self._jobs = jobs
         self._runner = runner
         self._store = store
         self._schedule = schedule
@@ -90,16 +166,12 @@ class Scheduler:
 
     def start(self) -> None:
         """Register every job, rebuilt from the store (call once, before or after the scheduler starts)."""
-        now = self._clock()
-        self._add(SYNC_JOB, self.sync_job, IntervalTrigger(seconds=self._sync_every.total_seconds()))
+        now, tz = self._clock(), self._schedule.tz
+        self._jobs.every(SYNC_JOB, self.sync_job, self._sync_every)
         self.planned[SYNC_JOB] = now + self._sync_every
-        housekeeping = CronTrigger(
-            hour=self._housekeeping.at.hour, minute=self._housekeeping.at.minute, timezone=self._schedule.tz
-        )
-        self._add(HOUSEKEEPING_JOB, self.housekeeping, housekeeping)
-        fire = housekeeping.get_next_fire_time(None, now)
-        if fire is not None:
-            self.planned[HOUSEKEEPING_JOB] = fire
+        at = self._housekeeping.at.replace(tzinfo=tz)
+        self._jobs.daily(HOUSEKEEPING_JOB, self.housekeeping, at)
+        self.planned[HOUSEKEEPING_JOB] = next_daily(at, tz=tz, now=now)
         self._arm_publish()
         self.sync()
 
@@ -121,7 +193,7 @@ class Scheduler:
             wanted.add(job)
             if job not in self.planned:
                 when = max(post.due, now)
-                self._add(job, self.one_off, DateTrigger(when), args=(post.id,))
+                self._jobs.once(job, partial(self.one_off, post.id), when)
                 self.planned[job] = when
         for job in set(self.planned) - wanted:
             self._remove(job)
@@ -129,13 +201,13 @@ class Scheduler:
     # The jobs
 
     async def sync_job(self) -> None:
-        await self._guarded("syncing jobs with the store", self._sync_async)
+        self.sync()
 
     async def poll(self, feed_id: int) -> None:
         """A feed's job: poll it, then re-arm from what the poll recorded."""
         self.planned.pop(poll_job(feed_id), None)
         try:
-            await self._guarded(f"polling feed {feed_id}", lambda: self._runner.poll_feed(feed_id))
+            await self._runner.poll_feed(feed_id)
         finally:
             feed = self._store.feed(feed_id)
             if feed is not None and feed.enabled and not self._runner.stopping:
@@ -145,7 +217,7 @@ class Scheduler:
         """The slot job: publish what the slot allows, then re-arm at the next slot."""
         self.planned.pop(PUBLISH_JOB, None)
         try:
-            await self._guarded("publishing", lambda: self._runner.publish(regular=True))
+            await self._runner.publish(regular=True)
         finally:
             if not self._runner.stopping:
                 self._arm_publish()
@@ -153,34 +225,18 @@ class Scheduler:
     async def one_off(self, post_id: int) -> None:
         """A scheduled post's job: publish the one-off posts that are due (this one among them)."""
         self.planned.pop(one_off_job(post_id), None)
-        await self._guarded(
-            f"publishing scheduled post {post_id}", lambda: self._runner.publish(regular=False)
-        )
+        await self._runner.publish(regular=False)
 
     async def housekeeping(self) -> None:
         """Forget old seen items and compact the database."""
-
-        async def clean() -> None:
-            store, policy = self._store, self._housekeeping
-            pruned = store.prune_seen(
-                older_than=policy.retention, now=self._clock(), keep_per_feed=policy.keep_per_feed
-            )
-            store.vacuum()
-            logger.info("housekeeping: %d old seen items forgotten; database compacted", pruned)
-
-        await self._guarded("housekeeping", clean)
+        store, policy = self._store, self._housekeeping
+        pruned = store.prune_seen(
+            older_than=policy.retention, now=self._clock(), keep_per_feed=policy.keep_per_feed
+        )
+        store.vacuum()
+        logger.info("housekeeping: %d old seen items forgotten; database compacted", pruned)
 
     # Helpers
-
-    async def _sync_async(self) -> None:
-        self.sync()
-
-    async def _guarded(self, what: str, work: Callable[[], Awaitable[Any]]) -> None:
-        """Run a job's work; a failure is logged and the job keeps its place in the schedule."""
-        try:
-            await work()
-        except Exception:
-            logger.exception("%s failed; the job runs again at its next time", what)
 
     def _arm_poll(self, feed_id: int, now: datetime) -> None:
         feed = self._store.feed(feed_id)
@@ -189,7 +245,7 @@ class Scheduler:
         offset = poll_offset(feed.url, timedelta(seconds=feed.interval))
         when = next_poll(next_check=feed.next_check, offset=offset, now=now)
         job = poll_job(feed_id)
-        self._add(job, self.poll, DateTrigger(when), args=(feed_id,))
+        self._jobs.once(job, partial(self.poll, feed_id), when)
         self.planned[job] = when
 
     def _arm_publish(self) -> None:
@@ -197,24 +253,9 @@ class Scheduler:
         if when is None:
             logger.warning("the publishing schedule has no slot in the coming week; regular posts wait")
             return
-        self._add(PUBLISH_JOB, self.publish, DateTrigger(when))
+        self._jobs.once(PUBLISH_JOB, self.publish, when)
         self.planned[PUBLISH_JOB] = when
-
-    def _add(self, job_id: str, func: Callable[..., Any], trigger: Any, args: tuple[Any, ...] = ()) -> None:
-        # misfire_grace_time=None: a job that wakes late (a busy loop, a suspended laptop) still runs.
-        self._scheduler.add_job(
-            func,
-            trigger,
-            args=args,
-            id=job_id,
-            name=job_id,
-            replace_existing=True,
-            misfire_grace_time=None,
-            coalesce=True,
-            max_instances=1,
-        )
 
     def _remove(self, job_id: str) -> None:
         self.planned.pop(job_id, None)
-        if self._scheduler.get_job(job_id) is not None:
-            self._scheduler.remove_job(job_id)
+        self._jobs.cancel(job_id)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+import logging
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -16,7 +18,16 @@ from bot.models import Article
 from bot.planner import PublishSchedule
 from bot.preview import PreviewPublisher
 from bot.runner import Runner, RunnerConfig, queue_one_off
-from bot.scheduler import HOUSEKEEPING_JOB, PUBLISH_JOB, Housekeeping, Scheduler, one_off_job, poll_job
+from bot.scheduler import (
+    HOUSEKEEPING_JOB,
+    PUBLISH_JOB,
+    AsyncIOJobs,
+    Housekeeping,
+    Scheduler,
+    next_daily,
+    one_off_job,
+    poll_job,
+)
 from bot.storage import NewFeed, PollRecord, Store, open_store
 
 NOW = datetime(2026, 11, 24, 12, 10, tzinfo=UTC)
@@ -45,7 +56,12 @@ def _scheduler(store: Store, clock: Clock) -> Scheduler:
     )
     housekeeping = Housekeeping(retention=timedelta(days=30), keep_per_feed=1)
     return Scheduler(
-        AsyncIOScheduler(), runner, store=store, schedule=schedule, clock=clock, housekeeping=housekeeping
+        AsyncIOJobs(AsyncIOScheduler()),
+        runner,
+        store=store,
+        schedule=schedule,
+        clock=clock,
+        housekeeping=housekeeping,
     )
 
 
@@ -78,3 +94,44 @@ async def test_housekeeping_prunes_old_seen_items(store: Store) -> None:
         store.save_poll(PollRecord(feed_id=feed.id, checked=checked, next_check=checked, seen_keys=(key,)))
     await _scheduler(store, clock).housekeeping()
     assert store.seen_keys(feed.id, ["old", "older-but-newer", "fresh"]) == {"fresh"}
+
+
+async def test_a_failing_job_without_a_bot_is_logged_and_a_name_is_one_job(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    aps = AsyncIOScheduler(timezone=UTC)
+    jobs = AsyncIOJobs(aps)
+    error = ValueError("no such feed")
+
+    async def fails() -> None:
+        raise error
+
+    aps.start(paused=True)  # started, so a name added again replaces its job; paused: nothing fires
+    try:
+        jobs.once("poll:3", fails, NOW)
+        jobs.once("poll:3", fails, NOW + timedelta(hours=1))
+        jobs.daily(HOUSEKEEPING_JOB, fails, time(4, 30, tzinfo=UTC))
+        [poll, housekeeping] = aps.get_jobs()
+        assert poll.trigger.run_date == NOW + timedelta(hours=1)
+        caplog.set_level(logging.ERROR, logger="bot.scheduler")
+        await poll.func()
+        jobs.cancel("poll:3")
+        jobs.cancel("poll:3")
+        assert aps.get_jobs() == [housekeeping]
+    finally:
+        aps.shutdown(wait=False)
+    [record] = caplog.records
+    assert record.getMessage() == "job poll:3 failed; it runs again at its next time"
+    assert record.exc_info is not None and record.exc_info[1] is error
+
+
+def test_the_next_daily_moment_is_today_until_it_has_passed() -> None:
+    paris = ZoneInfo("Europe/Paris")
+    at = time(4, 30)
+    assert next_daily(at, tz=paris, now=datetime(2026, 3, 28, 2, 0, tzinfo=UTC)) == datetime(
+        2026, 3, 28, 4, 30, tzinfo=paris
+    )
+    # 04:30 in Paris has passed: tomorrow's, on the far side of the switch to summer time.
+    assert next_daily(at, tz=paris, now=datetime(2026, 3, 28, 4, 0, tzinfo=UTC)) == datetime(
+        2026, 3, 29, 4, 30, tzinfo=paris
+    )

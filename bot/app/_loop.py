@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from apscheduler.schedulers.base import BaseScheduler
-
 from bot.app._planning import build_planner, publish_schedule
 from bot.clock import Clock, utcnow
 from bot.config import Settings
 from bot.ingest.poller import Poller
 from bot.pipeline import Publisher
 from bot.runner import CrossPoster, Editor, LongReads, Runner, RunnerConfig
-from bot.scheduler import Housekeeping, Scheduler
+from bot.scheduler import Housekeeping, Jobs, Scheduler
 from bot.storage import Store
 
 
@@ -62,7 +60,7 @@ def housekeeping(settings: Settings) -> Housekeeping:
 
 
 def build_scheduler(
-    settings: Settings, runner: Runner, *, jobs: BaseScheduler, store: Store, clock: Clock = utcnow
+    settings: Settings, runner: Runner, *, jobs: Jobs, store: Store, clock: Clock = utcnow
 ) -> Scheduler:
     """The jobs that drive `runner`, on `jobs` (PTB's JobQueue scheduler when the bot runs)."""
     return Scheduler(

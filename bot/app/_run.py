@@ -25,7 +25,7 @@ from bot.ingest.poller import Poller, chronological
 from bot.models import Article
 from bot.preview import PreviewPublisher
 from bot.runner import PublishReport, Runner
-from bot.scheduler import PUBLISH_JOB, Scheduler
+from bot.scheduler import PUBLISH_JOB, AsyncIOJobs, Scheduler
 from bot.storage import NewPost, PostState, Store, open_store_copy
 
 logger = logging.getLogger(__name__)
@@ -71,8 +71,9 @@ async def run(settings: Settings, options: RunOptions, *, preview_stream: TextIO
                     dry_run=True,
                 )
                 # No bot, so no JobQueue: an AsyncIOScheduler made as PTB makes it, run by us.
-                jobs = AsyncIOScheduler(timezone=UTC)
-                loop = _Loop(runner, build_scheduler(settings, runner, jobs=jobs, store=store), store, jobs)
+                own = AsyncIOScheduler(timezone=UTC)
+                scheduler = build_scheduler(settings, runner, jobs=AsyncIOJobs(own), store=store)
+                loop = _Loop(runner, scheduler, store, own)
                 with _metrics(settings, runner=runner, poller=poller, store=store):
                     return await _drive(loop, None, options)
             if dry_run:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TextIO
 
-from apscheduler.schedulers.base import BaseScheduler
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
@@ -29,7 +28,7 @@ from bot.models import LinkPreview
 from bot.pipeline import Publisher
 from bot.preview import PreviewPublisher
 from bot.runner import CrossPoster, LongReads, Runner
-from bot.scheduler import Scheduler
+from bot.scheduler import Jobs, Scheduler, job_failed
 from bot.status import status_lines
 from bot.storage import QueuedPost, Store
 from bot.telegram import (
@@ -46,6 +45,7 @@ from bot.telegram.commands import announce_commands
 from bot.telegram.desk import unknown_button_handler
 from bot.telegram.feeds import FeedCommands
 from bot.telegram.handlers import HandlerGroups
+from bot.telegram.jobs import QueueJobs
 from bot.telegram.notices import NoticeJob
 from bot.telegram.pacing import ChatLimits, ChatPacer
 from bot.telegram.posting import PostCommand
@@ -258,7 +258,7 @@ def build_bot(
     store: Store,
     fetcher: Fetcher,
     poller: Poller | None = None,
-    jobs: BaseScheduler | None = None,
+    jobs: Jobs | None = None,
     dry_run_store: bool = False,
     retry: RetryPolicy | None = None,
     sleep: Sleep = asyncio.sleep,
@@ -312,7 +312,7 @@ def build_bot(
     runner.on_stop(channel.interrupt)  # SIGTERM ends a pacing wait: its post stays queued
     job_queue = application.job_queue
     assert job_queue is not None, "python-telegram-bot is installed without its job-queue extra"
-    scheduler = build_scheduler(settings, runner, jobs=jobs or job_queue.scheduler, store=store, clock=clock)
+    scheduler = build_scheduler(settings, runner, jobs=jobs or QueueJobs(job_queue), store=store, clock=clock)
 
     approvals = ApprovalDesk(
         bot,
@@ -430,10 +430,14 @@ async def open_bot(settings: Settings, **options: Any) -> AsyncIterator[Hashbot]
 
 
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A failing handler is logged and the bot goes on; the update's contents stay out of the log.
+    """A failing handler or job is logged and the bot goes on; the update's contents stay out of
+    the log.
 
     A flood wait on an answer is Telegram's pacing, not a bug: one line, no traceback.
     """
+    if context.job is not None:
+        job_failed(context.job.name or "unnamed", context.error)
+        return
     if isinstance(context.error, RetryAfter):
         logger.warning("an answer was refused by Telegram's flood limit: %s", context.error.message)
         return

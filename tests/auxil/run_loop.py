@@ -22,7 +22,7 @@ from bot.ingest.http import Fetcher, build_client
 from bot.ingest.poller import Poller, PollPolicy
 from bot.mastodon import Mastodon
 from bot.runner import Runner
-from bot.scheduler import Scheduler
+from bot.scheduler import AsyncIOJobs, Scheduler
 from bot.storage import Feed, NewFeed, Store
 from bot.telegram import RetryPolicy
 from bot.telegraph import Telegraph
@@ -144,7 +144,7 @@ async def run_loop(
                 fetcher=fetcher,
                 poller=poller,
                 # Never started: the test runs the jobs at the times the scheduler planned.
-                jobs=AsyncIOScheduler(),
+                jobs=AsyncIOJobs(AsyncIOScheduler()),
                 retry=retry,
                 sleep=sleep,
                 clock=clock,
