@@ -441,7 +441,7 @@ class FakeBotApi:
         with self._lock:
             return [call for call in self.calls if call.method == method]
 
-    def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    def wait_until(self, predicate: Callable[[], bool], timeout: float = 30.0) -> None:
         """Block until `predicate` holds (checked on every change); fail after a generous `timeout`."""
         deadline = time.monotonic() + timeout
         with self._lock:
@@ -451,7 +451,7 @@ class FakeBotApi:
                     raise AssertionError("the fake Bot API never reached the expected state")
                 self._lock.wait(left)
 
-    async def until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    async def until(self, predicate: Callable[[], bool], timeout: float = 30.0) -> None:
         """:meth:`wait_until` for async tests: waits on a thread, so the bot keeps running."""
         await asyncio.to_thread(self.wait_until, predicate, timeout)
 
