@@ -20,7 +20,7 @@ import pytest
 from auxil.paths import REPO
 from auxil.postgres import PostgresServer
 
-from bot.errors import StoreUnavailable
+from bot.errors import StoreError, StoreUnavailable
 from bot.models import Article
 from bot.storage import NewPost, PostState, open_store, open_store_copy
 from bot.storage.postgres import MIGRATIONS as POSTGRES_MIGRATIONS
@@ -193,3 +193,30 @@ def test_sqlite_users_never_import_the_postgresql_driver(tmp_path: Path) -> None
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def _drop_connections(url: str) -> int:
+    """What a server restart does to hashbot: every other connection to the database is cut."""
+    with psycopg.connect(url, autocommit=True) as db:
+        rows = db.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return len(rows)
+
+
+def test_a_dropped_connection_fails_one_call_and_the_next_connects_again(
+    postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with closing(open_store(postgres_url)) as store:
+        store.enqueue(_post("before"), now=NOW)
+        assert _drop_connections(postgres_url) == 1
+        with pytest.raises(StoreError, match=r"^postgresql://\*\*\*@127\.0\.0\.1:\d+/\w+: .*terminat"):
+            store.posts()
+        assert [post.article.title for post in store.posts()] == ["before"]
+        assert "connection to the database was lost; connecting again" in caplog.text
+        _drop_connections(postgres_url)
+        with pytest.raises(StoreError):
+            store.enqueue(_post("lost"), now=NOW)  # a write transaction fails whole, nothing half-done
+        assert store.enqueue(_post("after"), now=NOW) is not None
+        assert [post.article.title for post in store.posts()] == ["before", "after"]

@@ -10,21 +10,27 @@ and never wait for the lock. Every message names the database without its passwo
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any
 
 import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row, tuple_row
 
-from bot.errors import StoreUnavailable
+from bot.errors import StoreError, StoreUnavailable
 from bot.logs import redact
 from bot.storage.database import Cursor, Spelling, check_version
 from bot.storage.migrations import scripts
 from bot.storage.sql import SqlStore
 from bot.storage.sqlite import SqliteDatabase, memory_database
+
+logger = logging.getLogger(__name__)
+
+Connection = psycopg.Connection[dict[str, Any]]
 
 #: Every migration in PostgreSQL's words (script n-1 brings version n-1 to n).
 MIGRATIONS = scripts("postgresql")
@@ -40,13 +46,20 @@ _COPY_BATCH = 500
 
 
 class PostgresDatabase:
-    """A :class:`~bot.storage.database.Database` on one psycopg connection in autocommit mode."""
+    """A :class:`~bot.storage.database.Database` on one psycopg connection in autocommit mode.
+
+    A connection the server dropped (a restart, a failover) fails the statement it was running
+    with a StoreError, and the next statement connects again: a bot running for months outlives
+    its database server's restarts.
+    """
 
     spelling = SPELLING
     integrity_error = psycopg.IntegrityError
 
-    def __init__(self, connection: psycopg.Connection[dict[str, object]]) -> None:
-        self.connection = connection
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.where = redact(url)
+        self.connection = _connect(url, self.where)
 
     def stored(self, text: str) -> str:
         # A feed's title or guid may hold NUL, which PostgreSQL's text refuses: it becomes U+FFFD,
@@ -54,37 +67,55 @@ class PostgresDatabase:
         return text.replace("\x00", "\ufffd")
 
     def execute(self, query: str, params: Sequence[object] = ()) -> Cursor:
-        return self.connection.execute(_placeholders(query), self._values(params))
+        with self._failures():
+            return self._live().execute(_placeholders(query), self._values(params))
 
     def executemany(self, query: str, rows: Iterable[Sequence[object]]) -> None:
-        with self.connection.cursor() as cursor:
+        with self._failures(), self._live().cursor() as cursor:
             cursor.executemany(_placeholders(query), [self._values(row) for row in rows])
-
-    def _values(self, params: Sequence[object]) -> tuple[object, ...]:
-        return tuple(self.stored(value) if isinstance(value, str) else value for value in params)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self.connection.transaction():
+        with self._failures(), self._live().transaction():
             self.connection.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
             yield
 
     def vacuum(self) -> None:
-        self.connection.execute("VACUUM ANALYZE")
+        with self._failures():
+            self._live().execute("VACUUM ANALYZE")
 
     def close(self) -> None:
         self.connection.close()
 
-    def migrate(self, where: str) -> None:
+    def migrate(self) -> None:
         """Bring the schema up to date, all migrations in one transaction; refuse a newer one."""
         with self.transaction():
             self.connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
             version = _schema_version(self.connection)
-            check_version(version, len(MIGRATIONS), where)
+            check_version(version, len(MIGRATIONS), self.where)
             for script in MIGRATIONS[version:]:
-                self.connection.execute(script.encode())  # bytes: no placeholders to read in it
+                self.connection.execute(script)  # no parameters: psycopg reads no placeholders in it
             self.connection.execute("DELETE FROM schema_version")
             self.connection.execute("INSERT INTO schema_version (version) VALUES (%s)", (len(MIGRATIONS),))
+
+    def _values(self, params: Sequence[object]) -> tuple[object, ...]:
+        return tuple(self.stored(value) if isinstance(value, str) else value for value in params)
+
+    def _live(self) -> Connection:
+        """The connection, made again if the server dropped the last one."""
+        if self.connection.broken:
+            logger.warning("%s: the connection to the database was lost; connecting again", self.where)
+            self.connection = _connect(self.url, self.where)
+        return self.connection
+
+    @contextmanager
+    def _failures(self) -> Iterator[None]:
+        """The server's failures (a lost connection, a timeout) as StoreError; a refused write
+        (an IntegrityError) stays the driver's, for the store to name."""
+        try:
+            yield
+        except psycopg.OperationalError as exc:
+            raise StoreError(f"{self.where}: {redact(_reason(exc))}") from exc
 
 
 @lru_cache(maxsize=512)
@@ -93,17 +124,20 @@ def _placeholders(query: str) -> str:
     return query.replace("%", "%%").replace("?", "%s")
 
 
-def _schema_version(connection: psycopg.Connection[dict[str, object]]) -> int:
+def _schema_version(connection: Connection) -> int:
     """The version the database is at: 0 when it has no hashbot schema yet."""
-    if connection.execute("SELECT to_regclass('schema_version') AS found").fetchone() == {"found": None}:
-        return 0
-    row = connection.execute("SELECT version FROM schema_version").fetchone()
-    return int(str(row["version"])) if row else 0
+    found = connection.execute("SELECT to_regclass('schema_version') IS NOT NULL AS found").fetchone()
+    row = (
+        connection.execute("SELECT version FROM schema_version").fetchone()
+        if found and found["found"]
+        else None
+    )
+    return int(row["version"]) if row else 0
 
 
-def public_name(url: str) -> str:
-    """The URL as messages and logs show it: no user, no password."""
-    return redact(url)
+def _cause(error: psycopg.Error | StoreError) -> str:
+    """Why a migration failed, without the database's name twice."""
+    return redact(_reason(error)) if isinstance(error, psycopg.Error) else str(error).split(": ", 1)[-1]
 
 
 def _reason(error: psycopg.Error) -> str:
@@ -111,7 +145,7 @@ def _reason(error: psycopg.Error) -> str:
     return re.sub(r"\s+", " ", str(error)).strip() or type(error).__name__
 
 
-def _connect(url: str, where: str) -> psycopg.Connection[dict[str, object]]:
+def _connect(url: str, where: str) -> Connection:
     try:
         return psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=_CONNECT_TIMEOUT)
     except psycopg.Error as exc:
@@ -120,16 +154,14 @@ def _connect(url: str, where: str) -> psycopg.Connection[dict[str, object]]:
 
 def open_postgres(url: str) -> SqlStore:
     """Connect to the database at `url` and bring its schema up to date."""
-    where = public_name(url)
-    database = PostgresDatabase(_connect(url, where))
+    database = PostgresDatabase(url)
     try:
-        database.migrate(where)
-    except psycopg.Error as exc:
+        database.migrate()
+    except (psycopg.Error, StoreError) as exc:
         database.close()
-        raise StoreUnavailable(f"{where}: is not a usable hashbot database: {redact(_reason(exc))}") from None
-    except StoreUnavailable:
-        database.close()
-        raise
+        if isinstance(exc, StoreUnavailable):
+            raise
+        raise StoreUnavailable(f"{database.where}: is not a usable hashbot database: {_cause(exc)}") from None
     return SqlStore(database)
 
 
@@ -140,7 +172,7 @@ def open_postgres_copy(url: str) -> SqlStore:
     the server's must never be: the copy is read in one read-only transaction (a consistent
     snapshot while other workers write), then migrated in memory if the server's schema is older.
     """
-    where = public_name(url)
+    where = redact(url)
     source = _connect(url, where)
     memory = memory_database()
     try:
@@ -163,7 +195,7 @@ def open_postgres_copy(url: str) -> SqlStore:
     return SqlStore(memory)
 
 
-def _copy_rows(source: psycopg.Connection[dict[str, object]], target: SqliteDatabase) -> None:
+def _copy_rows(source: Connection, target: SqliteDatabase) -> None:
     """Every row of every table `target` has (both at the same schema version) from `source`."""
     tables = [
         row["name"]
