@@ -12,9 +12,10 @@ from __future__ import annotations
 import importlib
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from auxil.cli import CliRunner
@@ -97,41 +98,46 @@ def postgres_url(postgres: PostgresServer) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def _migrated_database(postgres: PostgresServer) -> Iterator[str]:
-    """One database per session at the latest schema, emptied for each test that takes it."""
+def _migrated_database(postgres: PostgresServer) -> Iterator[tuple[str, Callable[[], object]]]:
+    """One database per session at the latest schema, and what empties it (one open connection,
+    one statement worked out once: each test pays a round trip, not a connection and a catalog
+    query)."""
+    import psycopg
+
     with _database(postgres) as database:
-        open_store(postgres.url(database)).close()
-        yield postgres.url(database)
+        url = postgres.url(database)
+        open_store(url).close()
+        with psycopg.connect(url, autocommit=True) as db:
+            empty = _emptying_script(db)
+            yield url, lambda: db.execute(empty)
 
 
-#: Every table's rows deleted (every foreign key cascades or sets null, so in any order) and
-#: every identity restarted, in one round trip.
-_EMPTY_EVERY_TABLE = b"""
-DO $$
-DECLARE t record;
-BEGIN
-    FOR t IN SELECT tablename FROM pg_tables
-             WHERE schemaname = 'public' AND tablename <> 'schema_version' LOOP
-        EXECUTE format('DELETE FROM %I', t.tablename);
-    END LOOP;
-    PERFORM setval(pg_get_serial_sequence(table_name, column_name), 1, false)
-        FROM information_schema.columns WHERE table_schema = 'public' AND is_identity = 'YES';
-END $$
-"""
+def _emptying_script(db: Any) -> bytes:
+    """Every table's rows deleted (each foreign key cascades or sets null, so in any order; DELETE
+    beats TRUNCATE on tables this small) and every identity restarted."""
+    tables = db.execute(
+        "SELECT quote_ident(tablename) FROM pg_tables"
+        " WHERE schemaname = 'public' AND tablename <> 'schema_version'"
+    ).fetchall()
+    sequences = db.execute(
+        "SELECT quote_literal(pg_get_serial_sequence(quote_ident(table_name), column_name))"
+        " FROM information_schema.columns WHERE table_schema = 'public' AND is_identity = 'YES'"
+    ).fetchall()
+    deletes = "".join(f"DELETE FROM {table};" for (table,) in tables)
+    restarts = ", ".join(f"setval({sequence}, 1, false)" for (sequence,) in sequences)
+    return f"{deletes} SELECT {restarts};".encode()
 
 
 @pytest.fixture
-def migrated_postgres_url(_migrated_database: str) -> str:
+def migrated_postgres_url(_migrated_database: tuple[str, Callable[[], object]]) -> str:
     """The URL of a database at the latest schema with no rows (identities restarted).
 
-    Emptying one database is several times faster than creating one per test (DELETE, faster
-    than TRUNCATE on tables this small); a test that changes the schema takes `postgres_url`.
+    Emptying one database is several times faster than creating one per test; a test that
+    changes the schema takes `postgres_url` instead.
     """
-    import psycopg
-
-    with psycopg.connect(_migrated_database, autocommit=True) as db:
-        db.execute(_EMPTY_EVERY_TABLE)
-    return _migrated_database
+    url, empty = _migrated_database
+    empty()
+    return url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
