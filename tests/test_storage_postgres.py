@@ -62,8 +62,13 @@ def _indexes(url: str, path: Path) -> tuple[set[str], set[str]]:
             for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
         }
     with psycopg.connect(url) as pg:
-        names = pg.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'").fetchall()
-    return lite, {name for (name,) in names if not name.endswith("_pkey") and not name.endswith("_key")}
+        # The indexes a migration created, not those behind a primary key or a UNIQUE constraint.
+        names = pg.execute(
+            "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
+        ).fetchall()
+    return lite, {name for (name,) in names}
 
 
 def _version(url: str) -> int | None:
