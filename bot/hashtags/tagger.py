@@ -109,6 +109,26 @@ def tag_features(previous: int, before_previous: int) -> list[str]:
     return [f"t1 {previous}", f"t2 {before_previous} {previous}"]
 
 
+#: The spellings :func:`word_shape` tells apart, in the order the runtime indexes them.
+SHAPES: Final = ("9", "9a", "AA", "A", "Aa-", "Aa", "a-", "a")
+_EDGE_SHAPE = len(SHAPES)  # the shape index of the words beyond a sentence's edges: none
+
+
+class _Lexeme:
+    """What the tagger knows of one word as written, worked out once and kept.
+
+    `scores` holds three vectors back to back: the word's own lexical weights, what it gives
+    the word after it, and what it gives the word before it (one score per tag each). Spelling,
+    gap and tag history are added per token from small tables, so a word costs one record.
+    """
+
+    def __init__(self, scores: list[int], shape: int, sure: int) -> None:
+        self.scores = scores
+        self.shape = shape
+        #: The word's tag when the dictionary of sure tags has it, else -1.
+        self.sure = sure
+
+
 class PosModel:
     """A trained tagger for one language: weights by feature, and a dictionary of sure tags."""
 
@@ -127,6 +147,7 @@ class PosModel:
         common_nouns: dict[str, float],
         known_words: list[str],
         known_vectors: bytes,
+        time_words: frozenset[str] = frozenset(),
     ) -> None:
         self.lang = lang
         self.rows = dict(zip(features, range(len(features)), strict=True))
@@ -141,18 +162,22 @@ class PosModel:
         self.content_stopwords = content_stopwords
         #: Lowercase common nouns of the treebank → how often it uses them, per 10,000 words.
         self.common_nouns = common_nouns
+        #: Names of months and weekdays (CLDR, through Babel at training): never a tag. Shipped
+        #: here so that tagging an article does not load Babel's locale data.
+        self.time_words = time_words
         self.known_words = dict(zip(known_words, range(len(known_words)), strict=True))
         self.known_vectors = known_vectors
-        self._stride = 4 * len(UPOS)
-        self._unpack = struct.Struct(f"<{len(UPOS)}i").unpack_from
-        self._shapes: dict[str, list[int]] = {}
+        self._unpack = struct.Struct(f"<{3 * len(UPOS)}i").unpack_from
+        self._lexemes: dict[str, _Lexeme] = {}
         self._endings: dict[str, list[int]] = {}
         self._openings: dict[str, list[int]] = {}
-        self._own: dict[str, list[int]] = {}
-        self._before: dict[str, list[int]] = {}
-        self._after: dict[str, list[int]] = {}
-        self._tags: dict[int, list[int]] = {}
-        self._gaps = [self._vector(gap_features(gap)) for gap in (GAP_SPACE, GAP_PUNCT)]
+        none = [0] * len(UPOS)
+        self._start = _Lexeme(none + self._vector(before_features(_START)) + none, _EDGE_SHAPE, -1)
+        self._end = _Lexeme(none + none + self._vector(after_features(_END)), _EDGE_SHAPE, -1)
+        #: By (shape, sentence start, gap): the word's spelling and the gap before it.
+        self._spellings: dict[int, list[int]] = {}
+        #: By (shape of the word before, tag before, tag before that).
+        self._contexts: dict[int, list[int]] = {}
 
     def _vector(self, features: list[str]) -> list[int]:
         """The summed weights of `features`, one score per tag."""
@@ -168,115 +193,112 @@ class PosModel:
 
     def forget(self) -> None:
         """Drop the vectors kept for the words seen so far (benchmarks start from nothing)."""
+        self._lexemes.clear()
         self._endings.clear()
         self._openings.clear()
-        self._own.clear()
-        self._before.clear()
-        self._after.clear()
 
     def _forget_if_full(self) -> None:
-        if len(self._endings) > self._LIMIT:
-            self._endings.clear()
-            self._openings.clear()
-        if len(self._own) > self._LIMIT:
-            self._own.clear()
-        if len(self._before) > self._LIMIT:
-            self._before.clear()
-        if len(self._after) > self._LIMIT:
-            self._after.clear()
+        if len(self._lexemes) > self._LIMIT or len(self._endings) > self._LIMIT:
+            self.forget()
 
-    def _known(self, lower: str, part: int) -> list[int] | None:
-        """A treebank word's lexical vector as stored (part 0: own, 1: before, 2: after)."""
+    def _add(self, scores: list[int], base: int, feature: str) -> None:
+        """Add the weights of `feature` to the vector of `scores` that starts at `base`."""
+        row = self.rows.get(feature, -1)
+        if row >= 0:
+            entries = self.entries
+            for at in range(self.offsets[row], self.offsets[row + 1], 2):
+                scores[base + entries[at]] += entries[at + 1]
+
+    def _ending(self, lower: str) -> list[int]:
+        """The three lexical vectors that a word's last four letters give it, kept by those letters."""
+        key = lower[-4:]
+        scores = self._endings.get(key)
+        if scores is None:
+            tags = len(UPOS)
+            scores = self._endings[key] = [0] * (3 * tags)
+            for feature in ending_features(lower):
+                self._add(scores, 0, feature)
+            self._add(scores, tags, before_lexical_features(lower)[1])
+            self._add(scores, 2 * tags, after_features(lower)[1])
+        return scores
+
+    def _opening(self, lower: str) -> list[int]:
+        key = lower[:3]
+        scores = self._openings.get(key)
+        if scores is None:
+            scores = self._openings[key] = self._vector(opening_features(lower))
+        return scores
+
+    def _lexical_scores(self, lower: str) -> list[int]:
+        """A word's three lexical vectors: stored for treebank words, else summed from weights.
+
+        An unknown word's come mostly from its ending and opening, which other words share.
+        """
+        tags = len(UPOS)
         index = self.known_words.get(lower, -1)
-        if index < 0:
-            return None
-        return list(self._unpack(self.known_vectors, (3 * index + part) * self._stride))
+        if index >= 0:
+            return list(self._unpack(self.known_vectors, index * 12 * tags))
+        scores = self._ending(lower).copy()
+        opening = self._opening(lower)
+        for tag in range(tags):
+            scores[tag] += opening[tag]
+        self._add(scores, 0, "w " + lower)
+        self._add(scores, tags, "-1 " + lower)
+        self._add(scores, 2 * tags, "+1 " + lower)
+        return scores
 
-    def _shape_vector(self, shape: str, at_start: bool | None) -> list[int]:
-        """The weights of a spelling: of the word tagged (at a sentence start or not), or before it."""
-        key = f"{shape} {at_start}"
-        vector = self._shapes.get(key)
+    def _lexeme(self, word: str) -> _Lexeme:
+        lexeme = self._lexemes.get(word)
+        if lexeme is None:
+            shape = SHAPES.index(word_shape(word))
+            scores = self._lexical_scores(word.lower())
+            lexeme = self._lexemes[word] = _Lexeme(scores, shape, self.sure_tags.get(word, -1))
+        return lexeme
+
+    def _spelling(self, shape: int, at_start: bool, gap: int) -> list[int]:
+        key = (2 * shape + at_start) * 2 + gap
+        vector = self._spellings.get(key)
         if vector is None:
-            features = ["-1h " + shape] if at_start is None else shape_features(shape, at_start)
-            vector = self._shapes[key] = self._vector(features)
+            features = shape_features(SHAPES[shape], at_start) + gap_features(gap)
+            vector = self._spellings[key] = self._vector(features)
         return vector
 
-    def _part_vector(self, cache: dict[str, list[int]], key: str, features: list[str]) -> list[int]:
-        """The summed weights of a word part's features, kept by the part (an ending, an opening)."""
-        vector = cache.get(key)
+    def _context(self, shape_before: int, previous: int, before_previous: int) -> list[int]:
+        key = (shape_before * 32 + previous + 1) * 32 + before_previous + 1
+        vector = self._contexts.get(key)
         if vector is None:
-            vector = cache[key] = self._vector(features)
-        return vector
-
-    def _lexical_vector(self, lower: str) -> list[int]:
-        """What a word's letters give it as the word tagged: stored for treebank words, else summed."""
-        known = self._known(lower, 0)
-        if known is not None:
-            return known
-        vector = self._vector(["w " + lower])
-        ending = self._part_vector(self._endings, lower[-4:], ending_features(lower))
-        opening = self._part_vector(self._openings, lower[:3], opening_features(lower))
-        return [a + b + c for a, b, c in zip(vector, ending, opening, strict=True)]
-
-    def _own_vector(self, word: str, at_start: bool) -> list[int]:
-        key = "\x00" + word if at_start else word
-        vector = self._own.get(key)
-        if vector is None:
-            lexical = self._lexical_vector(word.lower())
-            shape = self._shape_vector(word_shape(word), at_start)
-            vector = self._own[key] = [a + b for a, b in zip(lexical, shape, strict=True)]
-        return vector
-
-    def _before_vector(self, word: str) -> list[int]:
-        vector = self._before.get(word)
-        if vector is None:
-            if word == _START:
-                vector = self._vector(before_features(word))
-            else:
-                lower = word.lower()
-                vector = self._known(lower, 1) or self._vector(before_lexical_features(lower))
-                shape = self._shape_vector(word_shape(word), None)
-                vector = [a + b for a, b in zip(vector, shape, strict=True)]
-            self._before[word] = vector
-        return vector
-
-    def _after_vector(self, word: str) -> list[int]:
-        vector = self._after.get(word)
-        if vector is None:
-            known = None if word == _END else self._known(word.lower(), 2)
-            vector = self._after[word] = known or self._vector(after_features(word))
-        return vector
-
-    def _tag_vector(self, previous: int, before_previous: int) -> list[int]:
-        key = (before_previous + 1) * 32 + previous + 1
-        vector = self._tags.get(key)
-        if vector is None:
-            vector = self._tags[key] = self._vector(tag_features(previous, before_previous))
+            features = tag_features(previous, before_previous)
+            if shape_before != _EDGE_SHAPE:
+                features.append("-1h " + SHAPES[shape_before])
+            vector = self._contexts[key] = self._vector(features)
         return vector
 
     def tag(self, words: list[str], gaps: list[int]) -> list[int]:
         """The tag of each word of one sentence; `gaps[i]` is what comes before `words[i]`."""
         self._forget_if_full()
+        lexemes = [self._lexeme(word) for word in words]
+        lexemes.append(self._end)
         tags: list[int] = []
         previous, before_previous = -1, -1
-        size = len(words)
-        sure = self.sure_tags
-        for i in range(size):
-            word = words[i]
-            best = sure.get(word, -1)
+        count = len(UPOS)
+        before = self._start
+        for i in range(len(words)):
+            lexeme = lexemes[i]
+            best = lexeme.sure
             if best < 0:
-                own = self._own_vector(word, i == 0)
-                before = self._before_vector(words[i - 1] if i else _START)
-                after = self._after_vector(words[i + 1] if i + 1 < size else _END)
-                context = self._tag_vector(previous, before_previous)
-                gap = self._gaps[gaps[i] if i else GAP_PUNCT]  # a sentence opens after its end
+                own, given, taken = lexeme.scores, before.scores, lexemes[i + 1].scores
+                spelling = self._spelling(lexeme.shape, i == 0, gaps[i] if i else GAP_PUNCT)
+                context = self._context(before.shape, previous, before_previous)
                 best_score = -(1 << 62)
-                for tag in range(len(UPOS)):
-                    score = own[tag] + before[tag] + after[tag] + context[tag] + gap[tag]
+                for tag in range(count):
+                    score = (
+                        own[tag] + given[count + tag] + taken[2 * count + tag] + spelling[tag] + context[tag]
+                    )
                     if score > best_score:
                         best, best_score = tag, score
             tags.append(best)
             before_previous, previous = previous, best
+            before = lexeme
         return tags
 
 
@@ -289,6 +311,7 @@ def encode_model(
     common_nouns: dict[str, int],
     vocabulary: list[str],
     about: dict[str, object],
+    time_words: frozenset[str] = frozenset(),
 ) -> bytes:
     """The weights file: a JSON header line, the feature names, offsets and int16 weights, then
     the treebank's words (lowercase) and each one's three lexical vectors, summed in advance."""
@@ -326,6 +349,7 @@ def encode_model(
         "sure_tags": sure_tags,
         "content_stopwords": sorted(content_stopwords),
         "common_nouns": common_nouns,
+        "time_words": sorted(time_words),
         **about,
     }
     tables = offsets.tobytes() + entries.tobytes()
@@ -359,6 +383,7 @@ def decode_model(data: bytes) -> PosModel:
         scale=float(header["scale"]),
         sure_tags={str(word): int(tag) for word, tag in header["sure_tags"].items()},
         content_stopwords=frozenset(header["content_stopwords"]),
+        time_words=frozenset(header.get("time_words", ())),
         known_words=known_words,
         known_vectors=body[known_end:],
         common_nouns={

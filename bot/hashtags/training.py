@@ -29,6 +29,7 @@ from pathlib import Path
 import stopwordsiso
 
 from bot.hashtags.candidates import split_words
+from bot.hashtags.language import time_words
 from bot.hashtags.tagger import (
     GAP_PUNCT,
     NOUN,
@@ -351,6 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             content_stopwords=content_stopwords(lang, training),
             common_nouns=nouns,
             vocabulary=vocabulary(training),
+            time_words=time_words(lang),
             about={
                 "treebank": NAMES[lang],
                 "trained_on": train_split,
