@@ -135,6 +135,8 @@ _STOP, _NUMBER, _CONTENT = 0, 1, 2
 #: Tags of words that may stand in a noun phrase; any other tag ends it (a verb, a pronoun…).
 _PHRASE_TAGS = frozenset({NOUN, PROPN, ADJ, X, SYM})
 _NOUN_TAGS = frozenset({NOUN, PROPN})
+#: Tags the tagger gives a nationality adjective: ADJ, or PROPN where it opens a sentence.
+_NAMING_TAGS = frozenset({ADJ, PROPN})
 _UNTAGGED = -1
 #: Languages whose modifiers come before the noun (storm surge, Sturmflut, stormvloed): there a
 #: noun phrase ends with its noun. Elsewhere it opens with it (accord de paix, crise financière).
@@ -150,7 +152,7 @@ class _Word(NamedTuple):
     tag: int
 
 
-_Entry = tuple[str, str, int, bool, bool]  # what the lexicon knows of a token; see _Lexicon.learn
+_Entry = tuple[str, str, int, bool, bool, bool]  # what the lexicon knows of a token; see _Lexicon.learn
 
 
 class _Lexicon:
@@ -176,8 +178,8 @@ class _Lexicon:
         if len(self.gaps) > self._LIMIT:
             self.gaps = {" ": _GAP_SPACE}
 
-    def learn(self, token: str) -> tuple[str, str, int, bool, bool]:
-        """(word, lowercase, kind, elided, initial capital) for a token not in :attr:`known`."""
+    def learn(self, token: str) -> _Entry:
+        """(word, lowercase, kind, elided, initial capital, possessive) for a token not in :attr:`known`."""
         word = base_word(token)
         elided = len(word) < len(token) - 2 or word[:1] != token[:1]
         lower = word.lower()
@@ -190,7 +192,8 @@ class _Lexicon:
             kind = _NUMBER
         else:
             kind = _CONTENT
-        found = self.known[token] = (word, lower, kind, elided, word[0] != lower[0])
+        possessive = len(word) < len(token) and token[-2:].lower() == "'s"
+        found = self.known[token] = (word, lower, kind, elided, word[0] != lower[0], possessive)
         return found
 
 
@@ -228,12 +231,12 @@ def split_words(text: str) -> list[tuple[int, int, str, int]]:
 
 
 @cache
-def _stopword_forms(stop: frozenset[str]) -> dict[str, tuple[str, str, int, bool, bool]]:
+def _stopword_forms(stop: frozenset[str]) -> dict[str, _Entry]:
     """The lexicon's entries for every stopword as news writes it: le, Le, LE."""
     forms = {}
     for word in stop:
         for form in (word, word.capitalize()):
-            forms[form] = (form, word, _STOP, False, form[0] != word[0])
+            forms[form] = (form, word, _STOP, False, form[0] != word[0], False)
     return forms
 
 
@@ -309,7 +312,7 @@ def _runs(text: str, sentence: int, lexicon: _Lexicon, data: LanguageData) -> li
     run: list[_Word] = []
     joint: list[_Word] = []  # connectors waiting for the word after them; empty while run is
     for i in range(len(entries)):
-        word, lower, kind, elided, initial = entries[i]
+        word, lower, kind, elided, initial, possessive = entries[i]
         tag = tags[i]
         at_start = starts[i]
         if gaps[i] != _GAP_SPACE:
@@ -356,9 +359,19 @@ def _runs(text: str, sentence: int, lexicon: _Lexicon, data: LanguageData) -> li
                 run, joint = [], []
             continue
         run.append(_Word(word, lower, capital, tag))
+        if possessive and (capital == _LOWER or not data.commonness(lower)):
+            # "Iceland's capital", "the country's farm exports": the owner and what it owns
+            # are two phrases. A common noun written as a name owns inside names: People's Party.
+            runs.append((sentence, run))
+            run, joint = [], []
     if run:
         runs.append((sentence, run))
-    return [(index, words) for index, run in runs for words in _without_titles(run, data)]
+    return [
+        (index, words)
+        for index, run in runs
+        for named in _with_places(run, data)
+        for words in _without_titles(named, data)
+    ]
 
 
 def _is_acronym(word: str) -> bool:
@@ -366,10 +379,37 @@ def _is_acronym(word: str) -> bool:
     return len(word) > 1 and word.isupper()
 
 
+def _with_places(run: list[_Word], data: LanguageData) -> list[list[_Word]]:
+    """The run with each nationality adjective before a common noun or a title made its place.
+
+    "Austrian lawmakers" → "Austria", "lawmakers"; "German Chancellor Friedrich Merz" →
+    "Germany", "Chancellor Friedrich Merz". Inside a name it stays: Swiss People's Party.
+    """
+    places, titles = data.demonyms, data.titles
+    if not places:
+        return [run]
+    parts: list[list[_Word]] = []
+    part: list[_Word] = []
+    for i, word in enumerate(run):
+        place = places.get(word.lower) if word.capital != _LOWER and word.tag in _NAMING_TAGS else None
+        after = run[i + 1] if i + 1 < len(run) else None
+        if place is None or (after is not None and after.capital != _LOWER and after.lower not in titles):
+            part.append(word)
+            continue
+        if part:
+            parts.append(part)
+        parts.append([_Word(name, name.lower(), _NAMED, PROPN) for name in place.split(" ")])
+        part = []
+    if part:
+        parts.append(part)
+    return parts
+
+
 def _without_titles(run: list[_Word], data: LanguageData) -> list[list[_Word]]:
     """The run with the titles before a name cut out: "Prime Minister Keir Starmer" → "Keir Starmer".
 
-    The title and the words before it stay a run of their own ("the Prime Minister" alone).
+    The title and the words before it stay a run of their own ("the Prime Minister" alone);
+    a capitalized word that opens the title is part of it ("Environment Minister Lena Gruber").
     """
     titles = data.titles
     if not titles or len(run) < 2:
@@ -379,9 +419,26 @@ def _without_titles(run: list[_Word], data: LanguageData) -> list[list[_Word]]:
             start = i
             while start > 0 and run[start - 1].lower in titles:
                 start -= 1
+            while start > 0 and _opens_title(run[start - 1], run[start], data):
+                start -= 1
             before = [run[:start]] if start else []
             return [*before, *_without_titles(run[i + 1 :], data)]
     return [run]
+
+
+def _opens_title(word: _Word, title: _Word, data: LanguageData) -> bool:
+    """A capitalized word before a capitalized title: the "Environment" of "Environment Minister".
+
+    Not before a title in lowercase or in capitals (Kremlin spokesman, Google CEO), not an
+    acronym (NATO Secretary General), nor in a language that capitalizes every noun.
+    """
+    return (
+        word.capital != _LOWER
+        and title.capital != _LOWER
+        and not _is_acronym(word.written)
+        and not _is_acronym(title.written)
+        and not data.capitalizes_nouns
+    )
 
 
 def _gap_kind(gap: str) -> int:

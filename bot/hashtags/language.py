@@ -13,7 +13,7 @@ import importlib.util
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 import stopwordsiso
 from babel import Locale, UnknownLocaleError
 
+from bot.hashtags.demonyms import demonyms
 from bot.hashtags.tagger import PosModel, load_model
 from bot.hashtags.titles import titles
 
@@ -118,6 +119,8 @@ class LanguageData:
     tagger: PosModel | None = None
     #: Titles and roles written before a name (prime, minister, président).
     titles: frozenset[str] = frozenset()
+    #: Capitalized nationality adjectives → the place they name (austrian → Austria).
+    demonyms: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @classmethod
     def known(cls, lang: str | None) -> LanguageData:
@@ -147,10 +150,13 @@ class LanguageData:
 @cache
 def _language_data(code: str | None) -> LanguageData:
     model = load_model(code)
-    stop = stopwords(code) | time_words(code)
+    # A model carries its language's month and weekday names: Babel's locale data stays unread.
+    times = model.time_words if model is not None and model.time_words else time_words(code)
+    stop = stopwords(code) | times
     if model is not None:
         stop -= model.content_stopwords
-    return LanguageData(lang=code, stopwords=stop, tagger=model, titles=titles(code))
+    places = demonyms(code) if model is not None else {}
+    return LanguageData(lang=code, stopwords=stop, tagger=model, titles=titles(code), demonyms=places)
 
 
 def detect_language(text: str) -> str | None:

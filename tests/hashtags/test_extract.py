@@ -212,6 +212,39 @@ def test_a_name_opening_a_sentence_is_a_name_and_its_first_name_no_tag() -> None
     assert "Friedrich" not in names
 
 
+def test_a_nationality_adjective_tags_its_country() -> None:
+    names = _names(
+        Article(
+            title="Swiss voters reject higher pension age",
+            text="Austrian lawmakers approved a ban on plastic bags. German Chancellor Friedrich Merz "
+            "met the Swiss People's Party.",
+            lang="en",
+        )
+    )
+    assert {"Switzerland", "Austria", "Germany"} <= set(names)
+    assert not {"Swiss", "SwissVoters", "Austrian", "AustrianLawmakers", "German"} & set(names)
+    assert "SwissPeopleParty" in names  # inside a name the adjective stays
+
+
+def test_a_possessive_ends_the_owner_phrase() -> None:
+    names = _names(
+        Article(
+            text="Iceland's capital heats its homes with steam. Reykjavik Energy runs Iceland's plants.",
+            lang="en",
+        )
+    )
+    assert "Iceland" in names
+    assert not {"IcelandCapital", "IcelandPlants"} & set(names)
+
+
+def test_a_capitalized_word_opening_a_title_goes_with_it() -> None:
+    names = _names(Article(text="Environment Minister Lena Gruber proposed the ban in Vienna.", lang="en"))
+    assert "LenaGruber" in names and "Vienna" in names
+    assert not {"Environment", "EnvironmentMinister"} & set(names)
+    names = _names(Article(text="NATO Secretary General Mark Rutte met Kremlin officials.", lang="en"))
+    assert "NATO" in names  # an acronym before a title is a name of its own
+
+
 def test_an_acronym_and_its_expansion_are_one_tag() -> None:
     names = _names(_article(EXAMPLES / "eu-ai-act-en.txt"))
     assert "AIAct" in names
