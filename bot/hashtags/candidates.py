@@ -297,13 +297,16 @@ def _tags(model: PosModel | None, entries: list[_Entry], gaps: list[int], starts
     return tags
 
 
-def _runs(text: str, sentence: int, lexicon: _Lexicon, data: LanguageData) -> list[tuple[int, list[_Word]]]:
+def _runs(
+    text: str, sentence: int, lexicon: _Lexicon, data: LanguageData, verbs: set[str] | None = None
+) -> list[tuple[int, list[_Word]]]:
     """(sentence index, run of content words) for every run in `text`.
 
     Connectors join content words into one run when the next word fits: a particle between
     names (Charles de Gaulle), `de` between common words (accord de paix, taux de réussite).
     With a tagger, a word whose part of speech cannot stand in a noun phrase (a verb, an
-    adverb, a pronoun) ends the run, and a proper noun that opens a sentence is a name.
+    adverb, a pronoun) ends the run, and a proper noun that opens a sentence is a name. The
+    lowercase verbs go into `verbs` when given.
     """
     lexicon.forget_if_full()
     entries, gaps, starts = _tokens(text, lexicon)
@@ -323,6 +326,8 @@ def _runs(text: str, sentence: int, lexicon: _Lexicon, data: LanguageData) -> li
                 sentence += 1
         if kind == _CONTENT and tag >= 0 and tag not in _PHRASE_TAGS and not _is_acronym(word):
             kind = _STOP  # a verb, an adverb, a pronoun: never inside a noun phrase
+            if verbs is not None and tag == VERB:
+                verbs.add(lower)
         capital = (_NAMED if not at_start or tag == PROPN else _FORCED) if initial else _LOWER
         if kind == _CONTENT:
             if joint:
@@ -464,8 +469,10 @@ class Phrases:
     :attr:`likely` ones, and the words and parts of those that it looks up with :meth:`get`.
     """
 
-    def __init__(self, found: dict[str, Candidate]) -> None:
+    def __init__(self, found: dict[str, Candidate], verbs: set[str]) -> None:
         self._found = found
+        #: The words the text uses as verbs, lowercase: "cut" of "the drought has cut".
+        self.verbs = verbs
         #: The phrases said more than once, in the title, or capitalized mid-sentence. A phrase
         #: said once in passing, not in the title and not a name, never outranks those.
         self.likely = [c for c in found.values() if c.count > 1 or c.in_title or c.capitalized]
@@ -493,12 +500,13 @@ def count_phrases(title: str | None, text: str, data: LanguageData) -> Phrases:
                 labelled = found.get(word.lower)
                 if labelled is not None:
                     labelled.in_label = True
-    _count_phrases(found, _runs(text, 1, lexicon, data), False, data)
+    verbs: set[str] = set()
+    _count_phrases(found, _runs(text, 1, lexicon, data, verbs), False, data)
     for unit_word in _AFTER_NUMBER.findall(text):
         unit = found.get(unit_word.lower())
         if unit is not None:
             unit.after_number += 1
-    return Phrases(found)
+    return Phrases(found, verbs)
 
 
 def _split_label(title: str) -> tuple[str, str]:

@@ -88,6 +88,31 @@ def _eligible(candidate: Candidate, data: LanguageData) -> bool:
     return len(word) > 2 or (len(word) == 2 and word.isupper())
 
 
+def is_headline_verb(candidate: Candidate, found: Phrases) -> bool:
+    """A headline word the text never uses but as a verb: "cuts" of "Drought cuts wheat harvest".
+
+    Headlines drop the words that show a verb (the drought *has* cut), so the tagger may read
+    it as a noun there; the text, written in full, tells. Forms of one verb share all but
+    their last letters: cut/cuts, near/nears/nearing, approve/approves/approved.
+    """
+    if candidate.words > 1 or candidate.in_text or candidate.in_label or is_name(candidate):
+        return False
+    word = candidate.key
+    return any(_inflected_alike(word, verb) for verb in found.verbs)
+
+
+def _inflected_alike(headline: str, verb: str) -> bool:
+    """Whether a headline word and a verb of the text look like forms of one verb.
+
+    They share a stem of three letters or more, after which the headline's word has at most
+    two letters (cuts, nears) and the verb at most three (cut, nearing): a noun made of a verb
+    has more (abolition of abolit) and stays.
+    """
+    shorter = min(len(headline), len(verb))
+    shared = next((i for i, (a, b) in enumerate(zip(headline, verb, strict=False)) if a != b), shorter)
+    return shared >= 3 and len(headline) - shared <= 2 and len(verb) - shared <= 3
+
+
 def is_quantity(candidate: Candidate, found: Phrases) -> bool:
     """Whether the phrase is an amount: it opens with a word mostly written after a number.
 
@@ -357,7 +382,11 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     ranked = [
         _ranked(c, data)
         for c in pool
-        if c.alone > 0 and not c.merged and _eligible(c, data) and not is_quantity(c, found)
+        if c.alone > 0
+        and not c.merged
+        and _eligible(c, data)
+        and not is_quantity(c, found)
+        and not is_headline_verb(c, found)
     ]
     sort_best_first(ranked)
     if ranked:  # a post with fewer tags beats one padded with words said once in passing
