@@ -117,8 +117,10 @@ class LanguageData:
     stopwords: frozenset[str]
     #: The part-of-speech tagger, or None for a language without a model.
     tagger: PosModel | None = None
-    #: Titles and roles written before a name (prime, minister, président).
+    #: Titles and trades written before a name (prime, minister, président, journalist).
     titles: frozenset[str] = frozenset()
+    #: The titles that are offices, never a tag alone (a trade can be one: #Avocat).
+    offices: frozenset[str] = frozenset()
     #: Capitalized nationality adjectives → the place they name (austrian → Austria).
     demonyms: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
@@ -156,7 +158,14 @@ def _language_data(code: str | None) -> LanguageData:
     if model is not None:
         stop -= model.content_stopwords
     places = demonyms(code) if model is not None else {}
-    return LanguageData(lang=code, stopwords=stop, tagger=model, titles=titles(code), demonyms=places)
+    return LanguageData(
+        lang=code,
+        stopwords=stop,
+        tagger=model,
+        titles=titles(code),
+        offices=titles(code, trades=False),
+        demonyms=places,
+    )
 
 
 def detect_language(text: str) -> str | None:

@@ -83,7 +83,7 @@ def _eligible(candidate: Candidate, data: LanguageData) -> bool:
             or (candidate.in_title > 0 and (candidate.in_text > 0 or candidate.support > 0))
         )
     word = candidate.surface
-    if candidate.key in data.titles:
+    if candidate.key in data.offices:
         return False
     return len(word) > 2 or (len(word) == 2 and word.isupper())
 

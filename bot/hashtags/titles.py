@@ -63,9 +63,57 @@ _BY_LANGUAGE = {
 }
 
 
-def titles(lang: str | None) -> frozenset[str]:
-    """The titles written before names in `lang` (and the Latin-script courtesy titles); empty if unknown."""
+#: Trades that news writes before a name: "le journaliste Gilles Jacquier" is #GillesJacquier.
+_TRADES = {
+    "en": """
+        journalist reporter correspondent lawyer attorney actor actress singer writer author artist
+        photographer filmmaker scientist researcher economist analyst player striker goalkeeper
+        skipper driver rapper musician activist presenter astronaut entrepreneur businessman
+        businesswoman billionaire
+    """,
+    "fr": """
+        journaliste reporter correspondant correspondante avocat avocate acteur actrice chanteur
+        chanteuse écrivain écrivaine auteur autrice artiste photographe cinéaste réalisateur
+        réalisatrice scientifique chercheur chercheuse économiste joueur joueuse attaquant
+        navigateur navigatrice skipper pilote militant militante animateur animatrice astronaute
+        milliardaire
+    """,
+    "de": """
+        journalist journalistin reporter korrespondent korrespondentin anwalt anwältin schauspieler
+        schauspielerin sänger sängerin schriftsteller schriftstellerin autor autorin künstler
+        künstlerin fotograf fotografin regisseur regisseurin wissenschaftler wissenschaftlerin
+        forscher forscherin ökonom ökonomin spieler spielerin stürmer torwart pilot pilotin aktivist
+        aktivistin moderator moderatorin astronaut astronautin unternehmer unternehmerin
+    """,
+    "es": """
+        periodista reportero reportera corresponsal abogado abogada actor actriz cantante escritor
+        escritora autor autora artista fotógrafo fotógrafa cineasta científico científica
+        investigador investigadora economista jugador jugadora delantero portero piloto activista
+        presentador presentadora astronauta empresario empresaria
+    """,
+    "pt": """
+        jornalista repórter correspondente advogado advogada ator atriz cantor cantora escritor
+        escritora autor autora artista fotógrafo fotógrafa cineasta cientista pesquisador
+        pesquisadora economista jogador jogadora atacante goleiro piloto ativista apresentador
+        apresentadora astronauta empresário empresária bilionário
+    """,
+    "nl": """
+        journalist verslaggever correspondent advocaat acteur actrice zanger zangeres schrijver
+        schrijfster auteur kunstenaar fotograaf regisseur wetenschapper onderzoeker econoom speler
+        spits keeper piloot activist presentator presentatrice astronaut ondernemer
+    """,
+}
+
+
+def titles(lang: str | None, *, trades: bool = True) -> frozenset[str]:
+    """The titles written before names in `lang` (and the Latin-script courtesy titles); empty if unknown.
+
+    With `trades`, the trades too: they are cut from a name like titles, but unlike an office
+    a trade can be an article's topic (#Avocat), so the ranker asks for the offices alone.
+    """
     words = _BY_LANGUAGE.get(lang or "")
     if words is None:
         return frozenset()
+    if trades:
+        words += _TRADES.get(lang or "", "")
     return frozenset((words + " " + _COMMON).split())

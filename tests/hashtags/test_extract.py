@@ -204,6 +204,20 @@ def test_a_title_before_a_name_is_never_part_of_the_tag() -> None:
     assert not {"Prime", "PrimeMinister", "Minister", "MinisterKeirStarmer", "Monday"} & set(names)
 
 
+def test_a_trade_before_a_name_is_cut_but_may_be_a_topic() -> None:
+    names = _names(
+        Article(
+            title="Le journaliste Gilles Jacquier tué à Homs",
+            text="Le journaliste Gilles Jacquier a été tué à Homs. Un avocat et un autre avocat "
+            "demandent une enquête.",
+            lang="fr",
+        )
+    )
+    assert "GillesJacquier" in names and "Homs" in names
+    assert not {"JournalisteGillesJacquier", "Journaliste"} & set(names)
+    assert "Avocat" in names  # a trade said on its own is a topic; an office alone never is
+
+
 def test_a_name_opening_a_sentence_is_a_name_and_its_first_name_no_tag() -> None:
     names = _names(
         Article(text="Friedrich Merz said Germany would meet its commitments to its NATO allies.", lang="en")
