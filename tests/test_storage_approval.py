@@ -90,6 +90,23 @@ def _version_2_database(path: Path) -> None:
         db.execute("INSERT INTO notices (created, message) VALUES (?, 'hello')", (NOW.isoformat(),))
 
 
+def test_a_question_is_taken_by_one_of_two_connections_and_only_its_own_messages(tmp_path: Path) -> None:
+    """What [Post again] claims: two processes on one database, one gets the question."""
+    path = tmp_path / "hashbot.sqlite3"
+    with closing(open_store(path)) as one, closing(open_store(path)) as other:
+        first, second = _queue(one, "a"), _queue(one, "b")
+        asked = [
+            DeskMessage("again", first, 1002, 7, "again?", False),
+            DeskMessage("again", first, 1001, 5, "again?", False),
+        ]
+        one.save_desk_messages([*asked, DeskMessage("again", second, 1001, 6, "b?", False)])
+        one.save_desk_messages([DeskMessage("approval", first, 1001, 8, "a")])
+        taken = other.take_desk_messages("again", first)
+        assert taken == sorted(asked, key=lambda message: message.chat_id)
+        assert one.take_desk_messages("again", first) == []
+        assert len(one.desk_messages("again", second)) == 1 and len(one.desk_messages("approval", first)) == 1
+
+
 def test_a_version_2_database_is_migrated_without_losing_posts_keys_or_ids(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     _version_2_database(path)

@@ -203,6 +203,14 @@ class Store(Protocol):
 
     def forget_desk_messages(self, desk: str, post_id: int) -> None: ...
 
+    def take_desk_messages(self, desk: str, post_id: int) -> list[DeskMessage]:
+        """Forget the question's messages and return them, in one transaction.
+
+        The claim of a decision no lifecycle event guards ([Post again]): of two clicks, in one
+        process or two, one gets the messages and acts; the other gets none.
+        """
+        ...
+
     # What each admin was asked and the bot awaits as their next message
     def save_admin_request(self, request: AdminRequest) -> None:
         """Remember a question put to an admin, replacing any earlier one of theirs."""

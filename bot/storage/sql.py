@@ -335,17 +335,14 @@ class SqlStore(Store):
         rows = self._db.execute(
             "SELECT * FROM desk_messages WHERE desk = ? AND post_id = ? ORDER BY chat_id", (desk, post_id)
         )
-        return [
-            DeskMessage(
-                desk=row["desk"],
-                post_id=row["post_id"],
-                chat_id=row["chat_id"],
-                message_id=row["message_id"],
-                text=row["text"],
-                html=bool(row["html"]),
-            )
-            for row in rows
-        ]
+        return [_desk_message(row) for row in rows]
+
+    def take_desk_messages(self, desk: str, post_id: int) -> list[DeskMessage]:
+        with self._transaction() as db:
+            rows = db.execute(
+                "DELETE FROM desk_messages WHERE desk = ? AND post_id = ? RETURNING *", (desk, post_id)
+            ).fetchall()
+        return sorted(map(_desk_message, rows), key=lambda message: message.chat_id)
 
     def forget_desk_messages(self, desk: str, post_id: int) -> None:
         with self._transaction() as db:
@@ -731,6 +728,17 @@ def _write_tag_history(
     db.executemany(
         "INSERT INTO tag_history (post_id, chat, tag, key, at, event) VALUES (?, ?, ?, ?, ?, ?)",
         [(post.id, post.chat, tag, key, _time(at), event.value) for key, tag in reversed(unique.items())],
+    )
+
+
+def _desk_message(row: Any) -> DeskMessage:
+    return DeskMessage(
+        desk=row["desk"],
+        post_id=row["post_id"],
+        chat_id=row["chat_id"],
+        message_id=row["message_id"],
+        text=row["text"],
+        html=bool(row["html"]),
     )
 
 

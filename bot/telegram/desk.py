@@ -8,7 +8,10 @@ What the approval previews and the uncertain-post questions share:
   on it, so buttons keep working across restarts and processes;
 - a click is authorized like a command (:meth:`Admins.only`), then handed to the desk's
   ``decide``, which claims the decision in the store with a compare-and-set. A lost claim (a
-  double click, two admins at once) is answered "Already decided" and changes nothing;
+  double click, two admins at once) is answered "Already decided" and changes nothing. A desk
+  whose decision is no lifecycle event (``claims=True``: [Post again]) claims the question
+  itself: the click takes its messages from the store (:meth:`Store.take_desk_messages`), so of
+  two clicks, in one process or two, only one reaches ``decide``;
 - a decision is answered to the clicking admin and shown under every admin's copy, whose
   buttons go away. A verdict without a note (paused, "send me the tags") keeps the question open.
 """
@@ -63,8 +66,12 @@ Buttons = Sequence[Sequence[tuple[str, str]]]
 class Desk:
     """Sends a desk's questions, dispatches its clicks, and edits every copy once decided."""
 
-    def __init__(self, bot: Bot, *, name: str, admins: Admins, store: Store, buttons: Buttons) -> None:
+    def __init__(
+        self, bot: Bot, *, name: str, admins: Admins, store: Store, buttons: Buttons, claims: bool = False
+    ) -> None:
         self.name = name
+        #: The click claims the question in the store before deciding (see the module's docstring).
+        self._claims = claims
         self._bot = bot
         self._admins = admins
         self._store = store
@@ -113,9 +120,12 @@ class Desk:
             [DeskMessage(self.name, post_id, m.chat_id, m.message_id, text, html) for m in messages]
         )
 
-    async def close(self, post_id: int, note: str) -> None:
-        """Show the decision under every admin's copy and take the buttons away."""
-        for message in self._store.desk_messages(self.name, post_id):
+    async def close(self, post_id: int, note: str, messages: Sequence[DeskMessage] | None = None) -> None:
+        """Show the decision under every admin's copy (or under `messages`, claimed already) and
+        take the buttons away."""
+        if messages is None:
+            messages = self._store.desk_messages(self.name, post_id)
+        for message in messages:
             text = f"{message.text}\n\n<b>{escape(note)}</b>" if message.html else f"{message.text}\n\n{note}"
             await self._edit(message, text, html=message.html, keyboard=None)
         self._store.forget_desk_messages(self.name, post_id)
@@ -138,12 +148,17 @@ class Desk:
         if self._store.post(click.post_id) is None:  # a made-up id, or a post long forgotten
             await _answer(update, UNKNOWN_BUTTON)
             return
-        try:
-            verdict = await decide(click)
-        except HashbotError as exc:
-            logger.warning("%s: post %d, %s failed: %s", self.name, click.post_id, action, exc)
-            await _answer(update, f"Nothing done: {exc}")
-            return
+        claimed = self._store.take_desk_messages(self.name, click.post_id) if self._claims else None
+        if claimed == []:
+            verdict = None  # another click took the question first
+        else:
+            try:
+                verdict = await decide(click)
+            except HashbotError as exc:
+                logger.warning("%s: post %d, %s failed: %s", self.name, click.post_id, action, exc)
+                self._reopen(claimed)
+                await _answer(update, f"Nothing done: {exc}")
+                return
         if verdict is None:
             post = self._store.post(click.post_id)
             await _answer(
@@ -153,7 +168,14 @@ class Desk:
         logger.info("%s: post %d, %s by user %s", self.name, click.post_id, action, user.id)
         await _answer(update, verdict.answer)
         if verdict.note is not None:
-            await self.close(click.post_id, verdict.note)
+            await self.close(click.post_id, verdict.note, claimed)
+        else:
+            self._reopen(claimed)
+
+    def _reopen(self, claimed: Sequence[DeskMessage] | None) -> None:
+        """Put back a question a click claimed but did not decide: its buttons keep working."""
+        if claimed:
+            self._store.save_desk_messages(claimed)
 
     async def _edit(
         self, message: DeskMessage, text: str, *, html: bool, keyboard: InlineKeyboardMarkup | None

@@ -10,7 +10,8 @@ The article goes into the store as a ``manual`` post and out through the runner'
 send, so it has a message id, counts in the caps, and `/queue` and `/status` see it. When the chat
 already received that article (same normalized link or text hash), the admin is asked first:
 "already posted as message 25 on 1 Dec 09:00 — post again?", with [Post again] and [Leave it],
-a decision desk like the approval previews (the first click counts).
+a decision desk like the approval previews: the first click claims the question in the store,
+so two clicks, or two processes, publish one copy.
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ class PostCommand:
             admins=admins,
             store=store,
             buttons=[[("📤 Post again", AGAIN), ("✋ Leave it", KEEP)]],
+            # No lifecycle event guards this question: the click claims it in the store.
+            claims=True,
         )
         self._admins = admins
         self._store = store
@@ -205,10 +208,10 @@ class PostCommand:
             await reply(update, f"Not published: {question}")
 
     async def decide(self, click: Click) -> Verdict | None:
+        # The desk claimed the question for this click: a second click, the other button, or a
+        # click in another process finds none left and is told "Already decided".
         post = self._store.post(click.post_id)
-        # Clicks are handled one at a time and a decided question is forgotten, so a second click
-        # (or the other button) finds no question left: "Already decided".
-        if post is None or not self.desk.asked(click.post_id):
+        if post is None:
             return None
         if click.action == KEEP:
             return Verdict(answer="Left as it is.", note=f"not posted again ({click.who})")

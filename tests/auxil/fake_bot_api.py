@@ -437,6 +437,13 @@ class FakeBotApi:
     def sent_by_bot(self, chat_id: int) -> list[FakeMessage]:
         return [message for message in self.messages(chat_id) if message.sender is self.bot]
 
+    def click_update(self, query_id: str) -> JSON:
+        """The update of click `query_id` as getUpdates serves it: for handing one click to a bot
+        that does not poll (a second process on the same database)."""
+        with self._lock:
+            [update] = [u for u in self._updates if u.get("callback_query", {}).get("id") == query_id]
+            return dict(update)
+
     def calls_of(self, method: str) -> list[Call]:
         with self._lock:
             return [call for call in self.calls if call.method == method]

@@ -3,11 +3,16 @@ is a question, not a second channel post."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from auxil.fake_bot_api import FakeSession, RecordedSleep, reply_after
 from auxil.run_loop import Clock, paris, run_loop
 from auxil.running_bot import running
+from telegram import Update
 
+from bot.app import open_bot
+from bot.app._telegram import initialized
 from bot.config import Settings
 from bot.scheduler import one_off_job
 from bot.storage import PostKind, PostState
@@ -66,6 +71,37 @@ async def test_post_again_publishes_a_second_copy_once(
     assert states == [PostState.SENT, PostState.SENT]
     assert world.api.callback_answers[0]["text"].startswith("Published to")
     assert world.api.callback_answers[1]["text"].startswith("Already decided")
+
+
+async def test_post_again_clicked_twice_in_two_processes_at_once_publishes_one_copy(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    async with running(settings, sleep, retry) as hashbot:
+        await reply_after(world, world.admin_id, f"/post {ARTICLE}")
+        await reply_after(world, world.admin_id, f"/post {ARTICLE}")
+        [original] = hashbot.store.posts()
+        asked = world.replies_to(world.admin_id)[-1]
+    # Two bot processes on one database, each handed one click of a double click.
+    async with (
+        open_bot(settings, retry=retry, sleep=sleep) as first,
+        open_bot(settings, retry=retry, sleep=sleep) as second,
+        initialized(first.application, first.settings),
+        initialized(second.application, second.settings),
+    ):
+        clicks = [world.api.click(world.admin_id, asked, f"again:{original.id}:post") for _ in range(2)]
+        updates = [
+            Update.de_json(world.api.click_update(query), bot.application.bot)
+            for query, bot in zip(clicks, (first, second), strict=True)
+        ]
+        world.api.delay("sendMessage", 0.3, times=4)  # each send is slow: the two clicks overlap
+        await asyncio.gather(
+            first.application.process_update(updates[0]), second.application.process_update(updates[1])
+        )
+        states = [post.state for post in first.store.posts()]
+    answers = sorted(answer["text"] for answer in world.api.callback_answers)
+    assert len(world.channel_posts()) == 2  # the original and one copy
+    assert states == [PostState.SENT, PostState.SENT]
+    assert answers[0].startswith("Already decided") and answers[1].startswith("Published to")
 
 
 # Paste-to-post
