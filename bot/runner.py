@@ -223,10 +223,9 @@ class Runner:
         mastodon: CrossPoster | None = None,
     ) -> None:
         self._store = store
-        #: While the store says dry run (`/dryrun on`), a slot shows its posts here, leaves them queued.
+        #: While the store says dry run (`/dryrun on`), a slot shows its posts here, leaves them
+        #: queued, and the store remembers each was shown (a restart does not show it again).
         self._previewer = previewer
-        #: Posts previewed by this process: each is shown once, however many slots pass.
-        self._previewed: set[int] = set()
         self._config = config
         self._clock = clock
         self._planner = planner
@@ -407,8 +406,8 @@ class Runner:
         Nothing is claimed, so turning dry run off publishes exactly the posts previewed, in order.
         """
         assert self._previewer is not None
-        if queued.id in self._previewed:
-            return
+        if queued.previewed is not None:
+            return  # shown already, by this process or before a restart
         post = self.renderable(queued)
         if post is None:
             report.failed.append(queued.id)
@@ -418,7 +417,7 @@ class Runner:
         except PublishError as exc:
             logger.warning("dry run: post %d could not be previewed: %s", queued.id, exc)
             return
-        self._previewed.add(queued.id)
+        self._store.preview(queued.id, now=self._clock())
         report.previewed.append(queued.id)
 
     async def post_now(

@@ -39,6 +39,7 @@ EXPECTED = {
     ("claim", "awaiting"): "sending",
     ("mark_sent", "sending"): "sent",
     ("mark_previewed", "sending"): "skipped",
+    ("preview", "queued"): "queued",
     ("requeue", "sending"): "queued",
     ("mark_uncertain", "sending"): "uncertain",
     ("mark_failed", "sending"): "failed",

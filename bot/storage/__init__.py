@@ -141,6 +141,10 @@ class Store(Protocol):
         """``sending → skipped``: it went to a preview (dry run) and will not be published."""
         return self.transition(post_id, PostEvent.MARK_PREVIEWED, now=now, note=note)
 
+    def preview(self, post_id: int, *, now: datetime) -> bool:
+        """``queued → queued``, stamped ``previewed``: a dry run showed it; a restart does not again."""
+        return self.transition(post_id, PostEvent.PREVIEW, now=now)
+
     def requeue(self, post_id: int, *, now: datetime, error: str | None) -> bool:
         """``sending → queued``: not delivered, tried again later; `error` says why."""
         return self.transition(post_id, PostEvent.REQUEUE, now=now, note=error)

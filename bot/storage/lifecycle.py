@@ -14,7 +14,7 @@ stamps the time) is here, in Python, and none is hidden in SQL.
     queued | awaiting ──reject──▶ failed      queued | awaiting ──cancel──▶ skipped
     awaiting ──skip──▶ skipped                awaiting ──edit_tags──▶ awaiting
     uncertain ──resend──▶ queued              uncertain ──confirm_sent──▶ sent
-    awaiting ──schedule──▶ queued
+    awaiting ──schedule──▶ queued              queued ──preview──▶ queued
 
 Standard library only, like the records, so the pure core can read it.
 """
@@ -78,6 +78,9 @@ class PostEvent(StrEnum):
     MARK_SENT = "mark_sent"
     #: "Sent" to a preview in a dry run: it will not be published.
     MARK_PREVIEWED = "mark_previewed"
+    #: Shown to the admins while the live bot is in dry run (`/dryrun on`): it stays queued, and
+    #: is published when dry run is turned off.
+    PREVIEW = "preview"
     #: Not delivered (Telegram unreachable, publishing paused): tried again later.
     REQUEUE = "requeue"
     #: The answer was lost, or hashbot stopped mid-send: only a person can tell if it went out.
@@ -112,6 +115,7 @@ TRANSITIONS: Mapping[PostEvent, Mapping[PostState, PostState]] = MappingProxyTyp
         PostEvent.CLAIM: {_Q: _S, _A: _S},
         PostEvent.MARK_SENT: {_S: PostState.SENT},
         PostEvent.MARK_PREVIEWED: {_S: PostState.SKIPPED},
+        PostEvent.PREVIEW: {_Q: _Q},
         PostEvent.REQUEUE: {_S: _Q},
         PostEvent.MARK_UNCERTAIN: {_S: PostState.UNCERTAIN},
         PostEvent.MARK_FAILED: {_S: PostState.FAILED},
@@ -162,6 +166,8 @@ def plan(
         if tags is None:
             raise ValueError("edit_tags needs the new tags")
         return replace(post, tags=tuple(tags), tags_edited=True)
+    if event is PostEvent.PREVIEW:
+        return replace(post, previewed=now)
     if event is PostEvent.SCHEDULE:
         if scheduled is None:
             raise ValueError("schedule needs the post's time")

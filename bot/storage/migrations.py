@@ -325,6 +325,11 @@ MIGRATIONS: tuple[str | PerDialect, ...] = (
     DROP INDEX reactions_by_post;
     CREATE INDEX reactions_by_post ON reactions (post_id, total);
     """,
+    # 14: when a live bot in dry run (`/dryrun on`) showed a queued post to the admins. It stays
+    # queued; the time is kept so a restart does not show it again.
+    """
+    ALTER TABLE posts ADD COLUMN previewed TEXT;
+    """,
 )
 
 

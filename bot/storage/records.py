@@ -178,6 +178,8 @@ class QueuedPost:
     mastodon: bool = False
     #: When an admin asked to resend it (it was uncertain): it goes out at once, whatever the slots.
     resend_requested: datetime | None = None
+    #: When a dry run (`/dryrun on`) showed it to the admins; it is shown once, and stays queued.
+    previewed: datetime | None = None
 
     @property
     def due(self) -> datetime | None:

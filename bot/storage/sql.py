@@ -749,8 +749,8 @@ def _write_lifecycle(db: Database, before: QueuedPost, after: QueuedPost) -> Non
     """
     db.execute(
         "UPDATE posts SET state = ?, last_error = ?, message_id = ?, sent = ?, attempts = ?,"
-        " approved = ?, resend_requested = ?, tags = ?, tags_edited = ?, kind = ?, scheduled = ?"
-        " WHERE id = ? AND state = ?",
+        " approved = ?, resend_requested = ?, tags = ?, tags_edited = ?, kind = ?, scheduled = ?,"
+        " previewed = ? WHERE id = ? AND state = ?",
         (
             after.state.value,
             after.last_error,
@@ -763,6 +763,7 @@ def _write_lifecycle(db: Database, before: QueuedPost, after: QueuedPost) -> Non
             int(after.tags_edited),
             after.kind.value,
             _time(after.scheduled),
+            _time(after.previewed),
             before.id,
             before.state.value,
         ),
@@ -873,6 +874,7 @@ def _post(row: Any) -> QueuedPost:
         edit_pending=bool(row["edit_pending"]),
         articles=tuple(article_from_dict(item) for item in json.loads(row["articles"] or "[]")),
         mastodon=bool(row["mastodon"]),
+        previewed=_parse_time(row["previewed"]),
     )
 
 

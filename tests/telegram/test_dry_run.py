@@ -59,9 +59,12 @@ async def test_dry_run_survives_a_restart_publishes_nothing_then_everything_afte
         [announced] = list(world.texts_to(world.second_admin_id))[before:]
         [status] = await reply_after(world, world.admin_id, "/status")
         clock.set(paris("2026-11-24 14:00"))
-        await loop.runner.publish()
+        again = await loop.runner.publish()  # after the restart too, what was shown is not shown again
         assert world.channel_posts() == []
-        assert [post.state for post in loop.store.posts()] == [PostState.QUEUED] * 3
+        assert [(post.state, post.previewed) for post in loop.store.posts()] == [
+            (PostState.QUEUED, paris("2026-11-24 12:00"))
+        ] * 3
+        assert again.previewed == [] and previews(world, world.second_admin_id) == titles
 
         [off] = await reply_after(world, world.admin_id, "/dryrun off")
         clock.set(paris("2026-11-24 15:00"))
