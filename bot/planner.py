@@ -120,6 +120,17 @@ def digest_due(times: Sequence[time], *, since: datetime, now: datetime, tz: tzi
     return False
 
 
+def next_digest(times: Sequence[time], *, now: datetime, tz: tzinfo) -> datetime | None:
+    """The first of a feed's digest times (local, every day) after `now`; None when it has none."""
+    local_day = now.astimezone(tz).date()
+    upcoming = (
+        datetime.combine(local_day + timedelta(days=offset), moment, tzinfo=tz)
+        for offset in (0, 1, 2)  # two days ahead: a day made short by a clock change still has one
+        for moment in times
+    )
+    return min((moment for moment in upcoming if moment > now), default=None)
+
+
 @dataclass(frozen=True, slots=True)
 class Pending:
     """What the planner needs to know about a queued post."""

@@ -323,8 +323,12 @@ class Runner:
     def paused(self) -> str | None:
         return self._store.paused()
 
-    async def publish(self, *, regular: bool = True) -> PublishReport:
-        """Send the due one-off posts and, with `regular`, what the slot allows of the others."""
+    async def publish(self, *, regular: bool = True, digests_only: bool = False) -> PublishReport:
+        """Send the due one-off posts and, with `regular`, what the slot allows of the others.
+
+        `digests_only` (a digest time's job): collect the digests that are due and send those,
+        within the caps and quiet hours as at a slot; every other post waits for its slot.
+        """
         report = PublishReport()
         async with self._publishing:
             if self.stopping:
@@ -336,7 +340,11 @@ class Runner:
             await self._edit_revised(report)
             now = self._clock()
             self._collect_digests(now)
-            queued = {post.id: post for post in self._store.posts(states=[PostState.QUEUED])}
+            queued = {
+                post.id: post
+                for post in self._store.posts(states=[PostState.QUEUED])
+                if not digests_only or post.kind is PostKind.DIGEST
+            }
             if self._config.approval and regular:
                 for post in [post for post in queued.values() if _needs_approval(post)]:
                     del queued[post.id]

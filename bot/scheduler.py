@@ -10,7 +10,8 @@ scheduled posts added by another process (`hashbot schedule`, `hashbot feeds add
 Every time a job runs at is decided by :mod:`bot.planner` from (store state, now); this module only
 turns those answers into triggers. Each feed has a one-shot job at its next check plus a stable
 offset; after the poll it is re-armed from what the poll recorded (interval, or backoff after a
-failure). The publishing job is re-armed at the next slot after each run.
+failure). The publishing job is re-armed at the next slot after each run, and each digest feed's
+job at its next digest time (local), so a digest goes at its time, not at the next slot.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
-from bot.planner import PublishSchedule, next_poll, poll_offset
+from bot.planner import PublishSchedule, next_digest, next_poll, poll_offset
 from bot.runner import Runner
 from bot.storage import PostState, Store
 
@@ -131,6 +132,10 @@ def one_off_job(post_id: int) -> str:
     return f"once:{post_id}"
 
 
+def digest_job(feed_id: int) -> str:
+    return f"digest:{feed_id}"
+
+
 class Scheduler:
     """Registers the run loop's jobs and keeps them in step with the store."""
 
@@ -186,6 +191,10 @@ class Scheduler:
             wanted.add(job)
             if job not in self.planned:
                 self._arm_poll(feed.id, now)
+            if feed.digest_at:
+                wanted.add(digest_job(feed.id))
+                if digest_job(feed.id) not in self.planned:
+                    self._arm_digest(feed.id, now)
         for post in store.posts(states=[PostState.QUEUED]):
             if post.due is None:
                 continue
@@ -222,6 +231,17 @@ class Scheduler:
             if not self._runner.stopping:
                 self._arm_publish()
 
+    async def digest(self, feed_id: int) -> None:
+        """A digest feed's job at one of its times: its digest goes now, then re-armed at the next time."""
+        self.planned.pop(digest_job(feed_id), None)
+        try:
+            await self._guarded(
+                f"publishing the digest of feed {feed_id}", lambda: self._runner.publish(digests_only=True)
+            )
+        finally:
+            if not self._runner.stopping:
+                self._arm_digest(feed_id, self._clock())
+
     async def one_off(self, post_id: int) -> None:
         """A scheduled post's job: publish the one-off posts that are due (this one among them)."""
         self.planned.pop(one_off_job(post_id), None)
@@ -246,6 +266,18 @@ class Scheduler:
         when = next_poll(next_check=feed.next_check, offset=offset, now=now)
         job = poll_job(feed_id)
         self._jobs.once(job, partial(self.poll, feed_id), when)
+        self.planned[job] = when
+
+    def _arm_digest(self, feed_id: int, now: datetime) -> None:
+        feed = self._store.feed(feed_id)
+        if feed is None or not feed.enabled or not feed.digest_at:
+            return
+        times = [time.fromisoformat(moment) for moment in feed.digest_at]
+        when = next_digest(times, now=now, tz=self._schedule.tz)
+        if when is None:
+            return
+        job = digest_job(feed_id)
+        self._add(job, self.digest, DateTrigger(when), args=(feed_id,))
         self.planned[job] = when
 
     def _arm_publish(self) -> None:

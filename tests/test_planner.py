@@ -10,6 +10,7 @@ from bot.planner import (
     PublishSchedule,
     QuietHours,
     choose_posts,
+    next_digest,
     next_poll,
     parse_when,
     poll_offset,
@@ -138,3 +139,13 @@ def test_parse_when_refuses_a_date_beyond_what_utc_can_hold() -> None:
     # 23:59 in New York on the last day of year 9999 is already year 10000 in UTC, where we store it.
     with pytest.raises(ValueError, match="too far ahead"):
         parse_when("9999-12-31 23:59", now=at("2026-11-24 12:00"), tz=ZoneInfo("America/New_York"))
+
+
+def test_the_next_digest_is_the_first_of_its_local_times_after_now() -> None:
+    times = [time(18, 0), time(8, 5)]
+    assert next_digest(times, now=at("2026-11-24 12:00"), tz=PARIS) == at("2026-11-24 18:00")
+    assert next_digest(times, now=at("2026-11-24 18:00"), tz=PARIS) == at("2026-11-25 08:05")
+    assert next_digest(times, now=at("2026-11-24 07:00"), tz=PARIS) == at("2026-11-24 08:05")
+    # Read in local time across the switch to summer time.
+    assert next_digest([time(8, 5)], now=at("2026-03-28 09:00"), tz=PARIS) == at("2026-03-29 08:05")
+    assert next_digest([], now=at("2026-11-24 12:00"), tz=PARIS) is None

@@ -12,6 +12,7 @@ from auxil.run_loop import PARIS, Clock, paris, rss, run_loop, story_title
 
 from bot.config import Settings
 from bot.planner import digest_due
+from bot.scheduler import digest_job
 from bot.storage import PostKind, PostState
 from bot.telegram import RetryPolicy
 
@@ -91,3 +92,47 @@ def test_feeds_add_digest_checks_its_times(run_cli: CliRunner) -> None:
     assert "digest at 08:00, 18:30" in run_cli("feeds", "list").out
     bad = run_cli("feeds", "add", "--digest", "25:00", "https://example.org/other.xml")
     assert bad.code == 2 and "HH:MM" in bad.err
+
+
+async def test_a_digest_goes_at_its_own_time_by_its_job_not_at_the_next_slot(
+    settings: Settings, world: FakeSession, retry: RetryPolicy, sleep: RecordedSleep, web: FeedServer
+) -> None:
+    web.routes["/harbour.xml"] = Route(body=rss(range(1, 4)))
+    web.routes["/other.xml"] = Route(body=rss(range(10, 12)))
+    clock = Clock(paris("2026-11-24 12:00"))
+    world.api.clock = clock
+    async with run_loop(settings, world, clock, retry, sleep) as loop:
+        feed = await loop.subscribe_and_poll(web.url("/harbour.xml"), digest_at=("18:17", "08:05"))
+        await loop.subscribe_and_poll(web.url("/other.xml"))  # a feed posted item by item, at slots
+        assert feed.id is not None
+        loop.scheduler.sync()
+        planned = loop.scheduler.planned[digest_job(feed.id)]
+        clock.set(planned)
+        await loop.scheduler.digest(feed.id)
+        rearmed = loop.scheduler.planned[digest_job(feed.id)]
+        states = {post.kind: post.state for post in loop.store.posts()}
+    assert planned == paris("2026-11-24 18:17") and rearmed == paris("2026-11-25 08:05")
+    [message] = world.channel_posts()
+    assert all(story_title(n) in (message.text or "") for n in (1, 2, 3))
+    [call] = [
+        c for c in world.api.calls_of("sendMessage") if c.params["chat_id"] == f"@{world.channel_username}"
+    ]
+    assert call.at == paris("2026-11-24 18:17")
+    assert states == {PostKind.DIGEST: PostState.SENT, PostKind.FEED: PostState.QUEUED}  # slots send those
+
+
+async def test_a_digest_time_in_quiet_hours_waits_for_the_first_slot_after_them(
+    settings: Settings, world: FakeSession, retry: RetryPolicy, sleep: RecordedSleep, web: FeedServer
+) -> None:
+    web.routes["/harbour.xml"] = Route(body=rss(range(1, 3)))
+    clock = Clock(paris("2026-11-24 12:00"))
+    async with run_loop(settings, world, clock, retry, sleep) as loop:  # quiet from 22:00 to 07:00
+        feed = await loop.subscribe_and_poll(web.url("/harbour.xml"), digest_at=("23:00",))
+        assert feed.id is not None
+        clock.set(paris("2026-11-24 23:00"))
+        await loop.scheduler.digest(feed.id)
+        [waiting] = loop.store.posts()
+        clock.set(paris("2026-11-25 07:00"))
+        report = await loop.runner.publish()
+    assert waiting.kind is PostKind.DIGEST and waiting.state is PostState.QUEUED
+    assert report.sent == [waiting.id] and len(world.channel_posts()) == 1
