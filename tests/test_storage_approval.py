@@ -90,10 +90,9 @@ def _version_2_database(path: Path) -> None:
         db.execute("INSERT INTO notices (created, message) VALUES (?, 'hello')", (NOW.isoformat(),))
 
 
-def test_a_question_is_taken_by_one_of_two_connections_and_only_its_own_messages(tmp_path: Path) -> None:
+def test_a_question_is_taken_by_one_of_two_connections_and_only_its_own_messages(store_location: str) -> None:
     """What [Post again] claims: two processes on one database, one gets the question."""
-    path = tmp_path / "hashbot.sqlite3"
-    with closing(open_store(path)) as one, closing(open_store(path)) as other:
+    with closing(open_store(store_location)) as one, closing(open_store(store_location)) as other:
         first, second = _queue(one, "a"), _queue(one, "b")
         asked = [
             DeskMessage("again", first, 1002, 7, "again?", False),
