@@ -400,6 +400,7 @@ class Runner:
             if report.paused is None and post is not None and post.state is PostState.AWAITING:
                 with log_fields(post_id=post_id):
                     await self._send(post, report)
+                await self._cross_post(report)  # its status follows at once, not at the next pass
         await self._report_uncertain(report)
         self._tell(report)
         return report
@@ -467,6 +468,7 @@ class Runner:
             post = self._store.post(post_id)
             if report.paused is None and post is not None:
                 await self._send(post, report)
+                await self._cross_post(report)  # its status follows at once, not at the next pass
         post = self._store.post(post_id)
         if report.paused is not None and post is not None and post.kind is PostKind.MANUAL:
             note = post.last_error or f"not published: {report.paused}"  # why, for /queue and the CLI

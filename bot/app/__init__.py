@@ -20,7 +20,14 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.app._ingest import build_poller, fetch_pages, open_fetcher, open_long_reads, open_state
+    from bot.app._ingest import (
+        build_poller,
+        fetch_pages,
+        open_fetcher,
+        open_long_reads,
+        open_mastodon,
+        open_state,
+    )
     from bot.app._loop import build_runner, build_scheduler, housekeeping
     from bot.app._planning import build_planner, publish_schedule, tag_options
     from bot.app._run import RunOptions, run
@@ -50,6 +57,7 @@ __all__ = [
     "open_bot",
     "open_fetcher",
     "open_long_reads",
+    "open_mastodon",
     "open_publisher",
     "open_state",
     "publish_schedule",
@@ -59,7 +67,14 @@ __all__ = [
 
 #: The part of the composition root each exported name lives in.
 _PARTS = {
-    "_ingest": ("build_poller", "fetch_pages", "open_fetcher", "open_long_reads", "open_state"),
+    "_ingest": (
+        "build_poller",
+        "fetch_pages",
+        "open_fetcher",
+        "open_long_reads",
+        "open_mastodon",
+        "open_state",
+    ),
     "_planning": ("build_planner", "publish_schedule", "tag_options"),
     "_loop": ("build_runner", "build_scheduler", "housekeeping"),
     "_run": ("RunOptions", "run"),

@@ -157,9 +157,17 @@ def _post_recorded(options: PostOptions, settings: Settings, console: Console) -
         failed = 0
         async with app.open_publisher(settings, dry_run=False, preview_stream=console.out) as publisher:
             with open_db(settings) as store:
-                async with _long_reads(settings, store) as long_reads:
+                async with (
+                    _long_reads(settings, store) as long_reads,
+                    app.open_mastodon(settings) as mastodon,
+                ):
                     runner = app.build_runner(
-                        settings, store=store, publisher=publisher, poller=None, long_reads=long_reads
+                        settings,
+                        store=store,
+                        publisher=publisher,
+                        poller=None,
+                        long_reads=long_reads,
+                        mastodon=mastodon,
                     )
                     for item in items:
                         if isinstance(item, HashbotError):

@@ -10,6 +10,7 @@ import sys
 import pytest
 from auxil.cli import CliRunner
 from auxil.fake_bot_api import FakeSession
+from auxil.fake_mastodon import FakeMastodon
 from auxil.fake_telegraph import FakeTelegraph
 from auxil.paths import SEED
 
@@ -56,6 +57,21 @@ def test_post_of_a_long_article_with_telegraph_on_links_its_page_once(
     assert len(telegraph.calls_of("createPage")) == 1
     assert all(f'<a href="{page.url}">' in (message.sent or "") for message in world.channel_posts())
     assert len(world.channel_posts()) == 2
+
+
+def test_post_with_mastodon_on_cross_posts_its_status_at_once(
+    run_cli: CliRunner, world: FakeSession, telegram_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeMastodon() as mastodon:
+        monkeypatch.setenv("HASHBOT_MASTODON_URL", mastodon.url)
+        monkeypatch.setenv("HASHBOT_MASTODON_TOKEN", mastodon.token)
+        result = run_cli("post", str(SEED))
+        status = run_cli("status").out
+    assert result.code == 0, result.err
+    assert len(world.channel_posts()) == 1
+    [text] = mastodon.statuses
+    assert "#Ukraine" in text
+    assert "Mastodon: 0 queued, 1 sent, 0 failed" in status
 
 
 @pytest.mark.parametrize("how", ["flag", "setting"])

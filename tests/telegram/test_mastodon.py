@@ -187,3 +187,17 @@ async def test_status_shows_mastodons_queue_its_next_try_and_its_error_to_the_ad
     for shown in (answer, cli):
         assert "Mastodon: 1 queued, 1 sent, 0 failed" in shown, shown
         assert "next try 2026-11-24 12:01 Europe/Paris; last error: " in shown and "503" in shown, shown
+
+
+async def test_a_post_published_by_an_admin_is_cross_posted_at_once(
+    settings: Settings, world: FakeSession, retry: RetryPolicy, sleep: RecordedSleep, mastodon: FakeMastodon
+) -> None:
+    clock = Clock(paris("2026-11-24 12:00"))
+    async with _loop(settings, world, retry, sleep, clock, mastodon) as loop:
+        [answer] = await reply_after(
+            world, world.admin_id, "/post Ferry timetable changes\n\nThe night ferry now leaves at midnight."
+        )
+        [status] = loop.store.statuses()
+    assert answer.startswith("Published to")
+    [text] = mastodon.statuses  # no publishing pass ran: the status went with the post
+    assert "Ferry timetable changes" in text and status.state is StatusState.SENT
