@@ -100,7 +100,7 @@ class Interruptible:
     def check(self) -> None:
         """Raise PublishStopping if a stop was requested."""
         if self.interrupted:
-            raise PublishStopping("hashbot is stopping: the post waits in the queue for the next run")
+            raise PublishStopping("hashbot is stopping: nothing was sent")
 
 
 def is_group(chat: str) -> bool:
