@@ -52,6 +52,8 @@ PUBLISH, QUEUE, EDIT_TAGS, SKIP, SCHEDULE = "publish", "queue", "tags", "skip", 
 TAGS_REQUEST = "tags"
 #: The kind of AdminRequest left by [Schedule…]: the admin's next text is the post's time.
 TIME_REQUEST = "time"
+#: Longer than any time an admin types: a longer text is an article, pasted meanwhile.
+_TIME_ANSWER = 40
 #: How an admin may write a post's time: what `/schedule` reads.
 _TIME_FORMS = "Send a time like 18:30 or 2026-12-01 09:00"
 _SEPARATORS = re.compile(r"[#,;\n]+")
@@ -217,6 +219,10 @@ class ApprovalDesk:
             # this message is about something else.
             self._store.forget_admin_request(user.id)
             return
+        if pending.kind == TIME_REQUEST and not _may_be_a_time(message.text):
+            # An article pasted while a time was asked for: it is a new post, not the answer.
+            self._store.forget_admin_request(user.id)
+            return
         if pending.kind == TIME_REQUEST:
             await self._take_time(message, post, who=user.first_name)
         else:
@@ -321,6 +327,11 @@ class ApprovalDesk:
 
     def _render(self, post: QueuedPost) -> Post | None:
         return self._rendering.renderable(post)
+
+
+def _may_be_a_time(text: str) -> bool:
+    """Whether a text could be meant as a time (``18:30``, ``tomorrow 9``), not an article or a link."""
+    return len(text) <= _TIME_ANSWER and "\n" not in text and "://" not in text
 
 
 def _published(post: QueuedPost) -> str:

@@ -196,6 +196,25 @@ async def test_a_pasted_article_scheduled_goes_out_at_the_admins_time_once(
     assert sent is not None and sent.state is PostState.SENT and sent.message_id == message.message_id
 
 
+async def test_an_article_pasted_while_a_time_is_asked_is_a_new_post_not_the_answer(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    async with running(settings, sleep, retry) as hashbot:
+        await reply_after(world, world.admin_id, ARTICLE)
+        [post] = hashbot.store.posts()
+        preview = world.replies_to(world.admin_id)[-1]
+        world.api.click(world.admin_id, preview, f"paste:{post.id}:schedule")
+        await world.api.until(lambda: len(world.replies_to(world.admin_id)) == 2)
+        [second] = await reply_after(
+            world, world.admin_id, "Library reopens\n\nThe town library reopens on Monday."
+        )
+        first, other = hashbot.store.posts()
+        request = hashbot.store.admin_request(world.admin_id)
+    assert second.startswith(f"Your post, not published yet · post #{other.id}\n\nLibrary reopens")
+    assert first.state is PostState.AWAITING and other.state is PostState.AWAITING  # both wait
+    assert request is None  # the time is no longer asked
+
+
 async def test_bad_input_gets_a_clear_answer_and_loses_nothing(
     settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
 ) -> None:
