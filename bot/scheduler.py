@@ -235,9 +235,7 @@ class Scheduler:
         """A digest feed's job at one of its times: its digest goes now, then re-armed at the next time."""
         self.planned.pop(digest_job(feed_id), None)
         try:
-            await self._guarded(
-                f"publishing the digest of feed {feed_id}", lambda: self._runner.publish(digests_only=True)
-            )
+            await self._runner.publish(digests_only=True)
         finally:
             if not self._runner.stopping:
                 self._arm_digest(feed_id, self._clock())
@@ -277,7 +275,7 @@ class Scheduler:
         if when is None:
             return
         job = digest_job(feed_id)
-        self._add(job, self.digest, DateTrigger(when), args=(feed_id,))
+        self._jobs.once(job, partial(self.digest, feed_id), when)
         self.planned[job] = when
 
     def _arm_publish(self) -> None:
