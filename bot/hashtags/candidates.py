@@ -16,6 +16,7 @@ from typing import ClassVar, NamedTuple
 
 from bot.hashtags.language import LanguageData
 from bot.hashtags.tagger import ADJ, GAP_PUNCT, GAP_SPACE, NOUN, PROPN, SYM, VERB, PosModel, X
+from bot.hashtags.truecase import truecased
 
 #: Longest phrase counted, in words: news keyphrases are rarely longer than three words.
 MAX_PHRASE_WORDS = 3
@@ -492,6 +493,7 @@ def count_phrases(title: str | None, text: str, data: LanguageData) -> Phrases:
     lexicon = _lexicon(data)
     if title:
         label, headline = _split_label(title)
+        headline = truecased(headline, text)
         label_runs = _runs(label, 0, lexicon, data)
         _count_phrases(found, label_runs, True, data)
         _count_phrases(found, _runs(headline, 0, lexicon, data), True, data)

@@ -288,6 +288,26 @@ def test_a_headline_word_the_text_uses_as_a_verb_is_no_tag() -> None:
     assert "Cuts" not in names
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Swiss voters reject higher pension age",
+        "Swiss Voters Reject Higher Pension Age",
+        "SWISS VOTERS REJECT HIGHER PENSION AGE",
+    ],
+)
+def test_a_headline_in_title_case_or_capitals_tags_as_in_sentence_case(title: str) -> None:
+    article = Article(
+        title=title,
+        text="Voters in Switzerland rejected a plan to raise the pension age to 66. The Swiss People's "
+        "Party had backed the higher pension age.",
+        lang="en",
+    )
+    names = _names(article)
+    assert {"Switzerland", "PensionAge"} <= set(names)
+    assert not {"Swiss", "Reject", "Higher", "PENSIONAGE", "SwissVoters"} & set(names)
+
+
 def test_teaser_boilerplate_is_removed_and_categories_count() -> None:
     article = Article(
         title="Flood defences tested on the Dutch coast",

@@ -1,0 +1,80 @@
+"""A headline in Title Case or in capitals, rewritten with each word's case as the text writes it.
+
+"Drought Cuts Wheat Harvest In Argentina" capitalizes every word, so its capitals say nothing
+about names, and the tagger (which reads capitals as names) would call "Cuts" and "Lifting"
+proper nouns. The article's text, written in sentence case, shows which words are names:
+"Argentina" stays, "cuts" and "harvest" become lowercase. A headline already in sentence case
+is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+#: A headline is in Title Case when at least this share of its longer words open with a capital.
+TITLE_CASE_SHARE = 0.8
+_LONG = 4  # letters of a word that Title Case capitalizes, whatever the style guide
+_TEXT_CHARS = 20_000  # how much of the text shows the words' case: names recur early
+_SENTENCE_END = frozenset('.!?…:\n"“«')
+
+
+def is_headline_cased(headline: str) -> bool:
+    """Whether every word of the headline, or nearly, opens with a capital (or it is in capitals)."""
+    words: list[str] = [word for word in _WORD.findall(headline) if len(word) >= _LONG]
+    if len(words) < 2:
+        return False
+    if headline.isupper():
+        return True
+    return sum(word[0].isupper() for word in words) >= TITLE_CASE_SHARE * len(words)
+
+
+def truecased(headline: str, text: str) -> str:
+    """The headline with each word as the text writes it mid-sentence; lowercase if it never does.
+
+    An acronym of a Title Case headline stays (NATO); in a headline in capitals every word is
+    capitalized alike, so there the text decides alone.
+    """
+    if not is_headline_cased(headline):
+        return headline
+    forms = _case_in_text(text[:_TEXT_CHARS])
+    in_capitals = headline.isupper()
+
+    def written(match: re.Match[str]) -> str:
+        word = match.group()
+        form = forms.get(word.lower())
+        if form is not None:
+            return form
+        if not in_capitals and len(word) > 1 and word.isupper():
+            return word
+        return word.lower()
+
+    return _WORD.sub(written, headline)
+
+
+def _case_in_text(text: str) -> dict[str, str]:
+    """Each word of the text (lowercase) → how the text writes it where case is free.
+
+    Mid-sentence only: the capital that opens a sentence is forced. A word written in
+    lowercase at least as often as with a capital is a common word.
+    """
+    capitalized: dict[str, tuple[str, int]] = {}
+    lowercase: dict[str, int] = {}
+    for match in _WORD.finditer(text):
+        word = match.group()
+        lower = word.lower()
+        if word == lower:
+            lowercase[lower] = lowercase.get(lower, 0) + 1
+            continue
+        at = match.start() - 1
+        while at >= 0 and text[at] in " \t\u00a0":
+            at -= 1
+        if at < 0 or text[at] in _SENTENCE_END:
+            continue
+        form, count = capitalized.get(lower, (word, 0))
+        capitalized[lower] = (form, count + 1)
+    forms = {lower: lower for lower in lowercase}
+    for lower, (form, count) in capitalized.items():
+        if count > lowercase.get(lower, 0):
+            forms[lower] = form
+    return forms

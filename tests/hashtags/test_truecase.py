@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from bot.hashtags.truecase import is_headline_cased, truecased
+
+TEXT = (
+    "A severe drought has cut the wheat harvest in Argentina, officials said. Traders in Chicago "
+    "expect higher prices. NATO was not involved, said the Argentina desk."
+)
+
+
+def test_a_title_case_headline_takes_the_text_s_case() -> None:
+    assert (
+        truecased("Drought Cuts Wheat Harvest In Argentina", TEXT)
+        == "drought cuts wheat harvest in Argentina"
+    )
+
+
+def test_a_headline_in_capitals_takes_the_text_s_case() -> None:
+    assert (
+        truecased("DROUGHT CUTS WHEAT HARVEST IN ARGENTINA", TEXT)
+        == "drought cuts wheat harvest in Argentina"
+    )
+
+
+def test_acronyms_of_a_title_case_headline_stay() -> None:
+    assert truecased("Drought Report Worries NATO Planners", TEXT) == "drought report worries NATO planners"
+
+
+def test_a_sentence_case_headline_is_left_alone() -> None:
+    headline = "Drought cuts wheat harvest in Argentina"
+    assert not is_headline_cased(headline)
+    assert truecased(headline, TEXT) is headline
+
+
+def test_a_capital_opening_a_sentence_is_no_evidence_of_a_name() -> None:
+    # "Traders" only ever opens a sentence: it is no name, so the headline's word goes lowercase.
+    assert truecased("Traders Expect Higher Prices", TEXT) == "traders expect higher prices"
