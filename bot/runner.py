@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from datetime import time as day_time
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.clock import Clock, utcnow
 from bot.errors import (
@@ -47,7 +47,6 @@ from bot.errors import (
     RenderError,
 )
 from bot.ingest.links import dedup_keys
-from bot.ingest.poller import Poller, PollResult
 from bot.logs import log_fields
 from bot.models import Article, Post, Receipt, Tag, TagReason, Target
 from bot.pipeline import NO_VOCABULARY, PostPlanner, Publisher
@@ -55,6 +54,9 @@ from bot.planner import Pending, PublishSchedule, choose_posts, digest_due
 from bot.render import shows_whole_article
 from bot.storage import DigestItem, Feed, NewPost, PostEvent, PostKind, PostState, QueuedPost, Store
 from bot.vocabulary import VocabularyCache
+
+if TYPE_CHECKING:  # the poller brings the HTTP client: `hashbot status` and `schedule` need neither
+    from bot.ingest.poller import Poller, PollResult
 
 logger = logging.getLogger(__name__)
 

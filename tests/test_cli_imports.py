@@ -7,12 +7,17 @@ the heavy cases show that the check sees those libraries when a command does nee
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from auxil.paths import EXAMPLES, REPO
+
+from bot.clock import utcnow
+from bot.storage import NewFeed, open_store
 
 HEAVY = ("telegram", "apscheduler", "httpx", "feedparser", "trafilatura")
 
@@ -25,13 +30,15 @@ print(json.dumps({{"code": code, "heavy": heavy}}), file=sys.stderr)
 """
 
 
-def imported(*argv: str) -> tuple[int, list[str]]:
+def imported(*argv: str, database: Path | None = None) -> tuple[int, list[str]]:
     """Exit status of `hashbot ARGV` and which of the heavy libraries it imported."""
+    env = {**os.environ, "HASHBOT_DATABASE": str(database)} if database else None
     done = subprocess.run(
         [sys.executable, "-c", _PROBE.format(heavy=HEAVY), *argv],
         capture_output=True,
         text=True,
         cwd=REPO / "tests",  # no .env there
+        env=env,
     )
     report = json.loads(done.stderr.strip().splitlines()[-1])
     return report["code"], report["heavy"]
@@ -47,6 +54,14 @@ def test_tags_jsonl_imports_no_adapter(tmp_path: Path) -> None:
     records = tmp_path / "docs.jsonl"
     records.write_text('{"id": 1, "title": "Storm Elena", "text": "Storm Elena hit Lisbon."}\n')
     assert imported("tags", "--jsonl", str(records)) == (0, [])
+
+
+@pytest.mark.parametrize("argv", [["status"], ["feeds", "list"], ["feeds", "list", "--json"]])
+def test_commands_that_only_read_the_store_import_no_adapter(argv: list[str], tmp_path: Path) -> None:
+    database = tmp_path / "hashbot.sqlite3"
+    with closing(open_store(database)) as store:
+        store.add_feed(NewFeed(url="https://gazette.example/rss.xml", name="Gazette"), now=utcnow())
+    assert imported(*argv, database=database) == (0, [])
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@
 Adapters and the core never build each other; they are built here and passed in:
 
 - ``_planning``: settings → the core's value objects (tag options, planner, publishing schedule);
-- ``_ingest``: the HTTP fetcher, the store, the poller;
+- ``_store``: the store;
+- ``_ingest``: the HTTP fetcher, the poller, the web API clients (Telegraph, Mastodon);
 - ``_loop``: the runner (built first) and the scheduler that drives it;
 - ``_telegram``: the PTB application, publishers, and the bot with its run loop, commands and desks;
 - ``_run``: `hashbot run`, which puts all of them together and drives the scheduler.
@@ -20,17 +21,11 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.app._ingest import (
-        build_poller,
-        fetch_pages,
-        open_fetcher,
-        open_long_reads,
-        open_mastodon,
-        open_state,
-    )
+    from bot.app._ingest import build_poller, open_fetcher, open_long_reads, open_mastodon
     from bot.app._loop import build_runner, build_scheduler, housekeeping
     from bot.app._planning import build_planner, publish_schedule, tag_options
     from bot.app._run import RunOptions, run
+    from bot.app._store import open_state
     from bot.app._telegram import (
         Hashbot,
         build_application,
@@ -52,7 +47,6 @@ __all__ = [
     "build_runner",
     "build_scheduler",
     "chat_pacer",
-    "fetch_pages",
     "housekeeping",
     "open_bot",
     "open_fetcher",
@@ -67,14 +61,8 @@ __all__ = [
 
 #: The part of the composition root each exported name lives in.
 _PARTS = {
-    "_ingest": (
-        "build_poller",
-        "fetch_pages",
-        "open_fetcher",
-        "open_long_reads",
-        "open_mastodon",
-        "open_state",
-    ),
+    "_store": ("open_state",),
+    "_ingest": ("build_poller", "open_fetcher", "open_long_reads", "open_mastodon"),
     "_planning": ("build_planner", "publish_schedule", "tag_options"),
     "_loop": ("build_runner", "build_scheduler", "housekeeping"),
     "_run": ("RunOptions", "run"),

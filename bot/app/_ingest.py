@@ -1,9 +1,9 @@
-"""The edge that reads the world: the HTTP fetcher, the store, the poller, pages for commands."""
+"""The edge that reads the world: the HTTP fetcher, the poller, the web API clients."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -11,14 +11,11 @@ import httpx
 
 from bot.clock import Clock, utcnow
 from bot.config import Settings
-from bot.errors import IngestError
 from bot.ingest.http import DEFAULT_USER_AGENT, Fetcher, FetchPolicy, build_client
-from bot.ingest.pages import fetch_articles
 from bot.ingest.poller import Poller, PollPolicy
 from bot.logs import redact
 from bot.mastodon import Mastodon
-from bot.models import Article
-from bot.storage import Store, open_store
+from bot.storage import Store
 from bot.telegraph import Telegraph
 
 logger = logging.getLogger(__name__)
@@ -77,10 +74,6 @@ async def open_mastodon(settings: Settings) -> AsyncIterator[Mastodon | None]:
         yield Mastodon(client, base_url=settings.mastodon_url, token=token)
 
 
-def open_state(settings: Settings) -> Store:
-    return open_store(settings.database)
-
-
 def build_poller(settings: Settings, *, store: Store, fetcher: Fetcher) -> Poller:
     policy = PollPolicy(
         first_items=settings.feed_first_items,
@@ -89,9 +82,3 @@ def build_poller(settings: Settings, *, store: Store, fetcher: Fetcher) -> Polle
         edit_window=timedelta(hours=settings.edit_window_hours),
     )
     return Poller(store=store, fetcher=fetcher, policy=policy)
-
-
-async def fetch_pages(settings: Settings, urls: Iterable[str]) -> dict[str, Article | IngestError]:
-    """Articles for the web addresses a command was given, fetched concurrently."""
-    async with open_fetcher(settings) as fetcher:
-        return await fetch_articles(fetcher, urls)

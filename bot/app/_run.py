@@ -14,8 +14,9 @@ from typing import TextIO
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.app._ingest import build_poller, open_fetcher, open_long_reads, open_mastodon, open_state
+from bot.app._ingest import build_poller, open_fetcher, open_long_reads, open_mastodon
 from bot.app._loop import build_runner, build_scheduler
+from bot.app._store import open_state
 from bot.app._telegram import Hashbot, build_bot, initialized
 from bot.clock import utcnow
 from bot.config import Settings

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from bot import app
 from bot.config import Settings
-from bot.errors import HashbotError, UnexpectedError
+from bot.errors import HashbotError, IngestError, UnexpectedError
 from bot.ingest import Loaded, is_web_address, load_sources
+from bot.ingest.pages import fetch_articles
+from bot.models import Article
 from bot.pipeline import RunReport
 
 if TYPE_CHECKING:  # the store (and sqlite3) loads with `app.open_state`, for the commands that use it
@@ -73,13 +75,19 @@ class Progress:
 
 
 def load(sources: Sequence[str], settings: Settings, console: Console) -> list[Loaded]:
-    """Every source's articles; web addresses are fetched first, all at once.
+    """Every source's articles; web addresses are fetched first, all at once, through the
+    fetcher the bot uses (`app.open_fetcher`: the same limits, one client for the command).
 
     The HTTP client (and httpx with it) is loaded only when there is an address to fetch.
     """
     urls = [source for source in sources if is_web_address(source)]
-    pages = asyncio.run(app.fetch_pages(settings, urls)) if urls else {}
+    pages = asyncio.run(_fetch_pages(settings, urls)) if urls else {}
     return list(load_sources(sources, stdin=console.stdin, pages=pages))
+
+
+async def _fetch_pages(settings: Settings, urls: Sequence[str]) -> dict[str, Article | IngestError]:
+    async with app.open_fetcher(settings) as fetcher:
+        return await fetch_articles(fetcher, urls)
 
 
 def failure_status(errors: Iterable[HashbotError]) -> int:

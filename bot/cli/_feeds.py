@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict
 from datetime import datetime, tzinfo
 
-from bot.app import build_poller, open_fetcher
+from bot import app
 from bot.cli._common import EXIT_BUG, EXIT_FAILED, EXIT_OK, Console, Progress, open_db
 from bot.cli._table import (
     FeedsAddOptions,
@@ -58,7 +58,7 @@ def add(options: FeedsAddOptions, settings: Settings, console: Console) -> int:
     async def subscribe_to(store: Store) -> tuple[Feed, FeedCheck | None]:
         if not options.check:
             return await subscribe(store, feed, clock=utcnow)
-        async with open_fetcher(settings) as fetcher:
+        async with app.open_fetcher(settings) as fetcher:
             return await subscribe(store, feed, clock=utcnow, fetcher=fetcher)
 
     with open_db(settings) as store:
@@ -199,8 +199,8 @@ def poll(options: FeedsRefOptions, settings: Settings, console: Console) -> int:
             progress.show(f"polled {len(done)}/{len(feeds)} feeds, {failed} failed so far")
 
         async def poll_all() -> list[PollResult]:
-            async with open_fetcher(settings) as fetcher:
-                poller = build_poller(settings, store=store, fetcher=fetcher)
+            async with app.open_fetcher(settings) as fetcher:
+                poller = app.build_poller(settings, store=store, fetcher=fetcher)
                 return await poller.poll_many(feeds, on_done=on_done)
 
         try:

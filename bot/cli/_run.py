@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app import RunOptions, publish_schedule
-from bot.app import run as run_loop
+from bot import app
 from bot.cli._common import EXIT_FAILED, EXIT_OK, Console, load, open_db
 from bot.cli._table import RunCommandOptions, ScheduleOptions, StatusOptions
+from bot.clock import utcnow
 from bot.config import Settings
 from bot.errors import ConfigError, HashbotError
 from bot.planner import local_time, parse_when
@@ -23,12 +22,12 @@ EXAMPLE_FEED = Path(__file__).resolve().parents[2] / "examples" / "feed.xml"
 def run(options: RunCommandOptions, settings: Settings, console: Console) -> int:
     dry_run = options.dry_run or settings.dry_run
     example = EXAMPLE_FEED if EXAMPLE_FEED.is_file() else Path("examples/feed.xml")
-    run_options = RunOptions(
+    run_options = app.RunOptions(
         dry_run=dry_run,
         once=options.once,
         example_feed=example if example.is_file() else None,
     )
-    report = asyncio.run(run_loop(settings, run_options, preview_stream=console.out))
+    report = asyncio.run(app.run(settings, run_options, preview_stream=console.out))
     if report is not None and (report.failed or report.uncertain):
         return EXIT_FAILED
     return EXIT_OK
@@ -36,13 +35,13 @@ def run(options: RunCommandOptions, settings: Settings, console: Console) -> int
 
 def status(options: StatusOptions, settings: Settings, console: Console) -> int:
     with open_db(settings) as store:
-        lines = status_lines(store, schedule=publish_schedule(settings), now=datetime.now(UTC))
+        lines = status_lines(store, schedule=app.publish_schedule(settings), now=utcnow())
     print("\n".join(lines), file=console.out)
     return EXIT_OK
 
 
 def schedule(options: ScheduleOptions, settings: Settings, console: Console) -> int:
-    now = datetime.now(UTC)
+    now = utcnow()
     try:
         when = parse_when(options.when, now=now, tz=settings.tz)
     except ValueError as exc:

@@ -18,13 +18,15 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urlsplit
-
-import httpx
 
 from bot import __version__
 from bot.errors import FetchError
 from bot.logs import redact
+
+if TYPE_CHECKING:  # httpx loads with the first client: commands that only read the store skip it
+    import httpx
 
 DEFAULT_USER_AGENT = f"hashbot/{__version__} (feed reader for a Telegram channel)"
 FEED_ACCEPT = (
@@ -74,6 +76,8 @@ class Fetched:
 
 def build_client(policy: FetchPolicy) -> httpx.AsyncClient:
     """The client the composition root shares between feeds and pages."""
+    import httpx
+
     return httpx.AsyncClient(
         headers={"User-Agent": policy.user_agent},
         timeout=httpx.Timeout(policy.total_timeout, connect=policy.connect_timeout),
@@ -128,6 +132,8 @@ class Fetcher:
         accept: str = FEED_ACCEPT,
     ) -> Fetched:
         """GET `url`, sending the validators for a conditional request; raises FetchError."""
+        import httpx  # loaded already: the client is an httpx client
+
         headers = {"User-Agent": self.policy.user_agent, "Accept": accept, "Accept-Encoding": ACCEPT_ENCODING}
         if etag:
             headers["If-None-Match"] = etag
