@@ -1,6 +1,6 @@
 """Benchmark: what `hashbot tags FILE` costs on top of importing the tag engine.
 
-    .venv/bin/python bench/cli_start.py [--runs 7] [FILE]
+    .venv/bin/python bench/cli_start.py [--runs 7] [--before DIR] [FILE]
 
 Each run starts two fresh processes, one after the other: the baseline
 ``python -c "import bot.hashtags"`` (the engine and its language libraries, nothing else) and
@@ -8,6 +8,11 @@ Each run starts two fresh processes, one after the other: the baseline
 tags). Wall time is measured around each process; peak memory is that process's own peak resident
 set size, from ``os.wait4``. Runs alternate so a busy machine slows both alike; the table gives the
 median and the range. FILE defaults to the bundled seed article.
+
+``--before DIR`` adds, to every run, ``tags FILE`` of the checkout in DIR (another tree of this
+repository, run from its own folder so it imports its own ``bot``): a before/after comparison in one session,
+under the same load. Give DIR the compiled tag engine too (copy ``bot/hashtags/*.so``) when its
+``bot/hashtags`` is the same as here, or both trees do not run the same engine.
 
 ``--stages`` then shows, in one more fresh process, where a `tags` run spends its time and memory
 step by step (peak RSS after each): the imports, settings, the first language detection and
@@ -57,10 +62,12 @@ class Sample:
     peak_mb: float
 
 
-def measure(command: list[str]) -> Sample:
-    """One run of ``command`` in a fresh process, its output discarded; fails loudly if it fails."""
+def measure(command: list[str], *, tree: Path | None = None) -> Sample:
+    """One run of ``command`` in a fresh process, its output discarded; fails loudly if it fails.
+
+    With `tree`, it runs in that checkout, so ``python -m bot`` imports that tree's ``bot``."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=ROOT)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=tree or ROOT)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -78,33 +85,48 @@ def summary(label: str, samples: list[Sample]) -> str:
     )
 
 
+def against_baseline(label: str, baseline: list[Sample], samples: list[Sample]) -> str:
+    """The run-by-run extra time and ratios of `samples` over the baseline, as medians."""
+    pairs = list(zip(baseline, samples, strict=True))
+    extra = [t.seconds - b.seconds for b, t in pairs]
+    time_ratio = statistics.median(t.seconds / b.seconds for b, t in pairs)
+    memory_ratio = statistics.median(t.peak_mb / b.peak_mb for b, t in pairs)
+    return (
+        f"{label} - baseline: {statistics.median(extra):+.3f} s median ({min(extra):+.3f} to "
+        f"{max(extra):+.3f}); {time_ratio:.2f}x the time, {memory_ratio:.2f}x the peak memory"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", nargs="?", type=Path, default=SEED)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--stages", action="store_true", help="also time each step of one run")
+    parser.add_argument("--before", type=Path, metavar="DIR", help="also time `tags` of the tree in DIR")
     args = parser.parse_args()
     baseline_command = [sys.executable, "-c", "import bot.hashtags"]
     tags_command = [sys.executable, "-m", "bot", "tags", str(args.file)]
-    measure(baseline_command)  # a first start warms the file cache for both
+    measure(baseline_command)  # a first start warms the file cache for all
     measure(tags_command)
-    baseline, tags = [], []
+    if args.before:
+        measure(tags_command, tree=args.before)
+    baseline: list[Sample] = []
+    tags: list[Sample] = []
+    before: list[Sample] = []
     for _ in range(args.runs):
         baseline.append(measure(baseline_command))
         tags.append(measure(tags_command))
-    extra = [t.seconds - b.seconds for b, t in zip(baseline, tags, strict=True)]
-    time_ratio = [t.seconds / b.seconds for b, t in zip(baseline, tags, strict=True)]
-    memory_ratio = [t.peak_mb / b.peak_mb for b, t in zip(baseline, tags, strict=True)]
+        if args.before:
+            before.append(measure(tags_command, tree=args.before))
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
     print(f"{args.runs} runs, Python {python}, file {args.file.name}")
     print(summary('python -c "import bot.hashtags"', baseline))
     print(summary("hashbot tags FILE", tags))
-    spread = f"{min(extra):+.3f} to {max(extra):+.3f}"
-    print(f"tags - baseline: {statistics.median(extra):+.3f} s median ({spread})")
-    print(
-        f"tags / baseline: {statistics.median(time_ratio):.2f}x the time, "
-        f"{statistics.median(memory_ratio):.2f}x the peak memory (medians of the runs' ratios)"
-    )
+    if before:
+        print(summary(f"hashbot tags FILE ({args.before.name})", before))
+    print(against_baseline("tags", baseline, tags))
+    if before:
+        print(against_baseline(f"tags ({args.before.name})", baseline, before))
 
     if args.stages:
         print("stages of one run:")

@@ -30,11 +30,13 @@ print(json.dumps({{"code": code, "heavy": heavy}}), file=sys.stderr)
 """
 
 
-def imported(*argv: str, database: Path | None = None) -> tuple[int, list[str]]:
-    """Exit status of `hashbot ARGV` and which of the heavy libraries it imported."""
+def imported(
+    *argv: str, database: Path | None = None, watch: tuple[str, ...] = HEAVY
+) -> tuple[int, list[str]]:
+    """Exit status of `hashbot ARGV` and which of the `watch`ed libraries it imported."""
     env = {**os.environ, "HASHBOT_DATABASE": str(database)} if database else None
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE.format(heavy=HEAVY), *argv],
+        [sys.executable, "-c", _PROBE.format(heavy=watch), *argv],
         capture_output=True,
         text=True,
         cwd=REPO / "tests",  # no .env there
@@ -48,6 +50,12 @@ def imported(*argv: str, database: Path | None = None) -> tuple[int, list[str]]:
 @pytest.mark.parametrize("example", ["seed_article_fr.txt", "heatwave-lisbon.md", "bundesbahn-de.json"])
 def test_tags_and_preview_of_a_local_file_import_no_adapter(command: str, example: str) -> None:
     assert imported(command, str(EXAMPLES / example)) == (0, [])
+
+
+@pytest.mark.parametrize("example", ["seed_article_fr.txt", "bundesbahn-de.json"])
+def test_tags_renders_nothing_so_it_imports_no_template_engine(example: str) -> None:
+    assert imported("tags", str(EXAMPLES / example), watch=("jinja2",)) == (0, [])
+    assert imported("preview", str(EXAMPLES / example), watch=("jinja2",)) == (0, ["jinja2"])
 
 
 def test_tags_jsonl_imports_no_adapter(tmp_path: Path) -> None:

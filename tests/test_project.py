@@ -9,7 +9,7 @@ from auxil.cli import COMMANDS
 from auxil.paths import REPO
 
 from bot.config import Settings, env_name
-from bot.render import shipped_templates_dir
+from bot.render._environment import shipped_templates_dir
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

@@ -3,7 +3,8 @@
 The shipped templates live in ``templates/`` and install as ``bot.templates``; a folder of the
 operator's overrides or adds to them by name. Pure: no I/O beyond reading templates.
 
-- ``_environment``: the Jinja2 environment, template loading and error messages;
+- ``_environment``: the Jinja2 environment, template loading and error messages (loaded with
+  the first render, so commands that render nothing never import Jinja2 or Babel);
 - ``_renderer``: :class:`Renderer`, fitting a post to its limit;
 - ``_limits``: each destination's limits and how it measures length;
 - ``_markup``: Telegram's HTML dialect (escaping, scanning, the terminal view);
@@ -11,8 +12,6 @@ operator's overrides or adds to them by name. Pure: no I/O beyond reading templa
 - ``_filters``: the filters templates call.
 """
 
-from bot.render._environment import shipped_templates_dir
-from bot.render._filters import domain, format_date, hashtag_line
 from bot.render._limits import (
     ALBUM_MAX,
     ALBUM_MIN,
@@ -30,6 +29,7 @@ from bot.render._limits import (
 from bot.render._markup import (
     MarkupError,
     clean_text,
+    domain,
     escape,
     plain_text,
     safe_url,
@@ -62,14 +62,11 @@ __all__ = [
     "clean_text",
     "domain",
     "escape",
-    "format_date",
-    "hashtag_line",
     "mastodon_length",
     "merge_tags",
     "plain_text",
     "safe_url",
     "scan",
-    "shipped_templates_dir",
     "shorten",
     "shows_whole_article",
     "split_sentences",

@@ -18,6 +18,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from bot.errors import RenderError
+from bot.models import ParseMode
 from bot.render._filters import filters
 from bot.render._markup import escape
 
@@ -56,13 +57,30 @@ def _finalize(eval_ctx: EvalContext, value: Any) -> Any:
     return value
 
 
+class Templates:
+    """A renderer's templates: loaded by name, and their failures as errors naming the line."""
+
+    def __init__(self, templates_dir: Path | None, tz: tzinfo, locale: str | None = None) -> None:
+        self._env = build_environment(templates_dir, tz, locale)
+
+    def load(self, name: str) -> jinja2.Template:
+        return load_template(self._env, name)
+
+    def error(self, exc: BaseException, name: str) -> RenderError:
+        return template_error(exc, self._env, name)
+
+    @staticmethod
+    def parse_mode(template: jinja2.Template) -> ParseMode:
+        """HTML for the templates that autoescape, plain text for the others."""
+        return ParseMode.HTML if (template.name or "").endswith(HTML_SUFFIXES) else ParseMode.TEXT
+
+
 def build_environment(
     templates_dir: Path | None, tz: tzinfo, locale: str | None = None
 ) -> jinja2.Environment:
+    """Shipped templates under the operator's folder (checked to exist by the Renderer)."""
     folders = [shipped_templates_dir()]
     if templates_dir is not None:
-        if not templates_dir.is_dir():
-            raise RenderError(f"templates folder {templates_dir} does not exist")
         folders.insert(0, templates_dir)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),

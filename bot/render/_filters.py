@@ -12,7 +12,6 @@ from contextlib import suppress
 from datetime import UTC, datetime, tzinfo
 from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
 
 import jinja2
 from babel import Locale, UnknownLocaleError
@@ -20,6 +19,7 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 
 from bot.models import Tag
+from bot.render._markup import domain
 from bot.render._text import shorten, split_sentences, words
 
 
@@ -30,16 +30,6 @@ def hashtag_line(tags: Sequence[Tag], limit: int | None = None) -> str:
 
 def first_sentences(text: str, count: int = 1) -> str:
     return " ".join(split_sentences(text)[:count])
-
-
-def domain(url: str | None) -> str:
-    """``https://www.example.org/a`` → ``example.org``; punycode shown as the letters it encodes."""
-    host = (urlsplit(url).hostname or "") if url else ""
-    host = host.removeprefix("www.")
-    if "xn--" in host:
-        with suppress(UnicodeError):
-            host = host.encode("ascii").decode("idna")
-    return host
 
 
 #: Babel's named date lengths a template may ask for: ``date("long")`` → ``2 mars 2026``.

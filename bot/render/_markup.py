@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from html import unescape
+from urllib.parse import urlsplit
 
 #: The tags Telegram's HTML parse mode accepts (the Bot API's "HTML style").
 TAGS = frozenset(
@@ -220,3 +222,13 @@ def visible_text(html: str, *, ansi: bool = False) -> str:
             if ansi and kind == "open":
                 parts.append("▎ ")
     return "".join(parts)
+
+
+def domain(url: str | None) -> str:
+    """``https://www.example.org/a`` → ``example.org``; punycode shown as the letters it encodes."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    host = host.removeprefix("www.")
+    if "xn--" in host:
+        with suppress(UnicodeError):
+            host = host.encode("ascii").decode("idna")
+    return host

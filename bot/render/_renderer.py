@@ -11,26 +11,23 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
+from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from bot.errors import RenderError
-from bot.models import Article, ParseMode, Post, Tag
-from bot.render._environment import (
-    HTML_SUFFIXES,
-    build_environment,
-    load_template,
-    template_error,
-)
-from bot.render._filters import domain
+from bot.models import Article, Post, Tag
 from bot.render._limits import ALBUM_MAX, ALBUM_MIN, DEFAULT_LIMIT, LIMITS, Limit, Measure
-from bot.render._markup import MarkupError, clean_text, safe_url
+from bot.render._markup import MarkupError, clean_text, domain, safe_url
 from bot.render._text import SUMMARY_LENGTH, shorten, summarize
 
 DEFAULT_TEMPLATE = "telegram.html.j2"
 DIGEST_TEMPLATE = "digest.html.j2"
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from bot.render._environment import Templates
 
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
@@ -120,9 +117,19 @@ class Renderer:
         locale: str | None = None,
         summary_length: int = SUMMARY_LENGTH,
     ) -> None:
-        self._env = build_environment(templates_dir, tz, locale)
+        if templates_dir is not None and not templates_dir.is_dir():
+            raise RenderError(f"templates folder {templates_dir} does not exist")
+        self._templates_dir = templates_dir
+        self._locale = locale
         self._tz = tz
         self._summary_length = summary_length
+
+    @cached_property
+    def _templates(self) -> Templates:
+        """Built at the first render: Jinja2 and Babel load only for the commands that render."""
+        from bot.render._environment import Templates
+
+        return Templates(self._templates_dir, self._tz, self._locale)
 
     def render(
         self,
@@ -150,7 +157,7 @@ class Renderer:
             article=article,
             tags=tuple(tags),
             body=attempt.body,
-            parse_mode=_parse_mode(compiled),
+            parse_mode=self._templates.parse_mode(compiled),
             template=compiled.name or template,
             photo=view.image if attempt.limit.photo else None,
             album=view.images[:ALBUM_MAX] if len(view.images) >= ALBUM_MIN else (),
@@ -189,7 +196,7 @@ class Renderer:
             article=items[0][0],
             tags=tuple(merged),
             body=attempt.body,
-            parse_mode=_parse_mode(compiled),
+            parse_mode=self._templates.parse_mode(compiled),
             template=compiled.name or template,
             articles=tuple(article for article, _ in items),
         )
@@ -204,7 +211,7 @@ class Renderer:
         feed: Mapping[str, Any],
     ) -> tuple[jinja2.Template, _Attempt]:
         """Render, then shorten summaries, then titles, to the longest version that fits."""
-        compiled = load_template(self._env, name)
+        compiled = self._templates.load(name)
         shared = {"now": now or datetime.now(self._tz), "feed": feed}
 
         def attempt(summary: int | None = None, title: int | None = None) -> _Attempt:
@@ -239,7 +246,7 @@ class Renderer:
         try:
             module = compiled.make_module(variables)
         except Exception as exc:  # a template can fail in any way; it must not stop the bot
-            raise template_error(exc, self._env, name) from exc
+            raise self._templates.error(exc, name) from exc
         body = _tidy(str(module))
         if not body:
             raise RenderError(f"template {name!r} produced an empty post")
@@ -250,7 +257,7 @@ class Renderer:
                 f"template {name!r}: unknown limit {limit_name!r} (use one of {', '.join(LIMITS)})"
             )
         try:
-            measure = limit.measure(body, _parse_mode(compiled))
+            measure = limit.measure(body, self._templates.parse_mode(compiled))
         except MarkupError as exc:
             raise RenderError(f"template {name!r} produced HTML that Telegram refuses: {exc}") from exc
         return _Attempt(body, limit, measure)
@@ -293,10 +300,6 @@ def merge_tags(tag_lists: Sequence[Sequence[Tag]]) -> list[Tag]:
             totals[key] = tag if known is None else replace(known, score=known.score + tag.score)
     ranked = sorted(totals.values(), key=lambda tag: -tag.score)
     return ranked[: max((len(tags) for tags in tag_lists), default=0)]
-
-
-def _parse_mode(template: jinja2.Template) -> ParseMode:
-    return ParseMode.HTML if (template.name or "").endswith(HTML_SUFFIXES) else ParseMode.TEXT
 
 
 def _tidy(body: str) -> str:

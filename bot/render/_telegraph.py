@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.models import Article, ParseMode, Post
-from bot.render._filters import domain
-from bot.render._markup import clean_text, plain_text, safe_url
+from bot.render._markup import clean_text, domain, plain_text, safe_url
 
 TITLE_LENGTH = 256
 AUTHOR_LENGTH = 128

@@ -10,7 +10,8 @@ from auxil.examples import NOW, tags_for
 
 from bot.models import Article
 from bot.pipeline import PostPlanner
-from bot.render import Renderer, format_date
+from bot.render import Renderer
+from bot.render._filters import format_date
 
 MARCH_2 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

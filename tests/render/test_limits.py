@@ -13,11 +13,10 @@ from bot.render import (
     MESSAGE_ENTITIES,
     MESSAGE_LENGTH,
     domain,
-    format_date,
-    hashtag_line,
     mastodon_length,
     x_length,
 )
+from bot.render._filters import format_date, hashtag_line
 
 
 def test_telegram_limits_match_python_telegram_bot() -> None:
