@@ -172,3 +172,27 @@ async def test_an_album_caption_telegram_cannot_parse_is_sent_again_as_plain_tex
         await publisher.publish(post)
     first, second = world.channel_posts()
     assert (first.caption, first.parse_mode, second.caption) == ("Ferry back", None, None)
+
+
+async def test_a_teaser_whose_page_has_photos_goes_out_as_an_album_of_them(
+    settings: Settings, world: FakeSession, retry: RetryPolicy, sleep: RecordedSleep, web: FeedServer
+) -> None:
+    """`--fetch-pages`: a feed item without media takes the photos of its page, not just one."""
+    photos = "".join(f'<img src="https://img.example/quay-{n}.jpg" width="1200">' for n in (1, 2, 3))
+    page = f"""<!doctype html><html lang="en"><head><title>The night ferry returns</title></head><body>
+    <header><img src="https://img.example/logo.png"></header><article><h1>The night ferry returns</h1>
+    <p>The harbour council of Porto Velho voted on Monday to bring back the night ferry to the
+    islands, after fishermen and nurses had asked for a later crossing for years.</p>{photos}
+    <p>The first crossing leaves at eleven in the evening and returns before dawn.</p></article>
+    </body></html>""".encode()
+    web.routes["/ferry"] = Route(page, content_type="text/html; charset=utf-8")
+    feed = f"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Harbour News</title>
+    <link>https://news.example.org/</link><description>Local news</description><item>
+    <title>The night ferry returns</title><link>{web.url("/ferry")}</link><guid>ferry-1</guid>
+    <description>The night ferry is back.</description></item></channel></rss>""".encode()
+    state = await _poll_and_publish(settings, world, retry, sleep, web, feed, fetch_pages=True)
+    assert state is PostState.SENT
+    assert [message.photo for message in world.channel_posts()] == [
+        f"https://img.example/quay-{n}.jpg" for n in (1, 2, 3)
+    ]
+    assert len(world.api.calls_of("sendMediaGroup")) == 1
