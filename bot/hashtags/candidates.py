@@ -84,6 +84,9 @@ class Candidate:
     #: Occurrences shaped as a noun phrase: a noun or proper noun at one end. In a language
     #: without a tagger every occurrence counts.
     nominal: int = 0
+    #: Mentions of a single word that the tagger read as a proper noun: in German, where every
+    #: noun has a capital, this tells a name (Berlin) from a common noun (Brücken).
+    proper: int = 0
     #: Occurrences inside a longer candidate (set by the ranker): "Rights" in "Human Rights Watch".
     covered: int = 0
     #: For a phrase, the fewest text mentions of any of its words, alone or not (set by the ranker).
@@ -535,6 +538,8 @@ def _count_phrases(
             head_noun = first.tag in _NOUN_TAGS or first.tag == _UNTAGGED
             head_last = data.lang in HEAD_LAST
             _count(found, get(key), key, written, 1, sentence, capital, is_title, head_noun)
+            if first.tag == PROPN:
+                found[key].proper += 1
             if not is_title and capital == _NAMED and start + 1 < size:
                 after = run[start + 1]
                 if after.capital == _LOWER and after.lower not in PARTICLES and not after.written.isdigit():

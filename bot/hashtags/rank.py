@@ -228,8 +228,8 @@ def _score(candidate: Candidate, named: bool, data: LanguageData) -> float:
     score *= PHRASE_WEIGHT[min(length, len(PHRASE_WEIGHT) - 1)]
     if candidate.person:
         score *= PERSON_WEIGHT
-    elif length == 1 and data.capitalizes_nouns:
-        score *= COMMON_WEIGHT if capitalized else VERB_WEIGHT
+    elif length == 1 and data.capitalizes_nouns and 2 * candidate.proper <= candidate.count:
+        score *= COMMON_WEIGHT if capitalized else VERB_WEIGHT  # a common noun: capitals say nothing
     elif named:
         score *= NAME_WEIGHT
     elif capitalized:

@@ -54,6 +54,11 @@ def test_german_article_gets_sensible_tags_without_inflected_twins() -> None:
     assert "DeutschenBahn" not in names  # the same company, inflected: merged
 
 
+def test_a_german_place_outranks_common_nouns_though_every_noun_has_a_capital() -> None:
+    names = _names(_article(EXAMPLES / "bundesbahn-de.json"), limit=8)
+    assert {"DeutscheBahn", "Berlin"} <= set(names)
+
+
 def test_a_person_is_tagged_by_surname_only_when_the_article_mostly_says_it() -> None:
     known = Article(
         text="Hier, Emmanuel Macron a parlé. Le discours de Macron était long. Selon Macron, tout va "
