@@ -236,6 +236,11 @@ class StatusOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class CopyDbOptions:
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
 class ScheduleOptions:
     when: str
     sources: tuple[str, ...]
@@ -283,6 +288,20 @@ def _register_run(commands: SubParsers) -> None:
     )
     schedule.add_argument("when", metavar="WHEN", help='"YYYY-MM-DD HH:MM", or HH:MM for its next occurrence')
     schedule.add_argument("sources", nargs="+", metavar="SOURCE", help=SOURCE_HELP)
+
+    copy_db = _add(
+        commands,
+        "copy-db",
+        Command(CopyDbOptions, "bot.cli._db:copy_db"),
+        help="copy the whole database into a new one (SQLite to PostgreSQL, or back)",
+        description="Copy every feed, post, seen item, tag and setting of HASHBOT_DATABASE into "
+        "TARGET, which must be new or empty; ids are kept. The source is read as a snapshot and "
+        "never written: stop `hashbot run` first so nothing happens after the snapshot, then "
+        "point HASHBOT_DATABASE at TARGET.",
+    )
+    copy_db.add_argument(
+        "target", metavar="TARGET", help="a SQLite file path or a postgresql://user:password@host/db URL"
+    )
 
 
 # -- feeds ACTION ------------------------------------------------------------------------------------

@@ -25,6 +25,8 @@ class Cursor(Protocol):
 
     def fetchall(self) -> list[Any]: ...
 
+    def fetchmany(self, size: int) -> list[Any]: ...
+
     def __iter__(self) -> Iterator[Any]: ...
 
 
@@ -59,6 +61,10 @@ class Database(Protocol):
 
     def transaction(self) -> AbstractContextManager[None]:
         """A write transaction, one writer at a time: what it read stays true until it commits."""
+        ...
+
+    def restart_ids(self) -> None:
+        """Make each id counter go on after the highest id present (rows were copied in with ids)."""
         ...
 
     def vacuum(self) -> None:

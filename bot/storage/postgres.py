@@ -80,6 +80,19 @@ class PostgresDatabase:
             self.connection.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
             yield
 
+    def restart_ids(self) -> None:
+        identities = self.execute(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND is_identity = 'YES'"
+        ).fetchall()
+        restart = "SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX({}), 0) + 1, false) FROM {}"
+        for row in identities:
+            table, column = row["table_name"], row["column_name"]
+            with self._failures():
+                self._live().execute(
+                    sql.SQL(restart).format(sql.Identifier(column), sql.Identifier(table)), (table, column)
+                )
+
     def vacuum(self) -> None:
         with self._failures():
             self._live().execute("VACUUM ANALYZE")

@@ -81,6 +81,11 @@ class SqlStore(Store):
     def __init__(self, database: Database) -> None:
         self._db = database
 
+    @property
+    def database(self) -> Database:
+        """The connection beneath, for whole-database work (:mod:`bot.storage.transfer`)."""
+        return self._db
+
     def close(self) -> None:
         self._db.close()
 

@@ -56,6 +56,9 @@ class SqliteDatabase:
             raise
         self.connection.execute("COMMIT")
 
+    def restart_ids(self) -> None:
+        pass  # an explicit id moves AUTOINCREMENT's counter, and a rowid is always above the highest
+
     def vacuum(self) -> None:
         # VACUUM cannot run inside a transaction; the checkpoint first folds the WAL back in.
         self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
