@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import stopwordsiso
-from babel import Locale, UnknownLocaleError
 
 from bot.hashtags.demonyms import demonyms
 from bot.hashtags.tagger import PosModel, load_model
@@ -57,7 +56,13 @@ def stopwords(lang: str | None) -> frozenset[str]:
 
 @cache
 def time_words(lang: str | None) -> frozenset[str]:
-    """Lowercase names of months and weekdays in `lang` (and English, common in any news)."""
+    """Lowercase names of months and weekdays in `lang` (and English, common in any news).
+
+    Babel is imported here: a language with a part-of-speech model carries these names in its
+    model, so the tag engine alone never imports Babel nor reads its locale data for it.
+    """
+    from babel import Locale, UnknownLocaleError
+
     names: set[str] = set()
     for code in {language_code(lang) or "en", "en"}:
         try:

@@ -14,6 +14,7 @@ from bot.hashtags.language import (
     stopwords,
     time_words,
 )
+from bot.hashtags.tagger import TAGGED_LANGUAGES, load_model
 
 #: Our own headlines, three per language in 18 languages (the README's language table).
 HEADLINES = [
@@ -102,3 +103,10 @@ def test_month_and_weekday_names_are_never_tags() -> None:
 )
 def test_verb_forms(lang: str, word: str, verb: bool) -> None:
     assert LanguageData.known(lang).is_verb_form(word) is verb
+
+
+@pytest.mark.parametrize("lang", TAGGED_LANGUAGES)
+def test_a_model_carries_its_language_s_month_and_weekday_names(lang: str) -> None:
+    model = load_model(lang)
+    assert model is not None and model.time_words == time_words(lang)  # as Babel gives them
+    assert model.time_words <= LanguageData.known(lang).stopwords
