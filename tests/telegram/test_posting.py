@@ -104,6 +104,23 @@ async def test_post_again_clicked_twice_in_two_processes_at_once_publishes_one_c
     assert answers[0].startswith("Already decided") and answers[1].startswith("Published to")
 
 
+async def test_a_long_answer_to_a_click_is_cut_to_telegrams_limit(
+    settings: Settings, world: FakeSession, sleep: RecordedSleep, retry: RetryPolicy
+) -> None:
+    reason = "Bad Request: " + "the channel refuses this message for a very long reason " * 6
+    async with running(settings, sleep, retry) as hashbot:
+        await reply_after(world, world.admin_id, f"/post {ARTICLE}")
+        await reply_after(world, world.admin_id, f"/post {ARTICLE}")
+        [original] = hashbot.store.posts()
+        asked = world.replies_to(world.admin_id)[-1]
+        world.api.fail("sendMessage", 400, reason)
+        world.api.click(world.admin_id, asked, f"again:{original.id}:post")
+        await world.api.until(lambda: len(world.api.callback_answers) == 1)
+    [answer] = world.api.callback_answers
+    assert len(answer["text"]) == 200  # Telegram refuses a longer one: the admin would see nothing
+    assert "the channel refuses this message" in answer["text"]
+
+
 # Paste-to-post
 
 
