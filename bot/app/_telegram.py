@@ -202,6 +202,8 @@ class Hashbot:
     runner: Runner
     #: The run loop's jobs; registered when `hashbot run` starts them.
     scheduler: Scheduler
+    #: Where every job runs (the run loop's and the notices'): PTB's JobQueue unless given.
+    jobs: Jobs
 
     async def on_uncertain(self, posts: Sequence[QueuedPost]) -> None:
         """The runner's uncertain posts go to the uncertain desk (Runner.watch)."""
@@ -214,7 +216,7 @@ class Hashbot:
     async def _on_start(self, application: Application) -> None:  # type: ignore[type-arg]
         await announce_commands(application)
         await self.notices.deliver(application.bot)  # what came in while the bot was down
-        self.notices.schedule(application)
+        self.notices.schedule(self.jobs, application.bot)
         dry_run = self.store.dry_run()
         if dry_run is not None:  # kept from before the restart: nobody must forget it
             await self.admins.tell(
@@ -313,7 +315,8 @@ def build_bot(
     runner.on_stop(channel.interrupt)  # SIGTERM ends a pacing wait: its post stays queued
     job_queue = application.job_queue
     assert job_queue is not None, "python-telegram-bot is installed without its job-queue extra"
-    scheduler = build_scheduler(settings, runner, jobs=jobs or QueueJobs(job_queue), store=store, clock=clock)
+    jobs = jobs or QueueJobs(job_queue)
+    scheduler = build_scheduler(settings, runner, jobs=jobs, store=store, clock=clock)
 
     approvals = ApprovalDesk(
         bot,
@@ -417,6 +420,7 @@ def build_bot(
         notices=NoticeJob(store=store, admins=admins),
         runner=runner,
         scheduler=scheduler,
+        jobs=jobs,
     )
     runner.watch(hashbot)
     return hashbot

@@ -1,4 +1,4 @@
-"""Notices for admins (a feed disabled, a feed moved), delivered by a job on PTB's JobQueue.
+"""Notices for admins (a feed disabled, a feed moved), delivered every minute by the notices job.
 
 The poller writes notices into the store; this job sends the unread ones to every admin. Each
 notice is claimed in the store before it is sent, so it goes out at most once even when two
@@ -12,8 +12,8 @@ import logging
 from datetime import timedelta
 
 from telegram import Bot
-from telegram.ext import Application, ContextTypes, Job
 
+from bot.scheduler import Jobs
 from bot.storage import Store
 from bot.telegram.auth import Admins
 
@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 #: How often the job looks for new notices.
 INTERVAL = timedelta(minutes=1)
+NOTICES_JOB = "notices"
 
 
 class NoticeJob:
@@ -44,16 +45,13 @@ class NoticeJob:
             self._store.release_notices(undelivered)
         return len(claimed) - len(undelivered)
 
-    async def _run(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.deliver(context.bot)
+    def schedule(self, jobs: Jobs, bot: Bot, *, interval: timedelta = INTERVAL) -> None:
+        """Run :meth:`deliver` every `interval`, as the job NOTICES_JOB.
 
-    def schedule(self, application: Application, *, interval: timedelta = INTERVAL) -> Job:  # type: ignore[type-arg]
-        """Run :meth:`deliver` every `interval` while the application runs.
-
-        The first run is one interval away: a job due "now" but added before the scheduler
-        starts (in post_init) would be skipped, so the caller delivers once itself at start.
+        The first run is one interval away, so the caller delivers once itself at start.
         """
-        assert application.job_queue is not None, "python-telegram-bot[job-queue] is a dependency"
-        return application.job_queue.run_repeating(
-            self._run, interval=interval, first=interval, name="notices"
-        )
+
+        async def deliver() -> None:
+            await self.deliver(bot)
+
+        jobs.every(NOTICES_JOB, deliver, interval)
