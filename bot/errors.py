@@ -10,8 +10,9 @@ these into messages and exit codes, nothing else does::
     │   └── FetchError           an HTTP fetch failed (status, timeout, size, redirects)
     ├── FilterError          a feed's include/exclude filter is invalid
     ├── StoreError           the database cannot be opened, migrated or written
-    │   └── StoreUnavailable     HASHBOT_DATABASE names no usable database (unreachable, refused
-    │                            credentials, not hashbot's, a newer schema)              (exit 2)
+    │   ├── StoreUnavailable     HASHBOT_DATABASE names no usable database (unreachable, refused
+    │   │                        credentials, not hashbot's, a newer schema)              (exit 2)
+    │   └── LeaseLost            another worker took over a claim this one held: its work is dropped
     ├── RenderError          a template is missing, broken, or the post cannot fit
     │   └── ChartUnavailable     the statistics chart needs matplotlib, which is not installed
     ├── UnexpectedError      a bug met while handling one source, so the others still run (exit 3)
@@ -85,6 +86,14 @@ class StoreError(HashbotError):
 class StoreUnavailable(StoreError):
     """The database HASHBOT_DATABASE names cannot be used at all: fixing that setting (or the
     server, or hashbot's version) is the cure, so the CLI exits 2 as for any bad setting."""
+
+
+class LeaseLost(StoreError):
+    """A worker's claim (a feed's poll) expired and another worker took it over.
+
+    The late worker's result is not saved: the newer claim's poll is the one that counts, so an
+    item is never queued by both. Raised by the store instead of writing anything.
+    """
 
 
 class RenderError(HashbotError):

@@ -54,6 +54,7 @@ from bot.planner import Pending, PublishSchedule, choose_posts, digest_due
 from bot.render import shows_whole_article
 from bot.storage import DigestItem, Feed, NewPost, PostEvent, PostKind, PostState, QueuedPost, Store
 from bot.vocabulary import VocabularyCache
+from bot.workers import SENDER, SENDER_HANDOVER, SENDER_LEASE, worker_id
 
 if TYPE_CHECKING:  # the poller brings the HTTP client: `hashbot status` and `schedule` need neither
     from bot.ingest.poller import Poller, PollResult
@@ -223,8 +224,15 @@ class Runner:
         long_reads: LongReads | None = None,
         editor: Editor | None = None,
         mastodon: CrossPoster | None = None,
+        worker: str | None = None,
     ) -> None:
         self._store = store
+        #: This process among the workers on the store: it sends only while it holds the sender lease.
+        self.worker = worker or worker_id()
+        #: Who held the sender lease when this worker last asked (None: not asked yet).
+        self._sender: str | None = None
+        #: When this worker's last send ended: its sender lease outlives it by a pacing window.
+        self._last_send: datetime | None = None
         #: While the store says dry run (`/dryrun on`), a slot shows its posts here, leaves them
         #: queued, and the store remembers each was shown (a restart does not show it again).
         self._previewer = previewer
@@ -283,42 +291,76 @@ class Runner:
     async def recover(self) -> list[QueuedPost]:
         """Posts a crash left in ``sending`` become ``uncertain`` and admins are asked about them.
 
-        Posts awaiting approval are handed to ``on_awaiting`` again, so an admin who never got
-        their preview (hashbot stopped before sending it, Telegram was down) gets it now.
+        Only by the sender (:meth:`_busy_sender`): another worker's ``sending`` post is its send in
+        flight. Posts awaiting approval are handed to ``on_awaiting`` again, so an admin who never
+        got their preview (hashbot stopped before sending it, Telegram was down) gets it now.
         """
-        stuck = self._store.mark_sending_uncertain(now=self._clock())
+        async with self._publishing:
+            stuck = await self._become_sender()
+        awaiting = self._store.posts(states=[PostState.AWAITING])
+        if awaiting:
+            await self._watcher.on_awaiting(awaiting)
+        return stuck or []
+
+    async def stop(self) -> None:
+        """Let the send in flight finish and record it; no further post is sent.
+
+        The worker's claims go back to the store: its feeds can be polled by another at once,
+        and its sender lease ends a pacing window after its last send
+        (:data:`~bot.workers.SENDER_HANDOVER`), so the next sender keeps Telegram's limits.
+        """
+        self.request_stop()
+        async with self._publishing:
+            if self._sender == self.worker:
+                now = self._clock()
+                last = self._last_send
+                expires = max(now, last + SENDER_HANDOVER) if last is not None else now
+                self._store.release_lease(SENDER, owner=self.worker, expires=expires)
+                self._sender = None
+        self._store.release_feeds(self.worker)
+
+    async def _become_sender(self) -> list[QueuedPost] | None:
+        """Take or renew the sender lease (:mod:`bot.workers`); None when another worker holds it.
+
+        Taking it (at start-up, or over from a worker that died), the posts left in ``sending``
+        become ``uncertain``, since nobody can be sending them now, and the admins are asked about
+        them: those are returned (none on a renewal).
+        """
+        now, was = self._clock(), self._sender
+        self._sender = self._store.take_lease(SENDER, owner=self.worker, now=now, expires=now + SENDER_LEASE)
+        if self._sender != self.worker:
+            return None
+        if was == self.worker:
+            return []
+        stuck = self._store.mark_sending_uncertain(now=now)
         for post in stuck:
             logger.warning(
                 "post %d was being sent when hashbot stopped: marked uncertain, admins decide", post.id
             )
         if stuck:
             await self._watcher.on_uncertain(stuck)
-        awaiting = self._store.posts(states=[PostState.AWAITING])
-        if awaiting:
-            await self._watcher.on_awaiting(awaiting)
         return stuck
 
-    async def stop(self) -> None:
-        """Let the send in flight finish and record it; no further post is sent."""
-        self.request_stop()
-        async with self._publishing:
-            pass
+    async def _busy_sender(self) -> str | None:
+        """Why this worker may not send now (another is the sender), or None when it may."""
+        if await self._become_sender() is None:
+            return f"another worker ({self._sender}) is sending"
+        return None
 
     # Polling
 
     async def poll_due(self) -> list[PollResult]:
-        """Poll every enabled feed whose next check has come (the `--once` pass)."""
+        """Claim and poll every enabled feed whose next check has come (the `--once` pass)."""
         if self._poller is None:
             return []
-        return await self._poller.poll_many(self._store.due_feeds(self._clock()))
+        return await self._poller.poll_claimed()
 
     async def poll_feed(self, feed_id: int) -> PollResult | None:
-        """Poll one feed if it is still there and enabled (what a feed's job does)."""
-        feed = self._store.feed(feed_id)
-        if self._poller is None or feed is None or not feed.enabled:
+        """Poll one feed if it is enabled, due and claimed by no other worker (a feed's job)."""
+        if self._poller is None:
             return None
-        [result] = await self._poller.poll_many([feed])
-        return result
+        results = await self._poller.poll_claimed(feed_ids=[feed_id])
+        return results[0] if results else None
 
     # Publishing
 
@@ -338,6 +380,10 @@ class Runner:
             report.paused = self.paused()
             if report.paused is not None:
                 logger.info("publishing is paused (%s); the queue waits", report.paused)
+                return report
+            report.paused = await self._busy_sender()
+            if report.paused is not None:
+                logger.info("%s; this one leaves the queue to it", report.paused)
                 return report
             await self._edit_revised(report)
             now = self._clock()
@@ -541,8 +587,9 @@ class Runner:
             return
         # Committed before the send: after a crash the post is found here, never sent twice.
         # Sending a post awaiting approval approves it: if it cannot go now, it waits in the queue.
-        if not store.claim(post_id, now=clock()):
-            return  # cancelled, decided or taken meanwhile
+        report.paused = await self._busy_sender()  # renewed before every send, which may wait
+        if report.paused is not None or not store.claim(post_id, now=clock()):
+            return  # another worker sends; or cancelled, decided or taken meanwhile
         post = await self._with_long_read(queued, post)
         try:
             receipt = await self._timed_publish(post, report)
@@ -632,6 +679,7 @@ class Runner:
             return await self._publisher.publish(post)
         finally:
             report.send_seconds.append(time.perf_counter() - started)
+            self._last_send = self._clock()
 
     def _collect_digests(self, now: datetime) -> None:
         """Turn the waiting items of every digest feed whose digest time has come into digest posts.

@@ -45,6 +45,8 @@ def queue_example_feed(store: Store, path: Path, *, chat: str, now: datetime) ->
 class RunOptions:
     dry_run: bool = False
     once: bool = False
+    #: Poll and publish without answering commands (`--no-bot`): one of several workers.
+    no_bot: bool = False
     #: Read when a dry run finds no feeds configured.
     example_feed: Path | None = None
 
@@ -54,6 +56,8 @@ async def run(settings: Settings, options: RunOptions, *, preview_stream: TextIO
 
     A dry run works on an in-memory SQLite copy of the database (see :func:`open_store_copy`): it
     polls, queues and "publishes" exactly as a real run would, and nothing of it reaches the database.
+    With `no_bot` the bot sends (posts, questions to admins) but answers nothing: several such
+    workers and one `hashbot run` share a database (bot.workers); a dry run has no bot at all.
     """
     dry_run = options.dry_run
     store = open_store_copy(settings.database) if dry_run else open_state(settings)
@@ -63,7 +67,7 @@ async def run(settings: Settings, options: RunOptions, *, preview_stream: TextIO
             logger.info("dry run: no feeds configured; %d items queued from %s", count, options.example_feed)
         async with open_fetcher(settings) as fetcher:
             poller = build_poller(settings, store=store, fetcher=fetcher)
-            if dry_run and (options.once or settings.bot_token is None):
+            if dry_run and (options.once or options.no_bot or settings.bot_token is None):
                 runner = build_runner(
                     settings,
                     store=store,
@@ -71,29 +75,37 @@ async def run(settings: Settings, options: RunOptions, *, preview_stream: TextIO
                     poller=poller,
                     dry_run=True,
                 )
-                # No bot, so no JobQueue: an AsyncIOScheduler made as PTB makes it, run by us.
-                own = AsyncIOScheduler(timezone=UTC)
+                own = _own_jobs()
                 scheduler = build_scheduler(settings, runner, jobs=AsyncIOJobs(own), store=store)
                 loop = _Loop(runner, scheduler, store, own)
                 with _metrics(settings, runner=runner, poller=poller, store=store):
                     return await _drive(loop, None, options)
             if dry_run:
                 settings = settings.model_copy(update={"dry_run": True})
+            # Without the bot's updates, no JobQueue runs either: the jobs get a scheduler of ours.
+            own = _own_jobs() if options.no_bot else None
             async with open_long_reads(settings, store) as telegraph, open_mastodon(settings) as mastodon:
                 hashbot = build_bot(
                     settings,
                     store=store,
                     fetcher=fetcher,
                     poller=poller,
+                    jobs=None if own is None else AsyncIOJobs(own),
                     dry_run_store=dry_run,
                     # A dry run publishes nothing, on Telegraph neither.
                     long_reads=None if dry_run else telegraph,
                     mastodon=mastodon,
                 )
+                loop = _Loop(hashbot.runner, hashbot.scheduler, store, own)
                 with _metrics(settings, runner=hashbot.runner, poller=poller, store=store):
-                    return await _drive(_Loop(hashbot.runner, hashbot.scheduler, store), hashbot, options)
+                    return await _drive(loop, hashbot, options)
     finally:
         store.close()
+
+
+def _own_jobs() -> AsyncIOScheduler:
+    """The jobs' scheduler when no bot runs PTB's JobQueue: an AsyncIOScheduler made as PTB makes it."""
+    return AsyncIOScheduler(timezone=UTC)
 
 
 @contextmanager
@@ -136,11 +148,12 @@ async def _drive(parts: _Loop, hashbot: Hashbot | None, options: RunOptions) -> 
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, on_signal)
     try:
-        async with _bot_running(hashbot, updates=not options.once):
+        async with _bot_running(hashbot, updates=not (options.once or options.no_bot)):
             await runner.recover()
             if options.once:
                 await runner.poll_due()
                 report = await runner.publish()
+                await runner.stop()  # its claims go back at once, for the next pass or worker
                 _log_pass(parts, report)
                 return report
             scheduler.start()
@@ -148,7 +161,9 @@ async def _drive(parts: _Loop, hashbot: Hashbot | None, options: RunOptions) -> 
                 parts.own_jobs.start()
             slot = scheduler.planned.get(PUBLISH_JOB)
             logger.info(
-                "running: %d feeds, next publishing slot %s; Ctrl-C or SIGTERM stops",
+                "running as worker %s%s: %d feeds, next publishing slot %s; Ctrl-C or SIGTERM stops",
+                runner.worker,
+                " (no bot: commands are answered by another process)" if options.no_bot else "",
                 len(parts.store.feeds()),
                 slot.astimezone(scheduler.tz).strftime("%Y-%m-%d %H:%M %Z") if slot else "none",
             )

@@ -177,12 +177,17 @@ def _poll_line(result: PollResult) -> str:
 
 
 def poll(options: FeedsRefOptions, settings: Settings, console: Console) -> int:
+    """Poll the feeds once each, under claims (bot.workers): a feed another worker is polling is
+    left to it, so two `feeds poll` (or a `hashbot run` beside one) share the feeds."""
+    started = utcnow()
     with open_db(settings) as store:
-        feeds = (
-            [_find(store, ref) for ref in options.feeds]
-            if options.feeds
-            else [f for f in store.feeds() if f.enabled]
-        )
+        feeds = [_find(store, ref) for ref in options.feeds] if options.feeds else store.feeds()
+        for feed in feeds:
+            if options.feeds and not feed.enabled:
+                console.error(
+                    f"feed {feed.id} is disabled; `hashbot feeds enable {feed.id}` polls it at once"
+                )
+        feeds = [feed for feed in feeds if feed.enabled]
         if not feeds:
             console.error("no enabled feeds to poll")
             return EXIT_FAILED
@@ -201,15 +206,20 @@ def poll(options: FeedsRefOptions, settings: Settings, console: Console) -> int:
         async def poll_all() -> list[PollResult]:
             async with app.open_fetcher(settings) as fetcher:
                 poller = app.build_poller(settings, store=store, fetcher=fetcher)
-                return await poller.poll_many(feeds, on_done=on_done)
+                ids = [feed.id for feed in feeds] if options.feeds else None
+                return await poller.poll_claimed(feed_ids=ids, unchecked_since=started, on_done=on_done)
 
         try:
             results = asyncio.run(poll_all())
         finally:
             progress.clear()
+    others = len(feeds) - len(results)
+    if others:
+        print(f"{others} feeds: polled by another worker meanwhile, left to it", file=console.out)
     if any(result.unexpected for result in results):
         return EXIT_BUG
-    return EXIT_FAILED if any(_failed(result) for result in results) else EXIT_OK
+    refused = len(feeds) < len(options.feeds)  # disabled feeds named
+    return EXIT_FAILED if refused or any(_failed(result) for result in results) else EXIT_OK
 
 
 def _failed(result: PollResult) -> bool:

@@ -25,6 +25,7 @@ def run(options: RunCommandOptions, settings: Settings, console: Console) -> int
     run_options = app.RunOptions(
         dry_run=dry_run,
         once=options.once,
+        no_bot=options.no_bot,
         example_feed=example if example.is_file() else None,
     )
     report = asyncio.run(app.run(settings, run_options, preview_stream=console.out))

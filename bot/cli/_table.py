@@ -228,6 +228,7 @@ def _register_articles(commands: SubParsers) -> None:
 class RunCommandOptions:
     dry_run: bool
     once: bool
+    no_bot: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +267,13 @@ def _register_run(commands: SubParsers) -> None:
     )
     run.add_argument(
         "--once", action="store_true", help="one poll and one publish pass, then exit (for cron)"
+    )
+    run.add_argument(
+        "--no-bot",
+        action="store_true",
+        help="poll and publish without answering bot commands: one of several workers sharing the "
+        "database with one `hashbot run` that answers them. Workers split the feed polls between "
+        "them (each feed polled by one at a time) and one of them sends at a time",
     )
 
     _add(

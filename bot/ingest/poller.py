@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.clock import utcnow
-from bot.errors import FetchError, IngestError, SourceFormatError, UnexpectedError
+from bot.errors import FetchError, IngestError, LeaseLost, SourceFormatError, UnexpectedError
 from bot.ingest.discovery import discover_feeds, looks_like_html
 from bot.ingest.feeds import ParsedFeed, parse_feed
 from bot.ingest.filters import ItemFilter
@@ -26,7 +26,18 @@ from bot.ingest.links import dedup_keys, item_key
 from bot.ingest.pages import fetch_article, with_page
 from bot.logs import log_fields
 from bot.models import Article
-from bot.storage import Feed, FeedMedia, NewPost, PollFailure, PollRecord, PostState, Revision, Store
+from bot.storage import (
+    Feed,
+    FeedClaim,
+    FeedMedia,
+    NewPost,
+    PollFailure,
+    PollRecord,
+    PostState,
+    Revision,
+    Store,
+)
+from bot.workers import FEED_LEASE, worker_id
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +58,10 @@ class PollPolicy:
     default_chat: str = ""
     #: How long after its post an item's correction still edits it (``--edit-updates`` feeds).
     edit_window: timedelta = timedelta(hours=48)
+    #: Claimed polls in flight at once (the fetcher bounds the requests); claims come in batches
+    #: of about half this as polls finish, so workers sharing the feeds share them as they go.
+    parallel: int = 16
+    lease: timedelta = FEED_LEASE
 
 
 class Outcome(StrEnum):
@@ -54,6 +69,8 @@ class Outcome(StrEnum):
     NOT_MODIFIED = "not modified"
     FAILED = "failed"
     DISABLED = "disabled"
+    #: The claim expired and another worker polled the feed instead; nothing of this poll was saved.
+    TAKEN_OVER = "taken over"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +84,11 @@ class PollResult:
     error: str | None = None
     #: The failure was a bug in hashbot (an unexpected exception), not the feed's fault.
     unexpected: bool = False
+
+
+def _taken_over(feed: Feed, lost: LeaseLost) -> PollResult:
+    logger.warning("feed %s: %s; this poll is dropped", feed.label, lost)
+    return PollResult(feed, Outcome.TAKEN_OVER, error=str(lost))
 
 
 def with_media(item: Article, media: FeedMedia) -> Article:
@@ -154,8 +176,11 @@ class Poller:
         fetcher: Fetcher,
         policy: PollPolicy | None = None,
         clock: Callable[[], datetime] = utcnow,
+        worker: str | None = None,
     ) -> None:
         self._store = store
+        #: Whose claims this poller takes (bot.workers); one name per process.
+        self.worker = worker or worker_id()
         self._fetcher = fetcher
         self._policy = policy or PollPolicy()
         self._clock = clock
@@ -164,18 +189,58 @@ class Poller:
     async def poll_many(
         self, feeds: Iterable[Feed], *, on_done: Callable[[PollResult], None] | None = None
     ) -> list[PollResult]:
-        """Poll feeds concurrently (the fetcher bounds how many requests run at once).
+        """Poll feeds concurrently (the fetcher bounds how many requests run at once), unclaimed:
+        for a store no other worker uses.
 
         `on_done` is called with each feed's result as soon as that feed is done, for progress.
         """
+        results = await asyncio.gather(*(self._poll_isolated(feed, None, on_done) for feed in feeds))
+        self._summarize(results)
+        return list(results)
 
-        async def poll(feed: Feed) -> PollResult:
-            result = await self._poll_isolated(feed)
-            if on_done is not None:
-                on_done(result)
-            return result
+    async def poll_claimed(
+        self,
+        *,
+        feed_ids: Sequence[int] | None = None,
+        unchecked_since: datetime | None = None,
+        on_done: Callable[[PollResult], None] | None = None,
+    ) -> list[PollResult]:
+        """Claim feeds (see :class:`~bot.storage.FeedClaim`) and poll them until none is left.
 
-        results = await asyncio.gather(*(poll(feed) for feed in feeds))
+        Due feeds, or with `unchecked_since` those not checked since then; only `feed_ids` when
+        given. Up to :attr:`PollPolicy.parallel` polls run at once; more are claimed whenever half
+        of them are done, so other workers claiming beside this one take the rest as they go.
+        """
+        parallel = max(self._policy.parallel, 1)
+        running: set[asyncio.Task[PollResult]] = set()
+        results: list[PollResult] = []
+        more = True
+        try:
+            while True:
+                if more and len(running) <= parallel // 2:
+                    claim = FeedClaim(
+                        owner=self.worker,
+                        now=self._clock(),
+                        lease=self._policy.lease,
+                        limit=parallel - len(running),
+                        feed_ids=None if feed_ids is None else tuple(feed_ids),
+                        unchecked_since=unchecked_since,
+                    )
+                    feeds = self._store.claim_feeds(claim)
+                    more = bool(feeds)
+                    for feed in feeds:
+                        running.add(asyncio.create_task(self._poll_isolated(feed, self.worker, on_done)))
+                if not running:
+                    break
+                done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                results.extend(task.result() for task in done)
+        finally:
+            for task in running:  # cancelled (hashbot stopping): their claims expire or are released
+                task.cancel()
+        self._summarize(results)
+        return results
+
+    def _summarize(self, results: Sequence[PollResult]) -> None:
         if results:
             counts = {outcome: sum(r.outcome is outcome for r in results) for outcome in Outcome}
             logger.info(
@@ -184,27 +249,38 @@ class Poller:
                 ", ".join(f"{n} {outcome.value}" for outcome, n in counts.items() if n),
                 sum(len(r.queued) for r in results),
             )
-        return list(results)
 
     def observe(self, listener: Callable[[PollResult, float], None]) -> None:
         """Hand every feed's result and the seconds its poll took to `listener` (the metrics)."""
         self._listeners.append(listener)
 
-    async def _poll_isolated(self, feed: Feed) -> PollResult:
+    async def _poll_isolated(
+        self, feed: Feed, owner: str | None, on_done: Callable[[PollResult], None] | None
+    ) -> PollResult:
         started = time.perf_counter()
         with log_fields(feed_id=feed.id):
             try:
-                result = await self.poll(feed)
+                result = await self.poll(feed, owner=owner)
+            except LeaseLost as lost:
+                result = _taken_over(feed, lost)
             except Exception as exc:  # a bug or a parser crash on one feed must not stop the others
                 logger.exception("feed %s: unexpected error while polling", feed.label)
                 bug = UnexpectedError(feed.label, exc)
-                result = replace(self._fail(feed, str(bug), now=self._clock()), unexpected=True)
+                try:
+                    result = replace(
+                        self._fail(feed, str(bug), now=self._clock(), owner=owner), unexpected=True
+                    )
+                except LeaseLost as lost:
+                    result = _taken_over(feed, lost)
         for listener in self._listeners:
             listener(result, time.perf_counter() - started)
+        if on_done is not None:
+            on_done(result)
         return result
 
-    async def poll(self, feed: Feed) -> PollResult:
-        """Poll one feed and record the outcome on it."""
+    async def poll(self, feed: Feed, *, owner: str | None = None) -> PollResult:
+        """Poll one feed and record the outcome on it; under `owner`'s claim when given (LeaseLost
+        when that claim was lost meanwhile: nothing is recorded then)."""
         now = self._clock()
         try:
             fetched = await self._fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
@@ -216,6 +292,7 @@ class Poller:
                         next_check=now + timedelta(seconds=feed.interval),
                         etag=fetched.etag or feed.etag,
                         last_modified=fetched.last_modified or feed.last_modified,
+                        owner=owner,
                     )
                 )
                 return PollResult(feed, Outcome.NOT_MODIFIED)
@@ -227,10 +304,10 @@ class Poller:
                 content_type=fetched.content_type,
                 source=feed.label,
             )
-            return await self._record(feed, fetched, parsed, notices=notices, now=now)
+            return await self._record(feed, fetched, parsed, notices=notices, now=now, owner=owner)
         except IngestError as error:
             message = error.problem if error.source in (feed.url, feed.label) else str(error)
-            return self._fail(feed, message, now=now, error=error)
+            return self._fail(feed, message, now=now, error=error, owner=owner)
 
     async def _follow_discovery(self, feed: Feed, fetched: Fetched) -> tuple[Fetched, tuple[str, ...]]:
         """A web page where a feed was expected: poll the feed the page announces instead."""
@@ -247,7 +324,14 @@ class Poller:
         return found, (notice,)
 
     async def _record(
-        self, feed: Feed, fetched: Fetched, parsed: ParsedFeed, *, notices: tuple[str, ...], now: datetime
+        self,
+        feed: Feed,
+        fetched: Fetched,
+        parsed: ParsedFeed,
+        *,
+        notices: tuple[str, ...],
+        now: datetime,
+        owner: str | None,
     ) -> PollResult:
         items = [replace(item, lang=feed.lang or item.lang, source=feed.label) for item in parsed.items]
         selection = select_items(
@@ -286,6 +370,7 @@ class Poller:
                 digest_items=tuple(posts) if feed.digest_at else (),
                 notices=notices,
                 revisions=self._revisions(feed, items, now=now) if feed.edit_updates else (),
+                owner=owner,
             )
         )
         if selection.seen_keys:
@@ -328,7 +413,13 @@ class Poller:
             return item
 
     def _fail(
-        self, feed: Feed, message: str, *, now: datetime, error: IngestError | None = None
+        self,
+        feed: Feed,
+        message: str,
+        *,
+        now: datetime,
+        error: IngestError | None = None,
+        owner: str | None = None,
     ) -> PollResult:
         failures = feed.error_count + 1
         gone = isinstance(error, FetchError) and error.status == 410
@@ -351,6 +442,7 @@ class Poller:
                 error=message,
                 disable=disable,
                 notice=notice,
+                owner=owner,
             )
         )
         logger.warning("feed %s: %s%s", feed.label, message, " (feed disabled)" if disable else "")

@@ -22,6 +22,7 @@ from bot.storage.records import (
     DeskMessage,
     DigestItem,
     Feed,
+    FeedClaim,
     FeedMedia,
     MastodonStatus,
     MessageReactions,
@@ -73,16 +74,48 @@ class Store(Protocol):
         """Switch a feed on or off; switching on clears its error count so it is polled at once."""
         ...
 
+    # Workers sharing the database: claims on feed polls, named leases (bot.workers)
+    def claim_feeds(self, claim: FeedClaim) -> list[Feed]:
+        """Lease to `claim.owner` up to `claim.limit` enabled feeds that no unexpired lease holds.
+
+        The most overdue first, in one statement, so two workers claiming at once never get the
+        same feed (PostgreSQL skips rows another claim has locked; SQLite's write lock serializes
+        them). The poll's :meth:`save_poll` or :meth:`save_failure` ends the lease; a worker
+        killed mid-poll leaves it to expire, and the feed is claimed again then.
+        """
+        ...
+
+    def release_feeds(self, owner: str) -> int:
+        """End the feed leases `owner` still holds (a worker stopping cleanly); how many."""
+        ...
+
+    def take_lease(self, name: str, *, owner: str, now: datetime, expires: datetime) -> str:
+        """Take or renew the lease `name` for `owner` until `expires`, unless another holds it unexpired.
+
+        Returns the holder after the attempt: `owner` when it has the lease.
+        """
+        ...
+
+    def release_lease(self, name: str, *, owner: str, expires: datetime) -> None:
+        """Shorten `owner`'s lease `name` to end at `expires` (a worker stopping); others' untouched."""
+        ...
+
     # Polling
     def seen_keys(self, feed_id: int, keys: Collection[str]) -> set[str]:
         """Which of `keys` the feed has already seen."""
         ...
 
     def save_poll(self, record: PollRecord) -> list[int]:
-        """Record a successful poll; returns the ids of the posts it queued (duplicates are not)."""
+        """Record a successful poll; returns the ids of the posts it queued (duplicates are not).
+
+        With `record.owner`, only while that worker still holds the feed's claim, which the save
+        ends; otherwise nothing is written and :class:`~bot.errors.LeaseLost` is raised.
+        """
         ...
 
-    def save_failure(self, failure: PollFailure) -> None: ...
+    def save_failure(self, failure: PollFailure) -> None:
+        """Record a failed poll; `failure.owner` as for :meth:`save_poll`."""
+        ...
 
     # Queue
     def enqueue(self, post: NewPost, *, now: datetime) -> int | None:
@@ -412,6 +445,7 @@ __all__ = [
     "DeskMessage",
     "DigestItem",
     "Feed",
+    "FeedClaim",
     "FeedMedia",
     "MastodonStatus",
     "MessageReactions",

@@ -38,6 +38,9 @@ class Spelling:
     json_field: str
     #: Within a group whose SELECT also has ``MAX({by})``: ``{value}`` of the row with that maximum.
     latest: str
+    #: What a claim's subquery ends with (a worker claiming feeds): PostgreSQL locks the rows it
+    #: claims and skips those another claim holds; SQLite's write lock already serializes claims.
+    skip_locked: str
 
 
 class Database(Protocol):

@@ -330,6 +330,18 @@ MIGRATIONS: tuple[str | PerDialect, ...] = (
     """
     ALTER TABLE posts ADD COLUMN previewed TEXT;
     """,
+    # 15: several workers on one database. A feed being polled is leased to one worker until
+    # lease_expires, so a worker killed mid-poll loses the lease, never the feed; named leases
+    # hold a whole job for one worker (the one sender of posts).
+    """
+    ALTER TABLE feeds ADD COLUMN lease_owner TEXT;
+    ALTER TABLE feeds ADD COLUMN lease_expires TEXT;
+    CREATE TABLE leases (
+        name    TEXT PRIMARY KEY,
+        owner   TEXT NOT NULL,
+        expires TEXT NOT NULL
+    );
+    """,
 )
 
 

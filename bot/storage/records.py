@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal, get_type_hints
 
@@ -232,6 +232,24 @@ class Notice:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedClaim:
+    """A worker's request for feeds to poll: which ones, how many, and how long it may hold them.
+
+    Without `unchecked_since` only due feeds are claimed (the run loop); with it, every feed not
+    checked since that moment, due or not (`hashbot feeds poll`: each feed once per command).
+    """
+
+    owner: str
+    now: datetime
+    #: How long the claim holds before another worker may take the feed over.
+    lease: timedelta
+    limit: int
+    #: Only these feeds; None: any.
+    feed_ids: tuple[int, ...] | None = None
+    unchecked_since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PollRecord:
     """Everything one successful poll of a feed changes, saved in one transaction."""
 
@@ -248,6 +266,8 @@ class PollRecord:
     revisions: tuple[Revision, ...] = ()
     #: Items of a digest feed: kept aside until its next digest collects them (only their articles).
     digest_items: tuple[NewPost, ...] = ()
+    #: The worker whose claim on the feed this poll ran under; saved only while it holds it.
+    owner: str | None = None
 
 
 class StatusState(StrEnum):
@@ -300,6 +320,8 @@ class PollFailure:
     error: str
     disable: bool = False
     notice: str | None = None
+    #: As :attr:`PollRecord.owner`.
+    owner: str | None = None
 
 
 class TagEvent(StrEnum):

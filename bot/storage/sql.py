@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
-from bot.errors import StoreError
+from bot.errors import LeaseLost, StoreError
 from bot.hashtags.normalize import tag_key
 from bot.models import TagUse
 from bot.storage import Store
@@ -28,6 +28,7 @@ from bot.storage.records import (
     DeskMessage,
     DigestItem,
     Feed,
+    FeedClaim,
     FeedMedia,
     MastodonStatus,
     MessageReactions,
@@ -168,6 +169,59 @@ class SqlStore(Store):
             else:
                 db.execute("UPDATE feeds SET enabled = 0 WHERE id = ?", (feed_id,))
 
+    # Workers
+
+    def claim_feeds(self, claim: FeedClaim) -> list[Feed]:
+        now = _time(claim.now)
+        where, params = ["enabled = 1", "(lease_expires IS NULL OR lease_expires <= ?)"], list[object]([now])
+        if claim.unchecked_since is None:
+            where.append("(next_check IS NULL OR next_check <= ?)")
+            params.append(now)
+        else:
+            where.append("(last_checked IS NULL OR last_checked < ?)")
+            params.append(_time(claim.unchecked_since))
+        if claim.feed_ids is not None:
+            wanted = [feed_id for feed_id in claim.feed_ids if _is_rowid(feed_id)][:_MAX_PARAMS]
+            where.append(f"id IN ({', '.join('?' * len(wanted)) or 'NULL'})")
+            params.extend(wanted)
+        with self._transaction() as db:
+            rows = db.execute(
+                "UPDATE feeds SET lease_owner = ?, lease_expires = ? WHERE id IN ("
+                f" SELECT id FROM feeds WHERE {' AND '.join(where)}"
+                f" ORDER BY next_check IS NOT NULL, next_check, id LIMIT ?{db.spelling.skip_locked})"
+                " RETURNING *",
+                (claim.owner, _time(claim.now + claim.lease), *params, claim.limit),
+            ).fetchall()
+        # RETURNING keeps no order: the most overdue first again.
+        feeds = [_feed(row) for row in rows]
+        return sorted(
+            feeds, key=lambda feed: (feed.next_check is not None, feed.next_check or claim.now, feed.id)
+        )
+
+    def release_feeds(self, owner: str) -> int:
+        with self._transaction() as db:
+            return db.execute(
+                "UPDATE feeds SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = ?", (owner,)
+            ).rowcount
+
+    def take_lease(self, name: str, *, owner: str, now: datetime, expires: datetime) -> str:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO leases (name, owner, expires) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE"
+                " SET owner = excluded.owner, expires = excluded.expires"
+                " WHERE leases.owner = excluded.owner OR leases.expires <= ?",
+                (name, owner, _time(expires), _time(now)),
+            )
+            row = db.execute("SELECT owner FROM leases WHERE name = ?", (name,)).fetchone()
+        return str(row["owner"])
+
+    def release_lease(self, name: str, *, owner: str, expires: datetime) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE leases SET expires = ? WHERE name = ? AND owner = ? AND expires > ?",
+                (_time(expires), name, owner, _time(expires)),
+            )
+
     # Polling
 
     def seen_keys(self, feed_id: int, keys: Collection[str]) -> set[str]:
@@ -187,6 +241,7 @@ class SqlStore(Store):
         checked = _time(record.checked)
         queued: list[int] = []
         with self._transaction() as db:
+            _end_claim(db, record.feed_id, record.owner)
             db.execute(
                 "UPDATE feeds SET etag = ?, last_modified = ?, last_checked = ?, last_success = ?,"
                 " next_check = ?, error_count = 0, last_error = NULL WHERE id = ?",
@@ -234,6 +289,7 @@ class SqlStore(Store):
 
     def save_failure(self, failure: PollFailure) -> None:
         with self._transaction() as db:
+            _end_claim(db, failure.feed_id, failure.owner)
             db.execute(
                 "UPDATE feeds SET last_checked = ?, next_check = ?, error_count = error_count + 1,"
                 " last_error = ?, enabled = CASE WHEN ? THEN 0 ELSE enabled END WHERE id = ?",
@@ -812,6 +868,20 @@ def _insert_post(db: Database, post: NewPost, *, created: str | None) -> int | N
         [(post.chat, key, post_id) for key in post.keys],
     )
     return post_id
+
+
+def _end_claim(db: Database, feed_id: int, owner: str | None) -> None:
+    """End a poll's claim on its feed; with `owner`, refuse (LeaseLost) unless it still holds it.
+
+    The first write of the poll's transaction, so on PostgreSQL the feed's row is locked from
+    here to the commit, and a late worker's save waits for the new holder's, then finds it gone.
+    """
+    guard, params = ("", (feed_id,)) if owner is None else (" AND lease_owner = ?", (feed_id, owner))
+    ended = db.execute(
+        f"UPDATE feeds SET lease_owner = NULL, lease_expires = NULL WHERE id = ?{guard}", params
+    ).rowcount
+    if owner is not None and not ended:
+        raise LeaseLost(f"feed {feed_id}: its poll was taken over by another worker (or the feed removed)")
 
 
 def _insert_notice(db: Database, message: str, *, feed_id: int, created: str | None) -> None:

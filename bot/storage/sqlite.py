@@ -23,7 +23,7 @@ from bot.storage.sql import SqlStore
 MIGRATIONS = scripts("sqlite")
 
 #: SQLite keeps, in a group that selects ``MAX(by)``, the other columns of the row holding it.
-SPELLING = Spelling(json_field="json_extract({column}, '$.{field}')", latest="{value}")
+SPELLING = Spelling(json_field="json_extract({column}, '$.{field}')", latest="{value}", skip_locked="")
 
 
 class SqliteDatabase:

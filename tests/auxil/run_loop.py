@@ -100,6 +100,13 @@ class Loop:
         await self.runner.poll_feed(feed.id)
         return feed
 
+    async def poll_when_due(self, feed_id: int) -> None:
+        """Move the clock on to the feed's next check, if it is not due yet, and run its job then."""
+        feed = self.store.feed(feed_id)
+        assert feed is not None and feed.next_check is not None
+        self.clock.set(max(self.clock.now, feed.next_check))
+        assert await self.runner.poll_feed(feed_id) is not None
+
 
 @asynccontextmanager
 async def run_loop(

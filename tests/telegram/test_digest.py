@@ -68,7 +68,7 @@ async def test_many_items_make_several_digests_and_none_is_dropped(
         feed = await loop.subscribe_and_poll(web.url("/harbour.xml"), digest_at=("18:00",))
         assert feed.id is not None
         web.routes["/harbour.xml"] = Route(body=rss(range(1, 24)))
-        await loop.runner.poll_feed(feed.id)
+        await loop.poll_when_due(feed.id)
         assert len(loop.store.digest_items(feed.id)) == 23
         clock.set(paris("2026-11-24 18:00"))
         report = await loop.runner.publish()

@@ -42,7 +42,7 @@ async def _published(loop: Loop, web: FeedServer, body: bytes, **feed: object) -
 
 async def _corrected(loop: Loop, web: FeedServer, feed_id: int, body: bytes) -> None:
     web.routes["/harbour.xml"] = Route(body=body)
-    await loop.runner.poll_feed(feed_id)
+    await loop.poll_when_due(feed_id)
 
 
 async def test_a_corrected_item_edits_its_post_once_and_is_not_posted_again(
