@@ -11,8 +11,19 @@ import gzip
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
+from xml.sax.saxutils import escape
 
 from auxil.loopback import LoopbackServer, http_server
+
+
+def rss(*items: tuple[str, str, str]) -> bytes:
+    """An RSS 2.0 document from (guid, title, link) triples, newest first."""
+    entries = "".join(
+        f"<item><guid>{escape(guid)}</guid><title>{escape(title)}</title><link>{escape(link)}</link>"
+        f"<description>{escape(title)}: the story in a sentence.</description></item>"
+        for guid, title, link in items
+    )
+    return f"<rss version='2.0'><channel><title>Test</title>{entries}</channel></rss>".encode()
 
 
 @dataclass

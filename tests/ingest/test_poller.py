@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pytest
-from auxil.feedserver import FeedServer, Route
+from auxil.feedserver import FeedServer, Route, rss
 from auxil.fetching import fixture, with_fetcher
 from auxil.notices import unread_notices
 
@@ -32,16 +31,6 @@ from bot.storage import Feed, NewFeed, PostState, Store, open_store
 
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 POLICY = PollPolicy(first_items=1, max_failures=3, default_chat="@news")
-
-
-def rss(*items: tuple[str, str, str]) -> bytes:
-    """An RSS 2.0 document from (guid, title, link) triples, newest first."""
-    entries = "".join(
-        f"<item><guid>{escape(guid)}</guid><title>{escape(title)}</title><link>{escape(link)}</link>"
-        f"<description>{escape(title)}: the story in a sentence.</description></item>"
-        for guid, title, link in items
-    )
-    return f"<rss version='2.0'><channel><title>Test</title>{entries}</channel></rss>".encode()
 
 
 @pytest.fixture
