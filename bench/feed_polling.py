@@ -54,8 +54,11 @@ def feed_document(number: int, items: int) -> bytes:
     ).encode()
 
 
-def serve(port: int, feeds: int, items: int, ready: multiprocessing.synchronize.Event) -> None:
-    """A minimal HTTP/1.1 server with keep-alive and ETags (runs in a child process)."""
+def serve(
+    port: int, feeds: int, items: int, ready: multiprocessing.synchronize.Event, latency: float = 0.0
+) -> None:
+    """A minimal HTTP/1.1 server with keep-alive and ETags (runs in a child process); `latency`
+    seconds before each answer stand for the network between hashbot and a remote feed."""
     documents = {f"/feed/{n}.xml": feed_document(n, items) for n in range(feeds)}
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -73,6 +76,8 @@ def serve(port: int, feeds: int, items: int, ready: multiprocessing.synchronize.
                     status, body, extra = "304 Not Modified", b"", f"ETag: {etag}\r\n"
                 else:
                     status, extra = "200 OK", f"ETag: {etag}\r\nContent-Type: application/rss+xml\r\n"
+                if latency:
+                    await asyncio.sleep(latency)
                 writer.write(
                     f"HTTP/1.1 {status}\r\n{extra}Content-Length: {len(body)}\r\n\r\n".encode() + body
                 )

@@ -54,7 +54,7 @@ from bot.planner import Pending, PublishSchedule, choose_posts, digest_due
 from bot.render import shows_whole_article
 from bot.storage import DigestItem, Feed, NewPost, PostEvent, PostKind, PostState, QueuedPost, Store
 from bot.vocabulary import VocabularyCache
-from bot.workers import SENDER, SENDER_HANDOVER, SENDER_LEASE, worker_id
+from bot.workers import SENDER, SENDER_HANDOVER, SENDER_LEASE, holder_gone, worker_id
 
 if TYPE_CHECKING:  # the poller brings the HTTP client: `hashbot status` and `schedule` need neither
     from bot.ingest.poller import Poller, PollResult
@@ -225,8 +225,11 @@ class Runner:
         editor: Editor | None = None,
         mastodon: CrossPoster | None = None,
         worker: str | None = None,
+        gone: Callable[[str], bool] = holder_gone,
     ) -> None:
         self._store = store
+        #: Tells whether another worker's process no longer runs, so its sender lease is void.
+        self._gone = gone
         #: This process among the workers on the store: it sends only while it holds the sender lease.
         self.worker = worker or worker_id()
         #: Who held the sender lease when this worker last asked (None: not asked yet).
@@ -328,6 +331,12 @@ class Runner:
         """
         now, was = self._clock(), self._sender
         self._sender = self._store.take_lease(SENDER, owner=self.worker, now=now, expires=now + SENDER_LEASE)
+        if self._sender != self.worker and self._gone(self._sender):
+            logger.info("the sender %s no longer runs; this worker takes over", self._sender)
+            self._store.release_lease(SENDER, owner=self._sender, expires=now)
+            self._sender = self._store.take_lease(
+                SENDER, owner=self.worker, now=now, expires=now + SENDER_LEASE
+            )
         if self._sender != self.worker:
             return None
         if was == self.worker:

@@ -37,3 +37,24 @@ def worker_id() -> str:
     """This process's name among the workers, the same for all its parts: host and pid (for an
     operator) and a random part (a pid reused after a restart is a new worker)."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def holder_gone(holder: str) -> bool:
+    """Whether the worker `holder` names is a process of this host that no longer runs, or an
+    earlier process with this one's pid (a container restarted): its lease need not be waited out.
+
+    A holder on another host, or one whose liveness cannot be told, is never presumed gone.
+    """
+    host, _, rest = holder.partition(":")
+    pid, _, _ = rest.partition(":")
+    if host != socket.gethostname() or not pid.isdecimal() or holder == worker_id():
+        return False
+    if int(pid) == os.getpid():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        return False
+    return False

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
@@ -117,3 +120,14 @@ async def test_a_new_worker_never_marks_the_senders_post_in_flight_uncertain(
     report = await b.publish()
     assert store.post(first.id).state is PostState.UNCERTAIN  # type: ignore[union-attr]
     assert len(report.sent) == 1
+
+
+async def test_a_sender_whose_process_ended_on_this_host_is_taken_over_at_once(
+    store: Store, clock: Clock
+) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    holder = f"{socket.gethostname()}:{dead.pid}:abc123"
+    store.take_lease("sender", owner=holder, now=NOW, expires=NOW + SENDER_LEASE)
+    b = worker(store, "b", clock, ScriptedPublisher("-1001"))
+    assert len((await b.publish()).sent) == 1
