@@ -8,7 +8,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from test_runner import ScriptedPublisher
@@ -45,8 +44,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with closing(open_store(tmp_path / "hashbot.sqlite3")) as opened:
+def store(store_location: str) -> Iterator[Store]:
+    with closing(open_store(store_location)) as opened:
         for n in range(3):
             article = Article(text=f"Story {n} of the harbour.", title=f"Story {n}")
             opened.enqueue(

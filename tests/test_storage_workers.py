@@ -1,12 +1,10 @@
-"""Claims and leases: what lets several workers share one database (bot.workers)."""
+"""Claims and leases: what lets several workers share one database (bot.workers), on both backends."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -16,17 +14,6 @@ from bot.storage import Feed, FeedClaim, NewPost, PollFailure, PollRecord, Store
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=10)
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "hashbot.sqlite3"
-
-
-@pytest.fixture
-def store(path: Path) -> Iterator[Store]:
-    with closing(open_store(path)) as opened:
-        yield opened
 
 
 def claim(store: Store, owner: str, *, now: datetime = NOW, limit: int = 100, **scope: object) -> list[int]:
@@ -109,13 +96,13 @@ def test_a_worker_stopping_gives_its_claims_back(store: Store) -> None:
     assert claim(store, "c") == [first]
 
 
-def test_claims_from_two_connections_at_once_never_share_a_feed(store: Store, path: Path) -> None:
+def test_claims_from_two_connections_at_once_never_share_a_feed(store: Store, store_location: str) -> None:
     """Each worker claims one feed at a time until none is left, on its own connection."""
     feeds = add_feeds(store, 60)
 
     def work(owner: str) -> list[int]:
         mine: list[int] = []
-        with closing(open_store(path)) as own:
+        with closing(open_store(store_location)) as own:
             while got := claim(own, owner, limit=1):
                 mine.extend(got)
         return mine

@@ -36,7 +36,9 @@ Connection = psycopg.Connection[dict[str, Any]]
 MIGRATIONS = scripts("postgresql")
 
 SPELLING = Spelling(
-    json_field="({column}::json ->> '{field}')", latest="(array_agg({value} ORDER BY {by} DESC))[1]"
+    json_field="({column}::json ->> '{field}')",
+    latest="(array_agg({value} ORDER BY {by} DESC))[1]",
+    skip_locked=" FOR UPDATE SKIP LOCKED",
 )
 
 #: The advisory lock every write transaction holds ("hash" in ASCII).

@@ -1,4 +1,4 @@
-"""Two `hashbot feeds poll` processes at once on one database share its feeds (bot.workers)."""
+"""Two `hashbot feeds poll` processes at once on one database (SQLite, PostgreSQL) share its feeds."""
 
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ from bot.storage import Feed, open_store
 FEEDS = 100
 
 
-def test_two_polls_at_once_queue_each_feeds_newest_item_exactly_once(tmp_path: Path) -> None:
-    database = tmp_path / "hashbot.sqlite3"
+def test_two_polls_at_once_queue_each_feeds_newest_item_exactly_once(
+    store_location: str, tmp_path: Path
+) -> None:
+    database = store_location
     env = {key: value for key, value in os.environ.items() if not key.startswith("HASHBOT_")}
     env |= {"PYTHONPATH": str(REPO), "HASHBOT_DATABASE": str(database), "HASHBOT_CHANNEL": "@news"}
     with FeedServer() as server, closing(open_store(database)) as store:
