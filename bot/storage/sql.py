@@ -185,12 +185,15 @@ class SqlStore(Store):
             where.append(f"id IN ({', '.join('?' * len(wanted)) or 'NULL'})")
             params.extend(wanted)
         with self._transaction() as db:
+            # MATERIALIZED: the feeds are picked once. As a plain subquery PostgreSQL may run the
+            # LIMIT … SKIP LOCKED again for each row it updates, and claim more than the limit.
             rows = db.execute(
-                "UPDATE feeds SET lease_owner = ?, lease_expires = ? WHERE id IN ("
+                "WITH picked AS MATERIALIZED ("
                 f" SELECT id FROM feeds WHERE {' AND '.join(where)}"
                 f" ORDER BY next_check IS NOT NULL, next_check, id LIMIT ?{db.spelling.skip_locked})"
+                " UPDATE feeds SET lease_owner = ?, lease_expires = ? WHERE id IN (SELECT id FROM picked)"
                 " RETURNING *",
-                (claim.owner, _time(claim.now + claim.lease), *params, claim.limit),
+                (*params, claim.limit, claim.owner, _time(claim.now + claim.lease)),
             ).fetchall()
         # RETURNING keeps no order: the most overdue first again.
         feeds = [_feed(row) for row in rows]
