@@ -28,7 +28,8 @@ from pathlib import Path
 
 from feed_polling import HOSTS, free_port, serve
 
-from bot.storage import Feed, open_store
+from bot.clock import utcnow
+from bot.storage import NewFeed, open_store
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -37,7 +38,10 @@ def fresh_database(folder: Path, name: str, *, feeds: int, port: int) -> Path:
     path = folder / f"{name}.sqlite3"
     with closing(open_store(path)) as store:
         for n in range(feeds):
-            store.add_feed(Feed(url=f"http://{HOSTS[n % len(HOSTS)]}:{port}/feed/{n}.xml", name=f"Site {n}"))
+            store.add_feed(
+                NewFeed(url=f"http://{HOSTS[n % len(HOSTS)]}:{port}/feed/{n}.xml", name=f"Site {n}"),
+                now=utcnow(),
+            )
     return path
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from bot.errors import LeaseLost
 from bot.models import Article
-from bot.storage import Feed, FeedClaim, NewPost, PollFailure, PollRecord, Store, open_store
+from bot.storage import FeedClaim, NewFeed, NewPost, PollFailure, PollRecord, Store, open_store
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=10)
@@ -23,7 +23,7 @@ def claim(store: Store, owner: str, *, now: datetime = NOW, limit: int = 100, **
 
 
 def add_feeds(store: Store, count: int) -> list[int]:
-    return [store.add_feed(Feed(url=f"https://example.org/{n}.xml")).id or 0 for n in range(count)]
+    return [store.add_feed(NewFeed(url=f"https://example.org/{n}.xml"), now=NOW).id for n in range(count)]
 
 
 def polled(feed_id: int, owner: str | None, *, now: datetime = NOW, key: str = "item") -> PollRecord:

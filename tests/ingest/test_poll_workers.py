@@ -13,7 +13,8 @@ from pathlib import Path
 from auxil.feedserver import FeedServer, Route, rss
 from auxil.paths import REPO
 
-from bot.storage import Feed, open_store
+from bot.clock import utcnow
+from bot.storage import NewFeed, open_store
 
 FEEDS = 100
 
@@ -28,7 +29,7 @@ def test_two_polls_at_once_queue_each_feeds_newest_item_exactly_once(
         for n in range(FEEDS):
             items = [(f"{n}-{i}", f"Feed {n} story {i}", f"https://site{n}.example/{i}") for i in (3, 2, 1)]
             server.routes[f"/{n}.xml"] = Route(rss(*items))
-            store.add_feed(Feed(url=server.url(f"/{n}.xml")))
+            store.add_feed(NewFeed(url=server.url(f"/{n}.xml")), now=utcnow())
         polls = [
             subprocess.Popen(
                 [sys.executable, "-m", "bot", "feeds", "poll"],

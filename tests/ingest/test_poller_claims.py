@@ -13,7 +13,7 @@ from auxil.fetching import TEST_POLICY, with_fetcher
 
 from bot.ingest.http import Fetched, Fetcher
 from bot.ingest.poller import Outcome, Poller, PollPolicy, PollResult
-from bot.storage import Feed, FeedClaim, PostState, Store
+from bot.storage import Feed, FeedClaim, NewFeed, PostState, Store
 
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 POLICY = PollPolicy(default_chat="@news", parallel=4)
@@ -33,7 +33,7 @@ def add_feeds(store: Store, server: FeedServer, count: int) -> list[Feed]:
         server.routes[f"/{n}.xml"] = Route(
             rss((f"{n}-2", f"Newest {n}", f"https://e.org/{n}/2"), (f"{n}-1", "Old", f"https://e.org/{n}/1"))
         )
-        feeds.append(store.add_feed(Feed(url=server.url(f"/{n}.xml"))))
+        feeds.append(store.add_feed(NewFeed(url=server.url(f"/{n}.xml")), now=NOW))
     return feeds
 
 
