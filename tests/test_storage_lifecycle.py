@@ -293,3 +293,14 @@ def test_schedule_makes_an_awaiting_post_a_one_off_at_its_time_approved() -> Non
     assert scheduled.due == LATER
     with pytest.raises(ValueError, match="needs the post's time"):
         lifecycle.plan(awaiting, PostEvent.SCHEDULE, now=NOW)
+
+
+def test_a_dry_run_turned_on_anew_shows_again_what_an_earlier_one_showed(store: Store) -> None:
+    first, second = _queue(store, "a"), _queue(store, "b")
+    store.set_dry_run("turned on by Ada")
+    assert store.preview(first, now=NOW) and store.preview(second, now=NOW)
+    store.set_dry_run("turned on by Bea")  # still on (a restart says it again): nothing forgotten
+    assert [post.previewed for post in store.posts()] == [NOW, NOW]
+    store.set_dry_run(None)
+    store.set_dry_run("turned on by Ada")
+    assert [post.previewed for post in store.posts()] == [None, None]

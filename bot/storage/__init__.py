@@ -286,8 +286,18 @@ class Store(Protocol):
         return self.flag(_DRY_RUN)
 
     def set_dry_run(self, reason: str | None) -> None:
-        """Turn dry run on (`reason` says who did) or off (None)."""
+        """Turn dry run on (`reason` says who did) or off (None).
+
+        Turned on anew, a dry run shows every queued post again, the ones an earlier dry run showed
+        too; kept on (a restart), it shows none twice.
+        """
+        if reason is not None and self.dry_run() is None:
+            self.forget_previews()
         self.set_flag(_DRY_RUN, reason)
+
+    def forget_previews(self) -> None:
+        """No queued post counts as shown by a dry run any more (see :meth:`preview`)."""
+        ...
 
     # Mastodon statuses: their own state beside each post's
     def queue_status(self, post_id: int, *, now: datetime) -> None:

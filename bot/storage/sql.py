@@ -542,6 +542,10 @@ class SqlStore(Store):
         with self._transaction() as db:
             db.execute("UPDATE posts SET edit_pending = 0 WHERE id = ?", (post_id,))
 
+    def forget_previews(self) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE posts SET previewed = NULL WHERE previewed IS NOT NULL")
+
     # Long reads
 
     def long_read(self, key: str) -> str | None:
