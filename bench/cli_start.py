@@ -15,8 +15,8 @@ under the same load. Give DIR the compiled tag engine too (copy ``bot/hashtags/*
 ``bot/hashtags`` is the same as here, or both trees do not run the same engine.
 
 ``--stages`` then shows, in one more fresh process, where a `tags` run spends its time and memory
-step by step (peak RSS after each): the imports, settings, the first language detection and
-lemma dictionary, tagging.
+step by step (peak RSS after each): the imports, settings, the first language detection,
+tagging (with whatever data its language loads: a tagger model, or a lemma dictionary).
 """
 
 from __future__ import annotations
@@ -49,10 +49,9 @@ from bot.config import load_settings
 planner = build_planner(load_settings(None)); step("settings and planner")
 from bot.ingest import load_sources
 [article] = load_sources([sys.argv[1]]); step("read the article")
-from bot.hashtags.language import _lemmas, detect_language
+from bot.hashtags.language import detect_language
 lang = article.lang or detect_language(article.text); step(f"detect the language ({lang})")
-_lemmas(lang); step("load its lemma dictionary")
-planner.tags(article); step("tag it")
+planner.tags(article); step("tag it (with its language data)")
 """
 
 
