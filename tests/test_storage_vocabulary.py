@@ -24,6 +24,7 @@ from bot.storage.sqlite import MIGRATIONS
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 VOCABULARY_MIGRATION = 7
+REACTIONS_ON_TAGS_MIGRATION = 16
 
 
 def _sent(
@@ -153,3 +154,29 @@ def test_a_database_from_before_the_vocabulary_is_migrated_keeping_its_posts(tmp
         assert store.published_counts(bounds=(NOW - timedelta(days=1), NOW + timedelta(days=1))).posts == 1
         reactions = MessageReactions(-1, 7, {"👍": 1}, NOW, chat_username="news")
         assert store.record_reactions(reactions) == post.id
+
+
+def test_reactions_recorded_before_migration_16_count_by_tag_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "v15.sqlite3"
+    with closing(sqlite3.connect(path, isolation_level=None)) as db:
+        for number, script in enumerate(MIGRATIONS[: REACTIONS_ON_TAGS_MIGRATION - 1], start=1):
+            db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+        for post_id in (1, 2, 3):  # three posts tagged #Ukraine, the first with 9 reactions
+            db.execute(
+                "INSERT INTO posts (id, chat, article, state, created, sent, message_id)"
+                " VALUES (?, '@news', '{\"text\": \"x\"}', 'sent', ?, ?, ?)",
+                (post_id, NOW.isoformat(), NOW.isoformat(), post_id),
+            )
+            db.execute(
+                "INSERT INTO tag_history (post_id, chat, tag, key, at, event)"
+                " VALUES (?, '@news', 'Ukraine', 'ukraine', ?, 'sent')",
+                (post_id, NOW.isoformat()),
+            )
+        db.execute(
+            "INSERT INTO reactions (chat, message_id, post_id, total, counts, updated)"
+            " VALUES ('-100123', 1, 1, 9, '{}', ?)",
+            (NOW.isoformat(),),
+        )
+    with closing(open_store(path)) as store:
+        counts = store.published_counts(bounds=(NOW - timedelta(days=1), NOW + timedelta(days=1)))
+    assert counts.reactions == (TagReactions("Ukraine", 3, 9),)

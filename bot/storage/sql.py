@@ -673,6 +673,10 @@ class SqlStore(Store):
                     _time(reactions.at),
                 ),
             )
+            if post_id is not None:  # the statistics read a post's reactions with its tags
+                db.execute(
+                    "UPDATE tag_history SET reactions = ? WHERE post_id = ?", (reactions.total, post_id)
+                )
         return post_id
 
     def published_counts(
@@ -718,23 +722,15 @@ class SqlStore(Store):
         where, params = _history_filter(chat=chat, since=since, sent_only=True, table="h")
         where += " AND h.at < ?"
         params.append(_time(until))
-        # The reactions per tag come from the reacted posts' tags alone (CROSS JOIN: SQLite keeps
-        # this order), not from a join of every tag of the window to the reactions.
-        reacted = (
-            "SELECT h.key, SUM(r.total) AS reactions FROM reactions r CROSS JOIN tag_history h"
-            f" WHERE h.post_id = r.post_id AND r.total > 0 AND {where} GROUP BY h.key"
-        )
         eligible = "posts >= ? AND reactions > 0"
         rows = self._db.execute(
             f"SELECT * FROM (SELECT tag, posts, reactions, {eligible} AS eligible,"
             " ROW_NUMBER() OVER (ORDER BY posts DESC, key) AS by_posts,"
             f" ROW_NUMBER() OVER (ORDER BY CASE WHEN {eligible} THEN 0 ELSE 1 END,"
             " CAST(reactions AS REAL) / posts DESC, reactions DESC, key) AS by_reactions"
-            " FROM (SELECT k.key, k.tag, k.posts, COALESCE(r.reactions, 0) AS reactions"
-            f" FROM ({_tag_counts_sql(where, self._db.spelling)}) k"
-            f" LEFT JOIN ({reacted}) r ON r.key = k.key) counted) ranked"
+            f" FROM ({_tag_counts_sql(where, self._db.spelling)}) counted) ranked"
             " WHERE by_posts <= ? OR (eligible AND by_reactions <= ?)",
-            [REACTION_MIN_POSTS, REACTION_MIN_POSTS, *params, *params, top, top],
+            [REACTION_MIN_POSTS, REACTION_MIN_POSTS, *params, top, top],
         ).fetchall()
         by_posts = sorted((row for row in rows if row["by_posts"] <= top), key=lambda row: row["by_posts"])
         by_reactions = sorted(
@@ -748,16 +744,19 @@ class SqlStore(Store):
 
 
 def _tag_counts_sql(where: str, spelling: Spelling) -> str:
-    """Per comparison key: its latest spelling and how many posts had it under `where`.
+    """Per comparison key: its latest spelling, how many posts had it under `where`, and the
+    reactions those posts drew (each history row carries its post's, see migration 16).
 
-    In two steps, each in index order: per chat and key first, as migration 13's index holds them
+    In two steps, each in index order: per chat and key first, as migration 16's index holds them
     (no sort of every row), then per key across the chats (a few rows per key).
     """
     tag = spelling.latest.format(value="h.tag", by="h.at")
     latest_tag = spelling.latest.format(value="tag", by="latest")
     return (
-        f"SELECT key, {latest_tag} AS tag, MAX(latest) AS latest, SUM(posts) AS posts FROM"
-        f" (SELECT h.chat, h.key, {tag} AS tag, MAX(h.at) AS latest, COUNT(*) AS posts"
+        f"SELECT key, {latest_tag} AS tag, MAX(latest) AS latest, SUM(posts) AS posts,"
+        " SUM(reactions) AS reactions FROM"
+        f" (SELECT h.chat, h.key, {tag} AS tag, MAX(h.at) AS latest, COUNT(*) AS posts,"
+        " SUM(h.reactions) AS reactions"
         f" FROM tag_history h WHERE {where} GROUP BY h.chat, h.key) per_chat GROUP BY key"
     )
 
@@ -793,9 +792,15 @@ def _write_tag_history(
     """Make `tags` the post's entry in its chat's history: decided, then sent, it counts once."""
     db.execute("DELETE FROM tag_history WHERE post_id = ?", (post.id,))
     unique = {tag_key(tag): tag for tag in reversed(tags)}  # the first spelling of a key wins
+    reacted = db.execute("SELECT MAX(total) AS total FROM reactions WHERE post_id = ?", (post.id,)).fetchone()
+    reactions = int(reacted["total"] or 0) if reacted else 0
     db.executemany(
-        "INSERT INTO tag_history (post_id, chat, tag, key, at, event) VALUES (?, ?, ?, ?, ?, ?)",
-        [(post.id, post.chat, tag, key, _time(at), event.value) for key, tag in reversed(unique.items())],
+        "INSERT INTO tag_history (post_id, chat, tag, key, at, event, reactions)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (post.id, post.chat, tag, key, _time(at), event.value, reactions)
+            for key, tag in reversed(unique.items())
+        ],
     )
 
 
