@@ -532,32 +532,21 @@ class FakeBotApi:
         return message.json()
 
     def _api_sendPhoto(self, params: Params) -> JSON:
-        chat = self._writable_chat(params)
-        photo = self._medium(params, "photo", params.text("photo"))
-        parse_mode = params.text("parse_mode")
-        caption = params.text("caption")
-        message = self._store(
-            chat,
-            self.bot,
-            photo=photo,
-            caption=self._caption(caption, parse_mode),
-            sent=caption,
-            parse_mode=parse_mode,
-            thread_id=self._topic(chat, params),
-            reply_markup=params.obj("reply_markup"),
-            silent=self._silent(params),
-        )
-        return message.json()
+        return self._send_medium(params, "photo")
 
     def _api_sendVideo(self, params: Params) -> JSON:
+        return self._send_medium(params, "video")
+
+    def _send_medium(self, params: Params, kind: str) -> JSON:
+        """sendPhoto and sendVideo: one medium (`kind` names its parameter) with a caption."""
         chat = self._writable_chat(params)
-        video = self._medium(params, "video", params.text("video"))
+        medium = self._medium(params, kind, params.text(kind))
         parse_mode = params.text("parse_mode")
         caption = params.text("caption")
         message = self._store(
             chat,
             self.bot,
-            video=video,
+            **{kind: medium},
             caption=self._caption(caption, parse_mode),
             sent=caption,
             parse_mode=parse_mode,
