@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.hashtags import tag_key
@@ -23,9 +23,8 @@ from bot.storage import Store, TagRule
 
 #: The most used tags a vocabulary holds: a channel's whole working vocabulary, and bounded.
 VOCABULARY_SIZE = 10_000
-#: How long a chat's history read stays the base of its vocabulary. The tags written since are
-#: added on top at every post; a full read again lets tags that left the window go, and corrects
-#: a post whose tags were decided before the read and sent after it (counted twice until then).
+#: How long a chat's history read stays the base of its vocabulary. What changed since is added
+#: on top at every post; a full read again lets the tags that left the window go.
 REFRESH = timedelta(minutes=10)
 
 
@@ -34,21 +33,27 @@ class _Entry:
     """One chat's vocabulary as built, and what it was built from."""
 
     read_at: datetime
+    #: Where the window of days began at the read.
+    window: datetime
     base: tuple[TagUse, ...]
-    #: Tags written at `read_at` or later that the base read already counted.
-    counted: tuple[str, ...]
+    #: The posts whose tags could still be rewritten at the read (the base counted their rows then).
+    unsettled: tuple[int, ...]
+    #: What :meth:`Store.tags_since` said at the read (in the base already), and at the last call.
+    seen: tuple[str, ...]
+    current: tuple[str, ...]
     rules: tuple[TagRule, ...]
-    added: tuple[str, ...]
     vocabulary: ChatVocabulary
 
 
 class VocabularyCache:
     """Each chat's vocabulary, kept between posts; one store read of the history per :data:`REFRESH`.
 
-    Every call reads what is cheap to read and may have changed: the admins' rules (a few rows)
-    and the tags the chat's history received since the base was read (an index range, a few
-    posts' worth). The vocabulary is rebuilt only when either changed, from the base and those
-    tags, in memory.
+    Every call reads what is cheap to read and may have changed: the admins' rules (a few rows),
+    the tags the chat's history received since the base was read (an index range, a few posts'
+    worth), and the tags of the few posts that could still change theirs then. The base plus
+    what that read gained over the same read at the base is exactly what a full read would say:
+    a post decided before the read and sent after it, its rows rewritten, counts once. The
+    vocabulary is rebuilt only when either read changed, in memory.
     """
 
     def __init__(self, store: Store, *, days: int, blocked: Iterable[str] = ()) -> None:
@@ -65,40 +70,42 @@ class VocabularyCache:
         if entry is None or now - entry.read_at >= REFRESH or now < entry.read_at:
             entry = self._read(chat, rules, now=now)
         else:
-            added = _without(self._store.tags_since(chat=chat, since=entry.read_at), entry.counted)
-            if added != entry.added or rules != entry.rules:
-                entry = self._build(entry, rules, added)
+            current = self._changes(chat, entry.read_at, entry.window, entry.unsettled)
+            if current != entry.current or rules != entry.rules:
+                entry = self._build(replace(entry, current=current, rules=rules))
         self._entries[chat] = entry
         return entry.vocabulary
 
+    def _changes(
+        self, chat: str, since: datetime, window: datetime, unsettled: tuple[int, ...]
+    ) -> tuple[str, ...]:
+        return tuple(self._store.tags_since(chat=chat, since=since, posts=unsettled, window=window))
+
     def _read(self, chat: str, rules: tuple[TagRule, ...], *, now: datetime) -> _Entry:
         """A full read of the chat's history: its most used tags of the window."""
-        uses = self._store.tag_uses(chat=chat, since=now - timedelta(days=self._days), limit=VOCABULARY_SIZE)
-        # Written in the same instant as the read (or stamped later): in the base already.
-        counted = tuple(self._store.tags_since(chat=chat, since=now))
-        empty = _Entry(now, tuple(uses), counted, (), (), NO_VOCABULARY)
-        return self._build(empty, rules, ())
+        window = now - timedelta(days=self._days)
+        uses = self._store.tag_uses(chat=chat, since=window, limit=VOCABULARY_SIZE)
+        unsettled = tuple(self._store.unsettled_posts(chat=chat, since=window))
+        seen = self._changes(chat, now, window, unsettled)
+        return self._build(_Entry(now, window, tuple(uses), unsettled, seen, seen, rules, NO_VOCABULARY))
 
-    def _build(self, entry: _Entry, rules: tuple[TagRule, ...], added: tuple[str, ...]) -> _Entry:
+    def _build(self, entry: _Entry) -> _Entry:
+        """The vocabulary of `entry`: its base, plus what the changes read gained since the read."""
+        rules = entry.rules
         never = {tag_key(tag) for tag in (*self._blocked, *(rule.tag for rule in rules if rule.blocked))}
-        uses = (*entry.base, *(TagUse(tag, 1) for tag in added))
-        vocabulary = Vocabulary(use for use in uses if tag_key(use.name) not in never)
-        built = _with_rules(vocabulary or None, rules)
-        return _Entry(entry.read_at, entry.base, entry.counted, rules, added, built)
+        change = Counter(tag_key(tag) for tag in entry.current)
+        change.subtract(tag_key(tag) for tag in entry.seen)
+        names = {tag_key(tag): tag for tag in entry.current}  # a new key in its latest spelling
+        names.update((tag_key(use.name), use.name) for use in entry.base)
+        uses = Counter({tag_key(use.name): use.uses for use in entry.base})
+        uses.update(change)
+        vocabulary = Vocabulary(
+            TagUse(names[key], count) for key, count in uses.items() if count > 0 and key not in never
+        )
+        return replace(entry, vocabulary=_with_rules(vocabulary or None, rules))
 
 
 def _with_rules(vocabulary: Vocabulary | None, rules: Iterable[TagRule]) -> ChatVocabulary:
     aliases = {rule.tag: rule.alias for rule in rules if rule.alias is not None}
     blocklist = tuple(rule.tag for rule in rules if rule.blocked)
     return ChatVocabulary(vocabulary, aliases, blocklist)
-
-
-def _without(tags: list[str], counted: tuple[str, ...]) -> tuple[str, ...]:
-    """`tags` less one of each tag in `counted` (those the base read had)."""
-    left, kept = Counter(counted), list[str]()
-    for tag in tags:
-        if left[tag]:
-            left[tag] -= 1
-        else:
-            kept.append(tag)
-    return tuple(kept)

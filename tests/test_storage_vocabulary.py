@@ -15,6 +15,7 @@ from bot.storage import (
     MessageReactions,
     NewFeed,
     NewPost,
+    PostEvent,
     Store,
     TagReactions,
     TagRule,
@@ -63,6 +64,29 @@ def test_a_post_decided_then_sent_counts_once_with_the_tags_it_went_out_with(sto
     assert store.mark_sent(post_id, now=NOW, message_id=7, tags=["UK", "#uk"])
     assert store.tag_uses() == [TagUse("UK", 1)]
     assert store.tag_uses(sent_only=True) == [TagUse("UK", 1)]
+
+
+def test_unsettled_posts_are_those_whose_tags_a_send_or_a_decision_may_still_rewrite(store: Store) -> None:
+    def decided(key: str, tags: list[str], *, at: datetime) -> int:
+        post_id = store.enqueue(NewPost(Article(text=key), chat="@news", keys=(key,)), now=at)
+        assert post_id is not None and store.hold(post_id, now=at) and store.edit_tags(post_id, tags, now=at)
+        return post_id
+
+    old = decided("old", ["Brexit"], at=NOW - timedelta(days=3))
+    waiting = decided("waiting", ["UK", "EU"], at=NOW - timedelta(hours=1))
+    skipped = decided("skipped", ["Gaza"], at=NOW - timedelta(hours=1))
+    assert store.decide(skipped, PostEvent.SKIP, now=NOW)
+    _sent(store, "sent", ["NATO"], at=NOW - timedelta(hours=1))
+    since = NOW - timedelta(days=1)
+    assert store.unsettled_posts(chat="@news", since=since) == [waiting]
+    assert store.unsettled_posts(chat="@other", since=since) == []
+    _sent(store, "new", ["Ukraine"], at=NOW)
+    assert store.tags_since(chat="@news", since=NOW) == ["Ukraine"]
+    assert store.tags_since(chat="@news", since=NOW, posts=[old, waiting], window=since) == [
+        "EU",
+        "UK",
+        "Ukraine",
+    ]
 
 
 def test_a_refused_event_records_no_tags(store: Store) -> None:

@@ -10,8 +10,8 @@ import pytest
 from auxil.history import CHANNEL as CHAT
 from auxil.history import send
 
-from bot.models import TagUse
-from bot.storage import Store, TagRule, open_store
+from bot.models import Article, TagUse
+from bot.storage import NewPost, Store, TagRule, open_store
 from bot.vocabulary import REFRESH, VocabularyCache
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -107,3 +107,37 @@ def test_no_days_or_no_chat_is_no_vocabulary_but_the_rules(store: CountingStore)
     for vocabulary in (_cache(store, days=0)(CHAT, now=NOW), _cache(store)(None, now=NOW)):
         assert vocabulary.vocabulary is None and vocabulary.aliases == {"UK": "GrandeBretagne"}
     assert store.full_reads == 0
+
+
+def _decided(store: Store, key: str, tags: list[str], *, at: datetime) -> int:
+    """A post put to the admins, whose tags an admin chose at `at`: in the history, not yet sent."""
+    post_id = store.enqueue(
+        NewPost(Article(text=f"Text of {key}", title=key, id=key), chat=CHAT, keys=(key,)), now=at
+    )
+    assert post_id is not None and store.hold(post_id, now=at)
+    assert store.edit_tags(post_id, tags, now=at)
+    return post_id
+
+
+def test_a_post_decided_before_the_read_and_sent_after_it_counts_once(store: CountingStore) -> None:
+    post_id = _decided(store.store, "a", ["Ukraine", "NATO"], at=NOW - timedelta(hours=1))
+    cache = _cache(store)
+    assert _uses(cache) == [TagUse("NATO", 1), TagUse("Ukraine", 1)]
+    later = NOW + timedelta(minutes=1)
+    assert store.claim(post_id, now=later)
+    assert store.mark_sent(post_id, now=later, message_id=7, tags=["Ukraine", "Gaza"])
+    assert _uses(cache, now=later) == [TagUse("Gaza", 1), TagUse("Ukraine", 1)]
+    assert store.full_reads == 1
+
+
+def test_tags_decided_again_or_taken_away_after_the_read_count_as_they_now_are(store: CountingStore) -> None:
+    first = _decided(store.store, "a", ["Ukraine", "NATO"], at=NOW - timedelta(hours=1))
+    second = _decided(store.store, "b", ["Gaza"], at=NOW - timedelta(hours=1))
+    cache = _cache(store)
+    assert _uses(cache) == [TagUse("Gaza", 1), TagUse("NATO", 1), TagUse("Ukraine", 1)]
+    assert store.edit_tags(first, ["Ukraine", "EU"], now=NOW)  # in the read's very instant
+    assert store.edit_tags(second, [], now=NOW + timedelta(minutes=1))
+    assert _uses(cache, now=NOW + timedelta(minutes=2)) == [TagUse("EU", 1), TagUse("Ukraine", 1)]
+    assert store.full_reads == 1
+    refreshed = _uses(_cache(store), now=NOW + timedelta(minutes=2))  # what a full read says
+    assert refreshed == [TagUse("EU", 1), TagUse("Ukraine", 1)]

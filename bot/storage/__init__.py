@@ -387,9 +387,20 @@ class Store(Protocol):
         """
         ...
 
-    def tags_since(self, *, chat: str, since: datetime) -> list[str]:
-        """Every tag `chat`'s history received from `since` on (each post's, sent or decided), oldest
-        first: what a vocabulary read before `since` lacks."""
+    def tags_since(
+        self, *, chat: str, since: datetime, posts: Collection[int] = (), window: datetime | None = None
+    ) -> list[str]:
+        """Every tag `chat`'s history holds from `since` on (each post's, sent or decided), and
+        before it those of `posts` from `window` on, oldest first.
+
+        What changed since a vocabulary read at `since`: the tags written since, and the present
+        tags of the posts whose tags could still be rewritten then (:meth:`unsettled_posts`).
+        """
+        ...
+
+    def unsettled_posts(self, *, chat: str, since: datetime) -> list[int]:
+        """`chat`'s posts with tags in its history from `since` on that a send or an admin's choice
+        may still rewrite (their rows are replaced then, see :meth:`edit_tags`), by id."""
         ...
 
     def tag_rules(self) -> list[TagRule]:

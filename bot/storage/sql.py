@@ -22,7 +22,7 @@ from bot.hashtags.normalize import tag_key
 from bot.models import TagUse
 from bot.storage import Store
 from bot.storage.database import Database, Spelling
-from bot.storage.lifecycle import PostEvent, PostKind, PostState, plan
+from bot.storage.lifecycle import TRANSITIONS, PostEvent, PostKind, PostState, plan
 from bot.storage.records import (
     AdminRequest,
     DeskMessage,
@@ -619,12 +619,32 @@ class SqlStore(Store):
         )
         return [TagUse(row["tag"], int(row["posts"])) for row in rows]
 
-    def tags_since(self, *, chat: str, since: datetime) -> list[str]:
+    def tags_since(
+        self, *, chat: str, since: datetime, posts: Collection[int] = (), window: datetime | None = None
+    ) -> list[str]:
+        earlier = []
+        if posts:
+            # By post: an index range each (tag_history_by_post), however long the chat's history.
+            earlier = self._db.execute(
+                f"SELECT tag FROM tag_history WHERE post_id IN ({', '.join('?' * len(posts))})"
+                " AND chat = ? AND at >= ? AND at < ? ORDER BY at, post_id, key",
+                [*posts, chat, _time(window or since), _time(since)],
+            ).fetchall()
         rows = self._db.execute(
             "SELECT tag FROM tag_history WHERE chat = ? AND at >= ? ORDER BY at, post_id, key",
             (chat, _time(since)),
+        ).fetchall()
+        return [row["tag"] for row in (*earlier, *rows)]
+
+    def unsettled_posts(self, *, chat: str, since: datetime) -> list[int]:
+        # From the posts by state (posts_by_sent), the few not settled yet, to their history rows.
+        rows = self._db.execute(
+            f"SELECT p.id FROM posts p WHERE p.state IN ({', '.join('?' * len(_RETAGGABLE))})"
+            " AND p.chat = ? AND EXISTS (SELECT 1 FROM tag_history h WHERE h.post_id = p.id AND h.at >= ?)"
+            " ORDER BY p.id",
+            [*sorted(state.value for state in _RETAGGABLE), chat, _time(since)],
         )
-        return [row["tag"] for row in rows]
+        return [int(row["id"]) for row in rows]
 
     def tag_rules(self) -> list[TagRule]:
         rows = self._db.execute("SELECT * FROM tag_rules ORDER BY alias IS NULL, key")
@@ -784,6 +804,21 @@ def _history_filter(
 
 #: The events whose tags enter the chat's tag history: those it went out with, those an admin chose.
 _HISTORY_EVENTS = {PostEvent.MARK_SENT: TagEvent.SENT, PostEvent.EDIT_TAGS: TagEvent.DECIDED}
+
+
+def _states_before(events: Collection[PostEvent]) -> frozenset[PostState]:
+    """The states from which some run of events leads to one of `events`, read off the rule book."""
+    found = {state for event in events for state in TRANSITIONS[event]}
+    while (
+        more := {start for moves in TRANSITIONS.values() for start, end in moves.items() if end in found}
+        - found
+    ):
+        found |= more
+    return frozenset(found)
+
+
+#: A post in these states may still have its history rows rewritten; the others' rows are final.
+_RETAGGABLE = _states_before(_HISTORY_EVENTS)
 
 
 def _write_tag_history(
