@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from auxil.fake_bot_api import FakeSession, RecordedSleep, reply_after
+from auxil.cli import CliRunner
+from auxil.fake_bot_api import FakeMessage, FakeSession, RecordedSleep, reply_after
 from auxil.history import fill_history
 from auxil.run_loop import Clock, Loop, paris, run_loop
 
+from bot.clock import utcnow
 from bot.config import Settings
 from bot.models import Article
 from bot.storage import NewPost, TagRule
@@ -46,6 +50,14 @@ async def _publish_one(loop: Loop, key: str) -> list[str]:
 async def ask(world: FakeSession, text: str, user: int | None = None) -> str:
     [answer] = await reply_after(world, world.admin_id if user is None else user, text)
     return answer
+
+
+async def _ask_photo(world: FakeSession, text: str) -> FakeMessage:
+    """The admin's command, and the bot's next message to them (drawn on a thread: it may take a while)."""
+    before = len(world.replies_to(world.admin_id))
+    world.api.push_message(world.admin_id, text)
+    await world.api.until(lambda: len(world.replies_to(world.admin_id)) == before + 1)
+    return world.replies_to(world.admin_id)[-1]
 
 
 async def test_an_admins_alias_changes_the_next_posts_tags_without_a_restart(
@@ -115,10 +127,69 @@ async def test_stats_sends_the_chart_with_the_figures_in_its_caption(
     async with run_loop(settings, world, clock, retry, sleep) as loop:
         assert (await ask(world, "/stats")).startswith("No posts were sent to all chats in the last 30 days")
         total = fill_history(loop.store, days=6, now=clock())
-        before = len(world.replies_to(world.admin_id))
-        world.api.push_message(world.admin_id, "/stats 7")
-        await world.api.until(lambda: len(world.replies_to(world.admin_id)) == before + 1)
-    photo = world.replies_to(world.admin_id)[-1]
+        photo = await _ask_photo(world, "/stats 7")
     assert photo.photo is not None and photo.photo.startswith("upload:")
     assert (photo.caption or "").startswith(f"{total} posts to all chats in the last 7 days")
     assert "Top tags: #" in (photo.caption or "")
+
+
+def _section(lines: list[str], title: str) -> list[str]:
+    """The indented lines under `title` in `hashbot stats`'s report, stripped."""
+    start = lines.index(title) + 1
+    end = next((n for n in range(start, len(lines)) if not lines[n].startswith("  ")), len(lines))
+    return [line.strip() for line in lines[start:end]]
+
+
+def _report_figures(out: str) -> dict[str, object]:
+    """The figures `hashbot stats` prints, read back off its text."""
+    lines = out.splitlines()
+    reactions = next(line for line in lines if line.startswith("Reactions: "))
+    per_post = [line.split() for line in lines[lines.index(reactions) + 1 :] if line.startswith("  ")]
+    return {
+        "summary": lines[0],
+        "feeds": [tuple(line.split("  ", 1)[::-1]) for line in _section(lines, "Posts per feed:")][:5],
+        "tags": [tuple(line.split()[::-1]) for line in _section(lines, "Top tags:")],
+        "reactions": reactions.removesuffix("; per post, by tag:"),
+        "per post": [(tag, figure) for figure, tag, *_ in per_post][:5],
+    }
+
+
+def _caption_figures(caption: str) -> dict[str, object]:
+    """The figures of /stats's caption, read back off its text."""
+    summary, feeds, tags, reactions = caption.splitlines()
+    reactions, best = reactions.split("; most per post: ")
+    tag_words, best_words = tags.removeprefix("Top tags: ").split(), best.split()
+    return {
+        "summary": summary,
+        "feeds": [tuple(item.rsplit(" ", 1)) for item in feeds.removeprefix("Feeds: ").split(", ")],
+        "tags": list(zip(tag_words[::2], tag_words[1::2], strict=True)),
+        "reactions": reactions,
+        "per post": list(zip(best_words[::2], best_words[1::2], strict=True)),
+    }
+
+
+async def test_the_stats_caption_carries_the_figures_hashbot_stats_prints_for_the_same_database(
+    settings: Settings,
+    world: FakeSession,
+    retry: RetryPolicy,
+    sleep: RecordedSleep,
+    run_cli: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    # The command reads the real clock: the bot's is set to it, and the history ends a day before,
+    # so both windows hold all of it even across a midnight between the two.
+    clock = Clock(utcnow())
+    async with run_loop(settings, world, clock, retry, sleep) as loop:
+        total = fill_history(loop.store, days=20, now=clock() - timedelta(days=1))
+        photo = await _ask_photo(world, "/stats")
+    monkeypatch.setenv("HASHBOT_DATABASE", str(settings.database))
+    monkeypatch.setenv("HASHBOT_TIMEZONE", "Europe/Paris")  # the loop's, as `hashbot run` would have it
+    chart = tmp_path / "stats.png"
+    result = run_cli("stats", "--png", str(chart))
+    assert result.code == 0, result.err
+    printed, captioned = _report_figures(result.out), _caption_figures(photo.caption or "")
+    assert captioned == printed
+    assert str(printed["summary"]).startswith(f"{total} posts to all chats in the last 30 days")
+    assert len(printed["feeds"]) == 4 and len(printed["tags"]) == 10 and len(printed["per post"]) == 5  # type: ignore[arg-type]
+    assert photo.photo == f"upload:{chart.stat().st_size} bytes"  # the same chart, byte for byte long
