@@ -16,6 +16,7 @@ from typing import ClassVar, NamedTuple
 
 from bot.hashtags.language import LanguageData
 from bot.hashtags.tagger import ADJ, GAP_PUNCT, GAP_SPACE, NOUN, PROPN, SYM, VERB, PosModel, X
+from bot.hashtags.titles import qualifiers
 from bot.hashtags.truecase import truecased
 
 #: Longest phrase counted, in words: news keyphrases are rarely longer than three words.
@@ -142,6 +143,8 @@ _NOUN_TAGS = frozenset({NOUN, PROPN})
 #: Tags the tagger gives a nationality adjective: ADJ, or PROPN where it opens a sentence.
 _NAMING_TAGS = frozenset({ADJ, PROPN})
 _UNTAGGED = -1
+#: Tags of a capitalized stopword that may open a name (New York, General Motors): not The, In.
+_OPENER_TAGS = frozenset({PROPN, NOUN, ADJ, _UNTAGGED})
 #: Languages whose modifiers come before the noun (storm surge, Sturmflut, stormvloed): there a
 #: noun phrase ends with its noun. Elsewhere it opens with it (accord de paix, crise financière).
 HEAD_LAST = frozenset({"en", "de", "nl"})
@@ -318,11 +321,14 @@ def _runs(
     runs: list[tuple[int, list[_Word]]] = []
     run: list[_Word] = []
     joint: list[_Word] = []  # connectors waiting for the word after them; empty while run is
+    opener: _Word | None = None  # a capitalized stopword that may open a name: the New of New York
     for i in range(len(entries)):
         word, lower, kind, elided, initial, possessive = entries[i]
         tag = tags[i]
         at_start = starts[i]
+        before, opener = opener, None
         if gaps[i] != _GAP_SPACE:
+            before = None
             if run:
                 runs.append((sentence, run))
                 run, joint = [], []
@@ -341,7 +347,11 @@ def _runs(
                     runs.append((sentence, run))
                     run = []
                 joint = []
+            elif before is not None and capital == _NAMED and not run:
+                run.append(before)
         elif not run:
+            if kind == _STOP and capital == _NAMED and len(word) > 1 and not elided and tag in _OPENER_TAGS:
+                opener = _Word(word, lower, _NAMED, tag)
             continue
         elif kind == _STOP:
             last = run[-1].capital
@@ -419,12 +429,19 @@ def _without_titles(run: list[_Word], data: LanguageData) -> list[list[_Word]]:
 
     The title and the words before it stay a run of their own ("the Prime Minister" alone);
     a capitalized word that opens the title is part of it ("Environment Minister Lena Gruber").
+    A qualifier alone is no title: "New York", "Foreign Office" (but "Secretary General Guterres").
     """
     titles = data.titles
     if not titles or len(run) < 2:
         return [run]
+    qualifying = qualifiers(data.lang)
     for i in range(len(run) - 1):
-        if run[i].lower in titles and run[i + 1].capital == _NAMED and run[i + 1].lower not in titles:
+        if (
+            run[i].lower in titles
+            and run[i + 1].capital == _NAMED
+            and run[i + 1].lower not in titles
+            and (run[i].lower not in qualifying or (i > 0 and run[i - 1].lower in titles))
+        ):
             start = i
             while start > 0 and run[start - 1].lower in titles:
                 start -= 1

@@ -7,6 +7,8 @@ them before a name is cut off.
 
 from __future__ import annotations
 
+from functools import cache
+
 _COMMON = "dr prof sir lord lady dame mr mrs ms mme mlle m st"
 
 _BY_LANGUAGE = {
@@ -103,6 +105,26 @@ _TRADES = {
         spits keeper piloot activist presentator presentatrice astronaut ondernemer
     """,
 }
+
+
+#: Titles that qualify another title (the "Foreign" of "Foreign Minister", "former", "prime")
+#: and are never cut before a name on their own: "New York", "Nouvelle Démocratie", "Foreign
+#: Office", "Major League Baseball" are names, not a title and a name.
+_QUALIFIERS = {
+    "en": "new former late acting interim prime vice deputy foreign finance defence defense interior health"
+    " opposition party labour tory major general",
+    "fr": "nouveau nouvelle ancien ancienne vice premier première",
+    "de": "vize ex",
+    "es": "primer primera",
+    "pt": "primeiro primeira",
+    "nl": "",
+}
+
+
+@cache
+def qualifiers(lang: str | None) -> frozenset[str]:
+    """The titles of `lang` cut before a name only together with the title they qualify."""
+    return frozenset(_QUALIFIERS.get(lang or "", "").split())
 
 
 def titles(lang: str | None, *, trades: bool = True) -> frozenset[str]:

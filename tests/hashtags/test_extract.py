@@ -209,6 +209,24 @@ def test_a_title_before_a_name_is_never_part_of_the_tag() -> None:
     assert not {"Prime", "PrimeMinister", "Minister", "MinisterKeirStarmer", "Monday"} & set(names)
 
 
+def test_a_qualifier_alone_is_no_title_and_a_capitalized_stopword_opens_a_name() -> None:
+    names = _names(
+        Article(
+            text="Officials in New York met at the Foreign Office. The New York Times said Former "
+            "Prime Minister Boris Johnson would come.",
+            lang="en",
+        )
+    )
+    assert {"NewYork", "ForeignOffice", "BorisJohnson"} <= set(names)
+    assert not {"York", "Office", "PrimeMinisterBorisJohnson", "YorkTimes"} & set(names)
+    names = _names(
+        Article(
+            text="La Nouvelle Démocratie a gagné. La Nouvelle Démocratie gouverne avec le Pasok.", lang="fr"
+        ),
+    )
+    assert "NouvelleDemocratie" in names and "Democratie" not in names
+
+
 def test_a_trade_before_a_name_is_cut_but_may_be_a_topic() -> None:
     names = _names(
         Article(
