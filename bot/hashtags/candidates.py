@@ -80,6 +80,9 @@ class Candidate:
     modifier: int = 0
     #: Mentions right after a number: a unit or a magnitude ("Milliarden" in "40 Milliarden Euro").
     after_number: int = 0
+    #: Title mentions with every word capitalized where the headline does not force it: in a
+    #: sentence-case (or recased) headline, a name ("Alpha Centauri"), even if the text never says it.
+    title_named: int = 0
     #: Named by the headline's label (the "Égypte" of "Égypte : …"): a topic, even if unrepeated.
     in_label: bool = False
     #: Occurrences shaped as a noun phrase: a noun or proper noun at one end. In a language
@@ -562,6 +565,8 @@ def _count_phrases(
                 if after.capital == _LOWER and after.lower not in PARTICLES and not after.written.isdigit():
                     _note_modifier(found, first, after, data)
             content = 1
+            # A headline's opening word has a forced capital: "Îles Baléares" is a name all the same.
+            rest_named = is_title and capital == _FORCED
             for end in range(start + 1, size):
                 word = run[end]
                 written, key = f"{written} {word.written}", f"{key} {word.lower}"
@@ -569,16 +574,19 @@ def _count_phrases(
                     # "Iju de Lagos" is more often a place in a place than one name: not a name.
                     if capital == _NAMED:
                         capital = _MIXED
+                    rest_named = False
                     continue
                 content += 1
                 if content > MAX_PHRASE_WORDS:
                     break
                 if word.capital != capital:
                     capital = _FORCED if capital == _FORCED or word.capital == _FORCED else _MIXED
+                rest_named = rest_named and word.capital == _NAMED
                 # A noun at one end; where modifiers come first, at the last ("France ready" is none).
                 ends_in_noun = word.tag in _NOUN_TAGS or word.tag == _UNTAGGED
                 nominal = ends_in_noun if head_last else head_noun or ends_in_noun
-                _count(found, get(key), key, written, end - start + 1, sentence, capital, is_title, nominal)
+                shape = _NAMED if rest_named else capital
+                _count(found, get(key), key, written, end - start + 1, sentence, shape, is_title, nominal)
 
 
 def _note_modifier(found: dict[str, Candidate], name: _Word, after: _Word, data: LanguageData) -> None:
@@ -610,10 +618,12 @@ def _count(
         if is_title:
             candidate.count = candidate.in_title = 1
             candidate.nominal = nominal
+            candidate.title_named = capital == _NAMED
             return
     elif is_title:
         candidate.count += 1
         candidate.in_title += 1
         candidate.nominal += nominal
+        candidate.title_named += capital == _NAMED
         return
     candidate.note(written, capital, nominal)

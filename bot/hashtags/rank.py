@@ -81,6 +81,7 @@ def _eligible(candidate: Candidate, data: LanguageData) -> bool:
             is_name(candidate)
             or candidate.in_text > 1
             or (candidate.in_title > 0 and (candidate.in_text > 0 or candidate.support > 0))
+            or candidate.title_named > 0
         )
     word = candidate.surface
     if candidate.key in data.offices:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_WORD = re.compile(r"[^\W\d_][\w-]*")  # apostrophes split: l'avocat is avocat
 #: A headline is in Title Case when at least this share of its longer words open with a capital.
 TITLE_CASE_SHARE = 0.8
 _LONG = 4  # letters of a word that Title Case capitalizes, whatever the style guide
@@ -39,6 +39,8 @@ def truecased(headline: str, text: str) -> str:
         return headline
     forms = _case_in_text(text[:_TEXT_CHARS])
     in_capitals = headline.isupper()
+    if not in_capitals and _names_in_sentence_case(headline, forms):
+        return headline
 
     def written(match: re.Match[str]) -> str:
         word = match.group()
@@ -50,6 +52,20 @@ def truecased(headline: str, text: str) -> str:
         return word.lower()
 
     return _WORD.sub(written, headline)
+
+
+def _names_in_sentence_case(headline: str, forms: dict[str, str]) -> bool:
+    """Whether a headline of many capitals is in sentence case all the same: full of names.
+
+    "Assassinat de Antoine Sollacaro, avocat de Yvan Colonna" capitalizes most of its words,
+    but "avocat", which the text writes in lowercase, it does too: Title Case would not.
+    """
+    common = [
+        word
+        for word in _WORD.findall(headline)
+        if len(word) >= _LONG and forms.get(word.lower()) == word.lower()
+    ]
+    return bool(common) and sum(word[0].isupper() for word in common) < TITLE_CASE_SHARE * len(common)
 
 
 def _case_in_text(text: str) -> dict[str, str]:

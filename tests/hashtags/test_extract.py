@@ -227,6 +227,18 @@ def test_a_qualifier_alone_is_no_title_and_a_capitalized_stopword_opens_a_name()
     assert "NouvelleDemocratie" in names and "Democratie" not in names
 
 
+def test_a_name_only_the_headline_says_is_one_tag_not_its_words() -> None:
+    names = _names(
+        Article(
+            title="Îles Baléares : une exoplanète découverte autour d'Alpha Centauri",
+            text="Des astronomes ont découvert une exoplanète de la taille de la Terre.",
+            lang="fr",
+        )
+    )
+    assert {"AlphaCentauri", "IlesBaleares"} <= set(names)
+    assert not {"Alpha", "Centauri", "Iles", "Baleares"} & set(names)
+
+
 def test_a_trade_before_a_name_is_cut_but_may_be_a_topic() -> None:
     names = _names(
         Article(

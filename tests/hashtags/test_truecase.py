@@ -35,3 +35,11 @@ def test_a_sentence_case_headline_is_left_alone() -> None:
 def test_a_capital_opening_a_sentence_is_no_evidence_of_a_name() -> None:
     # "Traders" only ever opens a sentence: it is no name, so the headline's word goes lowercase.
     assert truecased("Traders Expect Higher Prices", TEXT) == "traders expect higher prices"
+
+
+def test_a_sentence_case_headline_full_of_names_is_left_alone() -> None:
+    # Most of its words are capitalized, but "avocat", a common word of the text, is not.
+    headline = "Assassinat de Antoine Sollacaro, avocat de Yvan Colonna"
+    text = "Il était l'avocat de Yvan Colonna. Un avocat de Corse."
+    assert is_headline_cased(headline)
+    assert truecased(headline, text) is headline
