@@ -173,8 +173,11 @@ class _Lexicon:
 
     _LIMIT: ClassVar[int] = 200_000  # distinct words remembered before starting afresh: bounds memory
 
-    def __init__(self, stop: frozenset[str]) -> None:
+    def __init__(self, stop: frozenset[str], possessives: bool) -> None:
         self.stop = stop
+        #: Whether the language writes possessives with 's (Iceland's); elsewhere 's is part of a
+        #: name (l'agence Moody's).
+        self.possessives = possessives
         self.known = dict(_stopword_forms(stop))
         #: The characters between two words → what they do to a run (see _gap_kind).
         self.gaps = {" ": _GAP_SPACE}
@@ -190,7 +193,7 @@ class _Lexicon:
 
     def learn(self, token: str) -> _Entry:
         """(word, lowercase, kind, elided, initial capital, possessive) for a token not in :attr:`known`."""
-        word = base_word(token)
+        word = base_word(token, possessive=self.possessives)
         elided = len(word) < len(token) - 2 or word[:1] != token[:1]
         lower = word.lower()
         stop = self.stop
@@ -207,8 +210,11 @@ class _Lexicon:
         return found
 
 
-def base_word(token: str) -> str:
-    """The word without an elided article before it or a possessive after it: l'Ukraine, Europe's."""
+def base_word(token: str, *, possessive: bool = True) -> str:
+    """The word without an elided article before it or (with `possessive`) a possessive after it.
+
+    l'Ukraine is Ukraine, Europe's Europe.
+    """
     if "'" not in token:
         return token
     word = token
@@ -218,7 +224,7 @@ def base_word(token: str) -> str:
         word = _ELISION.sub("", token)
     elif head.lower() in _ELIDED:
         word = rest
-    if "'" in word:
+    if possessive and "'" in word:
         word = _POSSESSIVE.sub("", word)
     return word or token
 
@@ -250,9 +256,13 @@ def _stopword_forms(stop: frozenset[str]) -> dict[str, _Entry]:
     return forms
 
 
+#: Languages whose 's is a possessive (Iceland's) or a plural (Dutch auto's), not part of a name.
+_POSSESSIVE_S = frozenset({"en", "nl"})
+
+
 @cache
 def _lexicon(data: LanguageData) -> _Lexicon:
-    return _Lexicon(data.stopwords)
+    return _Lexicon(data.stopwords, data.lang in _POSSESSIVE_S)
 
 
 def tag_memo(data: LanguageData, case: str, script: str) -> dict[str, tuple[str, str] | None]:
@@ -325,11 +335,13 @@ def _runs(
     run: list[_Word] = []
     joint: list[_Word] = []  # connectors waiting for the word after them; empty while run is
     opener: _Word | None = None  # a capitalized stopword that may open a name: the New of New York
+    owner = False  # the word before is a capitalized common noun's possessive: People's, Moon's
     for i in range(len(entries)):
         word, lower, kind, elided, initial, possessive = entries[i]
         tag = tags[i]
         at_start = starts[i]
         before, opener = opener, None
+        owned, owner = owner, False
         if gaps[i] != _GAP_SPACE:
             before = None
             if run:
@@ -380,12 +392,19 @@ def _runs(
                 runs.append((sentence, run))
                 run, joint = [], []
             continue
-        run.append(_Word(word, lower, capital, tag))
-        if possessive and (capital == _LOWER or not data.commonness(lower)):
-            # "Iceland's capital", "the country's farm exports": the owner and what it owns
-            # are two phrases. A common noun written as a name owns inside names: People's Party.
+        if owned and run and capital != _NAMED:
             runs.append((sentence, run))
-            run, joint = [], []
+            run = []
+        run.append(_Word(word, lower, capital, tag))
+        if possessive:
+            # "Iceland's capital", "the country's farm exports": the owner and what it owns
+            # are two phrases. A common noun written as a name owns inside names (People's
+            # Party), not before a common noun (the Moon's south pole).
+            if capital == _LOWER or not data.commonness(lower):
+                runs.append((sentence, run))
+                run, joint = [], []
+            else:
+                owner = True
     if run:
         runs.append((sentence, run))
     return [

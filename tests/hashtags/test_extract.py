@@ -284,6 +284,21 @@ def test_a_possessive_ends_the_owner_phrase() -> None:
     )
     assert "Iceland" in names
     assert not {"IcelandCapital", "IcelandPlants"} & set(names)
+    names = _names(
+        Article(text="The lander reached the Moon's south pole. The Moon's south pole holds ice.", lang="en")
+    )
+    assert {"Moon", "SouthPole"} <= set(names) and "MoonSouthPole" not in names
+
+
+def test_an_s_that_is_no_possessive_stays_part_of_the_name() -> None:
+    names = _names(
+        Article(
+            title="Espagne : l'agence Moody's dégrade 28 banques espagnoles",
+            text="L'agence américaine Moody's a abaissé les notes de 28 banques. Moody's cite la crise.",
+            lang="fr",
+        )
+    )
+    assert "Moodys" in names and "Moody" not in names
 
 
 def test_a_capitalized_word_opening_a_title_goes_with_it() -> None:
