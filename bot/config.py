@@ -15,7 +15,6 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale, UnknownLocaleError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -308,6 +307,8 @@ class Settings(BaseSettings):
     def _check_locale(cls, value: str | None) -> str | None:
         if value is None:
             return None
+        from babel import Locale, UnknownLocaleError  # CLDR's data, only when a locale is set
+
         try:
             Locale.parse(value.replace("-", "_"))
         except (UnknownLocaleError, ValueError):

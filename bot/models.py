@@ -75,6 +75,14 @@ class ParseMode(StrEnum):
     TEXT = "text"
 
 
+class PreviewFormat(StrEnum):
+    """How a preview writes a post: as sent (HTML), as subscribers read it, or as JSON."""
+
+    HTML = "html"
+    TEXT = "text"
+    JSON = "json"
+
+
 class LinkPreview(StrEnum):
     """How Telegram shows the preview of a post's link."""
 

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from typing import Any, TextIO
 
 from bot.clock import utcnow
-from bot.models import ParseMode, Post, Receipt
+from bot.models import ParseMode, Post, PreviewFormat, Receipt
 from bot.render import visible_text
-
-
-class PreviewFormat(StrEnum):
-    HTML = "html"
-    TEXT = "text"
-    JSON = "json"
 
 
 def post_as_dict(post: Post) -> dict[str, Any]:

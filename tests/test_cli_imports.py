@@ -14,12 +14,18 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from auxil.history import fill_history
 from auxil.paths import EXAMPLES, REPO
 
 from bot.clock import utcnow
 from bot.storage import NewFeed, open_store
 
 HEAVY = ("telegram", "apscheduler", "httpx", "feedparser", "trafilatura")
+#: What tagging never needs: the renderer with its template engine and date formats, the pipeline
+#: that plans and publishes posts, and the fetcher of web pages.
+RENDERING = ("jinja2", "babel", "bot.render", "bot.pipeline", "bot.preview", "bot.ingest.pages")
+#: What the figures of `hashbot stats` never need: the tag engine, the chart, the templates.
+NOT_FOR_FIGURES = ("bot.hashtags", "matplotlib", "jinja2", "bot.pipeline", *HEAVY)
 
 _PROBE = """
 import json, sys
@@ -52,10 +58,30 @@ def test_tags_and_preview_of_a_local_file_import_no_adapter(command: str, exampl
     assert imported(command, str(EXAMPLES / example)) == (0, [])
 
 
-@pytest.mark.parametrize("example", ["seed_article_fr.txt", "bundesbahn-de.json"])
-def test_tags_renders_nothing_so_it_imports_no_template_engine(example: str) -> None:
-    assert imported("tags", str(EXAMPLES / example), watch=("jinja2",)) == (0, [])
-    assert imported("preview", str(EXAMPLES / example), watch=("jinja2",)) == (0, ["jinja2"])
+@pytest.mark.parametrize("example", ["seed_article_fr.txt", "heatwave-lisbon.md", "bundesbahn-de.json"])
+def test_tags_renders_nothing_so_it_imports_no_renderer(example: str) -> None:
+    assert imported("tags", str(EXAMPLES / example), watch=RENDERING) == (0, [])
+    code, rendering = imported("preview", str(EXAMPLES / example), watch=RENDERING)
+    assert code == 0
+    assert {"jinja2", "bot.render", "bot.pipeline", "bot.preview"} <= set(rendering)
+
+
+def test_help_reads_no_settings() -> None:
+    assert imported("tags", "--help", watch=("pydantic_settings", "bot.config")) == (0, [])
+    assert imported("tags", "--limit", "0", watch=("pydantic_settings",)) == (2, [])
+    seed = str(EXAMPLES / "seed_article_fr.txt")
+    assert imported("tags", "--limit", "1", seed, watch=("pydantic_settings",)) == (0, ["pydantic_settings"])
+
+
+def test_stats_without_a_chart_imports_no_tag_engine_and_no_matplotlib(tmp_path: Path) -> None:
+    database = tmp_path / "hashbot.sqlite3"
+    with closing(open_store(database)) as store:
+        fill_history(store, days=3, now=utcnow())
+    assert imported("stats", database=database, watch=NOT_FOR_FIGURES) == (0, [])
+    chart = imported("stats", "--png", str(tmp_path / "stats.png"), database=database, watch=NOT_FOR_FIGURES)
+    assert chart == (0, ["matplotlib"])
+    code, vocabulary = imported("vocab", database=database, watch=NOT_FOR_FIGURES)
+    assert code == 0 and "bot.hashtags" in vocabulary  # its tags are written in the settings' style
 
 
 def test_tags_jsonl_imports_no_adapter(tmp_path: Path) -> None:

@@ -5,9 +5,9 @@ import io
 import json
 
 from bot.errors import HashbotError, IngestError
-from bot.models import Article, Post, Receipt
+from bot.models import Article, Post, PreviewFormat, Receipt
 from bot.pipeline import PostPlanner, publish_all
-from bot.preview import PreviewFormat, PreviewPublisher
+from bot.preview import PreviewPublisher
 from bot.render import Renderer
 
 

@@ -2,7 +2,8 @@
 
 Adapters and the core never build each other; they are built here and passed in:
 
-- ``_planning``: settings → the core's value objects (tag options, planner, publishing schedule);
+- ``_planning``: settings → the core's value objects for posts (tag options, planner);
+- ``_schedule``: settings → when posts go out (publishing schedule, silent hours);
 - ``_store``: the store;
 - ``_ingest``: the HTTP fetcher, the poller, the web API clients (Telegraph, Mastodon);
 - ``_loop``: the runner (built first) and the scheduler that drives it;
@@ -17,14 +18,16 @@ build_planner`` loads ``_planning`` alone.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from bot.lazy import lazy_parts
 
 if TYPE_CHECKING:
     from bot.app._ingest import build_poller, open_fetcher, open_long_reads, open_mastodon
     from bot.app._loop import build_runner, build_scheduler, housekeeping
-    from bot.app._planning import build_planner, publish_schedule, tag_options
+    from bot.app._planning import build_planner, tag_options
     from bot.app._run import RunOptions, run
+    from bot.app._schedule import publish_schedule
     from bot.app._store import open_state
     from bot.app._telegram import (
         Hashbot,
@@ -63,7 +66,8 @@ __all__ = [
 _PARTS = {
     "_store": ("open_state",),
     "_ingest": ("build_poller", "open_fetcher", "open_long_reads", "open_mastodon"),
-    "_planning": ("build_planner", "publish_schedule", "tag_options"),
+    "_planning": ("build_planner", "tag_options"),
+    "_schedule": ("publish_schedule",),
     "_loop": ("build_runner", "build_scheduler", "housekeeping"),
     "_run": ("RunOptions", "run"),
     "_telegram": (
@@ -76,17 +80,4 @@ _PARTS = {
         "open_publisher",
     ),
 }
-_HOME = {name: part for part, names in _PARTS.items() for name in names}
-
-
-def __getattr__(name: str) -> Any:
-    part = _HOME.get(name)
-    if part is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{part}"), name)
-    globals()[name] = value  # found once; later lookups never reach __getattr__
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_parts(__name__, _PARTS)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.app._planning import build_planner, publish_schedule
+from bot.app._planning import build_planner
+from bot.app._schedule import publish_schedule
 from bot.clock import Clock, utcnow
 from bot.config import Settings
 from bot.ingest.poller import Poller

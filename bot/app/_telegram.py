@@ -16,7 +16,8 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.app._ingest import build_poller, open_fetcher
 from bot.app._loop import build_runner, build_scheduler
-from bot.app._planning import build_planner, publish_schedule, silent_hours, tag_options
+from bot.app._planning import build_planner, tag_options
+from bot.app._schedule import publish_schedule, silent_hours
 from bot.app._store import open_state
 from bot.clock import Clock, utcnow
 from bot.config import Settings, env_name

@@ -1,39 +1,35 @@
-"""Commands on articles: `preview`, `tags` (and its `--jsonl` interface) and `post`.
+"""Commands that render articles into posts: `preview` and `post` (`tags` is in ``_tags``).
 
 Adapters are reached through :mod:`bot.app` by attribute, at the call: `post` loads the
-Telegram side, `tags` and `preview` of local files load none.
+Telegram side, `preview` of local files loads none.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import app
 from bot.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
-    EXIT_USAGE,
     Console,
     exit_code,
     failure_status,
     load,
     open_db,
 )
-from bot.cli._table import JSONL_TAG_LIMIT, PostOptions, PreviewOptions, TagsOptions
+from bot.cli._table import PostOptions, PreviewOptions
 from bot.config import Settings
-from bot.errors import HashbotError, SourceFormatError, UnexpectedError
-from bot.ingest import STDIN, Loaded
-from bot.ingest.formats import article_from_mapping
-from bot.models import Article, Tag
+from bot.errors import HashbotError
+from bot.ingest import Loaded
+from bot.models import Article
 from bot.pipeline import PostPlanner, RunReport, publish_all
 from bot.preview import PreviewPublisher
 
-if TYPE_CHECKING:  # the run loop imports httpx: `hashbot preview` and `tags` must not pay for it
+if TYPE_CHECKING:  # the run loop imports httpx: `hashbot preview` must not pay for it
     from bot.runner import LongReads, PostNow
     from bot.storage import Store
 
@@ -75,50 +71,6 @@ def _preview_digest(
         return failure_status(errors) or EXIT_FAILED
     asyncio.run(publisher.publish(planner.plan_digest(articles, template=options.template)))
     return failure_status(errors)
-
-
-def tags(options: TagsOptions, settings: Settings, console: Console) -> int:
-    if not options.jsonl and not options.sources:
-        console.error("tags: give at least one SOURCE, or --jsonl")
-        return EXIT_USAGE
-    limit = options.limit
-    if options.jsonl and limit is None:
-        limit = max(settings.tag_limit, JSONL_TAG_LIMIT)
-    planner = app.build_planner(settings, tag_limit=limit)
-    if options.jsonl:
-        return _tags_jsonl(options.sources or [STDIN], planner, console)
-    errors: list[HashbotError] = []
-    found = 0
-    articles = load(options.sources, settings, console)
-    for item in articles:
-        try:
-            if isinstance(item, HashbotError):
-                raise item
-            chosen = planner.tags(item)
-        except HashbotError as error:
-            errors.append(error)
-        except Exception as exc:  # a bug on one article: the others still get their tags
-            errors.append(UnexpectedError(getattr(item, "source", ""), exc))
-        else:
-            found += 1
-            _print_tags(item, chosen, explain=options.explain, named=len(articles) > 1, console=console)
-            continue
-        console.error(errors[-1])
-    if not found and not errors:
-        console.error("no articles found")
-    return failure_status(errors) or (EXIT_OK if found else EXIT_FAILED)
-
-
-def _print_tags(
-    article: Article, tags: Sequence[Tag], *, explain: bool, named: bool, console: Console
-) -> None:
-    if explain:
-        print(f"{article.source}:", file=console.out)
-        for tag in tags:
-            print(f"  {tag.hashtag:<32} {tag.score:8.2f}  {tag.reason.value}", file=console.out)
-        return
-    line = " ".join(tag.hashtag for tag in tags)
-    print(f"{article.source}: {line}" if named else line, file=console.out)
 
 
 def post(options: PostOptions, settings: Settings, console: Console) -> int:
@@ -214,40 +166,3 @@ def _tell_posted(article: Article, result: PostNow, settings: Settings, console:
         f"{source}: {(post.last_error if post else None) or result.report.paused or 'not published'}"
     )
     return False
-
-
-def _tags_jsonl(sources: Sequence[str], planner: PostPlanner, console: Console) -> int:
-    """The stable evaluation interface: `{"id","title","text","lang"?}` in, `{"id","tags"}` out."""
-    failed = 0
-    for source in sources:
-        stream = console.stdin if source == STDIN else None
-        try:
-            raw = stream.read() if stream is not None else Path(source).read_bytes()
-        except OSError as exc:
-            console.error(f"{source}: cannot be read: {exc.strerror or exc}")
-            failed += 1
-            continue
-        for number, line in enumerate(raw.decode("utf-8", "replace").splitlines(), start=1):
-            if not line.strip():
-                continue
-            where = f"{'<stdin>' if source == STDIN else source}:{number}"
-            try:
-                record = json.loads(line)
-                if not isinstance(record, dict):
-                    raise SourceFormatError(where, "must be a JSON object")
-                text = record.get("text") or record.get("title") or ""
-                article = article_from_mapping(
-                    {"title": record.get("title"), "text": text or " ", "lang": record.get("lang")},
-                    source=where,
-                )
-                tags = [tag.hashtag for tag in planner.tags(article)] if text.strip() else []
-            except json.JSONDecodeError as exc:
-                console.error(f"{where}: is not valid JSON: {exc.msg}")
-                failed += 1
-                continue
-            except HashbotError as exc:
-                console.error(exc)
-                failed += 1
-                continue
-            print(json.dumps({"id": record.get("id"), "tags": tags}, ensure_ascii=False), file=console.out)
-    return EXIT_FAILED if failed else EXIT_OK

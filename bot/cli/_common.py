@@ -1,8 +1,11 @@
-"""What every command shares: the streams, exit codes, loading sources, opening the store."""
+"""What every command shares: the streams, exit codes, loading sources, opening the store.
+
+Every command imports this module, so it imports only what all of them need: readers of
+articles, the HTTP fetcher, the pipeline and the store load with the helper that uses them.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -11,14 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot import app
-from bot.config import Settings
 from bot.errors import HashbotError, IngestError, UnexpectedError
-from bot.ingest import Loaded, is_web_address, load_sources
-from bot.ingest.pages import fetch_articles
-from bot.models import Article
-from bot.pipeline import RunReport
 
-if TYPE_CHECKING:  # the store (and sqlite3) loads with `app.open_state`, for the commands that use it
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.ingest import Loaded
+    from bot.models import Article
+    from bot.pipeline import RunReport
     from bot.storage import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -80,14 +82,23 @@ def load(sources: Sequence[str], settings: Settings, console: Console) -> list[L
 
     The HTTP client (and httpx with it) is loaded only when there is an address to fetch.
     """
+    from bot.ingest import is_web_address, load_sources
+
     urls = [source for source in sources if is_web_address(source)]
-    pages = asyncio.run(_fetch_pages(settings, urls)) if urls else {}
+    pages = _fetch_pages(settings, urls) if urls else {}
     return list(load_sources(sources, stdin=console.stdin, pages=pages))
 
 
-async def _fetch_pages(settings: Settings, urls: Sequence[str]) -> dict[str, Article | IngestError]:
-    async with app.open_fetcher(settings) as fetcher:
-        return await fetch_articles(fetcher, urls)
+def _fetch_pages(settings: Settings, urls: Sequence[str]) -> dict[str, Article | IngestError]:
+    import asyncio
+
+    from bot.ingest.pages import fetch_articles
+
+    async def fetch_all() -> dict[str, Article | IngestError]:
+        async with app.open_fetcher(settings) as fetcher:
+            return await fetch_articles(fetcher, urls)
+
+    return asyncio.run(fetch_all())
 
 
 def failure_status(errors: Iterable[HashbotError]) -> int:

@@ -9,7 +9,6 @@ from typing import Any
 
 from bot.cli._common import DEFAULT_ENV_FILE, EXIT_BROKEN_PIPE, EXIT_BUG, EXIT_FAILED, EXIT_USAGE, Console
 from bot.cli._table import Command, GlobalOptions, build_parser, options_from
-from bot.config import load_settings
 from bot.errors import ConfigError, HashbotError, StoreUnavailable, UnexpectedError
 from bot.logs import configure_logging
 
@@ -46,6 +45,8 @@ def _run(argv: Sequence[str] | None, console: Console) -> int:
     if common.env_file is not None and not common.env_file.is_file():
         console.error(f"--env-file: {common.env_file} is not a file")
         return EXIT_USAGE
+    from bot.config import load_settings  # pydantic-settings: not for --help or a usage error
+
     try:
         settings = load_settings(common.env_file or DEFAULT_ENV_FILE)
     except ConfigError as exc:

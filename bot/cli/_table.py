@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar, cast
 
 from bot import __version__
-from bot.preview import PreviewFormat
+from bot.models import PreviewFormat
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -183,7 +183,7 @@ def _register_articles(commands: SubParsers) -> None:
     tags = _add(
         commands,
         "tags",
-        Command(TagsOptions, "bot.cli._articles:tags"),
+        Command(TagsOptions, "bot.cli._tags:tags"),
         help="print the hashtags chosen for articles",
         description="Print the hashtags for each article, best first.",
     )
@@ -657,7 +657,7 @@ def _register_vocab(commands: SubParsers) -> None:
     stats = _add(
         commands,
         "stats",
-        Command(StatsOptions, "bot.cli._vocab:stats"),
+        Command(StatsOptions, "bot.cli._stats:stats"),
         help="posts per day, per feed, top tags and reactions; a PNG chart",
         description="What the channel published in the last days (local days, HASHBOT_TIMEZONE): "
         "posts per day and per feed, the top tags, and the tags whose posts drew the most "

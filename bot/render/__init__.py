@@ -10,36 +10,47 @@ operator's overrides or adds to them by name. Pure: no I/O beyond reading templa
 - ``_markup``: Telegram's HTML dialect (escaping, scanning, the terminal view);
 - ``_text``: sentences, summaries and safe cuts;
 - ``_filters``: the filters templates call.
+
+Each part is imported the first time one of its names is used (module ``__getattr__``, as in
+:mod:`bot.app`): the chart's caption needs a limit, the preview publisher the visible text, and
+neither needs the renderer.
 """
 
-from bot.render._limits import (
-    ALBUM_MAX,
-    ALBUM_MIN,
-    CAPTION_LENGTH,
-    LIMITS,
-    LINK_LENGTH,
-    MASTODON_LENGTH,
-    MESSAGE_ENTITIES,
-    MESSAGE_LENGTH,
-    X_LENGTH,
-    Limit,
-    mastodon_length,
-    x_length,
-)
-from bot.render._markup import (
-    MarkupError,
-    clean_text,
-    domain,
-    escape,
-    plain_text,
-    safe_url,
-    scan,
-    utf16_length,
-    visible_text,
-)
-from bot.render._renderer import DEFAULT_TEMPLATE, DIGEST_TEMPLATE, ArticleView, Renderer, merge_tags
-from bot.render._telegraph import TelegraphPage, shows_whole_article, telegraph_page
-from bot.render._text import SUMMARY_LENGTH, shorten, split_sentences, summarize
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.lazy import lazy_parts
+
+if TYPE_CHECKING:
+    from bot.render._limits import (
+        ALBUM_MAX,
+        ALBUM_MIN,
+        CAPTION_LENGTH,
+        LIMITS,
+        LINK_LENGTH,
+        MASTODON_LENGTH,
+        MESSAGE_ENTITIES,
+        MESSAGE_LENGTH,
+        X_LENGTH,
+        Limit,
+        mastodon_length,
+        x_length,
+    )
+    from bot.render._markup import (
+        MarkupError,
+        clean_text,
+        domain,
+        escape,
+        plain_text,
+        safe_url,
+        scan,
+        utf16_length,
+        visible_text,
+    )
+    from bot.render._renderer import DEFAULT_TEMPLATE, DIGEST_TEMPLATE, ArticleView, Renderer, merge_tags
+    from bot.render._telegraph import TelegraphPage, shows_whole_article, telegraph_page
+    from bot.render._text import SUMMARY_LENGTH, shorten, split_sentences, summarize
 
 __all__ = [
     "ALBUM_MAX",
@@ -76,3 +87,36 @@ __all__ = [
     "visible_text",
     "x_length",
 ]
+
+#: The part of the package each exported name lives in.
+_PARTS = {
+    "_limits": (
+        "ALBUM_MAX",
+        "ALBUM_MIN",
+        "CAPTION_LENGTH",
+        "LIMITS",
+        "LINK_LENGTH",
+        "MASTODON_LENGTH",
+        "MESSAGE_ENTITIES",
+        "MESSAGE_LENGTH",
+        "X_LENGTH",
+        "Limit",
+        "mastodon_length",
+        "x_length",
+    ),
+    "_markup": (
+        "MarkupError",
+        "clean_text",
+        "domain",
+        "escape",
+        "plain_text",
+        "safe_url",
+        "scan",
+        "utf16_length",
+        "visible_text",
+    ),
+    "_renderer": ("DEFAULT_TEMPLATE", "DIGEST_TEMPLATE", "ArticleView", "Renderer", "merge_tags"),
+    "_telegraph": ("TelegraphPage", "shows_whole_article", "telegraph_page"),
+    "_text": ("SUMMARY_LENGTH", "shorten", "split_sentences", "summarize"),
+}
+__getattr__, __dir__ = lazy_parts(__name__, _PARTS)

@@ -18,7 +18,6 @@ from itertools import pairwise
 from typing import Any
 
 from bot.errors import LeaseLost, StoreError
-from bot.hashtags.normalize import tag_key
 from bot.models import TagUse
 from bot.storage import Store
 from bot.storage.database import Database, Spelling
@@ -611,7 +610,7 @@ class SqlStore(Store):
         if prefix:
             # The key is lowercase ASCII letters and digits: no LIKE wildcard can be in it.
             where += " AND h.key LIKE ?"
-            params.append(f"{tag_key(prefix)}%")
+            params.append(f"{_tag_key(prefix)}%")
         rows = self._db.execute(
             f"SELECT tag, posts FROM ({_tag_counts_sql(where, self._db.spelling)}) k"
             f" ORDER BY posts DESC, key{_limit(limit)}",
@@ -656,7 +655,7 @@ class SqlStore(Store):
                 "INSERT INTO tag_rules (key, tag, alias, author, created) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET tag = excluded.tag, alias = excluded.alias,"
                 " author = excluded.author, created = excluded.created",
-                (tag_key(rule.tag), rule.tag, rule.alias, rule.author, _time(now)),
+                (_tag_key(rule.tag), rule.tag, rule.alias, rule.author, _time(now)),
             )
 
     def remove_tag_rule(self, tag: str, *, blocked: bool) -> TagRule | None:
@@ -664,7 +663,7 @@ class SqlStore(Store):
         with self._transaction() as db:
             row = db.execute(
                 f"DELETE FROM tag_rules WHERE key = ? AND {kind} RETURNING tag, alias, author",
-                (tag_key(tag),),
+                (_tag_key(tag),),
             ).fetchone()
         return TagRule(row["tag"], row["alias"], row["author"]) if row else None
 
@@ -826,7 +825,7 @@ def _write_tag_history(
 ) -> None:
     """Make `tags` the post's entry in its chat's history: decided, then sent, it counts once."""
     db.execute("DELETE FROM tag_history WHERE post_id = ?", (post.id,))
-    unique = {tag_key(tag): tag for tag in reversed(tags)}  # the first spelling of a key wins
+    unique = {_tag_key(tag): tag for tag in reversed(tags)}  # the first spelling of a key wins
     reacted = db.execute("SELECT MAX(total) AS total FROM reactions WHERE post_id = ?", (post.id,)).fetchone()
     reactions = int(reacted["total"] or 0) if reacted else 0
     db.executemany(
@@ -1019,3 +1018,11 @@ def _notice(row: Any) -> Notice:
         feed_id=row["feed_id"],
         read=bool(row["read"]),
     )
+
+
+def _tag_key(tag: str) -> str:
+    """The comparison key tags are stored under; the tag engine loads with the first tag written or
+    looked up, not with the store (`hashbot stats` and `feeds list` never need it)."""
+    from bot.hashtags.normalize import tag_key
+
+    return tag_key(tag)

@@ -14,7 +14,7 @@ from auxil.feedserver import FeedServer, Route
 from auxil.run_loop import Clock, Loop, paris, rss, run_loop, story_title
 from pydantic import SecretStr
 
-from bot.app._planning import publish_schedule
+from bot.app._schedule import publish_schedule
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError
 from bot.status import status_lines
