@@ -1,7 +1,8 @@
 """A command imports only what it uses: tagging a local file loads no adapter library.
 
 Each case runs the real entry point in a fresh interpreter and reads ``sys.modules`` afterwards;
-the heavy cases show that the check sees those libraries when a command does need them.
+the heavy cases show that the check sees those libraries when a command does need them. The
+console script also ends without the interpreter's last garbage collection over every object.
 """
 
 from __future__ import annotations
@@ -110,3 +111,25 @@ def test_the_check_sees_a_library_a_command_needs(argv: list[str], needed: list[
     code, heavy = imported(*argv)
     assert code == 0
     assert set(needed) <= set(heavy)
+
+
+_EXIT_PROBE = """
+import atexit, gc, sys
+atexit.register(lambda: print(gc.get_freeze_count(), file=sys.stderr))
+sys.argv = ["hashbot", *sys.argv[1:]]
+from bot.cli import run
+run()
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv", "status"), [(["--version"], 0), (["tags"], 2), (["tags", "/nowhere.txt"], 1)]
+)
+def test_the_console_script_exits_with_the_status_and_its_objects_frozen(
+    argv: list[str], status: int
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _EXIT_PROBE, *argv], capture_output=True, text=True, cwd=REPO / "tests"
+    )
+    assert done.returncode == status
+    assert int(done.stderr.strip().splitlines()[-1]) > 1000  # out of the last collection at exit

@@ -9,7 +9,7 @@ one of its commands runs; ``_main`` runs a command.
 """
 
 from bot.cli._common import Console
-from bot.cli._main import main
+from bot.cli._main import main, run
 from bot.cli._table import build_parser
 
-__all__ = ["Console", "build_parser", "main"]
+__all__ = ["Console", "build_parser", "main", "run"]
