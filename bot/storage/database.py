@@ -36,7 +36,8 @@ class Spelling:
 
     #: A JSON text column's top-level string field: ``{column}``, ``{field}``.
     json_field: str
-    #: Within a group whose SELECT also has ``MAX({by})``: ``{value}`` of the row with that maximum.
+    #: Within a group whose SELECT also has ``MAX({by})``: ``{value}`` of the row with that maximum
+    #: (``{by}`` a time as the store writes it, in text of a fixed width).
     latest: str
     #: What a claim's subquery ends with (a worker claiming feeds): PostgreSQL locks the rows it
     #: claims and skips those another claim holds; SQLite's write lock already serializes claims.

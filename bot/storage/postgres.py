@@ -25,7 +25,7 @@ from bot.errors import StoreError, StoreUnavailable
 from bot.logs import redact
 from bot.storage.database import Cursor, Spelling, check_version
 from bot.storage.migrations import scripts
-from bot.storage.sql import SqlStore
+from bot.storage.sql import TIME_WIDTH, SqlStore
 from bot.storage.sqlite import SqliteDatabase, memory_database
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,10 @@ MIGRATIONS = scripts("postgresql")
 
 SPELLING = Spelling(
     json_field="({column}::json ->> '{field}')",
-    latest="(array_agg({value} ORDER BY {by} DESC))[1]",
+    # `by` is a time as the store writes it (fixed width): the greatest of the joined strings is
+    # the latest row's, and its value follows the time. Twice as fast as array_agg(… ORDER BY),
+    # which collects and sorts every group's rows (bench/stats.py --backend postgresql).
+    latest=f"substr(MAX({{by}} || {{value}}), {TIME_WIDTH + 1})",
     skip_locked=" FOR UPDATE SKIP LOCKED",
 )
 

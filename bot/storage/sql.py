@@ -67,6 +67,11 @@ def _time(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+#: The width of every time :func:`_time` writes: text order is time order, and a time leads a
+#: string it is joined to by a known number of characters.
+TIME_WIDTH = len(_time(datetime(2000, 1, 1, tzinfo=UTC)) or "")
+
+
 def _parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
