@@ -1,4 +1,4 @@
-"""`hashbot vocab` and `hashbot stats` through the real entry point, on a real database."""
+"""`hashbot vocab` and `hashbot stats` through the real entry point, on a real database of each backend."""
 
 from __future__ import annotations
 
@@ -17,13 +17,13 @@ NOW = datetime.now(UTC)  # `hashbot stats` counts back from the real clock
 
 
 @pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "hashbot.sqlite3"
-    monkeypatch.setenv("HASHBOT_DATABASE", str(path))
-    return path
+def database(store_location: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """HASHBOT_DATABASE on each backend: a new SQLite file, then a PostgreSQL database."""
+    monkeypatch.setenv("HASHBOT_DATABASE", store_location)
+    return store_location
 
 
-def test_vocab_lists_tags_by_use_and_the_rules(run_cli: CliRunner, database: Path) -> None:
+def test_vocab_lists_tags_by_use_and_the_rules(run_cli: CliRunner, database: str) -> None:
     with closing(open_store(database)) as store:
         for number, tags in enumerate((["Ukraine", "NATO"], ["Ukraine"], ["Gaza"])):
             send(store, f"story-{number}", tags, at=NOW)
@@ -49,7 +49,7 @@ def test_vocab_lists_tags_by_use_and_the_rules(run_cli: CliRunner, database: Pat
     assert data["aliases"] == {"RoyaumeUni": "GrandeBretagne"} and data["blocked"] == ["Des"]
 
 
-def test_rules_are_removed_and_a_missing_one_is_an_error(run_cli: CliRunner, database: Path) -> None:
+def test_rules_are_removed_and_a_missing_one_is_an_error(run_cli: CliRunner, database: str) -> None:
     run_cli("vocab", "alias", "UK", "GrandeBretagne")
     run_cli("vocab", "block", "Des")
     assert run_cli("vocab", "unblock", "UK").code == 1  # an alias, not a block
@@ -63,7 +63,7 @@ def test_rules_are_removed_and_a_missing_one_is_an_error(run_cli: CliRunner, dat
 
 
 def test_stats_on_30_days_prints_the_figures_and_writes_the_chart(
-    run_cli: CliRunner, database: Path, tmp_path: Path
+    run_cli: CliRunner, database: str, tmp_path: Path
 ) -> None:
     with closing(open_store(database)) as store:
         fill_history(store, days=29, now=NOW)
@@ -82,7 +82,7 @@ def test_stats_on_30_days_prints_the_figures_and_writes_the_chart(
 
 
 def test_stats_on_an_empty_history_says_so_and_draws_nothing(
-    run_cli: CliRunner, database: Path, tmp_path: Path
+    run_cli: CliRunner, database: str, tmp_path: Path
 ) -> None:
     result = run_cli("stats", "--chat", CHANNEL, "--png", str(tmp_path / "none.png"))
     assert result.code == 1
@@ -92,7 +92,7 @@ def test_stats_on_an_empty_history_says_so_and_draws_nothing(
     assert run_cli("stats", "--days", "0").code == 2
 
 
-def test_vocab_usage_shows_the_action_as_optional(run_cli: CliRunner, database: Path) -> None:
+def test_vocab_usage_shows_the_action_as_optional(run_cli: CliRunner, database: str) -> None:
     usage = run_cli("vocab", "--help").out.split("\n\n")[0]
     assert usage.endswith("[--json] [ACTION ...]"), usage
     refused = run_cli("vocab", "bogus")  # the usage an error prints is the same line
