@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from bot.errors import SourceFormatError
-from bot.ingest.feeds import is_json_feed, json_feed
 from bot.ingest.page_images import page_images
 from bot.ingest.untrusted import clean_article, kind_of, load_json, load_yaml
 from bot.models import Article
@@ -183,7 +182,9 @@ def _object(value: Any, *, source: str) -> Mapping[str, Any]:
 
 def parse_json(content: str, *, source: str) -> Iterator[Article | SourceFormatError]:
     """A `.json` file: one article object, a list of them (a bad one is named by its number), or a
-    saved JSON Feed."""
+    saved JSON Feed (the feed parsers load for a file that may be one, not for every article)."""
+    from bot.ingest.feeds import is_json_feed, json_feed
+
     data = load_json(content, source=source)
     if is_json_feed(data):
         yield from json_feed(data, source=source).items

@@ -16,7 +16,6 @@ from typing import BinaryIO
 
 from bot.errors import HashbotError, IngestError, SourceFormatError, UnexpectedError
 from bot.ingest import formats
-from bot.ingest.feeds import parse_feed
 from bot.models import Article
 
 logger = logging.getLogger(__name__)
@@ -82,6 +81,8 @@ def parse_bytes(raw: bytes, *, suffix: str, source: str) -> Iterator[Loaded]:
             yield formats.parse_html(raw, source=source)
             return
         if suffix in FEED_SUFFIXES:
+            from bot.ingest.feeds import parse_feed  # a .txt or .md article needs no feed parser
+
             yield from parse_feed(raw, url=source, source=source).items
             return
         text = decode_text(raw, source=source)
