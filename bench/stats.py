@@ -27,12 +27,14 @@ at the end; the history is loaded with COPY and then vacuumed and analysed, as a
 leave a table after a bulk load (index-only scans need the visibility map it sets).
 
 ``--before REV`` takes that commit's tree from git (``git archive``, plain Python: its tag engine is
-not compiled, which `stats` does not use) and runs it with this virtual environment.
+not compiled) and runs it with this virtual environment. Each tree's ``bot`` package is
+byte-compiled first, as ``pip install`` does for an installed hashbot (see ``bench/cli_start.py``).
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import random
@@ -282,6 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def measure(args: argparse.Namespace, databases: Databases, folder: Path) -> None:
     now = datetime.now(UTC)
+    load_at_start = os.getloadavg()[0]
     trees = [Tree("this tree", ROOT, databases.location("full"), databases.location("empty"))]
     if args.before:
         source = checkout(args.before, folder / "before")
@@ -293,6 +296,7 @@ def measure(args: argparse.Namespace, databases: Databases, folder: Path) -> Non
         )
         trees.insert(0, old)
     for tree in trees:  # each schema made by its own tree
+        compileall.compile_dir(tree.source / "bot", quiet=1)
         tree.run(tree.empty, databases)
     started = time.perf_counter()
     databases.copy(trees[0].empty, trees[0].full)
@@ -314,7 +318,8 @@ def measure(args: argparse.Namespace, databases: Databases, folder: Path) -> Non
         reads.append(read)
         cached.append(then)
     kinds = KINDS if args.backend == "postgresql" else KINDS[:2]
-    print(f"\n{counted:,} posts in the window; seconds, min / median of {args.repeat}\n")
+    print(f"\n{counted:,} posts in the window; seconds, min / median of {args.repeat}")
+    print(f"load average (1 min): {load_at_start:.2f} at the start, {os.getloadavg()[0]:.2f} at the end\n")
     print("| tree | `hashbot stats --days 30` | same, empty database (start-up) | difference |")
     print("|---|---:|---:|---:|")
     for tree in trees:
