@@ -78,6 +78,9 @@ class Candidate:
     #: Capitalized occurrences right before a lowercase noun: "European" in "European start-ups"
     #: is an adjective, not a name.
     modifier: int = 0
+    #: Mentions of a single word right before another word of its run: a modifier there, as
+    #: "pine" of "pine forests" (where modifiers come first).
+    before_noun: int = 0
     #: Mentions right after a number: a unit or a magnitude ("Milliarden" in "40 Milliarden Euro").
     after_number: int = 0
     #: Title mentions with every word capitalized where the headline does not force it: in a
@@ -407,12 +410,26 @@ def _runs(
                 owner = True
     if run:
         runs.append((sentence, run))
+    if data.lang in HEAD_LAST:
+        runs = [(index, _ending_in_its_noun(run)) for index, run in runs]
     return [
         (index, words)
         for index, run in runs
         for named in _with_places(run, data)
         for words in _without_titles(named, data)
     ]
+
+
+def _ending_in_its_noun(run: list[_Word]) -> list[_Word]:
+    """The run, its last word a noun where the tagger read a lowercase adjective after a noun.
+
+    Where modifiers come first, a phrase ends with its noun: "measles outbreak" is two nouns,
+    whatever an unknown word's ending made the tagger say.
+    """
+    last = run[-1]
+    if len(run) < 2 or last.tag != ADJ or last.capital != _LOWER or run[-2].tag not in _NOUN_TAGS:
+        return run
+    return [*run[:-1], last._replace(tag=NOUN)]
 
 
 def _is_acronym(word: str) -> bool:
@@ -579,6 +596,12 @@ def _count_phrases(
             _count(found, get(key), key, written, 1, sentence, capital, is_title, head_noun)
             if first.tag == PROPN:
                 found[key].proper += 1
+            if (
+                start + 1 < size
+                and not run[start + 1].written.isdigit()
+                and run[start + 1].lower not in PARTICLES
+            ):
+                found[key].before_noun += 1
             if not is_title and capital == _NAMED and start + 1 < size:
                 after = run[start + 1]
                 if after.capital == _LOWER and after.lower not in PARTICLES and not after.written.isdigit():

@@ -72,7 +72,8 @@ def _eligible(candidate: Candidate, data: LanguageData) -> bool:
     It must be used mostly as a noun phrase: never a bare verb, adjective or number, never a
     title alone (the tagger decides; without one, every phrase qualifies).
     """
-    if 2 * candidate.nominal <= candidate.count:
+    # Half will do for a phrase, whose noun a tagger misreads more often than a word alone.
+    if 2 * candidate.nominal < candidate.count + (candidate.words == 1):
         return False
     if candidate.words > 1:
         # A phrase must recur, be a name, or be in the title with its words in the text: a title
@@ -86,6 +87,8 @@ def _eligible(candidate: Candidate, data: LanguageData) -> bool:
     word = candidate.surface
     if candidate.key in data.offices:
         return False
+    if candidate.before_noun >= candidate.count and not candidate.capitalized and data.lang in HEAD_LAST:
+        return False  # a common noun only ever a modifier: "pine" of "pine forests", "wage" of "wage growth"
     return len(word) > 2 or (len(word) == 2 and word.isupper())
 
 
@@ -100,6 +103,24 @@ def is_headline_verb(candidate: Candidate, found: Phrases) -> bool:
         return False
     word = candidate.key
     return any(_inflected_alike(word, verb) for verb in found.verbs)
+
+
+def is_headline_run_on(candidate: Candidate, found: Phrases, data: LanguageData) -> bool:
+    """A headline phrase running into a word that the text never says as a noun.
+
+    "Pipeline leak spills crude oil" gives "pipeline leak spills"; "Storm surge floods coastal
+    towns" gives "surge floods". Where a phrase ends with its noun (English, German, Dutch), a
+    headline-only phrase whose last word the text never uses, or uses only as a verb, ran into
+    the headline's verb (or a word the article is not about: "Louisiana coast").
+    """
+    if candidate.words < 2 or candidate.in_text or candidate.in_label or data.lang not in HEAD_LAST:
+        return False
+    if candidate.title_named:
+        return False
+    last = found.get(candidate.key.rsplit(" ", 1)[1])
+    if last is None or not last.in_text:
+        return True
+    return any(_inflected_alike(last.key, verb) for verb in found.verbs) and 2 * last.nominal <= last.count
 
 
 def _inflected_alike(headline: str, verb: str) -> bool:
@@ -388,6 +409,7 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
         and _eligible(c, data)
         and not is_quantity(c, found)
         and not is_headline_verb(c, found)
+        and not is_headline_run_on(c, found, data)
     ]
     sort_best_first(ranked)
     if ranked:  # a post with fewer tags beats one padded with words said once in passing

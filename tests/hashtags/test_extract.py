@@ -327,6 +327,18 @@ def test_no_bare_verbs_or_adjectives_in_english_headlines() -> None:
     assert not {"Nears", "Holds", "Coastal", "Worst", "Said"} & set(names)
 
 
+def test_an_english_teaser_gets_its_noun_phrases_not_their_modifiers_or_run_ons() -> None:
+    article = Article(
+        title="Measles outbreak spreads through west Texas schools",
+        text="A measles outbreak in west Texas has grown to 146 cases, state health officials said. "
+        "Pine forests burned as a pipeline leak spilled crude oil.",
+        lang="en",
+    )
+    names = _names(article, limit=10)
+    assert "MeaslesOutbreak" in names  # "outbreak" is a noun, however the tagger read it
+    assert not {"Pine", "Measles", "MeaslesOutbreakSpreads", "OutbreakSpreads"} & set(names)
+
+
 def test_a_headline_word_the_text_uses_as_a_verb_is_no_tag() -> None:
     article = Article(
         title="Drought cuts wheat harvest in Argentina",
