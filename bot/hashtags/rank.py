@@ -73,7 +73,8 @@ def _eligible(candidate: Candidate, data: LanguageData) -> bool:
     title alone (the tagger decides; without one, every phrase qualifies).
     """
     # Half will do for a phrase, whose noun a tagger misreads more often than a word alone.
-    if 2 * candidate.nominal < candidate.count + (candidate.words == 1):
+    # A headline's label is a topic whatever its word class: "Informatique : …".
+    if 2 * candidate.nominal < candidate.count + (candidate.words == 1) and not candidate.in_label:
         return False
     if candidate.words > 1:
         # A phrase must recur, be a name, or be in the title with its words in the text: a title

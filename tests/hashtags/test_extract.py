@@ -239,6 +239,17 @@ def test_a_name_only_the_headline_says_is_one_tag_not_its_words() -> None:
     assert not {"Alpha", "Centauri", "Iles", "Baleares"} & set(names)
 
 
+def test_a_headline_label_is_a_topic_whatever_its_word_class() -> None:
+    names = _names(
+        Article(
+            title="Informatique : sortie d'une nouvelle version d'Ubuntu",
+            text="Canonical a publié jeudi la version 12.10 d'Ubuntu. Ubuntu est un système libre.",
+            lang="fr",
+        )
+    )
+    assert {"Informatique", "Ubuntu"} <= set(names)
+
+
 def test_a_trade_before_a_name_is_cut_but_may_be_a_topic() -> None:
     names = _names(
         Article(
