@@ -42,7 +42,7 @@ _LABEL = re.compile(r"^\s*((?:[^\W\d_][\w'’-]*\s*){1,2}?)\s*[:|]\s+(.+)$", re.
 _AFTER_NUMBER = re.compile(
     r"\d(?<![\w.,]\d)"  # a number's first digit: no word character, point or comma before it
     r"(?!(?<=1)[89]\d\d\b|(?<=2)0\d\d\b)"  # not a year 18xx-20xx
-    r"[\d.,]*[ \u00a0]+([^\W\d_][\w'’-]*)"
+    r"[\d.,]*(?:[h:]\d\d)?[ \u00a0]+([^\W\d_][\w'’-]*)"  # 7h44 UTC, 13:02 GMT: times too
 )
 _POSSESSIVE = re.compile(r"['’ʼ]s$", re.IGNORECASE)
 #: Lowercase words that may sit inside a name: Charles de Gaulle, Ursula von der Leyen.

@@ -140,10 +140,12 @@ def is_quantity(candidate: Candidate, found: Phrases) -> bool:
     """Whether the phrase is an amount: it opens with a word mostly written after a number.
 
     "Milliarden Euro" (from "40 Milliarden Euro"), "millions de dollars": amounts, not topics.
-    A single word after numbers often is a topic all the same (8 000 emplois), so it stays.
+    A single word after numbers often is a topic all the same (8 000 emplois), so it stays,
+    unless it is in capitals: then it is a unit ("à 7 h 44 UTC", "500 MW").
     """
     if candidate.words < 2:
-        return False
+        surface = candidate.surface
+        return len(surface) > 1 and surface.isupper() and candidate.after_number >= candidate.in_text > 0
     head = found.get(candidate.key.split(" ", 1)[0])
     return head is not None and 2 * head.after_number >= head.count > 0
 

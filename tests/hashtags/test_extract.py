@@ -190,6 +190,18 @@ def test_german_roles_and_amounts_do_not_become_tags() -> None:
     assert not {"KonzernchefinAnnaBerger", "MilliardenEuro", "Milliarden"} & set(names)
 
 
+def test_a_unit_in_capitals_after_numbers_is_no_tag() -> None:
+    names = _names(
+        Article(
+            title="Lancement réussi pour SpaceX",
+            text="La fusée de SpaceX a décollé à 7h44 UTC. Le moteur de 500 MW a tenu jusqu'à 8h02 UTC.",
+            lang="fr",
+        )
+    )
+    assert "SpaceX" in names
+    assert not {"UTC", "MW"} & set(names)
+
+
 def _feed_tags(limit: int) -> list[list[str]]:
     articles = list(load_sources([str(EXAMPLES.parent / "feed.xml")]))
     return [_names(article, limit) for article in articles if isinstance(article, Article)]
