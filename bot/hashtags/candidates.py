@@ -21,6 +21,8 @@ from bot.hashtags.truecase import truecased
 
 #: Longest phrase counted, in words: news keyphrases are rarely longer than three words.
 MAX_PHRASE_WORDS = 3
+#: Longest name counted: "General Data Protection Regulation", "New York Stock Exchange".
+MAX_NAME_WORDS = 4
 
 # A word: letters or digits, with inside apostrophes and hyphens (cessez-le-feu, O'Brien,
 # l'Ukraine). Splitting on words leaves the gaps between them, which decide where runs and
@@ -619,7 +621,9 @@ def _count_phrases(
                     rest_named = False
                     continue
                 content += 1
-                if content > MAX_PHRASE_WORDS:
+                if content > MAX_PHRASE_WORDS and (
+                    content > MAX_NAME_WORDS or capital != _NAMED or word.capital != _NAMED
+                ):
                     break
                 if word.capital != capital:
                     capital = _FORCED if capital == _FORCED or word.capital == _FORCED else _MIXED

@@ -262,6 +262,18 @@ def test_a_headline_label_is_a_topic_whatever_its_word_class() -> None:
     assert {"Informatique", "Ubuntu"} <= set(names)
 
 
+def test_a_name_of_four_words_is_one_tag() -> None:
+    names = _names(
+        Article(
+            text="The fine is the largest under the General Data Protection Regulation. Nexora broke "
+            "the General Data Protection Regulation twice, the regulator said.",
+            lang="en",
+        )
+    )
+    assert "GeneralDataProtectionRegulation" in names
+    assert not {"DataProtectionRegulation", "GeneralDataProtection"} & set(names)
+
+
 def test_a_trade_before_a_name_is_cut_but_may_be_a_topic() -> None:
     names = _names(
         Article(
