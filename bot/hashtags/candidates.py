@@ -331,7 +331,7 @@ def _runs(
     names (Charles de Gaulle), `de` between common words (accord de paix, taux de réussite).
     With a tagger, a word whose part of speech cannot stand in a noun phrase (a verb, an
     adverb, a pronoun) ends the run, and a proper noun that opens a sentence is a name. The
-    lowercase verbs go into `verbs` when given.
+    lowercase verbs go into `verbs` when given (for the text, not a headline).
     """
     lexicon.forget_if_full()
     entries, gaps, starts = _tokens(text, lexicon)
@@ -412,7 +412,7 @@ def _runs(
                 owner = True
     if run:
         runs.append((sentence, run))
-    if data.lang in HEAD_LAST:
+    if data.lang in HEAD_LAST and verbs is not None:  # the text: headlines drop verbs ("France ready")
         runs = [(index, _ending_in_its_noun(run)) for index, run in runs]
     return [
         (index, words)
@@ -426,7 +426,8 @@ def _ending_in_its_noun(run: list[_Word]) -> list[_Word]:
     """The run, its last word a noun where the tagger read a lowercase adjective after a noun.
 
     Where modifiers come first, a phrase ends with its noun: "measles outbreak" is two nouns,
-    whatever an unknown word's ending made the tagger say.
+    whatever an unknown word's ending made the tagger say. Not in a headline, which drops its
+    verbs: "France ready to send troops".
     """
     last = run[-1]
     if len(run) < 2 or last.tag != ADJ or last.capital != _LOWER or run[-2].tag not in _NOUN_TAGS:

@@ -372,6 +372,13 @@ def test_an_english_teaser_gets_its_noun_phrases_not_their_modifiers_or_run_ons(
     names = _names(article, limit=10)
     assert "MeaslesOutbreak" in names  # "outbreak" is a noun, however the tagger read it
     assert not {"Pine", "Measles", "MeaslesOutbreakSpreads", "OutbreakSpreads"} & set(names)
+    # A headline drops its verbs: the adjective after a name there is no noun ("France ready").
+    article = Article(
+        title="UK and France ready to send troops",
+        text="The UK and France said they were ready to send troops to Ukraine after a ceasefire.",
+        lang="en",
+    )
+    assert "FranceReady" not in _names(article)
 
 
 def test_a_headline_word_the_text_uses_as_a_verb_is_no_tag() -> None:
