@@ -140,7 +140,7 @@ class LanguageData:
 
     def commonness(self, word: str) -> float:
         """How often the language uses `word` as a common noun, per 10,000 words (0 if rarely)."""
-        return 0.0 if self.tagger is None else self.tagger.common_nouns.get(word, 0.0)
+        return 0.0 if self.tagger is None else self.tagger.commonness(word)
 
     def is_verb_form(self, word: str) -> bool:
         """Whether lowercase `word` is surely an inflected verb (or, in German, not a noun)."""

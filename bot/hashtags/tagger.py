@@ -1,26 +1,28 @@
 """Part-of-speech tags for an article's words: our averaged perceptron, trained on UD treebanks.
 
-The model is linear, and every feature depends either on one word (itself, or as the word
-before or after the one being tagged), on the gap before it, or on the two tags before it. So
-the score of a word is a sum of a few vectors, each computed once per distinct word and kept:
-tagging a news article is a handful of additions per token, fast enough to run on every
-article. Frequent words that nearly always carry one tag skip the sum (the tag dictionary).
+The model is linear, and every feature depends either on one word (itself, its endings and its
+opening, as the word being tagged or as the word before or after it), on the gap before it, or
+on the two tags before it. So the score of a word is a sum of a few vectors, each computed once
+per distinct word and kept: tagging a news article is a handful of additions per token. Frequent
+words that nearly always carry one tag skip the sum (the dictionary of sure tags).
 
-The trained weights (`models/*.pos`, written by :mod:`bot.hashtags.training`) are package data,
-loaded lazily, once per language, on the first article that needs them.
+The weights file (`models/*.pos`, written by :mod:`bot.hashtags.training`) is used as it is read,
+never unpacked: a hash table keyed by text (a word, its last letters, its first letters, a
+feature's name) points to each key's weights. Loading a model is one file read, and tagging reads
+only the weights of the words it meets. Models load lazily, once per language.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import struct
-import zlib
-from array import array
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import ClassVar, Final
+
+from librt.vecs import append, vec
+from mypy_extensions import i32
 
 #: The Universal Dependencies part-of-speech tags, in the order the weights use.
 UPOS: Final = (
@@ -29,6 +31,7 @@ UPOS: Final = (
 )  # fmt: skip
 ADJ, ADP, ADV, AUX, CCONJ, DET, INTJ, NOUN, NUM = 0, 1, 2, 3, 4, 5, 6, 7, 8
 PART, PRON, PROPN, PUNCT, SCONJ, SYM, VERB, X = 9, 10, 11, 12, 13, 14, 15, 16
+TAGS: Final = 17  # len(UPOS), as a constant the compiled loops inline
 
 #: Languages with a trained model in the package.
 TAGGED_LANGUAGES: Final = ("en", "fr", "de", "es", "pt", "nl")
@@ -38,20 +41,24 @@ GAP_SPACE, GAP_PUNCT = 0, 1
 
 _START, _END = "<s>", "</s>"  # the words beyond a sentence's edges
 _DIGIT = re.compile(r"\d")
-FORMAT: Final = 2  # version of the weights file layout, checked on load
+FORMAT: Final = 3  # version of the weights file layout, checked on load
+
+#: The spellings :func:`word_shape` tells apart, by the index it returns.
+SHAPES: Final = ("9", "9a", "AA", "A", "Aa-", "Aa", "a-", "a")
+_EDGE_SHAPE: Final = 8  # the shape of the words beyond a sentence's edges: none of SHAPES
 
 
-def word_shape(word: str) -> str:
-    """A coarse spelling class: digits, all capitals, initial capital, hyphenated, lowercase."""
+def word_shape(word: str) -> int:
+    """A coarse spelling class (an index of SHAPES): digits, capitals, initial capital, hyphen."""
     if word.isdigit():
-        return "9"
+        return 0
     if not word.isalpha() and _DIGIT.search(word):
-        return "9a"
+        return 1
     if word.isupper():
-        return "AA" if len(word) > 1 else "A"
+        return 2 if len(word) > 1 else 3
     if word[:1].isupper():
-        return "Aa-" if "-" in word else "Aa"
-    return "a-" if "-" in word else "a"
+        return 4 if "-" in word else 5
+    return 6 if "-" in word else 7
 
 
 def ending_features(lower: str) -> list[str]:
@@ -68,11 +75,11 @@ def lexical_features(lower: str) -> list[str]:
     return ["w " + lower, *ending_features(lower), *opening_features(lower)]
 
 
-def shape_features(shape: str, at_start: bool) -> list[str]:
+def shape_features(shape: int, at_start: bool) -> list[str]:
     """Features of a word's spelling as the one being tagged."""
     if at_start:  # a capital that opens a sentence says little: let the model weigh it apart
-        return ["h " + shape, "start " + shape]
-    return ["h " + shape]
+        return ["h " + SHAPES[shape], "start " + SHAPES[shape]]
+    return ["h " + SHAPES[shape]]
 
 
 def own_features(word: str, at_start: bool) -> list[str]:
@@ -88,7 +95,12 @@ def before_features(word: str) -> list[str]:
     """Features the word gives the one after it."""
     if word == _START:
         return ["-1 " + _START]
-    return [*before_lexical_features(word.lower()), "-1h " + word_shape(word)]
+    return [*before_lexical_features(word.lower()), context_shape_feature(word_shape(word))]
+
+
+def context_shape_feature(shape: int) -> str:
+    """The feature of the spelling of the word before the one being tagged."""
+    return "-1h " + SHAPES[shape]
 
 
 def after_features(word: str) -> list[str]:
@@ -109,28 +121,111 @@ def tag_features(previous: int, before_previous: int) -> list[str]:
     return [f"t1 {previous}", f"t2 {before_previous} {previous}"]
 
 
-#: The spellings :func:`word_shape` tells apart, in the order the runtime indexes them.
-SHAPES: Final = ("9", "9a", "AA", "A", "Aa-", "Aa", "a-", "a")
-_EDGE_SHAPE = len(SHAPES)  # the shape index of the words beyond a sentence's edges: none
+# What the weights file keys its entries by. A word's features are keyed by its text and a kind:
+# the lowercase word, its last 1 to 4 letters, its first 2 or 3 letters; the word as written for
+# the dictionary of sure tags; the lowercase word for the counts of common nouns; and every other
+# feature (spelling, gap, tag history, the sentence's edges) by its name.
+WORD: Final = 0
+SUFFIX1: Final = 1  # SUFFIX1 + n - 1: the last n letters
+SUFFIX3: Final = 3
+SUFFIX4: Final = 4
+PREFIX2: Final = 5
+PREFIX3: Final = 6
+NAMED: Final = 7
+SURE: Final = 8
+COMMON: Final = 9
+
+#: Where a key's weights go in a word's record: its own scores, what it gives the word after
+#: it, what it gives the word before it; TAGS lanes each.
+OWN, GIVEN, TAKEN = 0, 1, 2
+
+#: How a feature's name maps to (kind, text, part) in the file; the rest are NAMED.
+_TEMPLATES: Final = {
+    "w": (WORD, OWN),
+    "-1": (WORD, GIVEN),
+    "+1": (WORD, TAKEN),
+    "s1": (SUFFIX1, OWN),
+    "s2": (SUFFIX1 + 1, OWN),
+    "s3": (SUFFIX3, OWN),
+    "s4": (SUFFIX4, OWN),
+    "-1s": (SUFFIX3, GIVEN),
+    "+1s": (SUFFIX3, TAKEN),
+    "p2": (PREFIX2, OWN),
+    "p3": (PREFIX3, OWN),
+}
+
+# Keys are found by two 30-bit FNV-1a hashes of their characters (a suffix's read from its last
+# letter back), finished with the kind. Both must match: two texts that share 60 bits of hash
+# would share weights, odds of about 1 in 10^18 per lookup. Thirty bits, because compiled code
+# multiplies machine integers only while both factors stay under 2^30.
+_MASK: Final = (1 << 30) - 1
+_BASIS1: Final = 2166136261 & _MASK
+_BASIS2: Final = 3141592653 & _MASK
+_PRIME1: Final = 16777619
+_PRIME2: Final = 1000003
+KEY_BYTES: Final = 12  # per key: both hashes, then its value, 4 bytes each (little end first)
+ENTRY_BYTES: Final = 3  # per weight: its lane, then the weight + 32768 (two bytes, little end first)
+_BIAS: Final = 32768
 
 
-class _Lexeme:
-    """What the tagger knows of one word as written, worked out once and kept.
+def _finish(h: int, kind: int, prime: int) -> int:
+    h = ((h ^ (kind + 1)) * prime) & _MASK
+    return h ^ (h >> 16)
 
-    `scores` holds three vectors back to back: the word's own lexical weights, what it gives
-    the word after it, and what it gives the word before it (one score per tag each). Spelling,
-    gap and tag history are added per token from small tables, so a word costs one record.
-    """
 
-    def __init__(self, scores: list[int], shape: int, sure: int) -> None:
-        self.scores = scores
-        self.shape = shape
-        #: The word's tag when the dictionary of sure tags has it, else -1.
-        self.sure = sure
+def key_hashes(kind: int, text: str) -> tuple[int, int]:
+    """The two hashes that find (`kind`, `text`) in a weights file."""
+    h1, h2 = _BASIS1, _BASIS2
+    backwards = SUFFIX1 <= kind <= SUFFIX4
+    size = len(text)
+    for i in range(size):
+        c = ord(text[size - 1 - i]) if backwards else ord(text[i])
+        h1 = ((h1 ^ c) * _PRIME1) & _MASK
+        h2 = ((h2 ^ c) * _PRIME2) & _MASK
+    return _finish(h1, kind, _PRIME1), _finish(h2, kind, _PRIME2)
+
+
+def _u32(data: bytes, at: int) -> int:
+    return data[at] | data[at + 1] << 8 | data[at + 2] << 16 | data[at + 3] << 24
+
+
+#: A word as the tagger keeps it is one integer: where its record starts in the model's table,
+#: its spelling (an index of SHAPES, or _EDGE_SHAPE) and its sure tag + 1 (0: none).
+_SHAPE_BITS: Final = 4
+_SURE_BITS: Final = 5
+
+
+def _word_code(row: int, shape: int, sure: int) -> int:
+    return ((row << _SHAPE_BITS | shape) << _SURE_BITS) | (sure + 1)
+
+
+def _row_of(code: int) -> int:
+    return code >> (_SHAPE_BITS + _SURE_BITS)
+
+
+def _shape_of(code: int) -> int:
+    return (code >> _SURE_BITS) & ((1 << _SHAPE_BITS) - 1)
+
+
+def _sure_of(code: int) -> int:
+    return (code & ((1 << _SURE_BITS) - 1)) - 1
+
+
+_RECORD: Final = 3 * TAGS  # a word's vectors: its own scores, what it gives the next, the previous
+#: Below every score: a token's score sums at most 15 weights of 16 bits, far inside 32 bits.
+_LOWEST: Final = -(1 << 30)
 
 
 class PosModel:
-    """A trained tagger for one language: weights by feature, and a dictionary of sure tags."""
+    """A trained tagger for one language, over the bytes of its weights file.
+
+    What it works out per distinct word is kept in one table of machine integers (a `vec`,
+    which compiled code reads and writes without boxing), a record of three vectors per word
+    back to back: the word's own lexical scores, what it gives the word after it, and what it
+    gives the word before it (one score per tag each). Spelling, gap and tag history come from
+    a second table, per token. No object per word, no Python int per score: the scores of an
+    article sit in a few contiguous buffers.
+    """
 
     _LIMIT: ClassVar[int] = 20_000  # distinct words whose vectors are kept: bounds memory
 
@@ -138,168 +233,202 @@ class PosModel:
         self,
         *,
         lang: str,
-        features: list[str],
-        offsets: list[int],
-        entries: list[int],
-        scale: float,
-        sure_tags: dict[str, int],
+        data: bytes,
+        buckets_at: int,
+        buckets: int,
+        keys_at: int,
+        entries_at: int,
+        words: int,
         content_stopwords: frozenset[str],
-        common_nouns: dict[str, float],
-        known_words: list[str],
-        known_vectors: bytes,
         time_words: frozenset[str] = frozenset(),
     ) -> None:
         self.lang = lang
-        self.rows = dict(zip(features, range(len(features)), strict=True))
-        #: Row r's weights are entries[offsets[r]:offsets[r + 1]], as (tag, weight) pairs. Lists,
-        #: not arrays: compiled code reads a list's items without a call.
-        self.offsets = offsets
-        self.entries = entries
-        self.scale = scale
-        #: Word as written → its tag, for frequent words that nearly always carry it.
-        self.sure_tags = sure_tags
+        #: The file: where each of `buckets` buckets starts among the keys (from `buckets_at`),
+        #: the keys in bucket order (from `keys_at`), then each key's weights (from `entries_at`).
+        self.data = data
+        self.buckets_at = buckets_at
+        self.buckets = buckets
+        self.keys_at = keys_at
+        self.entries_at = entries_at
+        #: Words in the training treebank: common-noun counts are per 10,000 of them.
+        self.words = words
         #: Words of the language's stopword list that its treebank uses mostly as nouns.
         self.content_stopwords = content_stopwords
-        #: Lowercase common nouns of the treebank → how often it uses them, per 10,000 words.
-        self.common_nouns = common_nouns
         #: Names of months and weekdays (CLDR, through Babel at training): never a tag. Shipped
         #: here so that tagging an article does not load Babel's locale data.
         self.time_words = time_words
-        self.known_words = dict(zip(known_words, range(len(known_words)), strict=True))
-        self.known_vectors = known_vectors
-        self._unpack = struct.Struct(f"<{3 * len(UPOS)}i").unpack_from
-        self._lexemes: dict[str, _Lexeme] = {}
-        self._endings: dict[str, list[int]] = {}
-        self._openings: dict[str, list[int]] = {}
-        none = [0] * len(UPOS)
-        self._start = _Lexeme(none + self._vector(before_features(_START)) + none, _EDGE_SHAPE, -1)
-        self._end = _Lexeme(none + none + self._vector(after_features(_END)), _EDGE_SHAPE, -1)
-        #: By (shape, sentence start, gap): the word's spelling and the gap before it.
-        self._spellings: dict[int, list[int]] = {}
-        #: By (shape of the word before, tag before, tag before that).
-        self._contexts: dict[int, list[int]] = {}
+        #: The words' records; the first two are the words beyond a sentence's start and end.
+        self._table = vec[i32]([0] * (2 * _RECORD))
+        for feature in before_features(_START):
+            self._add(self._table, GIVEN * TAGS, NAMED, feature)
+        for feature in after_features(_END):
+            self._add(self._table, _RECORD + TAKEN * TAGS, NAMED, feature)
+        self._start = _word_code(0, _EDGE_SHAPE, -1)
+        self._end = _word_code(_RECORD, _EDGE_SHAPE, -1)
+        #: Word as written → its code; lowercase word → where its record starts in the table.
+        self._codes: dict[str, int] = {}
+        self._rows: dict[str, int] = {}
+        #: Per token, one score per tag: by (shape, sentence start, gap), the word's spelling and
+        #: the gap before it; by (shape of the word before, tag before, tag before that). Kept
+        #: in `_fixed` from their first use (-1 until then); they are few, and never forgotten.
+        self._fixed = vec[i32]()
+        self._spellings = [-1] * ((_EDGE_SHAPE + 1) * 4)
+        self._contexts = [-1] * ((_EDGE_SHAPE + 1) * (TAGS + 1) ** 2)
 
-    def _vector(self, features: list[str]) -> list[int]:
-        """The summed weights of `features`, one score per tag."""
-        scores = [0] * len(UPOS)
-        rows, offsets, entries = self.rows, self.offsets, self.entries
-        for feature in features:
-            row = rows.get(feature, -1)
-            if row < 0:
-                continue
-            for at in range(offsets[row], offsets[row + 1], 2):
-                scores[entries[at]] += entries[at + 1]
-        return scores
+    def _find(self, h1: int, h2: int) -> int:
+        """The value stored for the key with hashes (h1, h2), or -1 if the file has none."""
+        data = self.data
+        bucket = self.buckets_at + 4 * (h1 % self.buckets)
+        key = self.keys_at + KEY_BYTES * _u32(data, bucket)
+        end = self.keys_at + KEY_BYTES * _u32(data, bucket + 4)
+        while key < end:
+            if _u32(data, key) == h1 and _u32(data, key + 4) == h2:
+                return _u32(data, key + 8)
+            key += KEY_BYTES
+        return -1
+
+    def _add_found(self, table: vec[i32], base: int, h1: int, h2: int) -> None:
+        """Add the weights of the key with hashes (h1, h2), if any, to `table` from `base`."""
+        found = self._find(h1, h2)
+        if found < 0:
+            return
+        data = self.data
+        at = self.entries_at + found
+        for entry in range(at + 1, at + 1 + ENTRY_BYTES * data[at], ENTRY_BYTES):
+            lane = base + data[entry]
+            table[lane] = table[lane] + (data[entry + 1] | data[entry + 2] << 8) - _BIAS
+
+    def _add(self, table: vec[i32], base: int, kind: int, text: str) -> None:
+        h1, h2 = key_hashes(kind, text)
+        self._add_found(table, base, h1, h2)
+
+    def sure_tag(self, word: str) -> int:
+        """The tag of `word` (as written) when the dictionary of sure tags has it, else -1."""
+        h1, h2 = key_hashes(SURE, word)
+        return self._find(h1, h2)
+
+    def commonness(self, word: str) -> float:
+        """How often the treebank uses lowercase `word` as a common noun, per 10,000 words."""
+        h1, h2 = key_hashes(COMMON, word)
+        count = self._find(h1, h2)
+        return 10_000 * count / self.words if count > 0 and self.words else 0.0
 
     def forget(self) -> None:
-        """Drop the vectors kept for the words seen so far (benchmarks start from nothing)."""
-        self._lexemes.clear()
-        self._endings.clear()
-        self._openings.clear()
+        """Drop the records kept for the words seen so far (benchmarks start from nothing)."""
+        self._codes.clear()
+        self._rows.clear()
+        self._table = self._table[: 2 * _RECORD]
 
     def _forget_if_full(self) -> None:
-        if len(self._lexemes) > self._LIMIT or len(self._endings) > self._LIMIT:
+        if len(self._codes) > self._LIMIT:
             self.forget()
 
-    def _add(self, scores: list[int], base: int, feature: str) -> None:
-        """Add the weights of `feature` to the vector of `scores` that starts at `base`."""
-        row = self.rows.get(feature, -1)
+    def _row(self, lower: str) -> int:
+        """The record of a lowercase word: what its endings, its opening and itself give it."""
+        row = self._rows.get(lower, -1)
         if row >= 0:
-            entries = self.entries
-            for at in range(self.offsets[row], self.offsets[row + 1], 2):
-                scores[base + entries[at]] += entries[at + 1]
+            return row
+        table = self._table
+        row = self._rows[lower] = len(table)
+        for _ in range(_RECORD):
+            table = append(table, 0)
+        self._table = table
+        h1, h2 = _BASIS1, _BASIS2
+        size = len(lower)
+        for letters in range(1, 5):  # the last letter, the last two, three, four
+            if letters <= size:
+                c = ord(lower[size - letters])
+                h1 = ((h1 ^ c) * _PRIME1) & _MASK
+                h2 = ((h2 ^ c) * _PRIME2) & _MASK
+            kind = SUFFIX1 + letters - 1
+            self._add_found(table, row, _finish(h1, kind, _PRIME1), _finish(h2, kind, _PRIME2))
+        h1, h2 = _BASIS1, _BASIS2
+        two, three = min(2, size), min(3, size)
+        for i in range(size):
+            c = ord(lower[i])
+            h1 = ((h1 ^ c) * _PRIME1) & _MASK
+            h2 = ((h2 ^ c) * _PRIME2) & _MASK
+            if i + 1 == two:
+                self._add_found(table, row, _finish(h1, PREFIX2, _PRIME1), _finish(h2, PREFIX2, _PRIME2))
+            if i + 1 == three:
+                self._add_found(table, row, _finish(h1, PREFIX3, _PRIME1), _finish(h2, PREFIX3, _PRIME2))
+        self._add_found(table, row, _finish(h1, WORD, _PRIME1), _finish(h2, WORD, _PRIME2))
+        return row
 
-    def _ending(self, lower: str) -> list[int]:
-        """The three lexical vectors that a word's last four letters give it, kept by those letters."""
-        key = lower[-4:]
-        scores = self._endings.get(key)
-        if scores is None:
-            tags = len(UPOS)
-            scores = self._endings[key] = [0] * (3 * tags)
-            for feature in ending_features(lower):
-                self._add(scores, 0, feature)
-            self._add(scores, tags, before_lexical_features(lower)[1])
-            self._add(scores, 2 * tags, after_features(lower)[1])
-        return scores
+    def _code(self, word: str) -> int:
+        code = self._codes.get(word, -1)
+        if code < 0:
+            row = self._row(word.lower())
+            code = self._codes[word] = _word_code(row, word_shape(word), self.sure_tag(word))
+        return code
 
-    def _opening(self, lower: str) -> list[int]:
-        key = lower[:3]
-        scores = self._openings.get(key)
-        if scores is None:
-            scores = self._openings[key] = self._vector(opening_features(lower))
-        return scores
+    def _fixed_row(self, features: list[str]) -> int:
+        """Where the summed weights of named features start in `_fixed`, added there now."""
+        fixed = self._fixed
+        row = len(fixed)
+        for _ in range(TAGS):
+            fixed = append(fixed, 0)
+        for feature in features:
+            self._add(fixed, row, NAMED, feature)
+        self._fixed = fixed
+        return row
 
-    def _lexical_scores(self, lower: str) -> list[int]:
-        """A word's three lexical vectors: stored for treebank words, else summed from weights.
-
-        An unknown word's come mostly from its ending and opening, which other words share.
-        """
-        tags = len(UPOS)
-        index = self.known_words.get(lower, -1)
-        if index >= 0:
-            return list(self._unpack(self.known_vectors, index * 12 * tags))
-        scores = self._ending(lower).copy()
-        opening = self._opening(lower)
-        for tag in range(tags):
-            scores[tag] += opening[tag]
-        self._add(scores, 0, "w " + lower)
-        self._add(scores, tags, "-1 " + lower)
-        self._add(scores, 2 * tags, "+1 " + lower)
-        return scores
-
-    def _lexeme(self, word: str) -> _Lexeme:
-        lexeme = self._lexemes.get(word)
-        if lexeme is None:
-            shape = SHAPES.index(word_shape(word))
-            scores = self._lexical_scores(word.lower())
-            lexeme = self._lexemes[word] = _Lexeme(scores, shape, self.sure_tags.get(word, -1))
-        return lexeme
-
-    def _spelling(self, shape: int, at_start: bool, gap: int) -> list[int]:
+    def _spelling(self, shape: int, at_start: bool, gap: int) -> int:
         key = (2 * shape + at_start) * 2 + gap
-        vector = self._spellings.get(key)
-        if vector is None:
-            features = shape_features(SHAPES[shape], at_start) + gap_features(gap)
-            vector = self._spellings[key] = self._vector(features)
-        return vector
+        row = self._spellings[key]
+        if row < 0:
+            features = shape_features(shape, at_start) + gap_features(gap)
+            row = self._spellings[key] = self._fixed_row(features)
+        return row
 
-    def _context(self, shape_before: int, previous: int, before_previous: int) -> list[int]:
-        key = (shape_before * 32 + previous + 1) * 32 + before_previous + 1
-        vector = self._contexts.get(key)
-        if vector is None:
+    def _context(self, shape_before: int, previous: int, before_previous: int) -> int:
+        key = (shape_before * (TAGS + 1) + previous + 1) * (TAGS + 1) + before_previous + 1
+        row = self._contexts[key]
+        if row < 0:
             features = tag_features(previous, before_previous)
             if shape_before != _EDGE_SHAPE:
-                features.append("-1h " + SHAPES[shape_before])
-            vector = self._contexts[key] = self._vector(features)
-        return vector
+                features.append(context_shape_feature(shape_before))
+            row = self._contexts[key] = self._fixed_row(features)
+        return row
 
     def tag(self, words: list[str], gaps: list[int]) -> list[int]:
         """The tag of each word of one sentence; `gaps[i]` is what comes before `words[i]`."""
         self._forget_if_full()
-        lexemes = [self._lexeme(word) for word in words]
-        lexemes.append(self._end)
+        codes = [self._code(word) for word in words]
+        codes.append(self._end)
+        table = self._table
         tags: list[int] = []
         previous, before_previous = -1, -1
-        count = len(UPOS)
         before = self._start
         for i in range(len(words)):
-            lexeme = lexemes[i]
-            best = lexeme.sure
+            code = codes[i]
+            best = _sure_of(code)
             if best < 0:
-                own, given, taken = lexeme.scores, before.scores, lexemes[i + 1].scores
-                spelling = self._spelling(lexeme.shape, i == 0, gaps[i] if i else GAP_PUNCT)
-                context = self._context(before.shape, previous, before_previous)
-                best_score = -(1 << 62)
-                for tag in range(count):
-                    score = (
-                        own[tag] + given[count + tag] + taken[2 * count + tag] + spelling[tag] + context[tag]
-                    )
+                own = _row_of(code)
+                given = _row_of(before) + TAGS
+                taken = _row_of(codes[i + 1]) + 2 * TAGS
+                spelling = self._spelling(_shape_of(code), i == 0, gaps[i] if i else GAP_PUNCT)
+                context = self._context(_shape_of(before), previous, before_previous)
+                fixed = self._fixed
+                best_score = _LOWEST
+                for tag in range(TAGS):
+                    score = table[own + tag] + table[given + tag] + table[taken + tag]
+                    score += fixed[spelling + tag] + fixed[context + tag]
                     if score > best_score:
                         best, best_score = tag, score
             tags.append(best)
             before_previous, previous = previous, best
-            before = lexeme
+            before = code
         return tags
+
+
+def _key_of(feature: str) -> tuple[int, str, int]:
+    """Where a training feature's weights go in the file: (kind, text, part)."""
+    template, _, text = feature.partition(" ")
+    found = _TEMPLATES.get(template)
+    if found is None or text in (_START, _END):
+        return NAMED, feature, OWN
+    return found[0], text, found[1]
 
 
 def encode_model(
@@ -309,87 +438,84 @@ def encode_model(
     sure_tags: dict[str, int],
     content_stopwords: list[str],
     common_nouns: dict[str, int],
-    vocabulary: list[str],
     about: dict[str, object],
     time_words: frozenset[str] = frozenset(),
 ) -> bytes:
-    """The weights file: a JSON header line, the feature names, offsets and int16 weights, then
-    the treebank's words (lowercase) and each one's three lexical vectors, summed in advance."""
+    """The weights file: a JSON header line, a hash table of keys, then each key's weights.
+
+    Weights are scaled to 16-bit integers; a key's weights are (lane, weight) pairs, its lane
+    being the part (own, given, taken) times the tags plus the tag. Sure tags and noun counts
+    are keys whose value is the tag or the count."""
     largest = max((abs(w) for row in weights.values() for w in row.values()), default=1.0)
     scale = 32767 / largest
-    features = sorted(weights)
-    offsets, entries = array("I", [0]), array("h")
-    for feature in features:
+    keyed: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for feature in sorted(weights):
+        kind, text, part = _key_of(feature)
         for tag, weight in sorted(weights[feature].items()):
-            entries.extend((tag, round(weight * scale)))
-        offsets.append(len(entries))
-    names = "\n".join(features).encode("utf-8")
-    quantized = {
-        feature: {tag: round(weight * scale) for tag, weight in row.items()}
-        for feature, row in weights.items()
-    }
-    known = array("i")
-    for word in vocabulary:
-        for part in (lexical_features(word), before_lexical_features(word), after_features(word)):
-            sums = [0] * len(UPOS)
-            for feature in part:
-                for tag, units in quantized.get(feature, {}).items():
-                    sums[tag] += units
-            known.extend(sums)
-    known_names = "\n".join(vocabulary).encode("utf-8")
+            units = round(weight * scale)
+            if units:  # a zero adds nothing
+                keyed.setdefault((kind, text), []).append((part * TAGS + tag, units))
+    entries = bytearray()
+    values: dict[tuple[int, str], int] = {}
+    for key in sorted(keyed):
+        values[key] = len(entries)
+        pairs = sorted(keyed[key])
+        entries.append(len(pairs))
+        for lane, units in pairs:
+            entries.extend((lane, *(units + _BIAS).to_bytes(2, "little")))
+    values.update({(SURE, word): tag for word, tag in sure_tags.items()})
+    values.update({(COMMON, word): count for word, count in common_nouns.items()})
+    buckets = max(1, len(values))  # one key per bucket on average: a search reads few
+    placed = sorted((*key_hashes(kind, text), value) for (kind, text), value in values.items())
+    if len({(h1, h2) for h1, h2, _ in placed}) < len(placed):
+        raise ValueError(f"two keys share a hash in the {lang} model")
+    placed.sort(key=lambda key: key[0] % buckets)  # stable: within a bucket, by hash
+    starts = [0] * (buckets + 1)
+    for h1, _, _ in placed:
+        starts[h1 % buckets + 1] += 1
+    for bucket in range(buckets):
+        starts[bucket + 1] += starts[bucket]
+    table = b"".join(n.to_bytes(4, "little") for n in starts)
+    table += b"".join(n.to_bytes(4, "little") for key in placed for n in key)
     header = {
         "format": FORMAT,
         "lang": lang,
         "tags": list(UPOS),
         "scale": scale,
-        "features": len(features),
-        "names_bytes": len(names),
-        "known_words": len(vocabulary),
-        "known_names_bytes": len(known_names),
-        "sure_tags": sure_tags,
+        "buckets": buckets,
+        "keys": len(placed),
+        "entries_bytes": len(entries),
         "content_stopwords": sorted(content_stopwords),
-        "common_nouns": common_nouns,
         "time_words": sorted(time_words),
         **about,
     }
-    tables = offsets.tobytes() + entries.tobytes()
-    header["entries_bytes"] = len(tables)
-    body = json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + names + tables
-    return zlib.compress(body + known_names + known.tobytes(), 9)
+    return json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + bytes(table) + bytes(entries)
 
 
 def decode_model(data: bytes) -> PosModel:
-    """A model from the bytes :func:`encode_model` wrote."""
-    body = zlib.decompress(data)
-    line_end = body.index(b"\n")
-    header = json.loads(body[:line_end])
-    if header["format"] != FORMAT or tuple(header["tags"]) != UPOS:
-        raise ValueError(f"unsupported part-of-speech model format {header['format']}")
-    names_end = line_end + 1 + int(header["names_bytes"])
-    features = body[line_end + 1 : names_end].decode("utf-8").split("\n")
-    count = int(header["features"])
-    offsets = array("I")
-    offsets.frombytes(body[names_end : names_end + 4 * (count + 1)])
-    tables_end = names_end + int(header["entries_bytes"])
-    entries = array("h")
-    entries.frombytes(body[names_end + 4 * (count + 1) : tables_end])
-    known_end = tables_end + int(header["known_names_bytes"])
-    known_words = body[tables_end:known_end].decode("utf-8").split("\n") if header["known_words"] else []
+    """A model over the bytes :func:`encode_model` wrote (kept as they are, not copied)."""
+    line_end = data.find(b"\n")
+    try:
+        header = json.loads(data[:line_end]) if line_end > 0 else {}
+    except ValueError:
+        header = {}
+    if header.get("format") != FORMAT or tuple(header.get("tags", ())) != UPOS:
+        raise ValueError(f"unsupported part-of-speech model format {header.get('format')}")
+    buckets, keys = int(header["buckets"]), int(header["keys"])
+    keys_at = line_end + 1 + 4 * (buckets + 1)
+    entries_at = keys_at + KEY_BYTES * keys
+    if buckets < 1 or len(data) != entries_at + int(header["entries_bytes"]):
+        raise ValueError("truncated part-of-speech model")
     return PosModel(
         lang=str(header["lang"]),
-        features=features if count else [],
-        offsets=offsets.tolist(),
-        entries=entries.tolist(),
-        scale=float(header["scale"]),
-        sure_tags={str(word): int(tag) for word, tag in header["sure_tags"].items()},
+        data=data,
+        buckets_at=line_end + 1,
+        buckets=buckets,
+        keys_at=keys_at,
+        entries_at=entries_at,
+        words=int(header.get("words", 0)),
         content_stopwords=frozenset(header["content_stopwords"]),
         time_words=frozenset(header.get("time_words", ())),
-        known_words=known_words,
-        known_vectors=body[known_end:],
-        common_nouns={
-            str(word): 10_000 * int(count) / int(header["words"])
-            for word, count in header.get("common_nouns", {}).items()
-        },
     )
 
 

@@ -53,7 +53,6 @@ SURE_COUNT, SURE_SHARE = 20, 0.97  # a word seen this often with one tag this of
 #: often than the model (+0.0 to +0.1 points on every test split) and skip its sums. Training
 #: leaves only the frequent ones out, so that the model learns the rest.
 SHIPPED_SURE_COUNT = 5
-VOCABULARY_COUNT = 2  # words seen this often get their lexical vectors summed in advance
 COMMON_COUNT = 3  # nouns seen less often than this count as rare
 PRUNE = 0.02  # averaged weights smaller than this share of the largest are dropped: a smaller file
 TREEBANKS = {
@@ -264,12 +263,6 @@ def common_nouns(sentences: list[Sentence]) -> tuple[dict[str, int], int]:
     return dict(sorted(nouns.items())), total
 
 
-def vocabulary(sentences: list[Sentence]) -> list[str]:
-    """The words (lowercase) the treebank uses often enough that their vectors ship precomputed."""
-    counts = Counter(word.lower() for sentence in sentences for word in sentence.words)
-    return sorted(word for word, count in counts.items() if count >= VOCABULARY_COUNT)
-
-
 def train(sentences: list[Sentence], iterations: int = ITERATIONS) -> AveragedPerceptron:
     """An averaged perceptron over the sentences, tagging greedily left to right."""
     model = AveragedPerceptron()
@@ -355,7 +348,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             sure_tags=sure_tags(training, SHIPPED_SURE_COUNT),
             content_stopwords=content_stopwords(lang, training),
             common_nouns=nouns,
-            vocabulary=vocabulary(training),
             time_words=time_words(lang),
             about={
                 "treebank": NAMES[lang],

@@ -3,15 +3,21 @@ from __future__ import annotations
 import pytest
 
 from bot.hashtags.tagger import (
+    ADJ,
+    ADV,
+    DET,
     GAP_PUNCT,
     GAP_SPACE,
     NOUN,
     PROPN,
+    SUFFIX3,
     TAGGED_LANGUAGES,
     UPOS,
     VERB,
+    X,
     decode_model,
     encode_model,
+    key_hashes,
     load_model,
     model_resource,
 )
@@ -30,7 +36,7 @@ def test_every_language_ships_a_compact_model(lang: str) -> None:
     assert resource.is_file()
     assert len(resource.read_bytes()) < 1_500_000  # a few MB for all six
     model = load_model(lang)
-    assert model is not None and model.lang == lang and model.rows
+    assert model is not None and model.lang == lang and model.keys_at > model.buckets_at
 
 
 def test_a_language_without_a_model_has_none() -> None:
@@ -62,24 +68,58 @@ def test_the_weights_file_round_trips() -> None:
         sure_tags={"le": 5},
         content_stopwords=["monde"],
         common_nouns={"chat": 4},
-        vocabulary=["chat"],
         about={"words": 40_000},
     )
     model = decode_model(data)
     assert model.tag(["le", "chat", "mange"], [GAP_SPACE, GAP_SPACE, GAP_PUNCT]) == [5, NOUN, VERB]
     assert model.content_stopwords == frozenset({"monde"})
-    assert model.common_nouns == {"chat": 1.0}
+    assert model.commonness("chat") == 1.0 and model.commonness("mange") == 0.0
+    assert model.sure_tag("le") == 5 and model.sure_tag("Le") == -1
 
 
-def test_a_foreign_weights_file_is_refused() -> None:
-    data = encode_model(
-        lang="xx", weights={}, sure_tags={}, content_stopwords=[], common_nouns={}, vocabulary=[], about={}
+def test_endings_openings_and_neighbours_are_found_as_training_named_them() -> None:
+    """The tagger reads a word's endings and opening letter by letter; training names them."""
+    weights = {
+        "s3 ing": {VERB: 2.0},  # the last three letters
+        "s1 s": {NOUN: 1.0},
+        "s4 ly": {ADV: 3.0},  # a word shorter than four letters: its whole self
+        "p2 un": {ADJ: 4.0},
+        "p3 déb": {NOUN: 5.0},  # a letter beyond ASCII
+        "-1s the": {NOUN: 6.0},  # what "the" gives the word after it
+        "+1 of": {NOUN: 7.0},  # what "of" gives the word before it
+        "t2 7 7": {DET: 8.0},  # after two nouns
+        "b": {X: 0.5},
+    }
+    model = decode_model(
+        encode_model(
+            lang="xx",
+            weights=weights,
+            sure_tags={},
+            content_stopwords=[],
+            common_nouns={},
+            about={},
+        )
     )
-    import zlib
+    spaces = [GAP_SPACE] * 9
+    words = ["running", "cats", "ly", "unkind", "début", "bathe", "x", "sort", "of"]
+    assert [UPOS[tag] for tag in model.tag(words, spaces)] == [
+        "VERB", "NOUN", "ADV", "ADJ", "NOUN", "X", "NOUN", "NOUN", "DET",
+    ]  # fmt: skip
 
-    body = zlib.decompress(data).replace(b'"format": 2', b'"format": 99', 1)
+
+def test_every_key_kind_hashes_apart() -> None:
+    assert len({key_hashes(kind, "ab") for kind in range(10)}) == 10
+    assert key_hashes(SUFFIX3, "abc") != key_hashes(SUFFIX3, "cba")
+
+
+def test_a_foreign_or_truncated_weights_file_is_refused() -> None:
+    data = encode_model(lang="xx", weights={}, sure_tags={}, content_stopwords=[], common_nouns={}, about={})
     with pytest.raises(ValueError, match="format 99"):
-        decode_model(zlib.compress(body))
+        decode_model(data.replace(b'"format": 3', b'"format": 99', 1))
+    with pytest.raises(ValueError, match="format None"):
+        decode_model(b"not a model")
+    with pytest.raises(ValueError, match="truncated"):
+        decode_model(data[:-1])
 
 
 def test_tagging_nothing_and_odd_words() -> None:

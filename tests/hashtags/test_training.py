@@ -63,7 +63,6 @@ def test_the_perceptron_learns_its_sentences_and_the_file_keeps_them(tmp_path: P
         sure_tags={},
         content_stopwords=[],
         common_nouns={},
-        vocabulary=[],
         about={},
     )
     assert training.accuracy(decode_model(data), sentences) == 1.0
