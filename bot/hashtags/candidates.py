@@ -15,7 +15,7 @@ from functools import cache
 from typing import ClassVar, NamedTuple
 
 from bot.hashtags.language import LanguageData
-from bot.hashtags.tagger import ADJ, GAP_PUNCT, GAP_SPACE, NOUN, PROPN, SYM, VERB, PosModel, X
+from bot.hashtags.tagger import ADJ, ADP, GAP_PUNCT, GAP_SPACE, NOUN, PROPN, SYM, VERB, PosModel, X
 from bot.hashtags.titles import qualifiers
 from bot.hashtags.truecase import truecased
 
@@ -53,7 +53,7 @@ NAME_PARTICLES = frozenset(
     | {"al", "el", "bin", "ibn", "ben", "la", "le", "y", "of"}
 )
 #: "of" in Romance languages, which builds compound nouns: accord de paix, taxa de juros.
-CONNECTORS = frozenset({"de", "du", "da", "do", "das", "dos", "di", "del", "della", "dei", "delle"})
+CONNECTORS = frozenset({"de", "d", "du", "da", "do", "das", "dos", "di", "del", "della", "dei", "delle"})
 #: "of" after a common noun, kept only when a name follows: "the city of Reykjavik" is one phrase.
 _OF = frozenset({"of"})
 SECOND_CONNECTORS = frozenset({"la", "le", "les", "der", "den", "el"})  # de la, van der
@@ -167,7 +167,11 @@ class _Word(NamedTuple):
     tag: int
 
 
-_Entry = tuple[str, str, int, bool, bool, bool]  # what the lexicon knows of a token; see _Lexicon.learn
+_ELIDED_DE = _Word("d'", "d", _LOWER, ADP)  # the "de" of "taux d'intérêt", a connector in the run
+_Entry = tuple[str, str, int, int, bool, bool]  # what the lexicon knows of a token; see _Lexicon.learn
+#: How a token is elided: not, by an article or pronoun (l', qu'), or by "de" (d'), which
+#: joins a compound as "de" does: taux d'intérêt, Côte d'Ivoire.
+_ELISION_OTHER, _ELISION_OF = 1, 2
 
 
 class _Lexicon:
@@ -197,9 +201,11 @@ class _Lexicon:
             self.gaps = {" ": _GAP_SPACE}
 
     def learn(self, token: str) -> _Entry:
-        """(word, lowercase, kind, elided, initial capital, possessive) for a token not in :attr:`known`."""
+        """(word, lowercase, kind, elision, initial capital, possessive) for a token not in :attr:`known`."""
         word = base_word(token, possessive=self.possessives)
-        elided = len(word) < len(token) - 2 or word[:1] != token[:1]
+        elided = 0
+        if len(word) < len(token) - 2 or word[:1] != token[:1]:
+            elided = _ELISION_OF if token[:2].lower() == "d'" else _ELISION_OTHER
         lower = word.lower()
         stop = self.stop
         if (lower in stop or len(lower) < 2 or ("-" in lower and _all_stop(lower, stop))) and not (
@@ -257,7 +263,7 @@ def _stopword_forms(stop: frozenset[str]) -> dict[str, _Entry]:
     forms = {}
     for word in stop:
         for form in (word, word.capitalize()):
-            forms[form] = (form, word, _STOP, False, form[0] != word[0], False)
+            forms[form] = (form, word, _STOP, 0, form[0] != word[0], False)
     return forms
 
 
@@ -369,6 +375,8 @@ def _runs(
                 joint = []
             elif before is not None and capital == _NAMED and not run:
                 run.append(before)
+            elif elided == _ELISION_OF and run:
+                run.append(_ELIDED_DE)
         elif not run:
             if kind == _STOP and capital == _NAMED and len(word) > 1 and not elided and tag in _OPENER_TAGS:
                 opener = _Word(word, lower, _NAMED, tag)
@@ -617,7 +625,8 @@ def _count_phrases(
                 written, key = f"{written} {word.written}", f"{key} {word.lower}"
                 if word.lower in PARTICLES:
                     # "Iju de Lagos" is more often a place in a place than one name: not a name.
-                    if capital == _NAMED:
+                    # An elided one is inside a name: Côte d'Ivoire, Sables d'Olonne.
+                    if capital == _NAMED and word.written != "d'":
                         capital = _MIXED
                     rest_named = False
                     continue

@@ -147,7 +147,11 @@ def is_quantity(candidate: Candidate, found: Phrases) -> bool:
         surface = candidate.surface
         return len(surface) > 1 and surface.isupper() and candidate.after_number >= candidate.in_text > 0
     head = found.get(candidate.key.split(" ", 1)[0])
-    return head is not None and 2 * head.after_number >= head.count > 0
+    if head is None or 2 * head.after_number < head.count or not head.count:
+        return False
+    # Counted things described ("28 banques espagnoles") are no amount of a unit.
+    tail = found.get(candidate.key.rsplit(" ", 1)[1])
+    return tail is None or 2 * tail.nominal > tail.count
 
 
 def _inner_phrases(key: str) -> tuple[str, str]:

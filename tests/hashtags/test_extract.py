@@ -274,6 +274,29 @@ def test_a_name_of_four_words_is_one_tag() -> None:
     assert not {"DataProtectionRegulation", "GeneralDataProtection"} & set(names)
 
 
+def test_an_elided_de_joins_a_compound_or_a_name_as_de_does() -> None:
+    names = _names(
+        Article(
+            text="La Côte d'Ivoire relève son taux d'intérêt. En Côte d'Ivoire, le taux d'intérêt "
+            "était bas. Le skipper est parti des Sables d'Olonne, tout près d'Ajaccio.",
+            lang="fr",
+        )
+    )
+    assert {"CoteDIvoire", "TauxDInteret", "SablesDOlonne", "Ajaccio"} <= set(names)
+    assert not {"Cote", "Ivoire", "TauxInteret", "PresDAjaccio"} & set(names)
+
+
+def test_counted_things_described_are_no_amount() -> None:
+    names = _names(
+        Article(
+            title="Espagne : Moody's dégrade 28 banques espagnoles",
+            text="Moody's a abaissé les notes de 28 banques espagnoles et de 10 millions de clients.",
+            lang="fr",
+        )
+    )
+    assert "BanquesEspagnoles" in names and "MillionsDeClients" not in names
+
+
 def test_a_trade_before_a_name_is_cut_but_may_be_a_topic() -> None:
     names = _names(
         Article(
