@@ -67,6 +67,13 @@ def test_tags_renders_nothing_so_it_imports_no_renderer(example: str) -> None:
     assert {"jinja2", "bot.render", "bot.pipeline", "bot.preview"} <= set(rendering)
 
 
+@pytest.mark.parametrize("example", ["seed_article_fr.txt", "heatwave-lisbon.md"])
+def test_tags_of_a_text_article_reads_no_feed_and_no_web_page(example: str) -> None:
+    readers = ("bot.ingest.feeds", "bot.ingest.page_images", "html.parser", "xml.sax")
+    assert imported("tags", str(EXAMPLES / example), watch=readers) == (0, [])
+    assert imported("tags", str(REPO / "examples" / "feed.xml"), watch=readers)[1] != []
+
+
 def test_help_reads_no_settings() -> None:
     assert imported("tags", "--help", watch=("pydantic_settings", "bot.config")) == (0, [])
     assert imported("tags", "--limit", "0", watch=("pydantic_settings",)) == (2, [])

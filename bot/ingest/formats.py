@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from bot.errors import SourceFormatError
-from bot.ingest.page_images import page_images
 from bot.ingest.untrusted import clean_article, kind_of, load_json, load_yaml
 from bot.models import Article
 
@@ -82,9 +81,12 @@ def parse_markdown(content: str, *, source: str) -> Article:
 
 
 def parse_html(content: bytes | str, *, source: str, url: str | None = None) -> Article:
-    """An HTML page: title, main text and metadata through trafilatura."""
+    """An HTML page: title, main text and metadata through trafilatura (it and the image finder
+    load with the first page: a text article needs neither)."""
     import trafilatura
     from trafilatura.settings import Document
+
+    from bot.ingest.page_images import page_images
 
     document = trafilatura.bare_extraction(content, url=url, with_metadata=True, include_comments=False)
     if not isinstance(document, Document) or not (document.text or "").strip():
