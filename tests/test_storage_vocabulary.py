@@ -140,6 +140,18 @@ def test_published_counts_per_interval_feed_and_tag(store: Store) -> None:
     assert store.published_counts(bounds=bounds, chat="@news").tags == counts.tags
 
 
+def test_the_figures_name_each_tag_by_its_latest_spelling_in_the_window_across_chats(store: Store) -> None:
+    _sent(store, "a", ["Nato"], at=NOW - timedelta(hours=3), chat="@other")
+    _sent(store, "b", ["NATO"], at=NOW - timedelta(hours=2))
+    _sent(store, "c", ["OTAN"], at=NOW - timedelta(days=9))  # another key: not in the window
+    _sent(store, "d", ["nato"], at=NOW + timedelta(days=9))  # after the window: not its spelling
+    window = (NOW - timedelta(days=1), NOW + timedelta(days=1))
+    assert store.published_counts(bounds=window).tags == (TagUse("NATO", 2),)
+    assert store.published_counts(bounds=window, chat="@other").tags == (TagUse("Nato", 1),)
+    _sent(store, "e", ["NaTo"], at=NOW - timedelta(hours=1), chat="@other")
+    assert store.published_counts(bounds=window).tags == (TagUse("NaTo", 3),)
+
+
 def test_the_top_tags_are_cut_at_top_by_posts_and_by_reactions_per_post(store: Store) -> None:
     for number in range(4):
         post_id = _sent(store, f"p{number}", ["Ukraine", "Gaza", f"Once{number}"])

@@ -742,19 +742,34 @@ class SqlStore(Store):
     def _tag_figures(
         self, since: datetime, until: datetime, *, chat: str | None, top: int
     ) -> tuple[tuple[TagUse, ...], tuple[TagReactions, ...]]:
-        """The `top` tags by posts, and by reactions per post, ranked in one statement."""
+        """The `top` tags by posts, and by reactions per post, ranked in one statement.
+
+        Every key is counted (per chat and key in index order, then across chats), but only the
+        keys shown are spelled, each by its latest row (read from the index of its chats and key):
+        spelling every key would compare the time of every row, half of the statement's time.
+        """
         where, params = _history_filter(chat=chat, since=since, sent_only=True, table="h")
         where += " AND h.at < ?"
         params.append(_time(until))
+        latest, latest_params = _history_filter(chat=chat, since=since, sent_only=True, table="t")
+        latest += " AND t.at < ?"
+        latest_params.append(_time(until))
+        tag = self._db.spelling.latest.format(value="t.tag", by="t.at")
         eligible = "posts >= ? AND reactions > 0"
         rows = self._db.execute(
-            f"SELECT * FROM (SELECT tag, posts, reactions, {eligible} AS eligible,"
+            "WITH per_chat AS (SELECT h.chat, h.key, COUNT(*) AS posts, SUM(h.reactions) AS reactions"
+            f" FROM tag_history h WHERE {where} GROUP BY h.chat, h.key),"
+            f" ranked AS (SELECT key, posts, reactions, {eligible} AS eligible,"
             " ROW_NUMBER() OVER (ORDER BY posts DESC, key) AS by_posts,"
             f" ROW_NUMBER() OVER (ORDER BY CASE WHEN {eligible} THEN 0 ELSE 1 END,"
             " CAST(reactions AS REAL) / posts DESC, reactions DESC, key) AS by_reactions"
-            f" FROM ({_tag_counts_sql(where, self._db.spelling)}) counted) ranked"
-            " WHERE by_posts <= ? OR (eligible AND by_reactions <= ?)",
-            [REACTION_MIN_POSTS, REACTION_MIN_POSTS, *params, top, top],
+            " FROM (SELECT key, SUM(posts) AS posts, SUM(reactions) AS reactions FROM per_chat"
+            " GROUP BY key) counted)"
+            f" SELECT ranked.*, (SELECT spelled.tag FROM (SELECT {tag} AS tag, MAX(t.at) AS at"
+            " FROM per_chat pc JOIN tag_history t ON t.chat = pc.chat AND t.key = pc.key"
+            f" WHERE pc.key = ranked.key AND {latest}) spelled) AS tag"
+            " FROM ranked WHERE by_posts <= ? OR (eligible AND by_reactions <= ?)",
+            [*params, REACTION_MIN_POSTS, REACTION_MIN_POSTS, *latest_params, top, top],
         ).fetchall()
         by_posts = sorted((row for row in rows if row["by_posts"] <= top), key=lambda row: row["by_posts"])
         by_reactions = sorted(
