@@ -97,6 +97,21 @@ def test_a_refused_event_records_no_tags(store: Store) -> None:
     assert store.tag_uses() == []
 
 
+def test_an_uncertain_post_marked_sent_enters_the_tag_history_as_a_sent_post(store: Store) -> None:
+    post_id = store.enqueue(NewPost(Article(text="x"), chat="@news", keys=("x",)), now=NOW)
+    assert post_id is not None and store.claim(post_id, now=NOW)
+    assert store.mark_uncertain(post_id, now=NOW, error="the answer was lost")
+    later = NOW + timedelta(hours=1)
+    assert store.decide(
+        post_id, PostEvent.CONFIRM_SENT, now=later, note="marked sent by Ada", tags=["UK", "NATO"]
+    )
+    assert store.tag_uses(sent_only=True) == [TagUse("NATO", 1), TagUse("UK", 1)]
+    assert store.tags_since(chat="@news", since=NOW) == ["NATO", "UK"]
+    # A second decision is refused and writes nothing.
+    assert not store.decide(post_id, PostEvent.CONFIRM_SENT, now=later, tags=["Gaza"])
+    assert {use.name for use in store.tag_uses()} == {"NATO", "UK"}
+
+
 def test_rules_replace_each_other_by_tag_and_are_removed_by_kind(store: Store) -> None:
     store.set_tag_rule(TagRule("UK", "GrandeBretagne", author="1001"), now=NOW)
     store.set_tag_rule(TagRule("Des"), now=NOW)

@@ -144,7 +144,8 @@ class Store(Protocol):
         One transaction: read the post, :func:`~bot.storage.lifecycle.plan` the change, write it.
         False (and nothing changed) when the table refuses, so of two racing events one wins; a
         StoreError if there is no such post. `tags` (the new ones of ``edit_tags``, those a
-        ``mark_sent`` post went out with) enter the chat's tag history in the same transaction.
+        ``mark_sent`` or ``confirm_sent`` post is in the chat with) enter the chat's tag history
+        in the same transaction.
         """
         ...
 
@@ -202,11 +203,23 @@ class Store(Protocol):
         """
         return self.transition(post_id, PostEvent.EDIT_TAGS, now=now, tags=tags)
 
-    def decide(self, post_id: int, decision: PostEvent, *, now: datetime, note: str | None = None) -> bool:
-        """An admin's decision (one of :data:`DECISIONS`); of two decisions on a post, one wins."""
+    def decide(
+        self,
+        post_id: int,
+        decision: PostEvent,
+        *,
+        now: datetime,
+        note: str | None = None,
+        tags: Sequence[str] | None = None,
+    ) -> bool:
+        """An admin's decision (one of :data:`DECISIONS`); of two decisions on a post, one wins.
+
+        ``confirm_sent`` ([Mark sent]) takes the `tags` the post is in the chat with: they enter
+        its tag history as a sent post's do (:meth:`mark_sent`), in the same transaction.
+        """
         if decision not in DECISIONS:
             raise ValueError(f"{decision} is not an admin's decision")
-        return self.transition(post_id, decision, now=now, note=note)
+        return self.transition(post_id, decision, now=now, note=note, tags=tags)
 
     def schedule(self, post_id: int, when: datetime, *, now: datetime, note: str) -> bool:
         """``awaiting → queued`` as a one-off post at `when`: an admin's [Schedule…] (False if decided)."""

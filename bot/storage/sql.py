@@ -822,7 +822,11 @@ def _history_filter(
 
 
 #: The events whose tags enter the chat's tag history: those it went out with, those an admin chose.
-_HISTORY_EVENTS = {PostEvent.MARK_SENT: TagEvent.SENT, PostEvent.EDIT_TAGS: TagEvent.DECIDED}
+_HISTORY_EVENTS = {
+    PostEvent.MARK_SENT: TagEvent.SENT,
+    PostEvent.CONFIRM_SENT: TagEvent.SENT,  # an admin found the uncertain post in the chat
+    PostEvent.EDIT_TAGS: TagEvent.DECIDED,
+}
 
 
 def _states_before(events: Collection[PostEvent]) -> frozenset[PostState]:
