@@ -331,7 +331,13 @@ def build_bot(
         on_scheduled=scheduler.sync,  # a scheduled paste arms its job at once, as /schedule's does
     )
     uncertain = UncertainDesk(
-        bot, admins=admins, store=store, channel=settings.channel, clock=clock, on_resend=scheduler.sync
+        bot,
+        admins=admins,
+        store=store,
+        channel=settings.channel,
+        clock=clock,
+        render=runner.render,
+        on_resend=scheduler.sync,
     )
     schedule = publish_schedule(settings)
     load = ArticleLoader(fetcher)  # one loader, over the shared fetcher, for every command

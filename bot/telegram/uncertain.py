@@ -5,20 +5,29 @@ Telegram's answer, or when that answer was lost. Bots cannot read a channel's hi
 person can tell whether it is there; until one decides, the post is neither resent nor forgotten.
 The decision is a compare-and-set in the store (only from ``uncertain``), so two admins, or a
 double click, decide once; :mod:`bot.telegram.desk` does the rest (buttons, every admin's copy).
+
+A post marked sent is in the chat like any sent post, so its tags enter the chat's tag history
+(statistics, vocabulary). The tags of the lost send were never recorded: they are those the post
+renders with at the click, in the chat's vocabulary and rules of that moment.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from html import escape
 
 from telegram import Bot
 
 from bot.clock import Clock
+from bot.errors import HashbotError
+from bot.models import Post
 from bot.storage import PostEvent, QueuedPost, Store
 from bot.telegram.auth import Admins
 from bot.telegram.desk import Click, Desk, Verdict, capitalized
 from bot.telegram.handlers import Handler
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "uncertain"
 RESEND, MARK_SENT = "resend", "sent"
@@ -47,6 +56,7 @@ class UncertainDesk:
         store: Store,
         channel: str,
         clock: Clock,
+        render: Callable[[QueuedPost], Post],
         on_resend: Callable[[], None] = lambda: None,
     ) -> None:
         self.desk = Desk(
@@ -59,6 +69,8 @@ class UncertainDesk:
         self._store = store
         self._channel = channel
         self._clock = clock
+        #: The post as a send renders it now (:meth:`bot.runner.Runner.render`): its tags.
+        self._render = render
         #: Called after a post is queued again, so the scheduler arms its job at once.
         self._on_resend = on_resend
 
@@ -77,11 +89,20 @@ class UncertainDesk:
             self._on_resend()
             outcome = f"queued again by {click.who}: it goes out now"
         elif click.action == MARK_SENT:
-            if not self._store.decide(
-                click.post_id, PostEvent.CONFIRM_SENT, now=now, note=f"marked sent by {click.who}"
-            ):
+            post = self._store.post(click.post_id)
+            tags = self._tags(post) if post else []
+            note = f"marked sent by {click.who}"
+            if not self._store.decide(click.post_id, PostEvent.CONFIRM_SENT, now=now, note=note, tags=tags):
                 return None
             outcome = f"marked sent by {click.who}"
         else:
             return Verdict(answer="This button is no longer supported.")
         return Verdict(answer=capitalized(outcome), note=outcome)
+
+    def _tags(self, post: QueuedPost) -> list[str]:
+        """The tags `post` is in the chat with, as near as can be told: those it renders with now."""
+        try:
+            return [tag.name for tag in self._render(post).tags]
+        except HashbotError as exc:  # its template broke since the send: its own tags at least
+            logger.warning("post %d marked sent: its tags cannot be rendered again: %s", post.id, exc)
+            return list(post.tags)

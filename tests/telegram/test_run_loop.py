@@ -145,6 +145,29 @@ async def test_a_post_stuck_in_sending_becomes_uncertain_and_admins_decide_once(
         assert loop.store.post(post.id).state is PostState.SENT  # type: ignore[union-attr]
 
 
+async def test_an_uncertain_post_marked_sent_enters_the_tag_history_with_the_tags_it_renders_with(
+    settings: Settings, world: FakeSession, retry: RetryPolicy, sleep: RecordedSleep, feeds: FeedServer
+) -> None:
+    feeds.routes["/harbour.xml"] = Route(body=rss(range(1, 2)))
+    clock = Clock(paris("2026-11-24 12:00"))
+    async with run_loop(settings, world, clock, retry, sleep) as loop:
+        await loop.subscribe_and_poll(feeds.url("/harbour.xml"))
+        [post] = loop.store.posts()
+        tags = [tag.name for tag in loop.runner.render(post).tags]
+        assert tags  # the story has tags to record
+        assert loop.store.claim(post.id, now=clock())  # as a crash leaves it
+        await loop.runner.recover()
+        question = world.replies_to(world.admin_id)[-1]
+
+        world.api.click(world.admin_id, question, f"uncertain:{post.id}:sent")
+        await world.api.until(lambda: bool(question.edits))
+        assert (question.text or "").endswith("marked sent by Ada")
+        assert loop.store.post(post.id).state is PostState.SENT  # type: ignore[union-attr]
+        # It is in the channel like any sent post: its tags count in statistics and the vocabulary.
+        assert sorted(use.name for use in loop.store.tag_uses(sent_only=True)) == sorted(tags)
+        assert world.channel_posts() == []  # and nothing was sent
+
+
 async def test_pause_is_kept_in_the_store_and_a_403_pauses_without_losing_the_post(
     settings: Settings, world: FakeSession, retry: RetryPolicy, sleep: RecordedSleep, feeds: FeedServer
 ) -> None:
