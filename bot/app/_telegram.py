@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any, TextIO
 
 from telegram import Bot
@@ -56,7 +57,7 @@ from bot.telegram.queue import QueueCommands
 from bot.telegram.reactions import ALLOWED_UPDATES, ReactionCounter
 from bot.telegram.scheduling import ScheduleCommand
 from bot.telegram.uncertain import UncertainDesk
-from bot.telegram.vocabulary import VocabularyCommands
+from bot.telegram.vocabulary import VocabularyCommands, in_place, on_a_worker_thread
 from bot.vocabulary import VocabularyCache
 
 logger = logging.getLogger(__name__)
@@ -271,6 +272,7 @@ def build_bot(
     pacer: ChatPacer | None = None,
     long_reads: LongReads | None = None,
     mastodon: CrossPoster | None = None,
+    open_reader: Callable[[], Store] | None = None,
 ) -> Hashbot:
     """Wire the whole bot and its run loop, in the order they depend on each other.
 
@@ -280,6 +282,8 @@ def build_bot(
     cycle closes. The caller owns `store` and `fetcher` (the HTTP client that reads feeds and
     pages) and closes them after the bot stops. `poller` defaults to the settings' poller;
     `dry_run_store`: the store is a dry run's copy, where previews count as sent.
+    `open_reader` opens a connection of its own to `store`'s database, for reads done on a
+    worker thread (/stats); by default the settings' database is opened again.
     """
     _require(settings, "bot_token", "channel", "admin_ids")
     assert settings.channel is not None
@@ -358,6 +362,10 @@ def build_bot(
         tz=settings.tz,
         clock=clock,
         tag_options=tag_options(settings),
+        # A dry run's copy lives in its connection's memory: no other connection can read it.
+        read_counts=in_place(store)
+        if dry_run_store
+        else on_a_worker_thread(open_reader or partial(open_state, settings)),
     )
     feeds = FeedCommands(
         store=store,

@@ -3,7 +3,7 @@ whole loop (bot, runner, scheduler) wired as `hashbot run` wires it, with jobs t
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -117,6 +117,7 @@ async def run_loop(
     sleep: RecordedSleep,
     *,
     pace_sleep: RecordedSleep | None = None,
+    open_reader: Callable[[], Store] | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Loop]:
     """Hourly slots of two posts in Paris, quiet from 22:00 to 07:00, unless `overrides` say otherwise.
@@ -157,6 +158,7 @@ async def run_loop(
                 clock=clock,
                 pacer=chat_pacer(settings, clock=clock, sleep=pace_sleep or RecordedSleep()),
                 long_reads=telegraph,
+                open_reader=open_reader,
                 mastodon=Mastodon(
                     client, base_url=settings.mastodon_url, token=settings.mastodon_token.get_secret_value()
                 )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from auxil.cli import CliRunner
@@ -12,10 +14,11 @@ from auxil.fake_bot_api import FakeMessage, FakeSession, RecordedSleep, reply_af
 from auxil.history import fill_history
 from auxil.run_loop import Clock, Loop, paris, run_loop
 
+from bot.app import open_state
 from bot.clock import utcnow
 from bot.config import Settings
 from bot.models import Article
-from bot.storage import NewPost, TagRule
+from bot.storage import NewPost, PublishedCounts, Store, TagRule
 from bot.telegram import RetryPolicy
 from bot.telegram.auth import REFUSAL
 
@@ -131,6 +134,49 @@ async def test_stats_sends_the_chart_with_the_figures_in_its_caption(
     assert photo.photo is not None and photo.photo.startswith("upload:")
     assert (photo.caption or "").startswith(f"{total} posts to all chats in the last 7 days")
     assert "Top tags: #" in (photo.caption or "")
+
+
+class HeldReads:
+    """Opens the test's database again for /stats, and holds each read until the test lets it go."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self.reading = threading.Event()
+        self.released = threading.Event()
+        #: For each read: whether the test let it go (False: it waited in vain), and on which thread.
+        self.reads: list[tuple[bool, int]] = []
+
+    def open(self) -> Store:
+        store = open_state(self._settings)
+        counts = store.published_counts
+
+        def held(**options: Any) -> PublishedCounts:
+            self.reading.set()
+            # Were the read on the event loop, the loop would stop here and never let it go.
+            self.reads.append((self.released.wait(timeout=20), threading.get_ident()))
+            return counts(**options)
+
+        store.published_counts = held  # type: ignore[method-assign]
+        return store
+
+
+async def test_the_bot_answers_other_updates_while_stats_reads_the_store(
+    settings: Settings, world: FakeSession, retry: RetryPolicy, sleep: RecordedSleep
+) -> None:
+    clock = Clock(paris(NOON))
+    reads = HeldReads(settings)
+    async with run_loop(settings, world, clock, retry, sleep, open_reader=reads.open) as loop:
+        total = fill_history(loop.store, days=6, now=clock())
+        before = len(world.replies_to(world.admin_id))
+        world.api.push_message(world.admin_id, "/stats 7")
+        await world.api.until(reads.reading.is_set)
+        assert (await ask(world, "/vocab")).startswith("Tags of ")  # answered while /stats reads
+        reads.released.set()
+        await world.api.until(lambda: len(world.replies_to(world.admin_id)) == before + 2)
+        photo = world.replies_to(world.admin_id)[-1]
+    assert [released for released, _ in reads.reads] == [True]
+    assert reads.reads[0][1] != threading.get_ident()  # on a worker thread, its own connection
+    assert (photo.caption or "").startswith(f"{total} posts to all chats in the last 7 days")
 
 
 def _section(lines: list[str], title: str) -> list[str]:
