@@ -7,8 +7,8 @@ Telegram side, `preview` of local files loads none.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, closing, contextmanager
 from typing import TYPE_CHECKING
 
 from bot import app
@@ -26,11 +26,11 @@ from bot.config import Settings
 from bot.errors import HashbotError
 from bot.ingest import Loaded
 from bot.models import Article
-from bot.pipeline import PostPlanner, RunReport, publish_all
+from bot.pipeline import PostPlanner, publish_all
 from bot.preview import PreviewPublisher
 
 if TYPE_CHECKING:  # the run loop imports httpx: `hashbot preview` must not pay for it
-    from bot.runner import LongReads, PostNow
+    from bot.runner import CrossPoster, LongReads, PostNow
     from bot.storage import Store
 
 
@@ -74,50 +74,29 @@ def _preview_digest(
 
 
 def post(options: PostOptions, settings: Settings, console: Console) -> int:
+    """Publish each article through the store, as `/post` does: recorded, and never twice unasked.
+
+    A dry run is the same: the same runner, vocabulary, rules, duplicate check and refusals, on an
+    in-memory copy of the database (as `hashbot run --dry-run`), with the preview as publisher.
+    """
     dry_run = options.dry_run or settings.dry_run
-    if not dry_run:
-        return _post_recorded(options, settings, console)
-    planner = app.build_planner(settings, template=options.template)
-    items = load(options.sources, settings, console)
-
-    async def run() -> RunReport:
-        async with app.open_publisher(settings, dry_run=dry_run, preview_stream=console.out) as publisher:
-            return await publish_all(
-                items,
-                planner=planner,
-                publisher=publisher,
-                on_error=console.error,
-            )
-
-    report = asyncio.run(run())
-    if not dry_run:
-        for receipt in report.receipts:
-            source = receipt.post.article.source or "post"
-            print(
-                f"{source}: published to {receipt.destination} as message {receipt.message_id}",
-                file=console.out,
-            )
-    return exit_code(report, console)
-
-
-def _post_recorded(options: PostOptions, settings: Settings, console: Console) -> int:
-    """Publish each article through the store, as `/post` does: recorded, and never twice unasked."""
     items = load(options.sources, settings, console)
     channel = settings.channel or ""
 
     async def run() -> int:
         failed = 0
-        async with app.open_publisher(settings, dry_run=False, preview_stream=console.out) as publisher:
-            with open_db(settings) as store:
+        async with app.open_publisher(settings, dry_run=dry_run, preview_stream=console.out) as publisher:
+            with _store(settings, dry_run=dry_run) as store:
                 async with (
-                    _long_reads(settings, store) as long_reads,
-                    app.open_mastodon(settings) as mastodon,
+                    _long_reads(settings, store, dry_run=dry_run) as long_reads,
+                    _mastodon(settings, dry_run=dry_run) as mastodon,
                 ):
                     runner = app.build_runner(
                         settings,
                         store=store,
                         publisher=publisher,
                         poller=None,
+                        dry_run=dry_run,
                         long_reads=long_reads,
                         mastodon=mastodon,
                     )
@@ -129,7 +108,7 @@ def _post_recorded(options: PostOptions, settings: Settings, console: Console) -
                         result = await runner.post_now(
                             item, chat=channel, again=options.again, template=options.template
                         )
-                        failed += not _tell_posted(item, result, settings, console)
+                        failed += not _tell_posted(item, result, settings, console, dry_run=dry_run)
         return failed
 
     failed = asyncio.run(run())
@@ -139,19 +118,45 @@ def _post_recorded(options: PostOptions, settings: Settings, console: Console) -
     return EXIT_FAILED if failed else EXIT_OK
 
 
+@contextmanager
+def _store(settings: Settings, *, dry_run: bool) -> Iterator[Store]:
+    """The database; in a dry run an in-memory copy of it, so nothing reaches the database."""
+    if not dry_run:
+        with open_db(settings) as store:
+            yield store
+        return
+    from bot.storage import open_store_copy
+
+    with closing(open_store_copy(settings.database)) as copy:
+        yield copy
+
+
 @asynccontextmanager
-async def _long_reads(settings: Settings, store: Store) -> AsyncIterator[LongReads | None]:
+async def _mastodon(settings: Settings, *, dry_run: bool) -> AsyncIterator[CrossPoster | None]:
+    """The Mastodon account to cross-post to; none in a dry run, which publishes nothing."""
+    if dry_run:
+        yield None
+        return
+    async with app.open_mastodon(settings) as mastodon:
+        yield mastodon
+
+
+@asynccontextmanager
+async def _long_reads(settings: Settings, store: Store, *, dry_run: bool) -> AsyncIterator[LongReads | None]:
     """Telegraph pages for long articles when ``HASHBOT_TELEGRAPH`` is on (a posted article has no
-    feed whose ``--telegraph`` could ask); None when it is off."""
-    if not settings.telegraph:
+    feed whose ``--telegraph`` could ask); None when it is off, and in a dry run."""
+    if dry_run or not settings.telegraph:
         yield None
         return
     async with app.open_long_reads(settings, store) as telegraph:
         yield telegraph
 
 
-def _tell_posted(article: Article, result: PostNow, settings: Settings, console: Console) -> bool:
-    """One line for what publishing `article` did; False when it was not published."""
+def _tell_posted(
+    article: Article, result: PostNow, settings: Settings, console: Console, *, dry_run: bool
+) -> bool:
+    """One line for what publishing `article` did (the preview says it in a dry run); False when
+    it was not published."""
     from bot.storage import PostState
     from bot.telegram.posting import already
 
@@ -160,6 +165,8 @@ def _tell_posted(article: Article, result: PostNow, settings: Settings, console:
         console.error(f"{source}: {already(result.duplicate, settings.tz)}; --again posts it again")
         return False
     if post is not None and post.state is PostState.SENT:
+        if dry_run:
+            return True  # the preview above is what would be published
         print(f"{source}: published to {post.chat} as message {post.message_id}", file=console.out)
         return True
     console.error(

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
+from pathlib import Path
 
 import pytest
 from auxil.cli import CliRunner
@@ -84,6 +88,38 @@ def test_post_dry_run_prints_and_sends_nothing(
     assert result.code == 0, result.err
     assert f"──── {SEED} ────" in result.out and "#Ukraine" in result.out
     assert world.api.calls == []
+
+
+def _dump(database: Path) -> list[str]:
+    """Every row of the database, as SQL."""
+    with closing(sqlite3.connect(database)) as connection:
+        return list(connection.iterdump())
+
+
+def test_post_dry_run_shows_what_post_sends_with_the_channels_rules_and_refusals_and_writes_nothing(
+    run_cli: CliRunner, world: FakeSession, telegram_env: None
+) -> None:
+    assert run_cli("vocab", "alias", "Macron", "EmmanuelMacron").code == 0
+    assert run_cli("vocab", "block", "Witkoff").code == 0
+    database = Path("hashbot.sqlite3")
+    before = _dump(database)
+
+    dry = run_cli("post", "--dry-run", str(SEED))
+    assert dry.code == 0, dry.err
+    assert _dump(database) == before  # the dry run worked on a copy
+    assert world.api.calls == []
+    posted = run_cli("post", str(SEED))
+    assert posted.code == 0, posted.err
+    [message] = world.channel_posts()
+    tags = re.findall(r"#\w+", message.text or "")
+    assert "#EmmanuelMacron" in tags and "#Macron" not in tags and "#Witkoff" not in tags
+    assert re.findall(r"#\w+", dry.out.split("\n", 1)[1]) == tags  # the same post, tag for tag
+
+    # The channel has it now: the dry run refuses as the real command does.
+    refused = run_cli("post", "--dry-run", str(SEED))
+    assert refused.code == 1 and refused.out == ""
+    assert f"{SEED}: already posted as message {message.message_id} on " in refused.err
+    assert len(world.channel_posts()) == 1
 
 
 def test_post_dry_run_needs_no_token(run_cli: CliRunner) -> None:
