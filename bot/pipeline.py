@@ -11,10 +11,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.chat_vocabulary import NO_VOCABULARY, ChatVocabulary
 from bot.errors import HashbotError, UnexpectedError, with_source
 from bot.hashtags import TagOptions, extract_tags
 from bot.hashtags.language import detect_language
-from bot.hashtags.vocabulary import Vocabulary
 from bot.models import Article, Post, Receipt, Tag
 from bot.render import DEFAULT_TEMPLATE, DIGEST_TEMPLATE, Renderer
 
@@ -25,28 +25,6 @@ class Publisher(Protocol):
     """Where posts go: the channel, or a preview for a person."""
 
     async def publish(self, post: Post) -> Receipt: ...
-
-
-@dataclass(frozen=True, slots=True)
-class ChatVocabulary:
-    """What a chat's history and its admins add to the settings' tag options, read by the caller.
-
-    The admins' aliases and blocks come after the settings' own: an alias in `.env` wins over an
-    admin's alias for the same tag, and a tag blocked in `.env` stays blocked.
-    """
-
-    vocabulary: Vocabulary | None = None
-    aliases: Mapping[str, str] = field(default_factory=dict)
-    blocklist: tuple[str, ...] = ()
-
-    def options(self, base: TagOptions) -> TagOptions:
-        if not self.aliases and not self.blocklist:
-            return base
-        aliases = {**self.aliases, **base.aliases}  # the later wins, key for key
-        return replace(base, aliases=aliases, blocklist=base.blocklist + self.blocklist)
-
-
-NO_VOCABULARY = ChatVocabulary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +102,11 @@ async def publish_all(
     *,
     planner: PostPlanner,
     publisher: Publisher,
+    vocabulary: ChatVocabulary = NO_VOCABULARY,
     on_error: Callable[[HashbotError], None] = lambda error: None,
 ) -> RunReport:
-    """Plan and publish every article; a failure is recorded and the next article still goes.
+    """Plan and publish every article, tagged in `vocabulary`; a failure is recorded and the next
+    article still goes.
 
     Every error names the article's source; a bug on one article is an UnexpectedError for that
     article alone.
@@ -137,7 +117,7 @@ async def publish_all(
             failure = item
         else:
             try:
-                report.receipts.append(await publisher.publish(planner.plan(item)))
+                report.receipts.append(await publisher.publish(planner.plan(item, vocabulary=vocabulary)))
                 continue
             except HashbotError as error:
                 failure = with_source(error, item.source)

@@ -35,6 +35,7 @@ from datetime import datetime, timedelta
 from datetime import time as day_time
 from typing import TYPE_CHECKING, Protocol
 
+from bot.chat_vocabulary import NO_VOCABULARY
 from bot.clock import Clock, utcnow
 from bot.errors import (
     HashbotError,
@@ -49,7 +50,7 @@ from bot.errors import (
 from bot.ingest.links import dedup_keys
 from bot.logs import log_fields
 from bot.models import Article, Post, Receipt, Tag, TagReason, Target
-from bot.pipeline import NO_VOCABULARY, PostPlanner, Publisher
+from bot.pipeline import PostPlanner, Publisher
 from bot.planner import Pending, PublishSchedule, choose_posts, digest_due
 from bot.render import shows_whole_article
 from bot.storage import DigestItem, Feed, NewPost, PostEvent, PostKind, PostState, QueuedPost, Store

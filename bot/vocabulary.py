@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.chat_vocabulary import NO_VOCABULARY, ChatVocabulary
 from bot.hashtags import tag_key
 from bot.hashtags.vocabulary import Vocabulary
 from bot.models import TagUse
-from bot.pipeline import NO_VOCABULARY, ChatVocabulary
 from bot.storage import Store, TagRule
 
 #: The most used tags a vocabulary holds: a channel's whole working vocabulary, and bounded.

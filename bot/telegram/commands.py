@@ -17,9 +17,10 @@ from typing import Protocol
 from telegram import BotCommand, Message, Update
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.chat_vocabulary import NO_VOCABULARY, ChatVocabulary
 from bot.errors import HashbotError, PublishError
 from bot.models import Article, Post
-from bot.pipeline import NO_VOCABULARY, ChatVocabulary, PostPlanner
+from bot.pipeline import PostPlanner
 from bot.planner import local_time
 from bot.telegram.auth import Admins
 from bot.telegram.handlers import Handler
