@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -60,6 +61,51 @@ def test_rules_are_removed_and_a_missing_one_is_an_error(run_cli: CliRunner, dat
     missing = run_cli("vocab", "unblock", "Des")
     assert missing.code == 1 and "#Des is not blocked" in missing.err
     assert run_cli("vocab", "alias", "!!!", "UK").code == 2
+
+
+MACRON = (
+    "Macron veut relancer l'Europe\n\nLe président Macron a déclaré lundi à Paris que l'Europe devait "
+    "agir. Macron a rencontré les dirigeants du Royaume-Uni et de l'OTAN. Selon Macron, l'Europe doit "
+    "se renforcer.\n"
+)
+
+
+def _hashtags(text: str) -> list[str]:
+    return re.findall(r"#\w+", text)
+
+
+def test_tags_and_preview_tag_in_the_channels_vocabulary_and_rules(
+    run_cli: CliRunner, database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article = tmp_path / "macron.txt"
+    article.write_text(MACRON)
+    monkeypatch.setenv("HASHBOT_CHANNEL", CHANNEL)
+    with closing(open_store(database)) as store:
+        send(store, "earlier", ["EmmanuelMacron"], at=NOW - timedelta(days=3))
+    assert run_cli("vocab", "block", "Paris").code == 0
+
+    tags = _hashtags(run_cli("tags", str(article)).out)
+    assert "#EmmanuelMacron" in tags and "#Macron" not in tags and "#Paris" not in tags
+    preview = run_cli("preview", str(article))
+    assert preview.code == 0 and _hashtags(preview.out.split("\n", 1)[1]) == tags  # what a post carries
+    # Another chat has no #EmmanuelMacron; the admins' rules are every chat's.
+    elsewhere = _hashtags(run_cli("tags", "--chat", "@other", str(article)).out)
+    assert "#Macron" in elsewhere and "#Paris" not in elsewhere
+    # The evaluation interface is the tag engine's alone.
+    record = json.dumps({"id": 1, "text": MACRON})
+    assert "#Macron" in json.loads(run_cli("tags", "--jsonl", stdin=record.encode()).out)["tags"]
+
+
+def test_tags_and_preview_need_no_database_and_create_none(
+    run_cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = tmp_path / "hashbot.sqlite3"
+    monkeypatch.setenv("HASHBOT_DATABASE", str(database))
+    article = tmp_path / "macron.txt"
+    article.write_text(MACRON)
+    assert "#Macron" in run_cli("tags", str(article)).out
+    assert "#Macron" in run_cli("preview", str(article)).out
+    assert not database.exists()
 
 
 def test_stats_on_30_days_prints_the_figures_and_writes_the_chart(

@@ -16,6 +16,7 @@ from bot.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
     Console,
+    chat_vocabulary,
     exit_code,
     failure_status,
     load,
@@ -30,6 +31,7 @@ from bot.pipeline import PostPlanner, publish_all
 from bot.preview import PreviewPublisher
 
 if TYPE_CHECKING:  # the run loop imports httpx: `hashbot preview` must not pay for it
+    from bot.chat_vocabulary import ChatVocabulary
     from bot.runner import CrossPoster, LongReads, PostNow
     from bot.storage import Store
 
@@ -37,15 +39,13 @@ if TYPE_CHECKING:  # the run loop imports httpx: `hashbot preview` must not pay 
 def preview(options: PreviewOptions, settings: Settings, console: Console) -> int:
     planner = app.build_planner(settings, template=options.template)
     publisher = PreviewPublisher(console.out, options.format)
+    items = load(options.sources, settings, console)
+    vocabulary = chat_vocabulary(settings, options.chat, console)
     if options.digest:
-        items = load(options.sources, settings, console)
-        return _preview_digest(items, options, planner, publisher, console)
+        return _preview_digest(items, options, planner, publisher, vocabulary, console)
     report = asyncio.run(
         publish_all(
-            load(options.sources, settings, console),
-            planner=planner,
-            publisher=publisher,
-            on_error=console.error,
+            items, planner=planner, publisher=publisher, vocabulary=vocabulary, on_error=console.error
         )
     )
     return exit_code(report, console)
@@ -56,6 +56,7 @@ def _preview_digest(
     options: PreviewOptions,
     planner: PostPlanner,
     publisher: PreviewPublisher,
+    vocabulary: ChatVocabulary,
     console: Console,
 ) -> int:
     articles, errors = [], []
@@ -69,7 +70,8 @@ def _preview_digest(
         if not errors:
             console.error("no articles found")
         return failure_status(errors) or EXIT_FAILED
-    asyncio.run(publisher.publish(planner.plan_digest(articles, template=options.template)))
+    post = planner.plan_digest(articles, template=options.template, vocabulary=vocabulary)
+    asyncio.run(publisher.publish(post))
     return failure_status(errors)
 
 

@@ -17,6 +17,7 @@ from bot import app
 from bot.errors import HashbotError, IngestError, UnexpectedError
 
 if TYPE_CHECKING:
+    from bot.chat_vocabulary import ChatVocabulary
     from bot.config import Settings
     from bot.ingest import Loaded
     from bot.models import Article
@@ -39,6 +40,9 @@ class Console:
 
     def error(self, message: object) -> None:
         print(f"hashbot: error: {message}", file=self.err)
+
+    def warn(self, message: object) -> None:
+        print(f"hashbot: warning: {message}", file=self.err)
 
     def discard_out(self) -> None:
         """The reader of standard output is gone: what is still buffered, and any later write
@@ -122,3 +126,26 @@ def open_db(settings: Settings) -> Iterator[Store]:
     """The store at HASHBOT_DATABASE, closed when the command is done."""
     with closing(app.open_state(settings)) as store:
         yield store
+
+
+def chat_vocabulary(settings: Settings, chat: str | None, console: Console) -> ChatVocabulary:
+    """`chat`'s vocabulary and the admins' rules (default chat: HASHBOT_CHANNEL), read from the
+    database as the chat's next post would be tagged; none when there is no database yet (none is
+    created) or it cannot be read (a warning says so, and the command goes on)."""
+    from bot.chat_vocabulary import NO_VOCABULARY
+    from bot.clock import utcnow
+    from bot.storage import is_database_url
+
+    if not is_database_url(settings.database) and not Path(settings.database).exists():
+        return NO_VOCABULARY
+    from bot.vocabulary import VocabularyCache
+
+    try:
+        with open_db(settings) as store:
+            vocabularies = VocabularyCache(
+                store, days=settings.vocabulary_days, blocked=settings.tag_blocklist
+            )
+            return vocabularies(chat or settings.channel, now=utcnow())
+    except HashbotError as exc:
+        console.warn(f"{exc}; tagging without the channel's vocabulary")
+        return NO_VOCABULARY

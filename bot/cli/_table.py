@@ -133,6 +133,7 @@ class PreviewOptions:
     format: PreviewFormat
     template: str | None
     digest: bool
+    chat: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +142,7 @@ class TagsOptions:
     limit: int | None
     explain: bool
     jsonl: bool
+    chat: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +151,12 @@ class PostOptions:
     dry_run: bool
     template: str | None
     again: bool
+
+
+VOCABULARY_CHAT_HELP = (
+    "tag in this chat's vocabulary and its admins' rules, read from HASHBOT_DATABASE when it "
+    "exists: @channel or numeric id (default: HASHBOT_CHANNEL)"
+)
 
 
 def _register_articles(commands: SubParsers) -> None:
@@ -179,6 +187,7 @@ def _register_articles(commands: SubParsers) -> None:
         action="store_true",
         help="render all articles into one digest post (template: --template, else digest.html.j2)",
     )
+    preview.add_argument("--chat", help=VOCABULARY_CHAT_HELP)
 
     tags = _add(
         commands,
@@ -192,6 +201,7 @@ def _register_articles(commands: SubParsers) -> None:
         "--limit", type=positive_int, metavar="N", help="at most N tags (default: HASHBOT_TAG_LIMIT)"
     )
     tags.add_argument("--explain", action="store_true", help="show each tag's score and why it was chosen")
+    tags.add_argument("--chat", help=VOCABULARY_CHAT_HELP + "; not with --jsonl")
     tags.add_argument(
         "--jsonl",
         action="store_true",

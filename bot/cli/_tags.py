@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import app
-from bot.cli._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Console, failure_status, load
+from bot.cli._common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    Console,
+    chat_vocabulary,
+    failure_status,
+    load,
+)
 from bot.cli._table import JSONL_TAG_LIMIT, TagsOptions
 from bot.config import Settings
 from bot.errors import HashbotError, SourceFormatError, UnexpectedError
@@ -31,10 +39,12 @@ def tags(options: TagsOptions, settings: Settings, console: Console) -> int:
     limit = options.limit
     if options.jsonl and limit is None:
         limit = max(settings.tag_limit, JSONL_TAG_LIMIT)
-    # What a post of this article gets from the planner (`PostPlanner.tags`, with no chat vocabulary).
     tag_options = app.tag_options(settings, limit=limit)
-    if options.jsonl:
+    if options.jsonl:  # the evaluation interface: the tag engine alone, whatever a database says
         return _tags_jsonl(options.sources or [STDIN], tag_options, console)
+    # What a post of this article gets from the planner (`PostPlanner.tags`), in the chat's words.
+    vocabulary = chat_vocabulary(settings, options.chat, console)
+    tag_options = vocabulary.options(tag_options)
     errors: list[HashbotError] = []
     found = 0
     articles = load(options.sources, settings, console)
@@ -42,7 +52,7 @@ def tags(options: TagsOptions, settings: Settings, console: Console) -> int:
         try:
             if isinstance(item, HashbotError):
                 raise item
-            chosen = extract_tags(item, tag_options)
+            chosen = extract_tags(item, tag_options, vocabulary=vocabulary.vocabulary)
         except HashbotError as error:
             errors.append(error)
         except Exception as exc:  # a bug on one article: the others still get their tags
