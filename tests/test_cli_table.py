@@ -88,7 +88,7 @@ def test_options_are_typed_and_frozen() -> None:
     assert GlobalOptions.__dataclass_params__.frozen  # type: ignore[attr-defined]
     tags = parser.parse_args(["tags", "a.txt"])
     assert tags.command.options_from(tags) == TagsOptions(
-        sources=("a.txt",), limit=None, explain=False, jsonl=False
+        sources=("a.txt",), limit=None, explain=False, jsonl=False, chat=None
     )
     with pytest.raises(FrozenInstanceError):
         options.url = "https://elsewhere.example"  # type: ignore[misc]
