@@ -217,7 +217,8 @@ def _register_articles(commands: SubParsers) -> None:
         description="Render each article and publish it to HASHBOT_CHANNEL with the bot "
         "HASHBOT_BOT_TOKEN, recorded in the database like every post; an article the channel "
         "already has is refused unless --again. With --dry-run (or HASHBOT_DRY_RUN=true) the same "
-        "posts are printed instead, and nothing is sent.",
+        "command runs on a copy of the database: the posts are printed instead, with the tags and "
+        "refusals of the real one, and nothing is sent or written.",
     )
     post.add_argument("sources", nargs="+", metavar="SOURCE", help=SOURCE_HELP)
     post.add_argument("--dry-run", action="store_true", help="print the posts instead of publishing them")
