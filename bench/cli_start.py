@@ -20,6 +20,11 @@ repository, run from its own folder so it imports its own ``bot``): a before/aft
 under the same load. Give DIR the compiled tag engine too (copy ``bot/hashtags/*.so``) when its
 ``bot/hashtags`` is the same as here, or both trees do not run the same engine.
 
+`tags` is run as in a fresh checkout, with no database: ``HASHBOT_DATABASE`` names a file that
+does not exist, so it tags with the engine alone (with a database it also reads the chat's
+vocabulary, whatever the folder's ``hashbot.sqlite3`` holds). ``--database PATH`` measures with
+that database instead.
+
 ``--stages`` then shows, in one more fresh process, where a `tags` run spends its time and memory
 step by step (peak RSS after each): the imports, settings, the first language detection,
 tagging (with whatever data its language loads: a tagger model, or a lemma dictionary).
@@ -33,6 +38,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -71,12 +77,12 @@ class Sample:
     peak_mb: float
 
 
-def measure(command: list[str], *, tree: Path | None = None) -> Sample:
+def measure(command: list[str], *, tree: Path | None = None, env: dict[str, str] | None = None) -> Sample:
     """One run of ``command`` in a fresh process, its output discarded; fails loudly if it fails.
 
     With `tree`, it runs in that checkout, so ``python -m bot`` imports that tree's ``bot``."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=tree or ROOT)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=tree or ROOT, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -140,6 +146,9 @@ def main() -> None:
     parser.add_argument(
         "--from-source", action="store_true", help="measure without compiled bytecode (see above)"
     )
+    parser.add_argument(
+        "--database", type=Path, metavar="PATH", help="run `tags` with this HASHBOT_DATABASE (default: none)"
+    )
     args = parser.parse_args()
     trees = [ROOT, *([args.before] if args.before else [])]
     with bytecode(trees, compiled=not args.from_source) as how:
@@ -150,22 +159,24 @@ def measured(args: argparse.Namespace, how: str) -> None:
     load_at_start = os.getloadavg()[0]
     baseline_command = [sys.executable, "-c", "import bot.hashtags"]
     tags_command = [sys.executable, "-m", "bot", "tags", str(args.file)]
+    database = args.database or Path(tempfile.gettempdir()) / f"no-such-{os.getpid()}" / "hashbot.sqlite3"
+    env = {**os.environ, "HASHBOT_DATABASE": str(database.resolve())}
     measure(baseline_command)  # a first start warms the file cache for all
-    measure(tags_command)
+    measure(tags_command, env=env)
     if args.before:
-        measure(tags_command, tree=args.before)
+        measure(tags_command, tree=args.before, env=env)
     baseline: list[Sample] = []
     tags: list[Sample] = []
     before: list[Sample] = []
     for _ in range(args.runs):
         baseline.append(measure(baseline_command))
-        tags.append(measure(tags_command))
+        tags.append(measure(tags_command, env=env))
         if args.before:
-            before.append(measure(tags_command, tree=args.before))
+            before.append(measure(tags_command, tree=args.before, env=env))
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
     load = f"{load_at_start:.2f} at the start, {os.getloadavg()[0]:.2f} at the end"
     print(f"{args.runs} runs, Python {python}, file {args.file.name}, bytecode {how}")
-    print(f"load average (1 min): {load}")
+    print(f"load average (1 min): {load}; database: {args.database or 'none'}")
     print(summary('python -c "import bot.hashtags"', baseline))
     print(summary("hashbot tags FILE", tags))
     if before:
