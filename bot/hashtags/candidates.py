@@ -595,6 +595,7 @@ def _count_phrases(
     A phrase neither starts nor ends with a particle or a number.
     """
     get = found.get
+    head_last = data.lang in HEAD_LAST
     for sentence, run in runs:
         size = len(run)
         for start in range(size):
@@ -603,16 +604,15 @@ def _count_phrases(
             if key in PARTICLES or written.isdigit():
                 continue
             head_noun = first.tag in _NOUN_TAGS or first.tag == _UNTAGGED
-            head_last = data.lang in HEAD_LAST
-            _count(found, get(key), key, written, 1, sentence, capital, is_title, head_noun)
+            single = _count(found, get(key), key, written, 1, sentence, capital, is_title, head_noun)
             if first.tag == PROPN:
-                found[key].proper += 1
+                single.proper += 1
             if (
                 start + 1 < size
                 and not run[start + 1].written.isdigit()
                 and run[start + 1].lower not in PARTICLES
             ):
-                found[key].before_noun += 1
+                single.before_noun += 1
             if not is_title and capital == _NAMED and start + 1 < size:
                 after = run[start + 1]
                 if after.capital == _LOWER and after.lower not in PARTICLES and not after.written.isdigit():
@@ -667,19 +667,20 @@ def _count(
     capital: int,
     is_title: bool,
     nominal: bool,
-) -> None:
-    """Count one occurrence of the phrase `key`, making its candidate on the first."""
+) -> Candidate:
+    """Count one occurrence of the phrase `key`, making its candidate on the first; return it."""
     if candidate is None:
         candidate = found[key] = Candidate(key, written, words, sentence)
         if is_title:
             candidate.count = candidate.in_title = 1
             candidate.nominal = nominal
             candidate.title_named = capital == _NAMED
-            return
+            return candidate
     elif is_title:
         candidate.count += 1
         candidate.in_title += 1
         candidate.nominal += nominal
         candidate.title_named += capital == _NAMED
-        return
+        return candidate
     candidate.note(written, capital, nominal)
+    return candidate
