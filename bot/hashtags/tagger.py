@@ -3,7 +3,8 @@
 The model is linear, and every feature depends either on one word (itself, its endings and its
 opening, as the word being tagged or as the word before or after it), on the gap before it, or
 on the two tags before it. So the score of a word is a sum of a few vectors, each computed once
-per distinct word and kept: tagging a news article is a handful of additions per token. Frequent
+per distinct word and kept: tagging a news article is a handful of additions per token. A word
+the treebank has chooses only among the tags the treebank gave it (its tag set), and frequent
 words that nearly always carry one tag skip the sum (the dictionary of sure tags).
 
 The weights file (`models/*.pos`, written by :mod:`bot.hashtags.training`) is used as it is read,
@@ -123,8 +124,8 @@ def tag_features(previous: int, before_previous: int) -> list[str]:
 
 # What the weights file keys its entries by. A word's features are keyed by its text and a kind:
 # the lowercase word, its last 1 to 4 letters, its first 2 or 3 letters; the word as written for
-# the dictionary of sure tags; the lowercase word for the counts of common nouns; and every other
-# feature (spelling, gap, tag history, the sentence's edges) by its name.
+# its sure tag and for its tag set; the lowercase word for the counts of common nouns; and every
+# other feature (spelling, gap, tag history, the sentence's edges) by its name.
 WORD: Final = 0
 SUFFIX1: Final = 1  # SUFFIX1 + n - 1: the last n letters
 SUFFIX3: Final = 3
@@ -134,6 +135,7 @@ PREFIX3: Final = 6
 NAMED: Final = 7
 SURE: Final = 8
 COMMON: Final = 9
+ALLOWED: Final = 10
 
 #: Where a key's weights go in a word's record: its own scores, what it gives the word after
 #: it, what it gives the word before it; TAGS lanes each.
@@ -190,21 +192,27 @@ def _u32(data: bytes, at: int) -> int:
 
 
 #: A word as the tagger keeps it is one integer: where its record starts in the model's table,
-#: its spelling (an index of SHAPES, or _EDGE_SHAPE) and its sure tag + 1 (0: none).
+#: its spelling (an index of SHAPES, or _EDGE_SHAPE), the tags it may take (a bit per tag) and its
+#: sure tag + 1 (0: none).
 _SHAPE_BITS: Final = 4
 _SURE_BITS: Final = 5
+EVERY_TAG: Final = (1 << TAGS) - 1
 
 
-def _word_code(row: int, shape: int, sure: int) -> int:
-    return ((row << _SHAPE_BITS | shape) << _SURE_BITS) | (sure + 1)
+def _word_code(row: int, shape: int, allowed: int, sure: int) -> int:
+    return (((row << _SHAPE_BITS | shape) << TAGS | allowed) << _SURE_BITS) | (sure + 1)
 
 
 def _row_of(code: int) -> int:
-    return code >> (_SHAPE_BITS + _SURE_BITS)
+    return code >> (_SHAPE_BITS + TAGS + _SURE_BITS)
 
 
 def _shape_of(code: int) -> int:
-    return (code >> _SURE_BITS) & ((1 << _SHAPE_BITS) - 1)
+    return (code >> (TAGS + _SURE_BITS)) & ((1 << _SHAPE_BITS) - 1)
+
+
+def _allowed_of(code: int) -> int:
+    return (code >> _SURE_BITS) & EVERY_TAG
 
 
 def _sure_of(code: int) -> int:
@@ -263,8 +271,8 @@ class PosModel:
             self._add(self._table, GIVEN * TAGS, NAMED, feature)
         for feature in after_features(_END):
             self._add(self._table, _RECORD + TAKEN * TAGS, NAMED, feature)
-        self._start = _word_code(0, _EDGE_SHAPE, -1)
-        self._end = _word_code(_RECORD, _EDGE_SHAPE, -1)
+        self._start = _word_code(0, _EDGE_SHAPE, EVERY_TAG, -1)
+        self._end = _word_code(_RECORD, _EDGE_SHAPE, EVERY_TAG, -1)
         #: Word as written → its code; lowercase word → where its record starts in the table.
         self._codes: dict[str, int] = {}
         self._rows: dict[str, int] = {}
@@ -306,6 +314,13 @@ class PosModel:
         """The tag of `word` (as written) when the dictionary of sure tags has it, else -1."""
         h1, h2 = key_hashes(SURE, word)
         return self._find(h1, h2)
+
+    def allowed_tags(self, word: str) -> int:
+        """The tags `word` (as written) may take, a bit per tag: those the treebank gave it, or
+        every tag for a word it lacks."""
+        h1, h2 = key_hashes(ALLOWED, word)
+        found = self._find(h1, h2)
+        return EVERY_TAG if found < 0 else found
 
     def commonness(self, word: str) -> float:
         """How often the treebank uses lowercase `word` as a common noun, per 10,000 words."""
@@ -359,7 +374,8 @@ class PosModel:
         code = self._codes.get(word, -1)
         if code < 0:
             row = self._row(word.lower())
-            code = self._codes[word] = _word_code(row, word_shape(word), self.sure_tag(word))
+            allowed = self.allowed_tags(word)
+            code = self._codes[word] = _word_code(row, word_shape(word), allowed, self.sure_tag(word))
         return code
 
     def _fixed_row(self, features: list[str]) -> int:
@@ -403,6 +419,7 @@ class PosModel:
         for i in range(len(words)):
             code = codes[i]
             best = _sure_of(code)
+            allowed = _allowed_of(code)
             if best < 0:
                 own = _row_of(code)
                 given = _row_of(before) + TAGS
@@ -412,6 +429,8 @@ class PosModel:
                 fixed = self._fixed
                 best_score = _LOWEST
                 for tag in range(TAGS):
+                    if not allowed >> tag & 1:
+                        continue
                     score = table[own + tag] + table[given + tag] + table[taken + tag]
                     score += fixed[spelling + tag] + fixed[context + tag]
                     if score > best_score:
@@ -440,12 +459,13 @@ def encode_model(
     common_nouns: dict[str, int],
     about: dict[str, object],
     time_words: frozenset[str] = frozenset(),
+    allowed_tags: dict[str, int] | None = None,
 ) -> bytes:
     """The weights file: a JSON header line, a hash table of keys, then each key's weights.
 
     Weights are scaled to 16-bit integers; a key's weights are (lane, weight) pairs, its lane
-    being the part (own, given, taken) times the tags plus the tag. Sure tags and noun counts
-    are keys whose value is the tag or the count."""
+    being the part (own, given, taken) times the tags plus the tag. Sure tags, tag sets (a bit
+    per tag) and noun counts are keys whose value is the tag, the set or the count."""
     largest = max((abs(w) for row in weights.values() for w in row.values()), default=1.0)
     scale = 32767 / largest
     keyed: dict[tuple[int, str], list[tuple[int, int]]] = {}
@@ -465,6 +485,7 @@ def encode_model(
             entries.extend((lane, *(units + _BIAS).to_bytes(2, "little")))
     values.update({(SURE, word): tag for word, tag in sure_tags.items()})
     values.update({(COMMON, word): count for word, count in common_nouns.items()})
+    values.update({(ALLOWED, word): mask for word, mask in (allowed_tags or {}).items()})
     buckets = max(1, len(values))  # one key per bucket on average: a search reads few
     placed = sorted((*key_hashes(kind, text), value) for (kind, text), value in values.items())
     if len({(h1, h2) for h1, h2, _ in placed}) < len(placed):

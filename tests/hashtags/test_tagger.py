@@ -6,6 +6,7 @@ from bot.hashtags.tagger import (
     ADJ,
     ADV,
     DET,
+    EVERY_TAG,
     GAP_PUNCT,
     GAP_SPACE,
     NOUN,
@@ -107,8 +108,26 @@ def test_endings_openings_and_neighbours_are_found_as_training_named_them() -> N
     ]  # fmt: skip
 
 
+def test_a_word_chooses_among_the_tags_the_treebank_gave_it() -> None:
+    weights = {"w porte": {NOUN: 2.0, VERB: 1.0, ADJ: 0.5}}
+    sets = {"porte": 1 << VERB | 1 << ADJ}  # as written: "Porte" is not in the treebank
+    model = decode_model(
+        encode_model(
+            lang="xx",
+            weights=weights,
+            sure_tags={},
+            content_stopwords=[],
+            common_nouns={},
+            about={},
+            allowed_tags=sets,
+        )
+    )
+    assert model.allowed_tags("porte") == sets["porte"] and model.allowed_tags("Porte") == EVERY_TAG
+    assert model.tag(["porte", "Porte"], [GAP_SPACE, GAP_PUNCT]) == [VERB, NOUN]
+
+
 def test_every_key_kind_hashes_apart() -> None:
-    assert len({key_hashes(kind, "ab") for kind in range(10)}) == 10
+    assert len({key_hashes(kind, "ab") for kind in range(11)}) == 11
     assert key_hashes(SUFFIX3, "abc") != key_hashes(SUFFIX3, "cba")
 
 

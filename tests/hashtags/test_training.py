@@ -54,6 +54,13 @@ def test_words_are_read_as_the_engine_splits_them(tmp_path: Path) -> None:
     assert [form for form, _ in first.tokens] == ["L'", "Ukraine", "signe", "de", "le", "papier", "."]
 
 
+def test_tag_sets_are_the_tags_each_word_as_written_carries(tmp_path: Path) -> None:
+    sentences = list(training.read_conllu(_write(tmp_path, "x.conllu.gz", _CONLLU)))
+    sets = training.tag_sets(sentences)
+    assert sets["Ukraine"] == 1 << PROPN and sets["du"] == 1 << ADP and sets["Le"] == 1 << DET
+    assert "le" not in sets  # only inside "du", which is one word
+
+
 def test_the_perceptron_learns_its_sentences_and_the_file_keeps_them(tmp_path: Path) -> None:
     sentences = list(training.read_conllu(_write(tmp_path, "x.conllu.gz", _CONLLU)))
     weights = training.train(sentences * 5, iterations=5).averaged(0.0)
