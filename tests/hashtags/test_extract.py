@@ -385,6 +385,24 @@ def test_no_bare_verbs_or_adjectives_in_english_headlines() -> None:
     assert not {"Nears", "Holds", "Coastal", "Worst", "Said"} & set(names)
 
 
+def test_english_noun_phrases_keep_the_words_stopword_lists_carry() -> None:
+    """stopwords-iso lists general, free, high and bill: they are content words in the news."""
+    article = Article(
+        title="Britain signs free trade agreement as general election nears",
+        text="Britain signed a free trade agreement with India on Tuesday. The general election is due "
+        "in July, and the High Court will rule on the bill before the general election. "
+        "Critics say the free trade agreement favours large exporters.",
+        lang="en",
+    )
+    names = _names(article)
+    assert {"FreeTradeAgreement", "GeneralElection", "HighCourt"} <= set(names)
+    # Quantifiers and function-like words stay stopwords: no "many" or "next" in a tag.
+    article = Article(
+        title="Many voters back next election", text="Many voters back the next election.", lang="en"
+    )
+    assert not {"ManyVoters", "NextElection"} & set(_names(article))
+
+
 def test_an_english_teaser_gets_its_noun_phrases_not_their_modifiers_or_run_ons() -> None:
     article = Article(
         title="Measles outbreak spreads through west Texas schools",
