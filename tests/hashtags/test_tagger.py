@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.hashtags.tagger import (
@@ -29,6 +31,13 @@ def _tags(lang: str, sentence: str) -> list[str]:
     assert model is not None
     words = sentence.split()
     return [UPOS[tag] for tag in model.tag(words, [GAP_SPACE] * len(words))]
+
+
+def _bare_model(weights: dict[str, dict[int, float]], **extra: Any) -> bytes:
+    """A model file of these weights alone: no sure tags, stopwords or nouns."""
+    return encode_model(
+        lang="xx", weights=weights, sure_tags={}, content_stopwords=[], common_nouns={}, about={}, **extra
+    )
 
 
 @pytest.mark.parametrize("lang", TAGGED_LANGUAGES)
@@ -91,16 +100,7 @@ def test_endings_openings_and_neighbours_are_found_as_training_named_them() -> N
         "t2 7 7": {DET: 8.0},  # after two nouns
         "b": {X: 0.5},
     }
-    model = decode_model(
-        encode_model(
-            lang="xx",
-            weights=weights,
-            sure_tags={},
-            content_stopwords=[],
-            common_nouns={},
-            about={},
-        )
-    )
+    model = decode_model(_bare_model(weights))
     spaces = [GAP_SPACE] * 9
     words = ["running", "cats", "ly", "unkind", "début", "bathe", "x", "sort", "of"]
     assert [UPOS[tag] for tag in model.tag(words, spaces)] == [
@@ -111,17 +111,7 @@ def test_endings_openings_and_neighbours_are_found_as_training_named_them() -> N
 def test_a_word_chooses_among_the_tags_the_treebank_gave_it() -> None:
     weights = {"w porte": {NOUN: 2.0, VERB: 1.0, ADJ: 0.5}}
     sets = {"porte": 1 << VERB | 1 << ADJ}  # as written: "Porte" is not in the treebank
-    model = decode_model(
-        encode_model(
-            lang="xx",
-            weights=weights,
-            sure_tags={},
-            content_stopwords=[],
-            common_nouns={},
-            about={},
-            allowed_tags=sets,
-        )
-    )
+    model = decode_model(_bare_model(weights, allowed_tags=sets))
     assert model.allowed_tags("porte") == sets["porte"] and model.allowed_tags("Porte") == EVERY_TAG
     assert model.tag(["porte", "Porte"], [GAP_SPACE, GAP_PUNCT]) == [VERB, NOUN]
 
@@ -132,7 +122,7 @@ def test_every_key_kind_hashes_apart() -> None:
 
 
 def test_a_foreign_or_truncated_weights_file_is_refused() -> None:
-    data = encode_model(lang="xx", weights={}, sure_tags={}, content_stopwords=[], common_nouns={}, about={})
+    data = _bare_model({})
     with pytest.raises(ValueError, match="format 99"):
         decode_model(data.replace(b'"format": 3', b'"format": 99', 1))
     with pytest.raises(ValueError, match="format None"):
