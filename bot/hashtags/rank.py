@@ -66,11 +66,12 @@ def is_name(candidate: Candidate) -> bool:
     return named > 0 and named >= candidate.lowercase and 2 * candidate.modifier < named
 
 
-def _eligible(candidate: Candidate, data: LanguageData) -> bool:
+def _eligible(candidate: Candidate, data: LanguageData, headline_own: frozenset[str]) -> bool:
     """Whether the phrase has the shape of a tag, however often it is used alone.
 
     It must be used mostly as a noun phrase: never a bare verb, adjective or number, never a
-    title alone (the tagger decides; without one, every phrase qualifies).
+    title alone (the tagger decides; without one, every phrase qualifies). `headline_own` are
+    the headline's phrases none of whose words the text says (see :func:`_mark_support`).
     """
     # Half will do for a phrase, whose noun a tagger misreads more often than a word alone.
     # A headline's label is a topic whatever its word class: "Informatique : …".
@@ -84,6 +85,7 @@ def _eligible(candidate: Candidate, data: LanguageData) -> bool:
             or candidate.in_text > 1
             or (candidate.in_title > 0 and (candidate.in_text > 0 or candidate.support > 0))
             or candidate.title_named > 0
+            or candidate.key in headline_own
         )
     word = candidate.surface
     if candidate.key in data.offices:
@@ -220,7 +222,9 @@ def _outrun_by_a_part(candidate: Candidate, parts: list[Candidate]) -> bool:
     return any(part.words > 1 and part.support > candidate.support for part in parts)
 
 
-def _mark_covered(found: Phrases, phrases: list[Candidate], data: LanguageData) -> None:
+def _mark_covered(
+    found: Phrases, phrases: list[Candidate], data: LanguageData, headline_own: frozenset[str]
+) -> None:
     """Count how often each phrase occurs inside a longer candidate that may become a tag.
 
     "Rights" never seen outside "Human Rights Watch" is no tag of its own; "crise" seen alone
@@ -228,7 +232,7 @@ def _mark_covered(found: Phrases, phrases: list[Candidate], data: LanguageData) 
     ("Minister Dick Schoof") is no tag either: the person is.
     """
     for candidate in sorted(phrases, key=lambda c: -c.words):
-        if candidate.merged or not _eligible(candidate, data):
+        if candidate.merged or not _eligible(candidate, data, headline_own):
             continue
         parts = [part for part in map(found.get, _inner_phrases(candidate.key)) if part is not None]
         if _outrun_by_a_part(candidate, parts):
@@ -286,20 +290,47 @@ def _stem(word: str) -> str:
     return word[:5]
 
 
-def _mark_support(found: Phrases, phrases: list[Candidate]) -> None:
+def _mark_support(found: Phrases, phrases: list[Candidate]) -> frozenset[str]:
     """How well the text backs each phrase's words: the fewest text mentions of any of its words.
 
     "Night trains" in a headline is backed by "sleeper trains" and "a night train" in the text,
-    even when the text never repeats the phrase itself.
+    even when the text never repeats the phrase itself. Returns the headline's own phrases:
+    those none of whose words the text says ("au pic Coolidge" over a teaser on the rescue,
+    "fin de service"). The headline names a topic there that the text leaves to it; the phrase
+    is that topic, and its words are no better tags alone. (Where a phrase ends in its noun,
+    such a phrase is a headline run-on instead: see :func:`is_headline_run_on`.)
     """
     mentions: dict[str, int] = {}
+    headline_own: list[str] = []
     for word in found.every():
         if word.words == 1 and word.in_text:
             stem = _stem(word.key)
             mentions[stem] = mentions.get(stem, 0) + word.in_text
     for phrase in phrases:
         words = [word for word in phrase.key.split(" ") if word not in PARTICLES]
-        phrase.support = min(mentions.get(_stem(word), 0) for word in words)
+        backing = [mentions.get(_stem(word), 0) for word in words]
+        phrase.support = min(backing)
+        if phrase.in_title and not phrase.in_text and not any(backing) and _headline_topic(phrase, found):
+            headline_own.append(phrase.key)
+    return frozenset(headline_own)
+
+
+def _headline_topic(phrase: Candidate, found: Phrases) -> bool:
+    """Whether a headline phrase the text never backs can name a topic all the same.
+
+    Not when a word of it looks like a verb the text uses ("aprova" of "Senado aprova
+    regulamentação", after "aprovou"): the tagger misread a headline's verb. Not when a common
+    noun leads to a name ("annonce de la 3DS XL"): the name is the topic, the noun its news.
+    """
+    words = phrase.key.split(" ")
+    if any(_inflected_alike(word, verb) for word in words for verb in found.verbs):
+        return False
+    written = phrase.surface.split(" ")
+    if not written[0][:1].islower():
+        return True
+    return not any(
+        word in PARTICLES and later != later.lower() for word, later in zip(words, written[1:], strict=False)
+    )
 
 
 def _mark_headline_overlaps(phrases: list[Candidate]) -> None:
@@ -401,19 +432,19 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     if len(pool) < enough:
         pool = found.every()
     phrases = [c for c in pool if c.words > 1]
-    _mark_support(found, phrases)
+    headline_own = _mark_support(found, phrases)
     _mark_headline_overlaps(phrases)
     _merge_expansions(found, pool)
     _mark_people(found, phrases)
     if data.tagger is not None:
         _mark_heads(found, phrases, data)
-    _mark_covered(found, phrases, data)
+    _mark_covered(found, phrases, data, headline_own)
     ranked = [
         _ranked(c, data)
         for c in pool
         if c.alone > 0
         and not c.merged
-        and _eligible(c, data)
+        and _eligible(c, data, headline_own)
         and not is_quantity(c, found)
         and not is_headline_verb(c, found)
         and not is_headline_run_on(c, found, data)

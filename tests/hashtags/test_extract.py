@@ -251,6 +251,32 @@ def test_a_name_only_the_headline_says_is_one_tag_not_its_words() -> None:
     assert not {"Alpha", "Centauri", "Iles", "Baleares"} & set(names)
 
 
+def test_a_headline_phrase_whose_words_the_text_never_says_is_one_tag() -> None:
+    def names(title: str, text: str, lang: str = "fr") -> set[str]:
+        return set(_names(Article(title=title, text=text, lang=lang)))
+
+    avalanche = names(
+        "Hautes-Alpes : une cordée emportée au pic Coolidge",
+        "1er mars 2026. - Trois grimpeurs ont été hélitreuillés samedi par les gendarmes après une "
+        "coulée de neige, selon la préfecture.",
+    )
+    assert "PicCoolidge" in avalanche and not {"Pic", "Coolidge"} & avalanche
+    tramway = names(
+        "Transports : fin de service pour le tramway de Caen", "Le 30 avril, la ligne s'arrêtera."
+    )
+    assert "FinDeService" in tramway and not {"Fin", "Service"} & tramway
+    # A headline verb the tagger read as a noun is left out ("aprovou" in the text).
+    reform = names(
+        "Portugal : Governo aprova reforma eleitoral",
+        "O Governo aprovou nesta quinta-feira o projeto que muda a lei.",
+        "pt",
+    )
+    assert "ReformaEleitoral" in reform and not any(name.startswith("Aprova") for name in reform)
+    # A common noun leading to a name is the news about the name: the name is the tag.
+    console = names("Jeux vidéo : annonce de la Zeta Box", "La société a présenté sa console à Tokyo.")
+    assert "ZetaBox" in console and "AnnonceDeLaZetaBox" not in console
+
+
 def test_a_headline_label_is_a_topic_whatever_its_word_class() -> None:
     names = _names(
         Article(
