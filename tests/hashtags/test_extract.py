@@ -277,6 +277,30 @@ def test_a_headline_phrase_whose_words_the_text_never_says_is_one_tag() -> None:
     assert "ZetaBox" in console and "AnnonceDeLaZetaBox" not in console
 
 
+def test_a_graded_adjective_is_cut_and_its_noun_is_the_tag() -> None:
+    brewery = _names(
+        Article(
+            title="Japon : Kaizen ouvre la plus grande brasserie du pays",
+            text="Le brasseur Kaizen a inauguré mardi sa plus grande brasserie, près d'Osaka.",
+            lang="fr",
+        )
+    )
+    assert "Brasserie" in brewery and "GrandeBrasserie" not in brewery
+    typhoon = _names(
+        Article(
+            title="Most powerful typhoon in decades hits Okinawa",
+            text="The most powerful typhoon to hit Okinawa in decades cut power on Sunday.",
+            lang="en",
+        )
+    )
+    assert {"Typhoon", "Okinawa"} <= set(typhoon) and "PowerfulTyphoon" not in typhoon
+    # Without a degree word the adjective names a kind: the phrase stays.
+    release = _names(
+        Article(text="Canonical publie une nouvelle version. La nouvelle version plaît.", lang="fr")
+    )
+    assert "NouvelleVersion" in release
+
+
 def test_a_headline_label_is_a_topic_whatever_its_word_class() -> None:
     names = _names(
         Article(
