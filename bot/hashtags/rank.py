@@ -16,6 +16,7 @@ from typing import NamedTuple
 from bot.boilerplate import is_boilerplate
 from bot.hashtags.candidates import HEAD_LAST, PARTICLES, Candidate, Phrases, count_phrases
 from bot.hashtags.language import LanguageData
+from bot.hashtags.measures import counting_nouns, measures
 from bot.models import Article, TagReason
 
 TITLE_WEIGHT = 2.0  # a title mention counts as this many text mentions
@@ -89,7 +90,7 @@ def _eligible(candidate: Candidate, data: LanguageData, headline_own: frozenset[
             or candidate.key in headline_own
         )
     word = candidate.surface
-    if candidate.key in data.offices:
+    if candidate.key in data.offices or candidate.key in measures(data.lang):
         return False
     if candidate.before_noun >= candidate.count and not candidate.capitalized and data.lang in HEAD_LAST:
         return False  # a common noun only ever a modifier: "pine" of "pine forests", "wage" of "wage growth"
@@ -205,6 +206,22 @@ def _mark_graded(
             phrase.merged = True
             graded.append(phrase.key)
     return frozenset(graded)
+
+
+def _mark_counted(found: Phrases, phrases: list[Candidate], lang: str | None) -> None:
+    """A phrase that counts its rest is no tag: "nombre d'emplois" is about emplois.
+
+    What is counted is a noun, whatever the tagger made of it after an elided "d'".
+    """
+    counting = counting_nouns(lang)
+    for phrase in phrases:
+        words = phrase.key.split(" ")
+        if words[0] not in counting or words[1] not in PARTICLES:
+            continue
+        phrase.merged = True
+        counted = found.get(words[-1])
+        if counted is not None and words[-2] in PARTICLES:
+            counted.nominal = min(counted.count, counted.nominal + phrase.count)
 
 
 def _mark_people(found: Phrases, phrases: list[Candidate]) -> None:
@@ -476,6 +493,7 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     headline_own = _mark_support(found, phrases)
     _mark_headline_overlaps(phrases)
     graded = _mark_graded(found, phrases, article, data.lang)
+    _mark_counted(found, phrases, data.lang)
     _merge_expansions(found, pool)
     _mark_people(found, phrases)
     if data.tagger is not None:

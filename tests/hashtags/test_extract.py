@@ -301,6 +301,32 @@ def test_a_graded_adjective_is_cut_and_its_noun_is_the_tag() -> None:
     assert "NouvelleVersion" in release
 
 
+def test_measures_of_time_money_and_counts_are_no_tags_but_what_they_count_is() -> None:
+    strike = set(
+        _names(
+            Article(
+                title="Santé : une trentaine d'hôpitaux en grève",
+                text="Depuis trois mois, le nombre de médecins a baissé de 20 %. La grève dure depuis des "
+                "semaines, et une trentaine d'hôpitaux ont fermé des services pendant des heures.",
+                lang="fr",
+            )
+        )
+    )
+    assert {"Hopitaux", "Greve", "Medecins"} <= strike
+    assert not {"Mois", "Semaines", "Heures", "Nombre", "TrentaineDHopitaux", "NombreDeMedecins"} & strike
+    council = set(
+        _names(
+            Article(
+                text="The council will save 40 million euros over three years. The cuts close reading "
+                "rooms for hours each week, and thousands of readers protested at the town hall.",
+                lang="en",
+            )
+        )
+    )
+    assert "Council" in council
+    assert not {"Euros", "Years", "Hours", "Week", "Thousands"} & council
+
+
 def test_a_headline_label_is_a_topic_whatever_its_word_class() -> None:
     names = _names(
         Article(
