@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 
 from bot.planner import PublishSchedule, local_time, next_poll, poll_offset
-from bot.storage import PostState, StatusState, Store
+from bot.storage import Feed, PostState, StatusState, Store
+from bot.workers import SENDER
 
 
 def _local(moment: datetime | None, tz: tzinfo) -> str:
@@ -34,6 +35,9 @@ def status_lines(
         )
         lines.append(f"Mode: {mode}")
     lines.append(f"Next publishing slot: {_local(slot, tz) if slot else 'none in the coming week'}")
+    sender = next((lease for lease in store.leases() if lease.name == SENDER and lease.expires > now), None)
+    if sender is not None:  # taken at each send, so between sends no one holds it: nothing to say
+        lines.append(f"Sender: worker {sender.owner}, its lease until {_local(sender.expires, tz)}")
     counts = store.count_posts()
     lines.append("Queue: " + ", ".join(f"{counts[state]} {state.value}" for state in PostState))
     if counts[PostState.AWAITING]:
@@ -62,4 +66,18 @@ def status_lines(
         lines.append(f"  {feed.id} {feed.label}: last poll {_local(feed.last_checked, tz)}, next {upcoming}")
         if feed.last_error:
             lines.append(f"    last error ({feed.error_count} in a row): {feed.last_error}")
+        if claim := _claim_line(feed, now, tz):
+            lines.append(f"    {claim}")
     return lines
+
+
+def _claim_line(feed: Feed, now: datetime, tz: tzinfo) -> str | None:
+    """Who polls `feed` right now; or that a worker's claim ran out without a finished poll."""
+    if feed.lease_owner is None or feed.lease_expires is None:
+        return None
+    until = _local(feed.lease_expires, tz)
+    if feed.lease_expires > now:
+        return f"being polled by worker {feed.lease_owner} (its claim until {until})"
+    return (
+        f"worker {feed.lease_owner} stopped mid-poll (its claim ran out {until}); the next poll takes it over"
+    )

@@ -21,7 +21,7 @@ from auxil.run_loop import rss, story_title
 from bot.clock import utcnow
 from bot.models import Article
 from bot.runner import queue_one_off
-from bot.storage import NewFeed, PostState, open_store
+from bot.storage import FeedClaim, NewFeed, PostState, open_store
 
 DATABASE = Path("hashbot.sqlite3")  # tests run in an empty temporary folder
 
@@ -79,6 +79,33 @@ def test_status_shows_pause_slot_queue_and_feeds(run_cli: CliRunner, monkeypatch
     assert lines[2].startswith("Next publishing slot: ") and lines[2].endswith(" 09:00 Europe/Paris")
     assert "Queue: 0 queued, 0 sending, 0 sent" in result.out
     assert "1 Harbour News: last poll never, next " in result.out
+
+
+def test_status_names_the_sender_and_the_workers_polling_feeds(run_cli: CliRunner) -> None:
+    """An operator running several workers sees who sends and who polls what, and a dead poller."""
+    now = utcnow()
+    with closing(open_store(DATABASE)) as store:
+        for name in ("Harbour News", "Ferry Times", "Quiet Feed"):
+            store.add_feed(NewFeed(url=f"https://news.example.org/{name.split()[0]}.xml", name=name), now=now)
+        before = now - timedelta(hours=1)
+        store.claim_feeds(FeedClaim(owner="box:11:aa", now=before, lease=timedelta(minutes=10), limit=1))
+        store.claim_feeds(
+            FeedClaim(owner="box:22:bb", now=now, lease=timedelta(minutes=10), limit=1, feed_ids=(2,))
+        )
+        store.take_lease("sender", owner="box:22:bb", now=now, expires=now + timedelta(minutes=3))
+    lines = run_cli("status").out.splitlines()
+    [sender] = [line for line in lines if line.startswith("Sender: ")]
+    assert sender.startswith("Sender: worker box:22:bb, its lease until ")
+    under = {
+        line.split(":")[0].strip(): lines[n + 1] for n, line in enumerate(lines[:-1]) if line[2:3].isdigit()
+    }
+    assert under["1 Harbour News"].startswith("    worker box:11:aa stopped mid-poll (its claim ran out ")
+    assert under["2 Ferry Times"].startswith("    being polled by worker box:22:bb (its claim until ")
+    assert "Quiet Feed" in lines[-1]  # no claim: no line under it
+
+    with closing(open_store(DATABASE)) as store:
+        store.release_lease("sender", owner="box:22:bb", expires=now - timedelta(seconds=1))
+    assert not any(line.startswith("Sender") for line in run_cli("status").out.splitlines())
 
 
 def test_schedule_queues_a_one_off_post_in_local_time(

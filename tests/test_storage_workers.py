@@ -133,3 +133,21 @@ def test_releasing_a_lease_shortens_only_the_holders(store: Store) -> None:
     store.release_lease("sender", owner="a", expires=soon)
     assert store.take_lease("sender", owner="b", now=NOW, expires=far) == "a"
     assert store.take_lease("sender", owner="b", now=soon, expires=far) == "b"
+
+
+def test_the_named_leases_read_back_as_held_expired_ones_too(store: Store) -> None:
+    assert store.leases() == []
+    store.take_lease("sender", owner="a", now=NOW, expires=NOW + timedelta(minutes=3))
+    store.release_lease("sender", owner="a", expires=NOW + timedelta(minutes=1))
+    [lease] = store.leases()
+    assert (lease.name, lease.owner, lease.expires) == ("sender", "a", NOW + timedelta(minutes=1))
+
+
+def test_a_feed_shows_who_claimed_it_until_its_poll_is_saved(store: Store) -> None:
+    [feed_id] = add_feeds(store, 1)
+    claim(store, "a")
+    [feed] = store.feeds()
+    assert (feed.lease_owner, feed.lease_expires) == ("a", NOW + LEASE)
+    store.save_poll(polled(feed_id, "a"))
+    [feed] = store.feeds()
+    assert (feed.lease_owner, feed.lease_expires) == (None, None)

@@ -24,6 +24,7 @@ from bot.storage.records import (
     Feed,
     FeedClaim,
     FeedMedia,
+    Lease,
     MastodonStatus,
     MessageReactions,
     NewFeed,
@@ -98,6 +99,10 @@ class Store(Protocol):
 
     def release_lease(self, name: str, *, owner: str, expires: datetime) -> None:
         """Shorten `owner`'s lease `name` to end at `expires` (a worker stopping); others' untouched."""
+        ...
+
+    def leases(self) -> list[Lease]:
+        """Every named lease as stored, expired ones too (the caller knows what time it is)."""
         ...
 
     # Polling
@@ -481,6 +486,7 @@ __all__ = [
     "Feed",
     "FeedClaim",
     "FeedMedia",
+    "Lease",
     "MastodonStatus",
     "MessageReactions",
     "NewFeed",

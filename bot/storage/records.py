@@ -86,6 +86,10 @@ class Feed(NewFeed):
     next_check: datetime | None = None
     error_count: int = 0
     last_error: str | None = None
+    #: The worker polling it now and until when its claim holds (:meth:`Store.claim_feeds`); a
+    #: finished poll clears them, so an expired claim left here is a worker that died mid-poll.
+    lease_owner: str | None = None
+    lease_expires: datetime | None = None
 
     def settings(self) -> dict[str, object]:
         """What templates see as ``feed``: what the operator configured, not the polling state."""
@@ -229,6 +233,15 @@ class Notice:
     message: str
     feed_id: int | None = None
     read: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """A named lease (:meth:`Store.take_lease`): which worker holds it, until when."""
+
+    name: str
+    owner: str
+    expires: datetime
 
 
 @dataclass(frozen=True, slots=True)

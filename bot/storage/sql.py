@@ -29,6 +29,7 @@ from bot.storage.records import (
     Feed,
     FeedClaim,
     FeedMedia,
+    Lease,
     MastodonStatus,
     MessageReactions,
     NewFeed,
@@ -228,6 +229,10 @@ class SqlStore(Store):
                 "UPDATE leases SET expires = ? WHERE name = ? AND owner = ? AND expires > ?",
                 (_time(expires), name, owner, _time(expires)),
             )
+
+    def leases(self) -> list[Lease]:
+        rows = self._db.execute("SELECT name, owner, expires FROM leases ORDER BY name").fetchall()
+        return [Lease(row["name"], row["owner"], datetime.fromisoformat(row["expires"])) for row in rows]
 
     # Polling
 
@@ -990,6 +995,8 @@ def _feed(row: Any) -> Feed:
         next_check=_parse_time(row["next_check"]),
         error_count=row["error_count"],
         last_error=row["last_error"],
+        lease_owner=row["lease_owner"],
+        lease_expires=_parse_time(row["lease_expires"]),
     )
 
 
