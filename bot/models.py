@@ -126,6 +126,11 @@ class Post:
     #: The article's full text on a Telegraph page, linked from the post (Telegram's Instant View).
     long_read: str | None = None
 
+    @property
+    def tag_names(self) -> list[str]:
+        """Its hashtags as the store records them: names, in the post's order."""
+        return [tag.name for tag in self.tags]
+
 
 @dataclass(frozen=True, slots=True)
 class Receipt:

@@ -598,7 +598,7 @@ class Runner:
         # Committed before the send: after a crash the post is found here, never sent twice.
         # Sending a post awaiting approval approves it: if it cannot go now, it waits in the queue.
         report.paused = await self._busy_sender()  # renewed before every send, which may wait
-        if report.paused is not None or not store.claim(post_id, now=clock()):
+        if report.paused is not None or not store.claim(post_id, now=clock(), tags=post.tag_names):
             return  # another worker sends; or cancelled, decided or taken meanwhile
         post = await self._with_long_read(queued, post)
         try:
@@ -611,7 +611,7 @@ class Runner:
             self._back_to_queue(post_id, str(exc))
             report.paused = self.paused() or exc.pause_reason
         except PublishUncertain as exc:
-            store.mark_uncertain(post_id, now=clock(), error=str(exc))
+            store.mark_uncertain(post_id, now=clock(), error=str(exc), tags=post.tag_names)
             report.uncertain.append(post_id)
         except PublishRefused as exc:
             store.mark_failed(post_id, now=clock(), error=str(exc))
@@ -628,15 +628,15 @@ class Runner:
                 logger.warning("post %d not delivered, tried again at the next slot: %s", post_id, exc)
         except Exception as exc:  # a bug after the request may have left: never resend blindly
             logger.exception("post %d: unexpected error while sending", post_id)
-            store.mark_uncertain(post_id, now=clock(), error=f"internal error: {exc!r}")
+            store.mark_uncertain(post_id, now=clock(), error=f"internal error: {exc!r}", tags=post.tag_names)
             report.uncertain.append(post_id)
         else:
             if receipt.preview and not self._config.previews_count_as_sent:
                 store.mark_previewed(post_id, now=clock(), note="previewed in dry run, not published")
                 report.skipped.append(post_id)
                 return
-            tags = [tag.name for tag in post.tags]  # they enter the chat's tag history
-            store.mark_sent(post_id, now=clock(), message_id=receipt.message_id, tags=tags)
+            # They enter the chat's tag history.
+            store.mark_sent(post_id, now=clock(), message_id=receipt.message_id, tags=post.tag_names)
             report.sent.append(post_id)
             if self._cross_posts(queued):
                 store.queue_status(post_id, now=clock())

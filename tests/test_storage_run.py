@@ -37,6 +37,18 @@ def test_posts_left_sending_become_uncertain_and_others_stay(store: Store) -> No
     assert store.mark_sending_uncertain(now=NOW) == []
 
 
+def test_a_send_keeps_the_tags_it_goes_out_with_through_a_crash_and_its_record(store: Store) -> None:
+    post_id = _queue(store, "ferry")
+    assert store.post(post_id).sending_tags is None  # type: ignore[union-attr]
+    assert store.claim(post_id, now=NOW, tags=["NightFerry", "Café"])
+    store.mark_sending_uncertain(now=NOW)  # a crash mid-send: the claim's tags stay
+    assert store.post(post_id).sending_tags == ("NightFerry", "Café")  # type: ignore[union-attr]
+    lost = _queue(store, "harbour")
+    assert store.claim(lost, now=NOW, tags=["Harbour"])
+    assert store.mark_uncertain(lost, now=NOW, error="lost", tags=["Harbour", "PortoVelho"])
+    assert store.post(lost).sending_tags == ("Harbour", "PortoVelho")  # type: ignore[union-attr]
+
+
 def test_sent_times_are_the_recent_sends_only(store: Store) -> None:
     ids = [_queue(store, key) for key in "abc"]
     for post_id in ids:

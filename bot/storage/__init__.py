@@ -158,14 +158,15 @@ class Store(Protocol):
         """``queued → awaiting``: put to the admins for approval instead of sent."""
         return self.transition(post_id, PostEvent.HOLD, now=now)
 
-    def claim(self, post_id: int, *, now: datetime) -> bool:
+    def claim(self, post_id: int, *, now: datetime, tags: Sequence[str] | None = None) -> bool:
         """``queued | awaiting → sending``, counting an attempt; committed before the send.
 
         A crash between the send and its record leaves the post in ``sending``, where start-up
         finds it (:meth:`mark_sending_uncertain`), so it is never sent twice. From ``awaiting``
-        (an admin's [Publish]) the post is approved too.
+        (an admin's [Publish]) the post is approved too. `tags`, those the send goes out with, are
+        kept as its ``sending_tags``: an admin's [Mark sent] records them if the send is lost.
         """
-        return self.transition(post_id, PostEvent.CLAIM, now=now)
+        return self.transition(post_id, PostEvent.CLAIM, now=now, tags=tags)
 
     def mark_sent(
         self, post_id: int, *, now: datetime, message_id: int | None, tags: Sequence[str] = ()
@@ -188,9 +189,12 @@ class Store(Protocol):
         """``sending → queued``: not delivered, tried again later; `error` says why."""
         return self.transition(post_id, PostEvent.REQUEUE, now=now, note=error)
 
-    def mark_uncertain(self, post_id: int, *, now: datetime, error: str) -> bool:
-        """``sending → uncertain``: it may or may not have reached the chat."""
-        return self.transition(post_id, PostEvent.MARK_UNCERTAIN, now=now, note=error)
+    def mark_uncertain(
+        self, post_id: int, *, now: datetime, error: str, tags: Sequence[str] | None = None
+    ) -> bool:
+        """``sending → uncertain``: it may or may not have reached the chat, with `tags` (its
+        ``sending_tags``, when the send's last rendering changed them since the claim)."""
+        return self.transition(post_id, PostEvent.MARK_UNCERTAIN, now=now, note=error, tags=tags)
 
     def mark_failed(self, post_id: int, *, now: datetime, error: str) -> bool:
         """``sending → failed``: refused for good, or out of attempts."""

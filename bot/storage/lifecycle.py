@@ -136,6 +136,8 @@ DECISIONS = frozenset(
 )
 #: Events after which the post never waits for approval again: an admin let it go.
 _APPROVING = frozenset({PostEvent.APPROVE, PostEvent.RESEND, PostEvent.SCHEDULE})
+#: Events whose `tags` are those a send goes out with: the post keeps them as ``sending_tags``.
+_SENDING = frozenset({PostEvent.CLAIM, PostEvent.MARK_SENT, PostEvent.MARK_UNCERTAIN})
 
 
 def allowed(event: PostEvent, state: PostState) -> bool:
@@ -157,7 +159,8 @@ def plan(
 
     `note` becomes the post's ``last_error`` (an error, or who decided); a move without one clears
     it, so a post delivered after a retry does not keep the retry's error. `tags` are required by
-    ``edit_tags`` and only read by it; `scheduled` (the one-off post's time) likewise by ``schedule``.
+    ``edit_tags``, its new tags; given to a send's events (claim, mark_sent, mark_uncertain) they
+    are the tags the send goes out with. `scheduled` (the one-off post's time) is read by ``schedule``.
     """
     target = TRANSITIONS[event].get(post.state)
     if target is None:
@@ -184,6 +187,7 @@ def plan(
         attempts=post.attempts + (event is PostEvent.CLAIM),
         approved=post.approved or approves,
         resend_requested=now if event is PostEvent.RESEND else post.resend_requested,
+        sending_tags=tuple(tags) if tags is not None and event in _SENDING else post.sending_tags,
     )
 
 

@@ -353,6 +353,10 @@ MIGRATIONS: tuple[str | PerDialect, ...] = (
     DROP INDEX tag_history_by_chat_tag;
     CREATE INDEX tag_history_by_chat_tag ON tag_history (chat, key, at, event, tag, post_id, reactions);
     """,
+    # 17: the tags a post's latest send went out with, or may have: written when it is claimed, so
+    # an uncertain post an admin marks sent enters the tag history with the lost send's tags, not
+    # with those it would render with at the click (the vocabulary may have moved meanwhile).
+    "ALTER TABLE posts ADD COLUMN sending_tags TEXT;",
 )
 
 

@@ -184,6 +184,8 @@ class QueuedPost:
     resend_requested: datetime | None = None
     #: When a dry run (`/dryrun on`) showed it to the admins; it is shown once, and stays queued.
     previewed: datetime | None = None
+    #: The hashtags its latest send went out with, or may have (an uncertain one); None before any.
+    sending_tags: tuple[str, ...] | None = None
 
     @property
     def due(self) -> datetime | None:

@@ -886,7 +886,7 @@ def _write_lifecycle(db: Database, before: QueuedPost, after: QueuedPost) -> Non
     db.execute(
         "UPDATE posts SET state = ?, last_error = ?, message_id = ?, sent = ?, attempts = ?,"
         " approved = ?, resend_requested = ?, tags = ?, tags_edited = ?, kind = ?, scheduled = ?,"
-        " previewed = ? WHERE id = ? AND state = ?",
+        " previewed = ?, sending_tags = ? WHERE id = ? AND state = ?",
         (
             after.state.value,
             after.last_error,
@@ -900,6 +900,7 @@ def _write_lifecycle(db: Database, before: QueuedPost, after: QueuedPost) -> Non
             after.kind.value,
             _time(after.scheduled),
             _time(after.previewed),
+            None if after.sending_tags is None else json.dumps(list(after.sending_tags), ensure_ascii=False),
             before.id,
             before.state.value,
         ),
@@ -1027,6 +1028,7 @@ def _post(row: Any) -> QueuedPost:
         articles=tuple(article_from_dict(item) for item in json.loads(row["articles"] or "[]")),
         mastodon=bool(row["mastodon"]),
         previewed=_parse_time(row["previewed"]),
+        sending_tags=None if row["sending_tags"] is None else _strings(row["sending_tags"]),
     )
 
 

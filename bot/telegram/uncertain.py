@@ -100,9 +100,12 @@ class UncertainDesk:
         return Verdict(answer=capitalized(outcome), note=outcome)
 
     def _tags(self, post: QueuedPost) -> list[str]:
-        """The tags `post` is in the chat with, as near as can be told: those it renders with now."""
+        """The tags `post` is in the chat with: those its lost send went out with. A post claimed
+        before the store kept them (schema 17) gets those it renders with now, the nearest guess."""
+        if post.sending_tags is not None:
+            return list(post.sending_tags)
         try:
-            return [tag.name for tag in self._render(post).tags]
+            return self._render(post).tag_names
         except HashbotError as exc:  # its template broke since the send: its own tags at least
             logger.warning("post %d marked sent: its tags cannot be rendered again: %s", post.id, exc)
             return list(post.tags)

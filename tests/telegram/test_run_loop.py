@@ -6,6 +6,7 @@ and the test moves the clock to that time and runs the job itself.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ from auxil.run_loop import Clock, paris, rss, run_loop, story_title
 from bot.clock import utcnow
 from bot.config import Settings
 from bot.scheduler import PUBLISH_JOB, one_off_job, poll_job
-from bot.storage import NewFeed, PostState
+from bot.storage import NewFeed, PostState, TagRule
 from bot.telegram import RetryPolicy
 
 pytestmark = pytest.mark.anyio
@@ -145,27 +146,38 @@ async def test_a_post_stuck_in_sending_becomes_uncertain_and_admins_decide_once(
         assert loop.store.post(post.id).state is PostState.SENT  # type: ignore[union-attr]
 
 
-async def test_an_uncertain_post_marked_sent_enters_the_tag_history_with_the_tags_it_renders_with(
+async def test_an_uncertain_post_marked_sent_enters_the_tag_history_with_the_tags_it_went_out_with(
     settings: Settings, world: FakeSession, retry: RetryPolicy, sleep: RecordedSleep, feeds: FeedServer
 ) -> None:
+    """The bot dies mid-send, an admin changes a tag's spelling, then finds the post and marks it
+    sent: the history must say what the channel shows, not what the post would render with now."""
     feeds.routes["/harbour.xml"] = Route(body=rss(range(1, 2)))
     clock = Clock(paris("2026-11-24 12:00"))
     async with run_loop(settings, world, clock, retry, sleep) as loop:
         await loop.subscribe_and_poll(feeds.url("/harbour.xml"))
         [post] = loop.store.posts()
-        tags = [tag.name for tag in loop.runner.render(post).tags]
-        assert tags  # the story has tags to record
-        assert loop.store.claim(post.id, now=clock())  # as a crash leaves it
-        await loop.runner.recover()
-        question = world.replies_to(world.admin_id)[-1]
+        world.api.delay("sendMessage", 2)  # carried out, answered late: the bot is killed meanwhile
+        sending = asyncio.create_task(loop.runner.publish())
+        await world.api.until(lambda: bool(world.channel_posts()))
+        sending.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await sending
+    [message] = world.channel_posts()
+    shown = [word[1:] for word in (message.text or "").split() if word.startswith("#")]
+    assert shown  # the story has tags to record
 
+    async with run_loop(settings, world, clock, retry, sleep) as loop:  # the restart finds it
+        loop.store.set_tag_rule(TagRule(shown[0], alias="Renamed"), now=clock())
+        assert "Renamed" in loop.runner.render(post).tag_names  # what a render would say now
+        assert [stuck.id for stuck in await loop.runner.recover()] == [post.id]
+        question = world.replies_to(world.admin_id)[-1]
         world.api.click(world.admin_id, question, f"uncertain:{post.id}:sent")
         await world.api.until(lambda: bool(question.edits))
         assert (question.text or "").endswith("marked sent by Ada")
         assert loop.store.post(post.id).state is PostState.SENT  # type: ignore[union-attr]
-        # It is in the channel like any sent post: its tags count in statistics and the vocabulary.
-        assert sorted(use.name for use in loop.store.tag_uses(sent_only=True)) == sorted(tags)
-        assert world.channel_posts() == []  # and nothing was sent
+        # In the channel like any sent post: its tags count in statistics and the vocabulary.
+        assert sorted(use.name for use in loop.store.tag_uses(sent_only=True)) == sorted(shown)
+        assert len(world.channel_posts()) == 1  # and nothing was sent again
 
 
 async def test_pause_is_kept_in_the_store_and_a_403_pauses_without_losing_the_post(
