@@ -65,9 +65,11 @@ def test_a_worker_polls_every_due_feed_once_claiming_as_polls_finish(
 def test_a_feed_another_worker_holds_is_left_to_it(store: Store, server: FeedServer) -> None:
     held, free = add_feeds(store, server, 2)
     store.claim_feeds(FeedClaim(owner="b", now=NOW, lease=POLICY.lease, limit=1))
+    claimed = store.feed(held.id or 0)
+    assert claimed is not None and claimed.lease_owner == "b"
     results = with_fetcher(lambda fetcher: poller(store, fetcher, "a").poll_claimed(), FETCH)
     assert [r.feed.id for r in results] == [free.id]
-    assert server.hits("/0.xml") == [] and store.feed(held.id or 0) == held
+    assert server.hits("/0.xml") == [] and store.feed(held.id or 0) == claimed
 
 
 def test_two_workers_at_once_poll_each_feed_once_and_queue_each_item_once(
