@@ -30,15 +30,32 @@ UPOS: Final = (
     "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM",
     "PART", "PRON", "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X",
 )  # fmt: skip
-ADJ, ADP, ADV, AUX, CCONJ, DET, INTJ, NOUN, NUM = 0, 1, 2, 3, 4, 5, 6, 7, 8
-PART, PRON, PROPN, PUNCT, SCONJ, SYM, VERB, X = 9, 10, 11, 12, 13, 14, 15, 16
+#: Their indexes, as constants: compiled code inlines them instead of looking a name up.
+ADJ: Final = 0
+ADP: Final = 1
+ADV: Final = 2
+AUX: Final = 3
+CCONJ: Final = 4
+DET: Final = 5
+INTJ: Final = 6
+NOUN: Final = 7
+NUM: Final = 8
+PART: Final = 9
+PRON: Final = 10
+PROPN: Final = 11
+PUNCT: Final = 12
+SCONJ: Final = 13
+SYM: Final = 14
+VERB: Final = 15
+X: Final = 16
 TAGS: Final = 17  # len(UPOS), as a constant the compiled loops inline
 
 #: Languages with a trained model in the package.
 TAGGED_LANGUAGES: Final = ("en", "fr", "de", "es", "pt", "nl")
 
 #: What separates a word from the one before it, as the tagger sees it.
-GAP_SPACE, GAP_PUNCT = 0, 1
+GAP_SPACE: Final = 0
+GAP_PUNCT: Final = 1
 
 _START, _END = "<s>", "</s>"  # the words beyond a sentence's edges
 _DIGIT = re.compile(r"\d")
