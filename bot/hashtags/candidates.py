@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import ClassVar, NamedTuple
+from typing import ClassVar, Final
 
 from bot.hashtags.language import LanguageData
 from bot.hashtags.tagger import ADJ, ADP, GAP_PUNCT, GAP_SPACE, NOUN, PROPN, SYM, VERB, PosModel, X
@@ -20,49 +20,58 @@ from bot.hashtags.titles import qualifiers
 from bot.hashtags.truecase import truecased
 
 #: Longest phrase counted, in words: news keyphrases are rarely longer than three words.
-MAX_PHRASE_WORDS = 3
+MAX_PHRASE_WORDS: Final = 3
 #: Longest name counted: "General Data Protection Regulation", "New York Stock Exchange".
-MAX_NAME_WORDS = 4
+MAX_NAME_WORDS: Final = 4
 
 # A word: letters or digits, with inside apostrophes and hyphens (cessez-le-feu, O'Brien,
 # l'Ukraine). Splitting on words leaves the gaps between them, which decide where runs and
 # sentences end: any punctuation breaks a run; a full stop, a line break, or a colon or quote
 # before a capital ends a sentence.
-_WORDS = re.compile(r"(\w+(?:['\-‐]\w+)*+)")  # possessive: no backtracking into a word
-_GAP_SPACE, _GAP_BREAK, _GAP_END, _GAP_END_IF_CAPITAL = 0, 1, 2, 3
+_WORDS: Final = re.compile(r"(\w+(?:['\-‐]\w+)*+)")  # possessive: no backtracking into a word
+_GAP_SPACE: Final = 0
+_GAP_BREAK: Final = 1
+_GAP_END: Final = 2
+_GAP_END_IF_CAPITAL: Final = 3
 # Elided articles and pronouns (French, Italian, Catalan) glued to the next word by an apostrophe.
-_ELIDED = frozenset(
+_ELIDED: Final = frozenset(
     {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"}
     | {"dell", "dall", "all", "nell", "sull", "dev", "un"}
 )
-_ELISION = re.compile(rf"^(?:{'|'.join(sorted(_ELIDED))})['’ʼ]", re.IGNORECASE)
+_ELISION: Final = re.compile(rf"^(?:{'|'.join(sorted(_ELIDED))})['’ʼ]", re.IGNORECASE)
 # A headline's label: one or two words before a colon (Ukraine: …, Informatique : …).
-_LABEL = re.compile(r"^\s*((?:[^\W\d_][\w'’-]*\s*){1,2}?)\s*[:|]\s+(.+)$", re.DOTALL)
+_LABEL: Final = re.compile(r"^\s*((?:[^\W\d_][\w'’-]*\s*){1,2}?)\s*[:|]\s+(.+)$", re.DOTALL)
 # A number and the word after it ("40 Milliarden", "10 millions"); a year is no quantity. The
 # pattern opens with the digit so the regex engine skips ahead to digits instead of trying every
 # position: the checks on what comes before the number are lookbehinds after its first digit.
-_AFTER_NUMBER = re.compile(
+_AFTER_NUMBER: Final = re.compile(
     r"\d(?<![\w.,]\d)"  # a number's first digit: no word character, point or comma before it
     r"(?!(?<=1)[89]\d\d\b|(?<=2)0\d\d\b)"  # not a year 18xx-20xx
     r"[\d.,]*(?:[h:]\d\d)?[ \u00a0]+([^\W\d_][\w'’-]*)"  # 7h44 UTC, 13:02 GMT: times too
 )
-_POSSESSIVE = re.compile(r"['’ʼ]s$", re.IGNORECASE)
+_POSSESSIVE: Final = re.compile(r"['’ʼ]s$", re.IGNORECASE)
 #: Lowercase words that may sit inside a name: Charles de Gaulle, Ursula von der Leyen.
-NAME_PARTICLES = frozenset(
+NAME_PARTICLES: Final = frozenset(
     {"de", "du", "des", "del", "della", "da", "das", "do", "dos", "di", "van", "von", "der", "den", "ter"}
     | {"al", "el", "bin", "ibn", "ben", "la", "le", "y", "of"}
 )
 #: "of" in Romance languages, which builds compound nouns: accord de paix, taxa de juros.
-CONNECTORS = frozenset({"de", "d", "du", "da", "do", "das", "dos", "di", "del", "della", "dei", "delle"})
+CONNECTORS: Final = frozenset(
+    {"de", "d", "du", "da", "do", "das", "dos", "di", "del", "della", "dei", "delle"}
+)
 #: "of" after a common noun, kept only when a name follows: "the city of Reykjavik" is one phrase.
-_OF = frozenset({"of"})
-SECOND_CONNECTORS = frozenset({"la", "le", "les", "der", "den", "el"})  # de la, van der
-PARTICLES = NAME_PARTICLES | CONNECTORS | SECOND_CONNECTORS
+_OF: Final = frozenset({"of"})
+SECOND_CONNECTORS: Final = frozenset({"la", "le", "les", "der", "den", "el"})  # de la, van der
+PARTICLES: Final = NAME_PARTICLES | CONNECTORS | SECOND_CONNECTORS
 
 
 @dataclass(slots=True)
 class Candidate:
-    """A phrase seen in the article, keyed by its lowercase words joined by spaces."""
+    """A phrase seen in the article, keyed by its lowercase words joined by spaces.
+
+    Its ``__init__`` is written out: compiled, it runs as C, where the one a dataclass
+    generates would run as Python, once for each new phrase.
+    """
 
     key: str
     #: How it is written: the first occurrence that was not capitalized by position.
@@ -70,40 +79,62 @@ class Candidate:
     words: int
     #: Index of the first sentence it occurs in; the title is sentence 0.
     first: int
-    count: int = 0
-    in_title: int = 0
+    count: int
+    in_title: int
     #: Occurrences capitalized mid-sentence (evidence of a name) and all in lowercase.
-    capitalized: int = 0
-    lowercase: int = 0
+    capitalized: int
+    lowercase: int
     #: Whether the surface was taken from a mid-sentence occurrence (then it is authoritative).
-    surface_known: bool = False
+    surface_known: bool
     #: Capitalized occurrences right before a lowercase noun: "European" in "European start-ups"
     #: is an adjective, not a name.
-    modifier: int = 0
+    modifier: int
     #: Mentions of a single word right before another word of its run: a modifier there, as
     #: "pine" of "pine forests" (where modifiers come first).
-    before_noun: int = 0
+    before_noun: int
     #: Mentions right after a number: a unit or a magnitude ("Milliarden" in "40 Milliarden Euro").
-    after_number: int = 0
+    after_number: int
     #: Title mentions with every word capitalized where the headline does not force it: in a
     #: sentence-case (or recased) headline, a name ("Alpha Centauri"), even if the text never says it.
-    title_named: int = 0
+    title_named: int
     #: Named by the headline's label (the "Égypte" of "Égypte : …"): a topic, even if unrepeated.
-    in_label: bool = False
+    in_label: bool
     #: Occurrences shaped as a noun phrase: a noun or proper noun at one end. In a language
     #: without a tagger every occurrence counts.
-    nominal: int = 0
+    nominal: int
     #: Mentions of a single word that the tagger read as a proper noun: in German, where every
     #: noun has a capital, this tells a name (Berlin) from a common noun (Brücken).
-    proper: int = 0
+    proper: int
     #: Occurrences inside a longer candidate (set by the ranker): "Rights" in "Human Rights Watch".
-    covered: int = 0
+    covered: int
     #: For a phrase, the fewest text mentions of any of its words, alone or not (set by the ranker).
-    support: int = 0
+    support: int
     #: A person: a full name whose surname is also used alone (set by the ranker).
-    person: bool = False
+    person: bool
     #: Spoken for by another candidate: a full name tagged by its surname, a title before a name.
-    merged: bool = False
+    merged: bool
+
+    def __init__(self, key: str, surface: str, words: int, first: int) -> None:
+        self.key = key
+        self.surface = surface
+        self.words = words
+        self.first = first
+        self.count = 0
+        self.in_title = 0
+        self.capitalized = 0
+        self.lowercase = 0
+        self.surface_known = False
+        self.modifier = 0
+        self.before_noun = 0
+        self.after_number = 0
+        self.title_named = 0
+        self.in_label = False
+        self.nominal = 0
+        self.proper = 0
+        self.covered = 0
+        self.support = 0
+        self.person = False
+        self.merged = False
 
     @property
     def length(self) -> int:
@@ -141,37 +172,48 @@ class Candidate:
 
 # How a word of a run is capitalized: with a capital its position does not force (a name), one
 # that it does (a sentence start: no evidence either way), or none.
-_LOWER, _NAMED, _FORCED = 0, 1, 2
-_MIXED = 3  # a phrase of capitalized and lowercase words: neither a name nor a common phrase
+_LOWER: Final = 0
+_NAMED: Final = 1
+_FORCED: Final = 2
+_MIXED: Final = 3  # a phrase of capitalized and lowercase words: neither a name nor a common phrase
 # What a token is, whatever its position: a stopword, a number, or a content word.
-_STOP, _NUMBER, _CONTENT = 0, 1, 2
+_STOP: Final = 0
+_NUMBER: Final = 1
+_CONTENT: Final = 2
 #: Tags of words that may stand in a noun phrase; any other tag ends it (a verb, a pronoun…).
-_PHRASE_TAGS = frozenset({NOUN, PROPN, ADJ, X, SYM})
-_NOUN_TAGS = frozenset({NOUN, PROPN})
+_PHRASE_TAGS: Final = frozenset({NOUN, PROPN, ADJ, X, SYM})
+_NOUN_TAGS: Final = frozenset({NOUN, PROPN})
 #: Tags the tagger gives a nationality adjective: ADJ, or PROPN where it opens a sentence.
-_NAMING_TAGS = frozenset({ADJ, PROPN})
-_UNTAGGED = -1
+_NAMING_TAGS: Final = frozenset({ADJ, PROPN})
+_UNTAGGED: Final = -1
 #: Tags of a capitalized stopword that may open a name (New York, General Motors): not The, In.
-_OPENER_TAGS = frozenset({PROPN, NOUN, ADJ, _UNTAGGED})
+_OPENER_TAGS: Final = frozenset({PROPN, NOUN, ADJ, _UNTAGGED})
 #: Languages whose modifiers come before the noun (storm surge, Sturmflut, stormvloed): there a
 #: noun phrase ends with its noun. Elsewhere it opens with it (accord de paix, crise financière).
-HEAD_LAST = frozenset({"en", "de", "nl"})
+HEAD_LAST: Final = frozenset({"en", "de", "nl"})
 
 
-class _Word(NamedTuple):
-    """A word of a run: as written, lowercase, its capitalization, its part of speech."""
+class _Word:
+    """A word of a run: as written, lowercase, its capitalization, its part of speech.
 
-    written: str
-    lower: str
-    capital: int
-    tag: int
+    A plain class, not a named tuple: compiled, it is a C struct made without a Python call.
+    """
+
+    __slots__ = ("capital", "lower", "tag", "written")
+
+    def __init__(self, written: str, lower: str, capital: int, tag: int) -> None:
+        self.written = written
+        self.lower = lower
+        self.capital = capital
+        self.tag = tag
 
 
-_ELIDED_DE = _Word("d'", "d", _LOWER, ADP)  # the "de" of "taux d'intérêt", a connector in the run
+_ELIDED_DE: Final = _Word("d'", "d", _LOWER, ADP)  # the "de" of "taux d'intérêt", a connector in the run
 _Entry = tuple[str, str, int, int, bool, bool]  # what the lexicon knows of a token; see _Lexicon.learn
 #: How a token is elided: not, by an article or pronoun (l', qu'), or by "de" (d'), which
 #: joins a compound as "de" does: taux d'intérêt, Côte d'Ivoire.
-_ELISION_OTHER, _ELISION_OF = 1, 2
+_ELISION_OTHER: Final = 1
+_ELISION_OF: Final = 2
 
 
 class _Lexicon:
@@ -268,7 +310,7 @@ def _stopword_forms(stop: frozenset[str]) -> dict[str, _Entry]:
 
 
 #: Languages whose 's is a possessive (Iceland's) or a plural (Dutch auto's), not part of a name.
-_POSSESSIVE_S = frozenset({"en", "nl"})
+_POSSESSIVE_S: Final = frozenset({"en", "nl"})
 
 
 @cache
@@ -295,17 +337,21 @@ def _tokens(text: str, lexicon: _Lexicon) -> tuple[list[_Entry], list[int], list
     entries: list[_Entry] = []
     gaps: list[int] = []
     starts: list[bool] = []
-    known, learn, gap_kinds = lexicon.known, lexicon.learn, lexicon.gaps
-    parts = iter(_WORDS.split(text.replace("’", "'").replace("ʼ", "'")))
-    for gap, token in zip(parts, parts, strict=False):  # (gap, word) pairs; the last gap is left
+    known, gap_kinds = lexicon.known, lexicon.gaps
+    # Gap, word, gap, word… gap: typed and indexed, the compiled loop compares and looks up
+    # strings natively (a zip over the split's items would handle them as objects).
+    parts: list[str] = _WORDS.split(text.replace("’", "'").replace("ʼ", "'"))
+    for i in range(1, len(parts), 2):
+        gap, token = parts[i - 1], parts[i]
         gap_kind = _GAP_SPACE
         if gap != " ":
             found = gap_kinds.get(gap)
             gap_kind = gap_kinds[gap] = _gap_kind(gap) if found is None else found
-        entries.append(known.get(token) or learn(token))
+        entry = known.get(token)
+        entries.append(lexicon.learn(token) if entry is None else entry)
         gaps.append(gap_kind)
         starts.append(
-            not starts or gap_kind == _GAP_END or (gap_kind == _GAP_END_IF_CAPITAL and token[0].isupper())
+            i == 1 or gap_kind == _GAP_END or (gap_kind == _GAP_END_IF_CAPITAL and token[0].isupper())
         )
     return entries, gaps, starts
 
@@ -440,7 +486,7 @@ def _ending_in_its_noun(run: list[_Word]) -> list[_Word]:
     last = run[-1]
     if len(run) < 2 or last.tag != ADJ or last.capital != _LOWER or run[-2].tag not in _NOUN_TAGS:
         return run
-    return [*run[:-1], last._replace(tag=NOUN)]
+    return [*run[:-1], _Word(last.written, last.lower, last.capital, NOUN)]
 
 
 def _is_acronym(word: str) -> bool:
@@ -564,7 +610,7 @@ def count_phrases(title: str | None, text: str, data: LanguageData) -> Phrases:
     if title:
         label, headline = _split_label(title)
         headline = truecased(headline, text)
-        label_runs = _runs(label, 0, lexicon, data)
+        label_runs = _runs(label, 0, lexicon, data) if label else []
         _count_phrases(found, label_runs, True, data)
         _count_phrases(found, _runs(headline, 0, lexicon, data), True, data)
         for _, run in label_runs:
@@ -583,7 +629,7 @@ def count_phrases(title: str | None, text: str, data: LanguageData) -> Phrases:
 
 def _split_label(title: str) -> tuple[str, str]:
     """Split a headline's leading label off: "Égypte : Mohamed Morsi élu" → ("Égypte", ...)."""
-    match = _LABEL.match(title)
+    match = _LABEL.match(title) if ":" in title or "|" in title else None  # most have none
     return (match.group(1), match.group(2)) if match else ("", title)
 
 
@@ -594,7 +640,6 @@ def _count_phrases(
 
     A phrase neither starts nor ends with a particle or a number.
     """
-    get = found.get
     head_last = data.lang in HEAD_LAST
     for sentence, run in runs:
         size = len(run)
@@ -604,7 +649,7 @@ def _count_phrases(
             if key in PARTICLES or written.isdigit():
                 continue
             head_noun = first.tag in _NOUN_TAGS or first.tag == _UNTAGGED
-            single = _count(found, get(key), key, written, 1, sentence, capital, is_title, head_noun)
+            single = _count(found, found.get(key), key, written, 1, sentence, capital, is_title, head_noun)
             if first.tag == PROPN:
                 single.proper += 1
             if (
@@ -642,7 +687,9 @@ def _count_phrases(
                 ends_in_noun = word.tag in _NOUN_TAGS or word.tag == _UNTAGGED
                 nominal = ends_in_noun if head_last else head_noun or ends_in_noun
                 shape = _NAMED if rest_named else capital
-                _count(found, get(key), key, written, end - start + 1, sentence, shape, is_title, nominal)
+                _count(
+                    found, found.get(key), key, written, end - start + 1, sentence, shape, is_title, nominal
+                )
 
 
 def _note_modifier(found: dict[str, Candidate], name: _Word, after: _Word, data: LanguageData) -> None:

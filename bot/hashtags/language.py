@@ -124,13 +124,16 @@ def _lemmas(code: str | None) -> Mapping[str, str]:
         return {}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class LanguageData:
     """What extraction knows about one language: the words that never make a tag alone.
 
     With a part-of-speech model, the stopwords are the language's function words only: the
     nouns that stopword lists carry (world, group, estado) are words like any other, and the
     tagger tells verbs and adjectives apart instead.
+
+    One per language (:meth:`known`), compared and hashed by identity: the caches keyed by it
+    (the word memo) then hash it in C, not through a generated ``__hash__`` over its fields.
     """
 
     lang: str | None
@@ -142,7 +145,7 @@ class LanguageData:
     #: The titles that are offices, never a tag alone (a trade can be one: #Avocat).
     offices: frozenset[str] = frozenset()
     #: Capitalized nationality adjectives → the place they name (austrian → Austria).
-    demonyms: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    demonyms: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def known(cls, lang: str | None) -> LanguageData:
