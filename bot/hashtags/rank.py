@@ -153,6 +153,8 @@ def is_quantity(candidate: Candidate, found: Phrases) -> bool:
     head = found.get(candidate.key.split(" ", 1)[0])
     if head is None or 2 * head.after_number < head.count or not head.count:
         return False
+    if 2 * head.proper > head.count:  # a name after a name's number: "France 2 Gilles Jacquier"
+        return False
     # Counted things described ("28 banques espagnoles") are no amount of a unit.
     tail = found.get(candidate.key.rsplit(" ", 1)[1])
     return tail is None or 2 * tail.nominal > tail.count

@@ -373,6 +373,17 @@ def test_counted_things_described_are_no_amount() -> None:
     assert "BanquesEspagnoles" in names and "MillionsDeClients" not in names
 
 
+def test_a_name_after_a_channel_number_is_no_amount() -> None:
+    names = _names(
+        Article(
+            title="Syrie : le photographe Paul Vasseur évacué vers Beyrouth",
+            text="3 mai 2026. - Le photographe de France 3 Paul Vasseur a été blessé mardi près d'Alep.",
+            lang="fr",
+        )
+    )
+    assert "PaulVasseur" in names
+
+
 def test_a_trade_before_a_name_is_cut_but_may_be_a_topic() -> None:
     names = _names(
         Article(
