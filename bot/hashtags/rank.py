@@ -226,6 +226,42 @@ def _mark_counted(found: Phrases, phrases: list[Candidate], lang: str | None) ->
             counted.nominal = min(counted.count, counted.nominal + phrase.count)
 
 
+def _mark_institutions(found: Phrases, phrases: list[Candidate], data: LanguageData) -> None:
+    """Count as a name the institutions the counter sees as mixed phrases; see :func:`_institution`."""
+    for phrase in phrases:
+        if (
+            not phrase.capitalized
+            and not phrase.lowercase
+            and phrase.in_text
+            and _institution(phrase, found, data)
+        ):
+            phrase.capitalized = phrase.in_text
+
+
+def _institution(phrase: Candidate, found: Phrases, data: LanguageData) -> bool:
+    """Whether a phrase of a capitalized word and others is one name: an institution.
+
+    Two shapes, each opening with a word the text always capitalizes. Names joined by a
+    particle, when the names after it are never said on their own ("Secretaria da Saúde",
+    "Gulf of Mexico"; but "Iju de Lagos" beside "Lagos" is a place in a place). And where the
+    noun comes first (Romance languages), a common noun written with a capital before words
+    the text only writes in lowercase: "Cour constitutionnelle", "Ligue arabe".
+    """
+    words = [word for word in phrase.key.split(" ") if word not in PARTICLES]
+    head = found.get(words[0])
+    if head is None or head.lowercase or not head.capitalized:
+        return False
+    rest = [found.get(word) for word in words[1:]]
+    if len(words) < phrase.words:  # a particle between
+        return all(part is not None and is_name(part) and part.count <= phrase.count for part in rest)
+    return (
+        data.lang not in HEAD_LAST
+        and not data.capitalizes_nouns
+        and data.commonness(head.key) > 0
+        and all(part is not None and part.lowercase and not part.capitalized for part in rest)
+    )
+
+
 def _mark_people(found: Phrases, phrases: list[Candidate]) -> None:
     """Find people: full names whose surname is also used alone, and tag each by one name.
 
@@ -493,6 +529,7 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
         pool = found.every()
     phrases = [c for c in pool if c.words > 1]
     headline_own = _mark_support(found, phrases)
+    _mark_institutions(found, phrases, data)
     _mark_headline_overlaps(phrases)
     graded = _mark_graded(found, phrases, article, data.lang)
     _mark_counted(found, phrases, data.lang)

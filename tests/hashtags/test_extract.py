@@ -384,6 +384,36 @@ def test_a_name_after_a_channel_number_is_no_amount() -> None:
     assert "PaulVasseur" in names
 
 
+def test_an_institution_capitalized_on_its_first_word_is_one_tag() -> None:
+    court = _names(
+        Article(
+            title="Brésil : le recours des éleveurs rejeté",
+            text="12 mars 2026. - La Cour suprême a rejeté jeudi le recours déposé par les éleveurs de "
+            "Goiás contre la loi sur les pesticides.",
+            lang="fr",
+        )
+    )
+    assert "CourSupreme" in court and "Cour" not in court
+    office = _names(
+        Article(
+            title="Vacinação contra a gripe começa segunda",
+            text="A campanha de vacinação contra a gripe começa na segunda-feira em todo o estado, "
+            "informou a Secretaria da Educação.",
+            lang="pt",
+        )
+    )
+    assert "SecretariaDaEducacao" in office and not {"Secretaria", "Educacao"} & set(office)
+    # A place in a place, the second also named alone, stays two names.
+    flood = _names(
+        Article(
+            title="Nigeria : inondations à Lagos",
+            text="De fortes pluies ont inondé lundi le quartier d'Iju de Lagos, près de l'aéroport.",
+            lang="fr",
+        )
+    )
+    assert "Lagos" in flood and "IjuDeLagos" not in flood
+
+
 def test_a_trade_before_a_name_is_cut_but_may_be_a_topic() -> None:
     names = _names(
         Article(
