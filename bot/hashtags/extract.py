@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Final
 
 from bot.hashtags.candidates import PARTICLES, tag_memo
 from bot.hashtags.language import LanguageData, detect_language
@@ -16,17 +17,18 @@ from bot.hashtags.rank import Ranked, rank, sort_best_first
 from bot.hashtags.vocabulary import Vocabulary
 from bot.models import Article, Tag, TagReason
 
-HINT_WEIGHT = 2.0  # a phrase the source itself tagged (or filed under) weighs this much more
-HINT_SCORE = 0.5  # and a hint the text never mentions starts from this
+HINT_WEIGHT: Final = 2.0  # a phrase the source itself tagged (or filed under) weighs this much more
+HINT_SCORE: Final = 0.5  # and a hint the text never mentions starts from this
 # A teaser of a few sentences says too little to rank its phrases well: there the source's own
 # tags and categories are strong evidence, and one the text never mentions still comes in.
-TEASER_SENTENCES = 3
-TEASER_HINT_WEIGHT = 4.0
-TEASER_HINT_SHARE = 0.5  # of the best phrase's score, for a hint the teaser never mentions
-_SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
+TEASER_SENTENCES: Final = 3
+TEASER_HINT_WEIGHT: Final = 4.0
+TEASER_HINT_SHARE: Final = 0.5  # of the best phrase's score, for a hint the teaser never mentions
+_SENTENCE_END: Final = re.compile(r"[.!?…](?:\s|$)")
 
-_NOT_ALNUM = re.compile(r"[\W_]+")
-_MIN_STEM, _MAX_ENDING = 4, 4  # near-duplicates share 4+ letters and differ in 4 at most
+_NOT_ALNUM: Final = re.compile(r"[\W_]+")
+_MIN_STEM: Final = 4  # near-duplicates share 4+ letters
+_MAX_ENDING: Final = 4  # and differ in 4 at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,50 @@ def _drop_parts(chosen: dict[str, Tag], item: Ranked, names: dict[str, Ranked], 
             del names[shorter]
 
 
+class _Choice:
+    """The tags chosen for one article so far, and how a phrase becomes one under the options.
+
+    A class rather than closures: compiled, its methods are called as C functions, where a
+    closure is called through Python's calling protocol.
+    """
+
+    def __init__(self, options: TagOptions, made: dict[str, tuple[str, str] | None]) -> None:
+        self.case: TagCase = options.case
+        self.script: TagScript = options.script
+        self.blocked = {tag_key(name) for name in options.blocklist}
+        self.aliases = {tag_key(source): target for source, target in options.aliases.items()}
+        #: The tag each phrase makes, remembered across articles (see :func:`tag_memo`).
+        self.made = made
+        self.chosen: dict[str, Tag] = {}
+
+    def tag_of(self, phrase: str) -> tuple[str, str] | None:
+        """The tag `phrase` makes and its key, or None."""
+        made = self.made
+        if phrase in made:  # a membership test, not a sentinel: compiled code copies tuples
+            return made[phrase]
+        name = normalize(phrase, case=self.case, script=self.script)
+        tag = made[phrase] = None if name is None else (name, tag_key(name))
+        return tag
+
+    def aliased(self, phrase: str) -> tuple[str, str] | None:
+        """The tag `phrase` makes once the alias map is applied."""
+        tag = self.tag_of(phrase)
+        if tag is not None and tag[1] in self.aliases:
+            return self.tag_of(self.aliases[tag[1]])
+        return tag
+
+    def offer(self, phrase: str, score: float, reason: TagReason) -> str | None:
+        """Choose the tag `phrase` makes, unless it is blocked or chosen already; its key if so."""
+        tag = self.aliased(phrase)
+        if tag is None:
+            return None
+        name, key = tag
+        if key in self.blocked or key in self.chosen:
+            return None
+        self.chosen[key] = Tag(name=name, score=score, reason=reason)
+        return key
+
+
 def extract_tags(
     article: Article, options: TagOptions = TagOptions(), *, vocabulary: Vocabulary | None = None
 ) -> list[Tag]:
@@ -140,46 +186,17 @@ def extract_tags(
     """
     lang = article.lang or detect_language(f"{article.title or ''}\n{article.text}")
     data = LanguageData.known(lang)
-    blocked = {tag_key(name) for name in options.blocklist}
-    aliases = {tag_key(source): target for source, target in options.aliases.items()}
-    chosen: dict[str, Tag] = {}
+    choice = _Choice(options, tag_memo(data, options.case, options.script))
+    chosen = choice.chosen
     used_words: set[str] = set()
-    made = tag_memo(data, options.case, options.script)
-
-    def tag_of(phrase: str) -> tuple[str, str] | None:
-        """The tag `phrase` makes and its key, or None."""
-        if phrase in made:  # a membership test, not a sentinel: compiled code copies tuples
-            return made[phrase]
-        name = normalize(phrase, case=options.case, script=options.script)
-        tag = made[phrase] = None if name is None else (name, tag_key(name))
-        return tag
-
-    def aliased(phrase: str) -> tuple[str, str] | None:
-        """The tag `phrase` makes once the alias map is applied."""
-        tag = tag_of(phrase)
-        if tag is not None and tag[1] in aliases:
-            return tag_of(aliases[tag[1]])
-        return tag
-
-    def offer(phrase: str, score: float, reason: TagReason) -> str | None:
-        """Choose the tag `phrase` makes, unless it is blocked or chosen already; its key if so."""
-        tag = aliased(phrase)
-        if tag is None:
-            return None
-        name, key = tag
-        if key in blocked or key in chosen:
-            return None
-        chosen[key] = Tag(name=name, score=score, reason=reason)
-        return key
-
     for fixed in options.fixed:
-        offer(fixed, float("inf"), TagReason.FIXED)
+        choice.offer(fixed, float("inf"), TagReason.FIXED)
     stems: dict[tuple[int, str], list[list[str]]] = {}  # chosen phrases' words, by _stem_shelf
     names: dict[str, Ranked] = {}  # chosen phrases by key
     keys: dict[str, str] = {}  # chosen phrases: key → tag key
     ranked = _with_hints(rank(article, data, enough=options.limit), article, data)
     if vocabulary is not None:
-        ranked = vocabulary.prefer(ranked, aliased, limit=options.limit)
+        ranked = vocabulary.prefer(ranked, choice.aliased, limit=options.limit)
     for item in ranked:
         if len(chosen) >= options.limit:
             break
@@ -191,7 +208,7 @@ def extract_tags(
             continue
         if len(words) > 1:
             _drop_parts(chosen, item, names, keys)
-        key = offer(item.surface, item.score, item.reason)
+        key = choice.offer(item.surface, item.score, item.reason)
         if key is not None:
             used_words |= words
             stems.setdefault(_stem_shelf(stem), []).append(stem)

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import stopwordsiso
 
@@ -25,16 +25,16 @@ from bot.hashtags.tagger import PosModel, load_model
 from bot.hashtags.titles import titles
 
 #: Languages the stopword guess tells apart, when the model is unsure.
-DETECTABLE = ("fr", "en", "de", "es", "it", "pt", "nl")
+DETECTABLE: Final = ("fr", "en", "de", "es", "it", "pt", "nl")
 
 #: The model's confidence below which its answer is no better than a guess. Headlines in our
 #: fixture score 0.41 and up when right; names alone ("Macron Trump Zelensky") or gibberish stay
 #: under 0.25.
-_MIN_CONFIDENCE = 0.3
+_MIN_CONFIDENCE: Final = 0.3
 #: How much text the model reads: the title and lead decide an article's language.
-_SAMPLE_CHARS = 1000
+_SAMPLE_CHARS: Final = 1000
 
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD: Final = re.compile(r"[^\W\d_]+")
 
 
 def language_code(lang: str | None) -> str | None:
@@ -93,7 +93,7 @@ CONTENT_WORDS_IN_STOPLISTS: Mapping[str, frozenset[str]] = {
 
 #: How infinitives end, in languages whose inflected verbs a lemma dictionary reveals:
 #: `déclaré` → `déclarer`, `disse` → `dizer`. A verb form is a poor hashtag.
-_INFINITIVE_ENDINGS = {
+_INFINITIVE_ENDINGS: Final = {
     "fr": ("er", "ir", "re", "oir"),
     "pt": ("ar", "er", "ir", "or"),
     "es": ("ar", "er", "ir"),
@@ -102,9 +102,9 @@ _INFINITIVE_ENDINGS = {
     "ro": ("a", "ea", "e", "i", "î"),
 }
 #: English marks its participles and gerunds by their endings (proposed, delaying).
-_ENGLISH_VERB_ENDINGS = ("ed", "ing")
+_ENGLISH_VERB_ENDINGS: Final = ("ed", "ing")
 #: Languages that capitalize every noun: there a lowercase word is never a noun.
-_NOUNS_CAPITALIZED = frozenset({"de", "lb"})
+_NOUNS_CAPITALIZED: Final = frozenset({"de", "lb"})
 
 
 @cache

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Literal
+from typing import Final, Literal
 
 from unidecode import unidecode
 
@@ -16,20 +16,20 @@ TagCase = Literal["camel", "lower", "asis"]
 TagScript = Literal["ascii", "unicode"]
 
 #: Longer hashtags are unreadable in a post; a phrase is cut at a word boundary to fit.
-MAX_TAG_LENGTH = 40
+MAX_TAG_LENGTH: Final = 40
 
 # French and Italian elided articles and prepositions (l'Ukraine, d'Europe, dell'Italia) that open a
 # phrase carry no meaning in a tag. Inside a phrase (Côte d'Ivoire) they stay part of the name.
-_LEADING_ELISION = re.compile(
+_LEADING_ELISION: Final = re.compile(
     r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|dell|dall|all|nell|sull|un)['’ʼ`´](?=\w)",
     re.IGNORECASE,
 )
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
-_TAG_CHARS = re.compile(r"\S+")
-_NOT_KEY_CHAR = re.compile(r"[^a-z0-9]+")
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
-_INNER_APOSTROPHE = re.compile(r"(?<=\w)['’ʼ`´](?=\w)")
-_APOSTROPHE = re.compile(r"['’ʼ`´]")
+_ASCII_WORD: Final = re.compile(r"[A-Za-z0-9]+")
+_TAG_CHARS: Final = re.compile(r"\S+")
+_NOT_KEY_CHAR: Final = re.compile(r"[^a-z0-9]+")
+_ASCII_LETTER: Final = re.compile(r"[A-Za-z]")
+_INNER_APOSTROPHE: Final = re.compile(r"(?<=\w)['’ʼ`´](?=\w)")
+_APOSTROPHE: Final = re.compile(r"['’ʼ`´]")
 
 
 class _Transliteration(dict[int, str]):
@@ -44,7 +44,7 @@ class _Transliteration(dict[int, str]):
         return ascii_text
 
 
-_TRANSLITERATION = _Transliteration()
+_TRANSLITERATION: Final = _Transliteration()
 
 
 def transliterate(text: str) -> str:
