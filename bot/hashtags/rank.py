@@ -262,6 +262,29 @@ def _institution(phrase: Candidate, found: Phrases, data: LanguageData) -> bool:
     )
 
 
+def _mark_described_names(found: Phrases, phrases: list[Candidate], data: LanguageData) -> None:
+    """A lowercase adjective before a name describes the place: "northern Kenya" is Kenya.
+
+    Where modifiers come first, a name's own words are capitalized (West Bank, South Africa);
+    a lowercase adjective before a name that is never written in lowercase is no part of it.
+    """
+    if data.lang not in HEAD_LAST or data.capitalizes_nouns:
+        return
+    for phrase in phrases:
+        first, _, rest = phrase.key.partition(" ")
+        adjective, name = found.get(first), found.get(rest)
+        if (
+            adjective is not None
+            and name is not None
+            and adjective.lowercase
+            and not adjective.capitalized
+            and not adjective.nominal
+            and is_name(name)
+            and not name.lowercase
+        ):
+            phrase.merged = True
+
+
 def _mark_people(found: Phrases, phrases: list[Candidate]) -> None:
     """Find people: full names whose surname is also used alone, and tag each by one name.
 
@@ -533,6 +556,7 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     _mark_headline_overlaps(phrases)
     graded = _mark_graded(found, phrases, article, data.lang)
     _mark_counted(found, phrases, data.lang)
+    _mark_described_names(found, phrases, data)
     _merge_expansions(found, pool)
     _mark_people(found, phrases)
     if data.tagger is not None:

@@ -414,6 +414,18 @@ def test_an_institution_capitalized_on_its_first_word_is_one_tag() -> None:
     assert "Lagos" in flood and "IjuDeLagos" not in flood
 
 
+def test_a_lowercase_adjective_before_a_name_is_no_part_of_it() -> None:
+    names = _names(
+        Article(
+            title="Floods cut off villages in northern Kenya",
+            text="Heavy rains have cut off dozens of villages in northern Kenya, aid agencies said on "
+            "Monday. Roads across northern Kenya remain closed.",
+            lang="en",
+        )
+    )
+    assert "Kenya" in names and "NorthernKenya" not in names
+
+
 def test_a_trade_before_a_name_is_cut_but_may_be_a_topic() -> None:
     names = _names(
         Article(
