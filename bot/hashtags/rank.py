@@ -226,16 +226,43 @@ def _mark_counted(found: Phrases, phrases: list[Candidate], lang: str | None) ->
             counted.nominal = min(counted.count, counted.nominal + phrase.count)
 
 
-def _mark_institutions(found: Phrases, phrases: list[Candidate], data: LanguageData) -> None:
-    """Count as a name the institutions the counter sees as mixed phrases; see :func:`_institution`."""
-    for phrase in phrases:
-        if (
-            not phrase.capitalized
-            and not phrase.lowercase
-            and phrase.in_text
-            and _institution(phrase, found, data)
-        ):
-            phrase.capitalized = phrase.in_text
+def _mark_institutions(found: Phrases, data: LanguageData) -> list[Candidate]:
+    """Count as a name the institutions the counter sees as mixed phrases (see :func:`_institution`).
+
+    Returns the names joined by a particle that are said once, in the text only: the counter
+    does not find those likely ("in the Gulf of Mexico"). A name of the other shape said once
+    stays out, as the counter left it.
+    """
+    named = [
+        phrase
+        for phrase in found.every()
+        if phrase.words > 1
+        and not phrase.capitalized
+        and not phrase.lowercase
+        and phrase.in_text
+        and _institution(phrase, found, data)
+    ]
+    # Windows of a name longer than the counter's phrases overlap or hold one another
+    # ("Laboratório de Aplicações de Satélites Ambientais da UFRJ"): none is the name.
+    windows = [phrase.key.split(" ") for phrase in named]
+    unlikely: list[Candidate] = []
+    for phrase, words in zip(named, windows, strict=True):
+        if any(other is not words and _overlap(words, other) for other in windows):
+            continue
+        phrase.capitalized = phrase.in_text
+        if phrase.count == 1 and not phrase.in_title and not PARTICLES.isdisjoint(words):
+            unlikely.append(phrase)
+    return unlikely
+
+
+def _overlap(words: list[str], other: list[str]) -> bool:
+    """Whether `other` holds `words`, or goes on where `words` ends, or `words` where it ends."""
+    if len(other) > len(words) and any(
+        other[start : start + len(words)] == words for start in range(len(other) - len(words) + 1)
+    ):
+        return True
+    shorter = min(len(words), len(other))
+    return any(words[-size:] == other[:size] or other[-size:] == words[:size] for size in range(1, shorter))
 
 
 def _institution(phrase: Candidate, found: Phrases, data: LanguageData) -> bool:
@@ -547,12 +574,11 @@ def _mark_heads(found: Phrases, phrases: list[Candidate], data: LanguageData, gr
 def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     """The article's candidates, best first; `enough` is how many the caller will take."""
     found = count_phrases(article.title, without_boilerplate(article.text), data)
-    pool = found.likely
+    pool = found.likely + _mark_institutions(found, data)
     if len(pool) < enough:
         pool = found.every()
     phrases = [c for c in pool if c.words > 1]
     headline_own = _mark_support(found, phrases)
-    _mark_institutions(found, phrases, data)
     _mark_headline_overlaps(phrases)
     graded = _mark_graded(found, phrases, article, data.lang)
     _mark_counted(found, phrases, data.lang)

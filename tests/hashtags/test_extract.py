@@ -412,6 +412,26 @@ def test_an_institution_capitalized_on_its_first_word_is_one_tag() -> None:
         )
     )
     assert "Lagos" in flood and "IjuDeLagos" not in flood
+    # Said once in a longer text, the name still counts: not #Gulf and #Mexico.
+    slick = _names(
+        Article(
+            title="Oil slick reaches Louisiana marshes",
+            text="Crews raced to contain an oil slick in the Gulf of Mexico on Sunday after a tanker ran "
+            "aground near the Louisiana coast. The Coast Guard closed the port and fishermen in "
+            "Louisiana stayed home.",
+            lang="en",
+        )
+    )
+    assert "GulfOfMexico" in slick and not {"Gulf", "Mexico"} & set(slick)
+    # A name longer than the counter's phrases gives windows of it, none of which is the name.
+    lab = _names(
+        Article(
+            text="Le laboratoire a publié ses résultats. Selon le Laboratoire de Physique des Plasmas "
+            "Froids de Nancy, les mesures sont fiables. Le laboratoire les publiera.",
+            lang="fr",
+        )
+    )
+    assert not {"PhysiqueDesPlasmasFroids", "PlasmasFroidsDeNancy"} & set(lab)
 
 
 def test_a_lowercase_adjective_before_a_name_is_no_part_of_it() -> None:
