@@ -178,33 +178,58 @@ DEGREE_WORDS = {
     "pt": ("mais", "menos", "muito"),
     "es": ("más", "menos", "muy"),
 }
-_GRADED = {
-    lang: re.compile(rf"\b(?:{'|'.join(words)})\s+(\w+)", re.IGNORECASE)
+#: The degree words as written before the adjective: lowercase, or opening a sentence.
+_DEGREES = {
+    lang: tuple(f"{form} " for word in words for form in (word, word.capitalize()))
     for lang, words in DEGREE_WORDS.items()
 }
+_NEXT_WORD = re.compile(r"\w+")
+
+
+def _graded_words(texts: tuple[str, str], degrees: tuple[str, ...]) -> dict[str, int]:
+    """How often each word follows a degree word in `texts`, lowercase: {"grande": 2}.
+
+    A search for each degree word, not a regular expression over the whole text: news says
+    "plus" and "more" a few times per article, and the text is long.
+    """
+    found: dict[str, int] = {}
+    for text in texts:
+        for degree in degrees:
+            start = text.find(degree)
+            while start >= 0:
+                if not start or not text[start - 1].isalnum():
+                    word = _NEXT_WORD.match(text, start + len(degree))
+                    if word is not None:
+                        key = word.group().lower()
+                        found[key] = found.get(key, 0) + 1
+                start = text.find(degree, start + len(degree))
+    return found
 
 
 def _mark_graded(
-    found: Phrases, phrases: list[Candidate], article: Article, lang: str | None
+    found: Phrases, phrases: list[Candidate], texts: tuple[str, str], lang: str | None
 ) -> frozenset[str]:
     """A phrase opening with an adjective the article always grades is no tag; its noun may be.
 
     A graded adjective judges rather than names a kind: "sa plus grande brasserie" is about a
     brasserie, "the most powerful storm" about a storm. ("Grande brasserie" said without a
-    degree word stays a phrase: "nouvelle version", "grand format" are kinds.)
+    degree word stays a phrase: "nouvelle version", "grand format" are kinds.) `texts` are the
+    title and the text the phrases were counted in.
     """
-    pattern = _GRADED.get(lang or "")
-    if pattern is None:
+    degree_words = _DEGREES.get(lang or "")
+    if degree_words is None:
         return frozenset()
-    degrees: dict[str, int] = {}  # adjective → mentions after a degree word
-    for text in (article.title or "", article.text):
-        for word in pattern.findall(text):
-            degrees[word.lower()] = degrees.get(word.lower(), 0) + 1
+    opened: list[tuple[Candidate, Candidate]] = []  # (phrase, the adjective opening it)
+    for phrase in phrases:
+        adjective = found.get(phrase.key.split(" ", 1)[0])
+        if adjective is not None and not adjective.nominal:
+            opened.append((phrase, adjective))
+    if not opened:
+        return frozenset()
+    degrees = _graded_words(texts, degree_words)  # adjective → mentions after a degree word
     graded: list[str] = []
-    for phrase in phrases if degrees else ():
-        first = phrase.key.split(" ", 1)[0]
-        adjective = found.get(first)
-        if adjective is not None and not adjective.nominal and degrees.get(first, 0) >= adjective.count:
+    for phrase, adjective in opened:
+        if degrees.get(adjective.key, 0) >= adjective.count:
             phrase.merged = True
             graded.append(phrase.key)
     return frozenset(graded)
@@ -573,14 +598,15 @@ def _mark_heads(found: Phrases, phrases: list[Candidate], data: LanguageData, gr
 
 def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     """The article's candidates, best first; `enough` is how many the caller will take."""
-    found = count_phrases(article.title, without_boilerplate(article.text), data)
+    text = without_boilerplate(article.text)
+    found = count_phrases(article.title, text, data)
     pool = found.likely + _mark_institutions(found, data)
     if len(pool) < enough:
         pool = found.every()
     phrases = [c for c in pool if c.words > 1]
     headline_own = _mark_support(found, phrases)
     _mark_headline_overlaps(phrases)
-    graded = _mark_graded(found, phrases, article, data.lang)
+    graded = _mark_graded(found, phrases, (article.title or "", text), data.lang)
     _mark_counted(found, phrases, data.lang)
     _mark_described_names(found, phrases, data)
     _merge_expansions(found, pool)
