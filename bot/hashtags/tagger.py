@@ -23,7 +23,7 @@ from importlib.resources.abc import Traversable
 from typing import ClassVar, Final
 
 from librt.vecs import append, vec
-from mypy_extensions import i32
+from mypy_extensions import i32, i64
 
 #: The Universal Dependencies part-of-speech tags, in the order the weights use.
 UPOS: Final = (
@@ -204,8 +204,13 @@ def key_hashes(kind: int, text: str) -> tuple[int, int]:
     return _finish(h1, kind, _PRIME1), _finish(h2, kind, _PRIME2)
 
 
-def _u32(data: bytes, at: int) -> int:
-    return data[at] | data[at + 1] << 8 | data[at + 2] << 16 | data[at + 3] << 24
+def _u32(data: bytes, at: i64) -> i64:
+    # Machine integers (the annotations): compiled, Python ints cost a tag check per index and shift.
+    b0: i64 = data[at]
+    b1: i64 = data[at + 1]
+    b2: i64 = data[at + 2]
+    b3: i64 = data[at + 3]
+    return b0 | b1 << 8 | b2 << 16 | b3 << 24
 
 
 #: A word as the tagger keeps it is one integer: where its record starts in the model's table,
@@ -303,11 +308,13 @@ class PosModel:
     def _find(self, h1: int, h2: int) -> int:
         """The value stored for the key with hashes (h1, h2), or -1 if the file has none."""
         data = self.data
-        bucket = self.buckets_at + 4 * (h1 % self.buckets)
-        key = self.keys_at + KEY_BYTES * _u32(data, bucket)
-        end = self.keys_at + KEY_BYTES * _u32(data, bucket + 4)
+        first: i64 = h1
+        second: i64 = h2
+        bucket: i64 = self.buckets_at + 4 * (first % self.buckets)
+        key: i64 = self.keys_at + KEY_BYTES * _u32(data, bucket)
+        end: i64 = self.keys_at + KEY_BYTES * _u32(data, bucket + 4)
         while key < end:
-            if _u32(data, key) == h1 and _u32(data, key + 4) == h2:
+            if _u32(data, key) == first and _u32(data, key + 4) == second:
                 return _u32(data, key + 8)
             key += KEY_BYTES
         return -1
@@ -318,10 +325,16 @@ class PosModel:
         if found < 0:
             return
         data = self.data
-        at = self.entries_at + found
-        for entry in range(at + 1, at + 1 + ENTRY_BYTES * data[at], ENTRY_BYTES):
-            lane = base + data[entry]
-            table[lane] = table[lane] + (data[entry + 1] | data[entry + 2] << 8) - _BIAS
+        # Machine integers again (i32 for the weights): ten times faster compiled than Python ints.
+        entry: i64 = self.entries_at + found + 1
+        count: i64 = data[entry - 1]
+        end = entry + ENTRY_BYTES * count
+        while entry < end:
+            lane: i64 = data[entry]
+            low: i32 = data[entry + 1]
+            high: i32 = data[entry + 2]
+            table[base + lane] = table[base + lane] + (low | high << 8) - _BIAS
+            entry += ENTRY_BYTES
 
     def _add(self, table: vec[i32], base: int, kind: int, text: str) -> None:
         h1, h2 = key_hashes(kind, text)
