@@ -89,6 +89,15 @@ CONTENT_WORDS_IN_STOPLISTS: Mapping[str, frozenset[str]] = {
         {"big", "free", "full", "general", "high", "open", "small", "top"}  # adjectives
         | {"bill", "index", "invention", "microsoft", "novel", "show"}  # nouns, and a name
     ),
+    # gaz naturel, monnaie unique, terres rares, démocratie directe, disque dur; essai nucléaire,
+    # mine d'or. Not plein (en plein centre), haut, proche, seul, nouveau: adverbs or quantifiers.
+    "fr": frozenset(
+        {"directe", "dur", "naturel", "naturelle", "naturelles", "rare", "rares", "unique", "uniques"}
+        | {"essai", "essais", "mine"}
+    ),
+    # Conselho de Ministros, greve geral, conta corrente, extrema direita. Not meio (por meio de),
+    # grande, novo, maior: quantifiers and qualifiers, as in English.
+    "pt": frozenset({"conselho", "corrente", "direita", "geral"}),
 }
 
 #: How infinitives end, in languages whose inflected verbs a lemma dictionary reveals:

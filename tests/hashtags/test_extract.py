@@ -614,6 +614,26 @@ def test_teaser_boilerplate_is_removed_and_categories_count() -> None:
     assert not {"Share", "Story", "AnnaDeVries"} & set(names)
 
 
+def test_french_and_portuguese_content_words_of_stopword_lists_make_phrases() -> None:
+    test = _names(
+        Article(
+            title="Corée du Nord : nouvel essai nucléaire",
+            text="Pyongyang a mené dimanche un essai nucléaire souterrain. Cet essai nucléaire est le "
+            "septième, et le prix du gaz naturel a bondi en Asie, où le gaz naturel manque déjà.",
+            lang="fr",
+        )
+    )
+    assert {"EssaiNucleaire", "GazNaturel"} <= set(test)
+    budget = _names(
+        Article(
+            title="Governo aprova orçamento",
+            text="O Conselho de Ministros aprovou nesta quinta-feira o orçamento do Estado.",
+            lang="pt",
+        )
+    )
+    assert "ConselhoDeMinistros" in budget and "Ministros" not in budget
+
+
 def test_content_nouns_of_stopword_lists_can_be_tags_again() -> None:
     article = Article(
         title="Research group tests a new water system",
