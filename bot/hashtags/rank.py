@@ -297,8 +297,11 @@ def _institution(phrase: Candidate, found: Phrases, data: LanguageData) -> bool:
     particle, when the names after it are never said on their own ("Secretaria da Saúde",
     "Gulf of Mexico"; but "Iju de Lagos" beside "Lagos" is a place in a place). And where the
     noun comes first (Romance languages), a common noun written with a capital before words
-    the text only writes in lowercase: "Cour constitutionnelle", "Ligue arabe".
+    the text only writes in lowercase: "Cour constitutionnelle", "Ligue arabe". Not in German,
+    where every noun has a capital: "Verbände der Fahrgäste" is no name.
     """
+    if data.capitalizes_nouns:
+        return False
     words = [word for word in phrase.key.split(" ") if word not in PARTICLES]
     head = found.get(words[0])
     if head is None or head.lowercase or not head.capitalized:
@@ -308,7 +311,6 @@ def _institution(phrase: Candidate, found: Phrases, data: LanguageData) -> bool:
         return all(part is not None and is_name(part) and part.count <= phrase.count for part in rest)
     return (
         data.lang not in HEAD_LAST
-        and not data.capitalizes_nouns
         and data.commonness(head.key) > 0
         and all(part is not None and part.lowercase and not part.capitalized for part in rest)
     )

@@ -432,6 +432,14 @@ def test_an_institution_capitalized_on_its_first_word_is_one_tag() -> None:
         )
     )
     assert not {"PhysiqueDesPlasmasFroids", "PlasmasFroidsDeNancy"} & set(lab)
+    # German capitalizes every noun: two nouns joined by "der" are no name.
+    riders = _names(
+        Article(
+            text="Die Bahn erhöht die Preise. Die Verbände der Fahrgäste kritisieren die Bahn scharf.",
+            lang="de",
+        )
+    )
+    assert "VerbandeDerFahrgaste" not in riders
 
 
 def test_a_lowercase_adjective_before_a_name_is_no_part_of_it() -> None:
