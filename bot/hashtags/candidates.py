@@ -444,6 +444,8 @@ def _runs(
                 else:
                     runs.append((sentence, run))
                     run, joint = [], []
+                    if capital == _NAMED and len(word) > 1 and not elided and tag in _OPENER_TAGS:
+                        opener = _Word(word, lower, _NAMED, tag)  # the mayor of New York
                 continue
         else:
             if run[-1].capital == _NAMED and not joint:

@@ -239,6 +239,20 @@ def test_a_qualifier_alone_is_no_title_and_a_capitalized_stopword_opens_a_name()
     assert "NouvelleDemocratie" in names and "Democratie" not in names
 
 
+def test_a_capitalized_stopword_after_of_or_de_opens_a_name_too() -> None:
+    """'the mayor of New York', 'estado de São Paulo': the connector ends the common noun's
+    phrase, and the capitalized stopword after it still opens the name (not #York, #Paulo)."""
+    english = Article(
+        text="The mayor of New York said on Monday that the city would open new shelters.", lang="en"
+    )
+    assert "NewYork" in _names(english) and "York" not in _names(english)
+    portuguese = Article(
+        text="O governador do estado de São Paulo anunciou novas medidas contra a dengue nesta segunda.",
+        lang="pt",
+    )
+    assert "SaoPaulo" in _names(portuguese) and "Paulo" not in _names(portuguese)
+
+
 def test_a_name_only_the_headline_says_is_one_tag_not_its_words() -> None:
     names = _names(
         Article(
