@@ -425,7 +425,7 @@ def _runs(
             elif elided == _ELISION_OF and run:
                 run.append(_ELIDED_DE)
         elif not run:
-            if kind == _STOP and capital == _NAMED and len(word) > 1 and not elided and tag in _OPENER_TAGS:
+            if kind == _STOP and _opens_name(word, lower, capital, elided, tag):
                 opener = _Word(word, lower, _NAMED, tag)
             continue
         elif kind == _STOP:
@@ -440,11 +440,13 @@ def _runs(
                     if not joint
                     else len(joint) == 1 and lower in SECOND_CONNECTORS
                 ):
-                    joint.append(_Word(word, lower, _LOWER, tag))
+                    # A particle keeps its capital only where it leads a name: De Gaulle.
+                    led = capital == _NAMED and lower in _LEADING_PARTICLES
+                    joint.append(_Word(word, lower, _NAMED if led else _LOWER, tag))
                 else:
                     runs.append((sentence, run))
                     run, joint = [], []
-                    if capital == _NAMED and len(word) > 1 and not elided and tag in _OPENER_TAGS:
+                    if _opens_name(word, lower, capital, elided, tag):
                         opener = _Word(word, lower, _NAMED, tag)  # the mayor of New York
                 continue
         else:
@@ -490,6 +492,14 @@ def _ending_in_its_noun(run: list[_Word]) -> list[_Word]:
     if len(run) < 2 or last.tag != ADJ or last.capital != _LOWER or run[-2].tag not in _NOUN_TAGS:
         return run
     return [*run[:-1], _Word(last.written, last.lower, last.capital, NOUN)]
+
+
+def _opens_name(word: str, lower: str, capital: int, elided: int, tag: int) -> bool:
+    """Whether a capitalized stopword inside a sentence may open the name after it: New York,
+    General Motors, and a particle written as part of the name (Le Pen, De Gaulle, Van Gogh)."""
+    if capital != _NAMED or len(word) < 2 or elided:
+        return False
+    return tag in _OPENER_TAGS or lower in NAME_PARTICLES
 
 
 def _is_acronym(word: str) -> bool:
@@ -635,6 +645,20 @@ def _split_label(title: str) -> tuple[str, str]:
     return (match.group(1), match.group(2)) if match else ("", title)
 
 
+#: Particles that open a surname or a title when written with a capital: Le Pen, De Gaulle,
+#: Van Gogh, Del Potro, Le Monde, Der Spiegel (not "of" or "y": Bank Of England is no "Of England").
+_LEADING_PARTICLES: Final = NAME_PARTICLES - {"of", "y"}
+
+
+def _leads_name(run: list[_Word], at: int) -> bool:
+    """Whether the particle at `at` is written with a capital inside a sentence before a name."""
+    particle = run[at]
+    if particle.capital != _NAMED or particle.lower not in _LEADING_PARTICLES or at + 1 >= len(run):
+        return False
+    name = run[at + 1]
+    return name.capital == _NAMED and name.lower not in PARTICLES and not name.written.isdigit()
+
+
 def _count_phrases(
     found: dict[str, Candidate], runs: list[tuple[int, list[_Word]]], is_title: bool, data: LanguageData
 ) -> None:
@@ -648,23 +672,13 @@ def _count_phrases(
         for start in range(size):
             first = run[start]
             written, key, capital = first.written, first.lower, first.capital
-            if key in PARTICLES or written.isdigit():
+            leading = key in PARTICLES  # Le of Le Pen: it opens the name, it is no word alone
+            if written.isdigit() or (leading and not _leads_name(run, start)):
                 continue
             head_noun = first.tag in _NOUN_TAGS or first.tag == _UNTAGGED
-            single = _count(found, found.get(key), key, written, 1, sentence, capital, is_title, head_noun)
-            if first.tag == PROPN:
-                single.proper += 1
-            if (
-                start + 1 < size
-                and not run[start + 1].written.isdigit()
-                and run[start + 1].lower not in PARTICLES
-            ):
-                single.before_noun += 1
-            if not is_title and capital == _NAMED and start + 1 < size:
-                after = run[start + 1]
-                if after.capital == _LOWER and after.lower not in PARTICLES and not after.written.isdigit():
-                    _note_modifier(found, first, after, data)
-            content = 1
+            if not leading:
+                _count_word(found, run, start, sentence, is_title, head_noun, data)
+            content = 0 if leading else 1
             # A headline's opening word has a forced capital: "Îles Baléares" is a name all the same.
             rest_named = is_title and capital == _FORCED
             for end in range(start + 1, size):
@@ -672,8 +686,9 @@ def _count_phrases(
                 written, key = f"{written} {word.written}", f"{key} {word.lower}"
                 if word.lower in PARTICLES:
                     # "Iju de Lagos" is more often a place in a place than one name: not a name.
-                    # An elided one is inside a name: Côte d'Ivoire, Sables d'Olonne.
-                    if capital == _NAMED and word.written != "d'":
+                    # An elided one is inside a name: Côte d'Ivoire, Sables d'Olonne; so is one
+                    # written with a capital: Marine Le Pen, Vincent Van Gogh.
+                    if capital == _NAMED and word.written != "d'" and word.capital != _NAMED:
                         capital = _MIXED
                     rest_named = False
                     continue
@@ -692,6 +707,39 @@ def _count_phrases(
                 _count(
                     found, found.get(key), key, written, end - start + 1, sentence, shape, is_title, nominal
                 )
+
+
+def _count_word(
+    found: dict[str, Candidate],
+    run: list[_Word],
+    at: int,
+    sentence: int,
+    is_title: bool,
+    head_noun: bool,
+    data: LanguageData,
+) -> None:
+    """Count the word at `at` of `run` as a phrase of its own, with what its neighbour tells."""
+    first = run[at]
+    single = _count(
+        found,
+        found.get(first.lower),
+        first.lower,
+        first.written,
+        1,
+        sentence,
+        first.capital,
+        is_title,
+        head_noun,
+    )
+    if first.tag == PROPN:
+        single.proper += 1
+    size = len(run)
+    if at + 1 < size and not run[at + 1].written.isdigit() and run[at + 1].lower not in PARTICLES:
+        single.before_noun += 1
+    if not is_title and first.capital == _NAMED and at + 1 < size:
+        after = run[at + 1]
+        if after.capital == _LOWER and after.lower not in PARTICLES and not after.written.isdigit():
+            _note_modifier(found, first, after, data)
 
 
 def _note_modifier(found: dict[str, Candidate], name: _Word, after: _Word, data: LanguageData) -> None:

@@ -349,12 +349,12 @@ def _mark_people(found: Phrases, phrases: list[Candidate]) -> None:
     # First and last name, with particles between (Charles de Gaulle); longer runs of names are
     # usually two names back to back ("Donald Trump Jared Kushner") or a title and a name.
     names = [c for c in phrases if is_name(c) and c.words - c.particles == 2]
-    in_names: dict[str, int] = {}  # last word → mentions as the end of a name (AI Act, Donald Trump)
+    in_names: dict[str, int] = {}  # surname → mentions as the end of a name (AI Act, Donald Trump)
     for name in names:
-        last = name.key.rsplit(" ", 1)[1]
+        last = _surname_key(name, found)
         in_names[last] = in_names.get(last, 0) + name.count
     for candidate in names:
-        surname = found.get(candidate.key.rsplit(" ", 1)[1])
+        surname = found.get(_surname_key(candidate, found))
         # A surname is never written in lowercase ("regulation" is no surname).
         if surname is None or surname.lowercase or not is_name(surname):
             continue
@@ -368,6 +368,15 @@ def _mark_people(found: Phrases, phrases: list[Candidate]) -> None:
             candidate.merged = True
         else:
             candidate.person = True
+
+
+def _surname_key(name: Candidate, found: Phrases) -> str:
+    """The surname of a first and last name: its last word, or the particle and last word when
+    the article writes them as a name of their own (Le Pen of Marine Le Pen, Van Gogh)."""
+    rest = name.key.split(" ", 1)[1]
+    if " " in rest and (surname := found.get(rest)) is not None and is_name(surname):
+        return rest
+    return rest.rsplit(" ", 1)[-1]
 
 
 def _role_before_name(candidate: Candidate, parts: list[Candidate], found: Phrases) -> bool:
@@ -407,6 +416,9 @@ def _mark_covered(
         if candidate.merged or not _eligible(candidate, data, headline_own):
             continue
         parts = [part for part in map(found.get, _inner_phrases(candidate.key)) if part is not None]
+        surname = found.get(candidate.key.split(" ", 1)[1]) if candidate.words > 2 else None
+        if surname is not None and surname not in parts:
+            parts.append(surname)  # Le Pen of Marine Le Pen: a surname led by a particle
         if _outrun_by_a_part(candidate, parts):
             candidate.merged = True
             continue

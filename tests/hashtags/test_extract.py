@@ -239,6 +239,26 @@ def test_a_qualifier_alone_is_no_title_and_a_capitalized_stopword_opens_a_name()
     assert "NouvelleDemocratie" in names and "Democratie" not in names
 
 
+def test_a_particle_written_with_a_capital_leads_the_name() -> None:
+    """Le Pen, De Gaulle, Le Monde: the capitalized particle is part of the name, and a surname
+    led by one speaks for the full name as a plain surname does (#LePen, not #Pen #Marine)."""
+    text = (
+        "Selon Le Monde, Marine Le Pen a rencontré les électeurs. Le Pen a promis des changements. "
+        "Plus tard, Le Pen est rentrée. Le général De Gaulle avait quitté Paris en 1940."
+    )
+    names = _names(Article(text=text, lang="fr"))
+    assert {"LePen", "LeMonde", "DeGaulle"} <= set(names)
+    assert not {"Pen", "Marine", "Monde", "Gaulle", "Le", "De", "MarineLePen"} & set(names)
+    once = _names(
+        Article(text="Marine Le Pen a rencontré les électeurs. Ensuite, Le Pen a promis.", lang="fr")
+    )
+    assert "MarineLePen" in once and not {"LePen", "Pen", "Marine"} & set(once)
+    # A capitalized "of" opens nothing: a title-case headline's "Of England" is no name.
+    assert "OfEngland" not in _names(
+        Article(title="Governor Of The Bank Of England Warns", text="Rates rise.")
+    )
+
+
 def test_a_capitalized_stopword_after_of_or_de_opens_a_name_too() -> None:
     """'the mayor of New York', 'estado de São Paulo': the connector ends the common noun's
     phrase, and the capitalized stopword after it still opens the name (not #York, #Paulo)."""
