@@ -56,6 +56,9 @@ NAME_PARTICLES: Final = frozenset(
     {"de", "du", "des", "del", "della", "da", "das", "do", "dos", "di", "van", "von", "der", "den", "ter"}
     | {"al", "el", "bin", "ibn", "ben", "la", "le", "y", "of"}
 )
+#: Particles that open a surname or a title when written with a capital: Le Pen, De Gaulle,
+#: Van Gogh, Del Potro, Le Monde, Der Spiegel (not "of" or "y": Bank Of England is no "Of England").
+_LEADING_PARTICLES: Final = NAME_PARTICLES - {"of", "y"}
 #: "of" in Romance languages, which builds compound nouns: accord de paix, taxa de juros.
 CONNECTORS: Final = frozenset(
     {"de", "d", "du", "da", "do", "das", "dos", "di", "del", "della", "dei", "delle"}
@@ -499,7 +502,7 @@ def _opens_name(word: str, lower: str, capital: int, elided: int, tag: int) -> b
     General Motors, and a particle written as part of the name (Le Pen, De Gaulle, Van Gogh)."""
     if capital != _NAMED or len(word) < 2 or elided:
         return False
-    return tag in _OPENER_TAGS or lower in NAME_PARTICLES
+    return tag in _OPENER_TAGS or lower in _LEADING_PARTICLES
 
 
 def _is_acronym(word: str) -> bool:
@@ -643,11 +646,6 @@ def _split_label(title: str) -> tuple[str, str]:
     """Split a headline's leading label off: "Égypte : Mohamed Morsi élu" → ("Égypte", ...)."""
     match = _LABEL.match(title) if ":" in title or "|" in title else None  # most have none
     return (match.group(1), match.group(2)) if match else ("", title)
-
-
-#: Particles that open a surname or a title when written with a capital: Le Pen, De Gaulle,
-#: Van Gogh, Del Potro, Le Monde, Der Spiegel (not "of" or "y": Bank Of England is no "Of England").
-_LEADING_PARTICLES: Final = NAME_PARTICLES - {"of", "y"}
 
 
 def _leads_name(run: list[_Word], at: int) -> bool:
