@@ -548,26 +548,37 @@ def _expands(acronym: Candidate, phrase: Candidate) -> bool:
 def _merge_expansions(found: Phrases, pool: list[Candidate]) -> None:
     """An acronym and its expansion in one article are one tag, written as the acronym (#NATO).
 
-    The expansion's own parts ("Intelligence Act") are spoken for by it, as by any phrase.
+    The expansion's own parts ("Intelligence Act") are spoken for by it, as by any phrase. An
+    expansion capitalized on its first word only is one too: "la Confédération générale du
+    travail (CGT)" gives #CGT, not #CGT beside #Confederation and #Travail.
     """
     acronyms = [c for c in pool if any(len(w) > 1 and w.isupper() for w in c.surface.split(" "))]
     if not acronyms:
         return
-    for phrase in pool:
-        if phrase.words < 2 or phrase.merged or phrase in acronyms or not is_name(phrase):
+    initials = {acronym.key[:1] for acronym in acronyms}
+    for phrase in found.every():
+        if phrase.words < 2 or phrase.merged or phrase.key[:1] not in initials:
+            continue
+        if not (is_name(phrase) or _opens_capitalized(phrase, found)):
             continue
         for acronym in acronyms:
-            if _expands(acronym, phrase):
+            if acronym is not phrase and _expands(acronym, phrase):
                 acronym.count += phrase.count
                 acronym.nominal += phrase.nominal
                 acronym.in_title += phrase.in_title
                 acronym.capitalized += phrase.capitalized
                 acronym.first = min(acronym.first, phrase.first)
                 phrase.merged = True
-                for part in map(found.get, _inner_phrases(phrase.key)):
+                for part in map(found.get, (*_inner_phrases(phrase.key), *phrase.key.split(" "))):
                     if part is not None:
                         part.covered = min(part.count, part.covered + phrase.count)
                 break
+
+
+def _opens_capitalized(phrase: Candidate, found: Phrases) -> bool:
+    """Whether the phrase's first word is one the text only ever writes with a capital."""
+    head = found.get(phrase.key.split(" ", 1)[0])
+    return head is not None and head.capitalized > 0 and not head.lowercase
 
 
 def without_boilerplate(text: str) -> str:

@@ -564,6 +564,21 @@ def test_an_acronym_and_its_expansion_are_one_tag() -> None:
     assert not {"ArtificialIntelligenceAct", "IntelligenceAct"} & set(names)
 
 
+def test_an_expansion_capitalized_on_its_first_word_is_its_acronym() -> None:
+    # French writes an institution's name with one capital: its words are the acronym's.
+    text = (
+        "La Confédération générale du travail (CGT) estime à 75 000 le nombre d'emplois menacés. "
+        "La CGT appelle à la grève."
+    )
+    names = _names(Article(text=text, lang="fr"), limit=5)
+    assert "CGT" in names
+    assert not {"Confederation", "Travail", "ConfederationGeneraleDuTravail"} & set(names)
+    names = _names(
+        Article(text="Le Parti socialiste (PS) a perdu. Le PS veut une réforme.", lang="fr"), limit=5
+    )
+    assert "PS" in names and "Parti" not in names
+
+
 def test_no_bare_verbs_or_adjectives_in_english_headlines() -> None:
     article = Article(
         title="Senate nears deal as storm surge holds coastal towns",
