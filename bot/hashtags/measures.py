@@ -1,10 +1,11 @@
-"""Nouns that measure time or money or count things, by language: never a hashtag alone.
+"""Nouns that measure time, money or amounts, or count things, by language: never a hashtag alone.
 
 "50 ans", "depuis trois mois", "la nuit dernière", "7,2 milliards d'euros", "une trentaine de
-départements", "centenas de escolas": the article is about what is measured or counted, not
-about the measure. A phrase holding one may still be a tag (années-lumière, working hours,
-night trains); the word alone is not, and a phrase that opens with a counting noun before
-"de" speaks of its rest (le nombre d'emplois → emplois). Lowercase; singular and plural.
+départements", "centenas de escolas", "rose 3 percent", "42 degrees Celsius": the article is
+about what is measured or counted, not about the measure. A phrase holding one may still be a
+tag (années-lumière, working hours, night trains); the word alone is not, and a phrase that
+opens with a counting noun before "de" speaks of its rest (le nombre d'emplois → emplois).
+Lowercase; singular and plural.
 """
 
 from __future__ import annotations
@@ -50,6 +51,23 @@ _MONEY = {
     "nl": "euros dollars",
 }
 
+#: Units of amounts: "rose 3 percent", "42 degrees Celsius", "à 300 kilomètres de Paris". Not the
+#: ambiguous ones (English "meter", a device; Dutch "ton", also a barrel).
+_UNIT = {
+    "en": """
+        percent percentage degrees celsius fahrenheit kilometres kilometers miles metres
+        tonnes tons kilograms kilos litres liters hectares acres
+    """,
+    "fr": "pourcentage pourcents degrés celsius kilomètres mètres tonnes kilos kilogrammes litres hectares",
+    "pt": """
+        porcentagem percentagem graus celsius quilômetros quilómetros metros toneladas quilos
+        litros hectares
+    """,
+    "es": "porcentaje grados celsius kilómetros metros toneladas kilos litros hectáreas",
+    "de": "prozent grad celsius kilometer meter tonnen kilogramm liter hektar",
+    "nl": "procent graden celsius kilometer kilometers meter tonnen kilo liter hectare",
+}
+
 #: Nouns that count what follows them: "a number of", "une trentaine de", "centenas de".
 #: Not "quarantaine" (also quarantine) nor "partie" (also a game).
 _COUNT = {
@@ -74,9 +92,10 @@ _COUNT = {
 
 @cache
 def measures(lang: str | None) -> frozenset[str]:
-    """The nouns of time, money and counting in `lang` (none for a language not listed)."""
+    """The nouns of time, money, amounts and counting in `lang` (none for a language not listed)."""
     code = lang or ""
-    return frozenset(f"{_TIME.get(code, '')} {_MONEY.get(code, '')}".split()) | counting_nouns(lang)
+    words = f"{_TIME.get(code, '')} {_MONEY.get(code, '')} {_UNIT.get(code, '')}"
+    return frozenset(words.split()) | counting_nouns(lang)
 
 
 @cache

@@ -335,7 +335,7 @@ def test_a_graded_adjective_is_cut_and_its_noun_is_the_tag() -> None:
     assert "NouvelleVersion" in release
 
 
-def test_measures_of_time_money_and_counts_are_no_tags_but_what_they_count_is() -> None:
+def test_measures_of_time_money_amounts_and_counts_are_no_tags_but_what_they_count_is() -> None:
     strike = set(
         _names(
             Article(
@@ -359,6 +359,17 @@ def test_measures_of_time_money_and_counts_are_no_tags_but_what_they_count_is() 
     )
     assert "Council" in council
     assert not {"Euros", "Years", "Hours", "Week", "Thousands"} & council
+    heat = set(
+        _names(
+            Article(
+                text="Inflation rose 3 percent as temperatures reached 42 degrees Celsius in Athens. "
+                "Power use rose 8 percent, and fires burned 40 hectares, ten kilometres from Athens.",
+                lang="en",
+            )
+        )
+    )
+    assert {"Athens", "Inflation"} <= heat
+    assert not {"Percent", "Celsius", "Degrees", "Hectares", "Kilometres"} & heat
 
 
 def test_a_headline_label_is_a_topic_whatever_its_word_class() -> None:
