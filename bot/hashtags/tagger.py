@@ -22,7 +22,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import ClassVar, Final
 
-from librt.vecs import append, vec
+from librt.vecs import append, extend, vec
 from mypy_extensions import i32, i64
 
 #: The Universal Dependencies part-of-speech tags, in the order the weights use.
@@ -241,6 +241,13 @@ def _sure_of(code: int) -> int:
     return (code & ((1 << _SURE_BITS) - 1)) - 1
 
 
+#: The kinds of a word's keys, a bit each; those whose weights go to its neighbours too (GIVEN,
+#: TAKEN), which are all a word whose tag is sure needs.
+_LEXICAL_KINDS: Final = sum(1 << kind for kind in range(WORD, PREFIX3 + 1))
+_CONTEXT_KINDS: Final = sum({1 << kind for kind, part in _TEMPLATES.values() if part != OWN})
+#: Slots of the memo of affix searches (a power of two): a teaser pass meets ~2,500 affixes.
+_AFFIX_SLOTS: Final = 1 << 12
+
 _RECORD: Final = 3 * TAGS  # a word's vectors: its own scores, what it gives the next, the previous
 #: Below every score: a token's score sums at most 15 weights of 16 bits, far inside 32 bits.
 _LOWEST: Final = -(1 << 30)
@@ -295,9 +302,15 @@ class PosModel:
             self._add(self._table, _RECORD + TAKEN * TAGS, NAMED, feature)
         self._start = _word_code(0, _EDGE_SHAPE, EVERY_TAG, -1)
         self._end = _word_code(_RECORD, _EDGE_SHAPE, EVERY_TAG, -1)
-        #: Word as written → its code; lowercase word → where its record starts in the table.
+        self._blank = vec[i32]([0] * _RECORD)  # a new word's record, before its weights
+        #: Word as written → its code; lowercase word → where its record starts in the table,
+        #: shifted left by one, the low bit set once the record has the word's own scores.
         self._codes: dict[str, int] = {}
         self._rows: dict[str, int] = {}
+        #: The memo of affix searches: per slot, a key's hashes (+ 1, so that 0 is empty) and
+        #: what :meth:`_find` returned for it.
+        self._no_affixes = vec[i64]([0] * (2 * _AFFIX_SLOTS))
+        self._affixes = self._no_affixes[:]
         #: Per token, one score per tag: by (shape, sentence start, gap), the word's spelling and
         #: the gap before it; by (shape of the word before, tag before, tag before that). Kept
         #: in `_fixed` from their first use (-1 until then); they are few, and never forgotten.
@@ -319,9 +332,24 @@ class PosModel:
             key += KEY_BYTES
         return -1
 
-    def _add_found(self, table: vec[i32], base: int, h1: int, h2: int) -> None:
-        """Add the weights of the key with hashes (h1, h2), if any, to `table` from `base`."""
-        found = self._find(h1, h2)
+    def _find_affix(self, h1: i64, h2: i64) -> i64:
+        """:meth:`_find` for an ending or an opening, remembered in :attr:`_affixes`.
+
+        Words share them (-tion, -s, pré-), and a search in the file is several reads from
+        memory far apart: the memo answers most of them from a few cache lines.
+        """
+        affixes = self._affixes
+        slot: i64 = 2 * (h1 & (_AFFIX_SLOTS - 1))
+        key: i64 = (h1 << 30 | h2) + 1  # never 0, which marks an empty slot
+        if affixes[slot] == key:
+            return affixes[slot + 1]
+        found: i64 = self._find(h1, h2)
+        affixes[slot] = key
+        affixes[slot + 1] = found
+        return found
+
+    def _add_weights(self, table: vec[i32], base: int, found: int) -> None:
+        """Add the weights stored at `found` (a key's value; none if -1) to `table` from `base`."""
         if found < 0:
             return
         data = self.data
@@ -338,7 +366,7 @@ class PosModel:
 
     def _add(self, table: vec[i32], base: int, kind: int, text: str) -> None:
         h1, h2 = key_hashes(kind, text)
-        self._add_found(table, base, h1, h2)
+        self._add_weights(table, base, self._find(h1, h2))
 
     def sure_tag(self, word: str) -> int:
         """The tag of `word` (as written) when the dictionary of sure tags has it, else -1."""
@@ -363,21 +391,35 @@ class PosModel:
         self._codes.clear()
         self._rows.clear()
         self._table = self._table[: 2 * _RECORD]
+        self._affixes = self._no_affixes[:]
 
     def _forget_if_full(self) -> None:
         if len(self._codes) > self._LIMIT:
             self.forget()
 
-    def _row(self, lower: str) -> int:
-        """The record of a lowercase word: what its endings, its opening and itself give it."""
-        row = self._rows.get(lower, -1)
-        if row >= 0:
+    def _row(self, lower: str, own: bool) -> int:
+        """The record of a lowercase word: what itself, its endings and its opening give it.
+
+        Without `own` (a spelling whose tag is sure), only the keys its neighbours read: the
+        rest, which weigh on its own tag alone, come when a spelling that needs them does.
+        """
+        found = self._rows.get(lower, -1)
+        if found >= 0:
+            row = found >> 1
+            if own and not found & 1:
+                self._add_lexical(row, lower, _LEXICAL_KINDS & ~_CONTEXT_KINDS)
+                self._rows[lower] = found | 1
             return row
         table = self._table
-        row = self._rows[lower] = len(table)
-        for _ in range(_RECORD):
-            table = append(table, 0)
-        self._table = table
+        row = len(table)
+        self._table = extend(table, self._blank)
+        self._add_lexical(row, lower, _LEXICAL_KINDS if own else _CONTEXT_KINDS)
+        self._rows[lower] = row << 1 | own
+        return row
+
+    def _add_lexical(self, row: int, lower: str, kinds: int) -> None:
+        """Add to the record at `row` the weights of the keys of `lower` of `kinds` (a bit each)."""
+        table = self._table
         h1, h2 = _BASIS1, _BASIS2
         size = len(lower)
         for letters in range(1, 5):  # the last letter, the last two, three, four
@@ -386,26 +428,32 @@ class PosModel:
                 h1 = ((h1 ^ c) * _PRIME1) & _MASK
                 h2 = ((h2 ^ c) * _PRIME2) & _MASK
             kind = SUFFIX1 + letters - 1
-            self._add_found(table, row, _finish(h1, kind, _PRIME1), _finish(h2, kind, _PRIME2))
+            if kinds >> kind & 1:
+                found = self._find_affix(_finish(h1, kind, _PRIME1), _finish(h2, kind, _PRIME2))
+                self._add_weights(table, row, found)
         h1, h2 = _BASIS1, _BASIS2
         two, three = min(2, size), min(3, size)
         for i in range(size):
             c = ord(lower[i])
             h1 = ((h1 ^ c) * _PRIME1) & _MASK
             h2 = ((h2 ^ c) * _PRIME2) & _MASK
-            if i + 1 == two:
-                self._add_found(table, row, _finish(h1, PREFIX2, _PRIME1), _finish(h2, PREFIX2, _PRIME2))
-            if i + 1 == three:
-                self._add_found(table, row, _finish(h1, PREFIX3, _PRIME1), _finish(h2, PREFIX3, _PRIME2))
-        self._add_found(table, row, _finish(h1, WORD, _PRIME1), _finish(h2, WORD, _PRIME2))
-        return row
+            if i + 1 == two and kinds >> PREFIX2 & 1:
+                found = self._find_affix(_finish(h1, PREFIX2, _PRIME1), _finish(h2, PREFIX2, _PRIME2))
+                self._add_weights(table, row, found)
+            if i + 1 == three and kinds >> PREFIX3 & 1:
+                found = self._find_affix(_finish(h1, PREFIX3, _PRIME1), _finish(h2, PREFIX3, _PRIME2))
+                self._add_weights(table, row, found)
+        if kinds >> WORD & 1:
+            self._add_weights(table, row, self._find(_finish(h1, WORD, _PRIME1), _finish(h2, WORD, _PRIME2)))
 
     def _code(self, word: str) -> int:
         code = self._codes.get(word, -1)
         if code < 0:
-            row = self._row(word.lower())
-            allowed = self.allowed_tags(word)
-            code = self._codes[word] = _word_code(row, word_shape(word), allowed, self.sure_tag(word))
+            sure = self.sure_tag(word)
+            # A sure tag is the tag: the word's own scores and its tag set are never read.
+            allowed = self.allowed_tags(word) if sure < 0 else 1 << sure
+            row = self._row(word.lower(), sure < 0)
+            code = self._codes[word] = _word_code(row, word_shape(word), allowed, sure)
         return code
 
     def _fixed_row(self, features: list[str]) -> int:
@@ -440,8 +488,10 @@ class PosModel:
     def tag(self, words: list[str], gaps: list[int]) -> list[int]:
         """The tag of each word of one sentence; `gaps[i]` is what comes before `words[i]`."""
         self._forget_if_full()
-        codes = [self._code(word) for word in words]
-        codes.append(self._end)
+        codes = vec[i64](capacity=len(words) + 1)
+        for word in words:
+            codes = append(codes, self._code(word))
+        codes = append(codes, self._end)
         table = self._table
         tags: list[int] = []
         previous, before_previous = -1, -1

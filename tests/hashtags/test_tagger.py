@@ -137,3 +137,33 @@ def test_tagging_nothing_and_odd_words() -> None:
     assert model.tag([], []) == []
     odd = ["ÉTÉ", "x" * 5000, "Київ", "42", "e-mail", "北京"]
     assert len(model.tag(odd, [GAP_SPACE] * len(odd))) == len(odd)
+
+
+def test_a_spelling_after_a_sure_one_still_weighs_its_own_letters() -> None:
+    """A sure tag spares the word's own scores; a spelling of it without one gets them all."""
+    # "Le" is a name by its opening, not by its neighbour (which alone would make it an adjective).
+    weights = {"s1 e": {NOUN: 2.0}, "p2 le": {PROPN: 3.0}, "w le": {DET: 1.0}, "+1 le": {ADJ: 2.5}}
+    data = encode_model(
+        lang="xx", weights=weights, sure_tags={"le": DET}, content_stopwords=[], common_nouns={}, about={}
+    )
+    alone = decode_model(data).tag(["Le", "le"], [GAP_SPACE, GAP_SPACE])
+    model = decode_model(data)
+    assert model.tag(["le", "le"], [GAP_SPACE, GAP_SPACE]) == [DET, DET]
+    assert model.tag(["Le", "le"], [GAP_SPACE, GAP_SPACE]) == alone == [PROPN, DET]
+
+
+def test_words_sharing_endings_are_tagged_as_each_alone() -> None:
+    """Endings and openings are searched once per pass and remembered: more of them than the
+    memo has slots, so that slots are shared, and each word still gets its own."""
+    letters = "abcdefghijklmnopqrstuvwxyzé"
+    words = [a + b + c + "x" + d for a in letters[:9] for b in letters for c in letters[:6] for d in "st"]
+    weights: dict[str, dict[int, float]] = {f"s3 {word[-3:]}": {NOUN: 1.0} for word in words[::3]}
+    weights |= {f"p3 {word[:3]}": {VERB: 1.5} for word in words[::5]}
+    weights |= {f"s2 {word[-2:]}": {ADJ: 0.5} for word in words[::7]}
+    model = decode_model(_bare_model(weights))
+    each = [model.tag([word], [GAP_PUNCT])[0] for word in words]
+    assert len(set(each)) == 3
+    model.forget()
+    assert [model.tag([word], [GAP_PUNCT])[0] for word in reversed(words)] == each[::-1]
+    fresh = decode_model(_bare_model(weights))
+    assert [fresh.tag([word], [GAP_PUNCT])[0] for word in words[::-1]] == each[::-1]
