@@ -14,6 +14,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from bot.boilerplate import is_boilerplate
+from bot.hashtags.acronyms import introduced_acronyms
 from bot.hashtags.candidates import HEAD_LAST, PARTICLES, Candidate, Phrases, count_phrases
 from bot.hashtags.language import LanguageData
 from bot.hashtags.measures import counting_nouns, measures
@@ -575,6 +576,35 @@ def _merge_expansions(found: Phrases, pool: list[Candidate]) -> None:
                 break
 
 
+def _merge_introduced(found: Phrases, text: str, data: LanguageData) -> None:
+    """The pieces of a name that an acronym in parentheses follows are that acronym's.
+
+    "o Instituto Nacional de Pesquisas Espaciais (Inpe)" is #Inpe, not #InstitutoNacional
+    beside #PesquisasEspaciais: the counter's phrases are too short for such a name, so each of
+    its pieces is spoken for, once per time the name is said.
+    """
+    for introduced in introduced_acronyms(text, data.stopwords):
+        acronym = found.get(introduced.acronym)
+        if acronym is None:
+            continue
+        name = introduced.words
+        for phrase in found.every():
+            words = [word for word in phrase.key.split(" ") if word not in PARTICLES]
+            if phrase is not acronym and _within(words, name):
+                phrase.covered = min(phrase.count, phrase.covered + 1)
+        acronym.count += 1
+        acronym.nominal += 1
+        acronym.capitalized += 1
+
+
+def _within(words: list[str], name: tuple[str, ...]) -> bool:
+    """Whether `words` are a run of the words of `name`."""
+    size = len(words)
+    return 0 < size <= len(name) and any(
+        list(name[start : start + size]) == words for start in range(len(name) - size + 1)
+    )
+
+
 def _opens_capitalized(phrase: Candidate, found: Phrases) -> bool:
     """Whether the phrase's first word is one the text only ever writes with a capital."""
     head = found.get(phrase.key.split(" ", 1)[0])
@@ -634,6 +664,7 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     graded = _mark_graded(found, phrases, (article.title or "", text), data.lang)
     _mark_counted(found, phrases, data.lang)
     _mark_described_names(found, phrases, data)
+    _merge_introduced(found, text, data)
     _merge_expansions(found, pool)
     _mark_people(found, phrases)
     if data.tagger is not None:

@@ -575,6 +575,17 @@ def test_an_acronym_and_its_expansion_are_one_tag() -> None:
     assert not {"ArtificialIntelligenceAct", "IntelligenceAct"} & set(names)
 
 
+def test_a_long_name_before_its_acronym_in_parentheses_is_the_acronym() -> None:
+    # Longer than the counter's phrases: its pieces were tags of their own.
+    text = (
+        "O desmatamento na Amazônia caiu 31%, segundo dados do Instituto Nacional de Pesquisas "
+        "Espaciais (Inpe), divulgados nesta quarta-feira. O Inpe alerta para o garimpo."
+    )
+    names = _names(Article(title="Desmatamento na Amazônia cai", text=text, lang="pt"))
+    assert {"Inpe", "Amazonia", "Desmatamento"} <= set(names)
+    assert not {"InstitutoNacional", "PesquisasEspaciais", "Instituto", "Espaciais"} & set(names)
+
+
 def test_an_expansion_capitalized_on_its_first_word_is_its_acronym() -> None:
     # French writes an institution's name with one capital: its words are the acronym's.
     text = (
