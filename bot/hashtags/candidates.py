@@ -59,6 +59,10 @@ NAME_PARTICLES: Final = frozenset(
 #: Particles that open a surname or a title when written with a capital: Le Pen, De Gaulle,
 #: Van Gogh, Del Potro, Le Monde, Der Spiegel (not "of" or "y": Bank Of England is no "Of England").
 _LEADING_PARTICLES: Final = NAME_PARTICLES - {"of", "y"}
+#: Particles that lead a surname in lowercase: de Gaulle, van Gogh, von der Leyen, bin Laden. Not
+#: the articles, which lead one only with a capital (Le Pen) and lead names all the time in
+#: lowercase ("la France", "des Français").
+SURNAME_PARTICLES: Final = _LEADING_PARTICLES - {"la", "le", "el", "der", "den", "des"}
 #: "of" in Romance languages, which builds compound nouns: accord de paix, taxa de juros.
 CONNECTORS: Final = frozenset(
     {"de", "d", "du", "da", "do", "das", "dos", "di", "del", "della", "dei", "delle"}
@@ -117,6 +121,12 @@ class Candidate:
     person: bool
     #: Spoken for by another candidate: a full name tagged by its surname, a title before a name.
     merged: bool
+    #: Mentions as a surname led by a lowercase particle ("de Gaulle", "von der Leyen"). Such a
+    #: particle is a preposition as often ("revient de Paris"): a phrase only ever written so is
+    #: no candidate until the ranker finds it a person's surname.
+    led: int
+    #: Of those, the mentions opening a run: said without a first name ("…, de Gaulle a dit").
+    opening: int
 
     def __init__(self, key: str, surface: str, words: int, first: int) -> None:
         self.key = key
@@ -139,6 +149,8 @@ class Candidate:
         self.support = 0
         self.person = False
         self.merged = False
+        self.led = 0
+        self.opening = 0
 
     @property
     def length(self) -> int:
@@ -396,15 +408,19 @@ def _runs(
     run: list[_Word] = []
     joint: list[_Word] = []  # connectors waiting for the word after them; empty while run is
     opener: _Word | None = None  # a capitalized stopword that may open a name: the New of New York
+    # Lowercase particles that may lead a surname said without its first name: "…, de Gaulle".
+    waiting: tuple[_Word, ...] = ()
     owner = False  # the word before is a capitalized common noun's possessive: People's, Moon's
     for i in range(len(entries)):
         word, lower, kind, elided, initial, possessive = entries[i]
         tag = tags[i]
         at_start = starts[i]
         before, opener = opener, None
+        particles, waiting = waiting, ()
         owned, owner = owner, False
         if gaps[i] != _GAP_SPACE:
             before = None
+            particles = ()
             if run:
                 runs.append((sentence, run))
                 run, joint = [], []
@@ -425,11 +441,17 @@ def _runs(
                 joint = []
             elif before is not None and capital == _NAMED and not run:
                 run.append(before)
+            elif particles and capital == _NAMED and not run:
+                run.extend(particles)
             elif elided == _ELISION_OF and run:
                 run.append(_ELIDED_DE)
         elif not run:
             if kind == _STOP and _opens_name(word, lower, capital, elided, tag):
                 opener = _Word(word, lower, _NAMED, tag)
+                if lower in SURNAME_PARTICLES:
+                    waiting = (opener,)  # Von der Leyen
+            elif kind == _STOP and not elided and _may_lead_surname(lower, capital, particles):
+                waiting = (*particles, _Word(word, lower, capital, tag))
             continue
         elif kind == _STOP:
             last = run[-1].capital
@@ -503,6 +525,16 @@ def _opens_name(word: str, lower: str, capital: int, elided: int, tag: int) -> b
     if capital != _NAMED or len(word) < 2 or elided:
         return False
     return tag in _OPENER_TAGS or lower in _LEADING_PARTICLES
+
+
+def _may_lead_surname(lower: str, capital: int, before: tuple[_Word, ...]) -> bool:
+    """Whether a stopword may lead a surname said alone, after the particles `before` it: the
+    "de" of "de Gaulle", the "von der" of "von der Leyen" (in lowercase, or opening a sentence)."""
+    if capital == _NAMED:
+        return False
+    if not before:
+        return lower in SURNAME_PARTICLES
+    return len(before) == 1 and lower in SECOND_CONNECTORS
 
 
 def _is_acronym(word: str) -> bool:
@@ -594,6 +626,12 @@ def _all_stop(lower: str, stop: frozenset[str]) -> bool:
     return all(part in stop or len(part) < 2 for part in lower.split("-"))
 
 
+def unproven_surname(candidate: Candidate) -> bool:
+    """Whether the phrase is only ever a lowercase particle and a name ("de Paris", "de Gaulle")
+    that no rule has made a name: a preposition as often as a surname, so no candidate."""
+    return candidate.led == candidate.count and not candidate.capitalized
+
+
 class Phrases:
     """Every phrase of an article with its evidence.
 
@@ -607,7 +645,11 @@ class Phrases:
         self.verbs = verbs
         #: The phrases said more than once, in the title, or capitalized mid-sentence. A phrase
         #: said once in passing, not in the title and not a name, never outranks those.
-        self.likely = [c for c in found.values() if c.count > 1 or c.in_title or c.capitalized]
+        self.likely = [
+            c
+            for c in found.values()
+            if (c.count > 1 or c.in_title or c.capitalized) and not unproven_surname(c)
+        ]
 
     def get(self, key: str) -> Candidate | None:
         """The candidate for the phrase `key`, or None when the article never says it."""
@@ -671,7 +713,10 @@ def _count_phrases(
             first = run[start]
             written, key, capital = first.written, first.lower, first.capital
             leading = key in PARTICLES  # Le of Le Pen: it opens the name, it is no word alone
-            if written.isdigit() or (leading and not _leads_name(run, start)):
+            if written.isdigit():
+                continue
+            if leading and not _leads_name(run, start):
+                _count_surname(found, run, start, sentence, is_title)
                 continue
             head_noun = first.tag in _NOUN_TAGS or first.tag == _UNTAGGED
             if not leading:
@@ -705,6 +750,48 @@ def _count_phrases(
                 _count(
                     found, found.get(key), key, written, end - start + 1, sentence, shape, is_title, nominal
                 )
+
+
+def _count_surname(
+    found: dict[str, Candidate], run: list[_Word], at: int, sentence: int, is_title: bool
+) -> None:
+    """Count a surname led by a lowercase particle, if one starts at `at`: de Gaulle, von der Leyen.
+
+    Particles in lowercase are prepositions as often as parts of a name ("de Paris"), so it
+    counts as a mixed phrase, which the ranker takes for a name only on more evidence.
+    """
+    particle = run[at]
+    if particle.lower not in SURNAME_PARTICLES or particle.written == "d'":
+        return
+    if at and run[at - 1].lower in PARTICLES:
+        return  # the der of von der Leyen: the surname starts before it
+    end = at + 1
+    if end < len(run) and run[end].lower in SECOND_CONNECTORS and run[end].capital != _NAMED:
+        end += 1
+    elif particle.capital == _NAMED:
+        return  # a capitalized particle before a name leads it: see _leads_name
+    if end >= len(run):
+        return
+    name = run[end]
+    if name.capital != _NAMED or name.lower in PARTICLES or name.written.isdigit():
+        return
+    words = run[at : end + 1]
+    key = " ".join(word.lower for word in words)
+    shape = _FORCED if particle.capital == _FORCED else _MIXED
+    surname = _count(
+        found,
+        found.get(key),
+        key,
+        " ".join(word.written for word in words),
+        len(words),
+        sentence,
+        shape,
+        is_title,
+        True,
+    )
+    surname.led += 1
+    if at == 0:
+        surname.opening += 1
 
 
 def _count_word(

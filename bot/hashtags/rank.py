@@ -15,7 +15,15 @@ from typing import NamedTuple
 
 from bot.boilerplate import is_boilerplate
 from bot.hashtags.acronyms import introduced_acronyms
-from bot.hashtags.candidates import HEAD_LAST, PARTICLES, Candidate, Phrases, count_phrases
+from bot.hashtags.candidates import (
+    HEAD_LAST,
+    PARTICLES,
+    SURNAME_PARTICLES,
+    Candidate,
+    Phrases,
+    count_phrases,
+    unproven_surname,
+)
 from bot.hashtags.language import LanguageData
 from bot.hashtags.measures import counting_nouns, measures
 from bot.models import Article, TagReason
@@ -253,21 +261,25 @@ def _mark_counted(found: Phrases, phrases: list[Candidate], lang: str | None) ->
 
 
 def _mark_institutions(found: Phrases, data: LanguageData) -> list[Candidate]:
-    """Count as a name the institutions the counter sees as mixed phrases (see :func:`_institution`).
+    """Count as a name the institutions and people the counter sees as mixed phrases.
 
-    Returns the names joined by a particle that are said once, in the text only: the counter
-    does not find those likely ("in the Gulf of Mexico"). A name of the other shape said once
+    (See :func:`_institution` and :func:`_particle_surname`.) Returns what the counter did not
+    find likely: the names joined by a particle said once, in the text only ("in the Gulf of
+    Mexico"), and the surnames led by a lowercase particle. A name of the other shape said once
     stays out, as the counter left it.
     """
-    named = [
-        phrase
-        for phrase in found.every()
-        if phrase.words > 1
-        and not phrase.capitalized
-        and not phrase.lowercase
-        and phrase.in_text
-        and _institution(phrase, found, data)
-    ]
+    named: list[Candidate] = []
+    surnames: dict[str, Candidate] = {}  # a person's full name → the surname, led by a particle
+    for phrase in found.every():
+        if phrase.words < 2 or phrase.capitalized or phrase.lowercase or not phrase.in_text:
+            continue
+        if unproven_surname(phrase):
+            continue  # "de Paris": made a name only as a person's surname, below
+        if _institution(phrase, found, data):
+            named.append(phrase)
+        elif (surname := _particle_surname(phrase, found, data)) is not None:
+            named.append(phrase)
+            surnames[phrase.key] = surname
     # Windows of a name longer than the counter's phrases overlap or hold one another
     # ("Laboratório de Aplicações de Satélites Ambientais da UFRJ"): none is the name.
     windows = [phrase.key.split(" ") for phrase in named]
@@ -278,7 +290,37 @@ def _mark_institutions(found: Phrases, data: LanguageData) -> list[Candidate]:
         phrase.capitalized = phrase.in_text
         if phrase.count == 1 and not phrase.in_title and not PARTICLES.isdisjoint(words):
             unlikely.append(phrase)
+        surname = surnames.get(phrase.key)
+        if surname is not None and unproven_surname(surname):
+            surname.capitalized = surname.in_text
+            unlikely.append(surname)
     return unlikely
+
+
+def _particle_surname(phrase: Candidate, found: Phrases, data: LanguageData) -> Candidate | None:
+    """The surname of a first name and a surname led by a lowercase particle: de Gaulle of
+    Charles de Gaulle, von der Leyen of Ursula von der Leyen; None if the phrase is no such name.
+
+    A lowercase particle joins a place in a place as often ("Iju de Lagos" beside "Lagos"),
+    so the phrase alone proves nothing. The surname said again with its particle and no first
+    name ("…, de Gaulle a dit", or with a capital: "Van Gogh sold"), its name never without
+    the particle, marks a person. The first name is a name the text never writes in lowercase,
+    and no title (Président de la République).
+    """
+    first, _, rest = phrase.key.partition(" ")
+    if first in PARTICLES or rest.partition(" ")[0] not in SURNAME_PARTICLES:
+        return None
+    surname = found.get(rest)
+    if surname is None or not (surname.opening or surname.capitalized):
+        return None
+    if first in data.titles:
+        return None
+    given, name = found.get(first), found.get(rest.rsplit(" ", 1)[1])
+    if given is None or name is None or given.lowercase or not given.capitalized:
+        return None
+    if data.capitalizes_nouns and 2 * given.proper <= given.count:
+        return None  # German capitalizes every noun: "Kommissionspräsidentin von der Leyen"
+    return surname if name.count <= surname.count else None
 
 
 def _overlap(words: list[str], other: list[str]) -> bool:
@@ -367,6 +409,10 @@ def _mark_people(found: Phrases, phrases: list[Candidate]) -> None:
             surname.in_title = max(surname.in_title, candidate.in_title)
             surname.first = min(surname.first, candidate.first)
             candidate.merged = True
+            # The first name said in the full name is the person's too: no #Marine beside #LePen.
+            given = found.get(candidate.key.split(" ", 1)[0])
+            if given is not None:
+                given.covered = min(given.count, given.covered + candidate.count)
         else:
             candidate.person = True
 
@@ -657,7 +703,7 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     found = count_phrases(article.title, text, data)
     pool = found.likely + _mark_institutions(found, data)
     if len(pool) < enough:
-        pool = found.every()
+        pool = [candidate for candidate in found.every() if not unproven_surname(candidate)]
     phrases = [c for c in pool if c.words > 1]
     headline_own = _mark_support(found, phrases)
     _mark_headline_overlaps(phrases)

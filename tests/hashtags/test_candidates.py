@@ -27,6 +27,18 @@ def test_names_join_across_particles_and_common_words_across_de() -> None:
     assert "de paix" not in found and "de" not in found
 
 
+def test_a_surname_led_by_a_lowercase_particle_is_counted_with_it() -> None:
+    """de Gaulle, von der Leyen: counted as a phrase led by a particle, with where it opens a run."""
+    found = collect_candidates(
+        None, "Charles de Gaulle a parlé. Plus tard, de Gaulle est revenu de Paris.", FR
+    )
+    assert found["de gaulle"].count == found["de gaulle"].led == 2
+    assert found["de gaulle"].opening == 1  # said without the first name once
+    assert found["de paris"].opening == 1 and not found["de paris"].capitalized
+    leyen = collect_candidates(None, "Ursula von der Leyen came. Von der Leyen spoke.", EN)
+    assert leyen["von der leyen"].count == 2 and "der leyen" not in leyen
+
+
 def test_capitals_count_as_names_mid_sentence_or_when_tagged_as_names() -> None:
     text = "Paris attend. Le maire de Paris parle. Demain, tout change."
     untagged = collect_candidates(None, text, LanguageData.known("xx"))

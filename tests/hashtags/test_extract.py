@@ -239,6 +239,55 @@ def test_a_qualifier_alone_is_no_title_and_a_capitalized_stopword_opens_a_name()
     assert "NouvelleDemocratie" in names and "Democratie" not in names
 
 
+def test_a_surname_led_by_a_lowercase_particle_makes_one_tag_for_the_person() -> None:
+    """The surname said again with its particle marks a person: one tag, the first name never alone."""
+    gaulle = _names(
+        Article(
+            text="Charles de Gaulle a quitté Paris en 1940. Plus tard, de Gaulle est revenu à Paris. "
+            "Le général de Gaulle a parlé.",
+            lang="fr",
+        )
+    )
+    assert "DeGaulle" in gaulle and not {"Charles", "Gaulle", "CharlesDeGaulle"} & set(gaulle)
+    leyen = _names(
+        Article(
+            text="Ursula von der Leyen visited Kyiv on Monday. Von der Leyen said the EU would help. "
+            "Later von der Leyen met Zelensky.",
+            lang="en",
+        )
+    )
+    assert "VonDerLeyen" in leyen and not {"Ursula", "Leyen", "UrsulaVonDerLeyen"} & set(leyen)
+    gogh = _names(
+        Article(
+            text="Vincent van Gogh painted in Arles. Van Gogh sold one painting. "
+            "The museum shows Van Gogh works.",
+            lang="en",
+        )
+    )
+    assert "VanGogh" in gogh and "Vincent" not in gogh
+    # Said mostly in full, the person is the full name; the surname stays its part.
+    once = _names(
+        Article(text="Charles de Gaulle a quitté Paris en 1940. Plus tard, de Gaulle est revenu.", lang="fr")
+    )
+    assert "CharlesDeGaulle" in once and not {"Charles", "Gaulle", "DeGaulle"} & set(once)
+
+
+def test_a_lowercase_particle_before_a_name_alone_is_a_preposition() -> None:
+    """ "de Paris" is no surname; nor is "de Lagos", whose name is said without it elsewhere."""
+    paris = _names(
+        Article(text="Charles de Gaulle a quitté Paris en 1940. Il est revenu de Paris en 1944.", lang="fr")
+    )
+    assert "Paris" in paris and "DeParis" not in paris
+    lagos = _names(
+        Article(
+            text="De fortes pluies ont inondé le quartier d'Iju de Lagos. La police de Lagos a fermé "
+            "les routes, et Lagos attend.",
+            lang="fr",
+        )
+    )
+    assert "Lagos" in lagos and not {"DeLagos", "IjuDeLagos"} & set(lagos)
+
+
 def test_a_particle_written_with_a_capital_leads_the_name() -> None:
     """Le Pen, De Gaulle, Le Monde: the capitalized particle is part of the name, and a surname
     led by one speaks for the full name as a plain surname does (#LePen, not #Pen #Marine)."""
