@@ -240,12 +240,14 @@ class _Lexicon:
 
     _LIMIT: ClassVar[int] = 200_000  # distinct words remembered before starting afresh: bounds memory
 
-    def __init__(self, stop: frozenset[str], possessives: bool) -> None:
+    def __init__(self, stop: frozenset[str], possessives: bool, capitalized_names: frozenset[str]) -> None:
         self.stop = stop
+        #: Stopwords that are names when written with a capital (see LanguageData).
+        self.capitalized_names = capitalized_names
         #: Whether the language writes possessives with 's (Iceland's); elsewhere 's is part of a
         #: name (l'agence Moody's).
         self.possessives = possessives
-        self.known = dict(_stopword_forms(stop))
+        self.known = dict(_stopword_forms(stop, capitalized_names))
         #: The characters between two words → what they do to a run (see _gap_kind).
         self.gaps = {" ": _GAP_SPACE}
         #: (case, script) → phrase → (tag, tag key), or None when the phrase makes no tag.
@@ -254,7 +256,7 @@ class _Lexicon:
     def forget_if_full(self) -> None:
         """Start afresh once too much is remembered: bounds memory in a long-running bot."""
         if len(self.known) > self._LIMIT:
-            self.known = dict(_stopword_forms(self.stop))
+            self.known = dict(_stopword_forms(self.stop, self.capitalized_names))
         if len(self.gaps) > self._LIMIT:
             self.gaps = {" ": _GAP_SPACE}
 
@@ -316,12 +318,16 @@ def split_words(text: str) -> list[tuple[int, int, str, int]]:
 
 
 @cache
-def _stopword_forms(stop: frozenset[str]) -> dict[str, _Entry]:
-    """The lexicon's entries for every stopword as news writes it: le, Le, LE."""
+def _stopword_forms(stop: frozenset[str], capitalized_names: frozenset[str]) -> dict[str, _Entry]:
+    """The lexicon's entries for every stopword as news writes it: le, Le, LE.
+
+    One of `capitalized_names` written with a capital is a word like any other (Janeiro).
+    """
     forms = {}
     for word in stop:
         for form in (word, word.capitalize()):
-            forms[form] = (form, word, _STOP, 0, form[0] != word[0], False)
+            kind = _CONTENT if form[0] != word[0] and word in capitalized_names else _STOP
+            forms[form] = (form, word, kind, 0, form[0] != word[0], False)
     return forms
 
 
@@ -331,7 +337,7 @@ _POSSESSIVE_S: Final = frozenset({"en", "nl"})
 
 @cache
 def _lexicon(data: LanguageData) -> _Lexicon:
-    return _Lexicon(data.stopwords, data.lang in _POSSESSIVE_S)
+    return _Lexicon(data.stopwords, data.lang in _POSSESSIVE_S, data.capitalized_names)
 
 
 def tag_memo(data: LanguageData, case: str, script: str) -> dict[str, tuple[str, str] | None]:

@@ -112,6 +112,8 @@ _INFINITIVE_ENDINGS: Final = {
 }
 #: English marks its participles and gerunds by their endings (proposed, delaying).
 _ENGLISH_VERB_ENDINGS: Final = ("ed", "ing")
+#: Languages that write months and weekdays in lowercase: there a capital makes them a name.
+_TIMES_IN_LOWERCASE: Final = frozenset({"fr", "pt", "es", "nl", "it", "ca", "ro"})
 #: Languages that capitalize every noun: there a lowercase word is never a noun.
 _NOUNS_CAPITALIZED: Final = frozenset({"de", "lb"})
 
@@ -155,6 +157,9 @@ class LanguageData:
     offices: frozenset[str] = frozenset()
     #: Capitalized nationality adjectives → the place they name (austrian → Austria).
     demonyms: dict[str, str] = field(default_factory=dict)
+    #: Stopwords that are parts of names when written with a capital: months and weekdays, in a
+    #: language that writes them in lowercase (Rio de Janeiro, Plaza de Mayo). Never a tag alone.
+    capitalized_names: frozenset[str] = frozenset()
 
     @classmethod
     def known(cls, lang: str | None) -> LanguageData:
@@ -197,6 +202,7 @@ def _language_data(code: str | None) -> LanguageData:
         titles=titles(code),
         offices=titles(code, trades=False),
         demonyms=places,
+        capitalized_names=times & stop if code in _TIMES_IN_LOWERCASE else frozenset(),
     )
 
 

@@ -99,8 +99,9 @@ def _eligible(candidate: Candidate, data: LanguageData, headline_own: frozenset[
             or candidate.key in headline_own
         )
     word = candidate.surface
-    if candidate.key in data.offices or candidate.key in measures(data.lang):
-        return False
+    key = candidate.key
+    if key in data.offices or key in measures(data.lang) or key in data.capitalized_names:
+        return False  # a month is a part of a name (Rio de Janeiro), no name alone
     if candidate.before_noun >= candidate.count and not candidate.capitalized and data.lang in HEAD_LAST:
         return False  # a common noun only ever a modifier: "pine" of "pine forests", "wage" of "wage growth"
     return len(word) > 2 or (len(word) == 2 and word.isupper())

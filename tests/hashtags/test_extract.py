@@ -322,6 +322,22 @@ def test_a_capitalized_stopword_after_of_or_de_opens_a_name_too() -> None:
     assert "SaoPaulo" in _names(portuguese) and "Paulo" not in _names(portuguese)
 
 
+def test_a_month_written_with_a_capital_is_part_of_a_name_where_months_are_lowercase() -> None:
+    rio = Article(
+        text="As chuvas atingiram o estado do Rio de Janeiro em janeiro. O governo do Rio de Janeiro "
+        "decretou calamidade.",
+        lang="pt",
+    )
+    assert "RioDeJaneiro" in _names(rio) and not {"Rio", "Janeiro"} & set(_names(rio))
+    plaza = Article(
+        text="Miles de personas llenaron la Plaza de Mayo el 25 de mayo. La Plaza de Mayo vibró.", lang="es"
+    )
+    assert "PlazaDeMayo" in _names(plaza) and "Plaza" not in _names(plaza)
+    # A month opening sentences is still no tag, alone or in the lowercase.
+    recife = Article(text="Janeiro foi chuvoso no Recife. Janeiro teve chuvas no Recife.", lang="pt")
+    assert "Recife" in _names(recife) and "Janeiro" not in _names(recife)
+
+
 def test_a_name_only_the_headline_says_is_one_tag_not_its_words() -> None:
     names = _names(
         Article(

@@ -86,6 +86,13 @@ def test_month_and_weekday_names_are_never_tags() -> None:
     assert "tuesday" in time_words("xx")  # English names still apply to an unknown language
 
 
+def test_months_are_parts_of_names_only_where_the_language_writes_them_in_lowercase() -> None:
+    assert {"janeiro", "maio", "domingo"} <= LanguageData.known("pt").capitalized_names
+    assert "mayo" in LanguageData.known("es").capitalized_names
+    assert LanguageData.known("pt").capitalized_names <= LanguageData.known("pt").stopwords
+    assert not LanguageData.known("en").capitalized_names and not LanguageData.known("de").capitalized_names
+
+
 @pytest.mark.parametrize(
     ("lang", "word", "verb"),
     [
