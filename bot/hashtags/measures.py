@@ -82,10 +82,10 @@ _COUNT = {
         maioria metade
     """,
     "es": """
-        número decena decenas centena centenas centenar centenares millar millares millón
-        millones mayoría mitad
+        número decena decenas docena docenas centena centenas centenar centenares cientos miles
+        millar millares millón millones mayoría mitad
     """,
-    "de": "anzahl dutzend dutzende hunderte tausende mehrheit hälfte",
+    "de": "anzahl dutzend dutzende hunderte tausende millionen milliarden mehrheit hälfte",
     "nl": "aantal tientallen honderden duizenden miljoenen miljarden meerderheid helft",
 }
 

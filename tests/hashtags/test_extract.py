@@ -435,6 +435,15 @@ def test_measures_of_time_money_amounts_and_counts_are_no_tags_but_what_they_cou
     )
     assert {"Athens", "Inflation"} <= heat
     assert not {"Percent", "Celsius", "Degrees", "Hectares", "Kilometres"} & heat
+    march = set(
+        _names(
+            Article(
+                text="Miles de personas se reunieron en Madrid. Cientos de policías vigilaron la marcha.",
+                lang="es",
+            )
+        )
+    )
+    assert {"Madrid", "Personas"} <= march and not {"Miles", "Cientos"} & march
 
 
 def test_a_headline_label_is_a_topic_whatever_its_word_class() -> None:
