@@ -15,7 +15,7 @@ from functools import cache
 from typing import ClassVar, Final
 
 from bot.hashtags.language import LanguageData
-from bot.hashtags.tagger import ADJ, ADP, GAP_PUNCT, GAP_SPACE, NOUN, PROPN, SYM, VERB, PosModel, X
+from bot.hashtags.tagger import ADJ, ADP, CCONJ, GAP_PUNCT, GAP_SPACE, NOUN, PROPN, SYM, VERB, PosModel, X
 from bot.hashtags.titles import qualifiers
 from bot.hashtags.truecase import truecased
 
@@ -34,6 +34,7 @@ _GAP_SPACE: Final = 0
 _GAP_BREAK: Final = 1
 _GAP_END: Final = 2
 _GAP_END_IF_CAPITAL: Final = 3
+_GAP_AMPERSAND: Final = 4  # " & ", which joins names: Procter & Gamble, Sterling & Francine Clark
 # Elided articles and pronouns (French, Italian, Catalan) glued to the next word by an apostrophe.
 _ELIDED: Final = frozenset(
     {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"}
@@ -70,7 +71,9 @@ CONNECTORS: Final = frozenset(
 #: "of" after a common noun, kept only when a name follows: "the city of Reykjavik" is one phrase.
 _OF: Final = frozenset({"of"})
 SECOND_CONNECTORS: Final = frozenset({"la", "le", "les", "der", "den", "el"})  # de la, van der
-PARTICLES: Final = NAME_PARTICLES | CONNECTORS | SECOND_CONNECTORS
+#: The "and" of names, written between two of them: Marks & Spencer (only ever in a name).
+AMPERSAND: Final = "&"
+PARTICLES: Final = NAME_PARTICLES | CONNECTORS | SECOND_CONNECTORS | {AMPERSAND}
 
 
 @dataclass(slots=True)
@@ -225,6 +228,7 @@ class _Word:
 
 
 _ELIDED_DE: Final = _Word("d'", "d", _LOWER, ADP)  # the "de" of "taux d'intérêt", a connector in the run
+_AND: Final = _Word(AMPERSAND, AMPERSAND, _NAMED, CCONJ)  # inside a name: it leaves it a name
 _Entry = tuple[str, str, int, int, bool, bool]  # what the lexicon knows of a token; see _Lexicon.learn
 #: How a token is elided: not, by an article or pronoun (l', qu'), or by "de" (d'), which
 #: joins a compound as "de" does: taux d'intérêt, Côte d'Ivoire.
@@ -397,12 +401,19 @@ def _tags(model: PosModel | None, entries: list[_Entry], gaps: list[int], starts
 
 
 def _runs(
-    text: str, sentence: int, lexicon: _Lexicon, data: LanguageData, verbs: set[str] | None = None
+    text: str,
+    sentence: int,
+    lexicon: _Lexicon,
+    data: LanguageData,
+    verbs: set[str] | None = None,
+    *,
+    ampersands: bool = True,
 ) -> list[tuple[int, list[_Word]]]:
     """(sentence index, run of content words) for every run in `text`.
 
     Connectors join content words into one run when the next word fits: a particle between
-    names (Charles de Gaulle), `de` between common words (accord de paix, taux de réussite).
+    names (Charles de Gaulle), `de` between common words (accord de paix, taux de réussite),
+    and with `ampersands`, "&" between names (Marks & Spencer).
     With a tagger, a word whose part of speech cannot stand in a noun phrase (a verb, an
     adverb, a pronoun) ends the run, and a proper noun that opens a sentence is a name. The
     lowercase verbs go into `verbs` when given (for the text, not a headline).
@@ -424,7 +435,16 @@ def _runs(
         before, opener = opener, None
         particles, waiting = waiting, ()
         owned, owner = owner, False
-        if gaps[i] != _GAP_SPACE:
+        if (
+            gaps[i] == _GAP_AMPERSAND
+            and ampersands
+            and initial
+            and run
+            and run[-1].capital != _LOWER
+            and not joint
+        ):
+            joint = [_AND]  # Sterling & Francine: the name goes on if a name follows
+        elif gaps[i] != _GAP_SPACE:
             before = None
             particles = ()
             if run:
@@ -622,6 +642,8 @@ def _gap_kind(gap: str) -> int:
         return _GAP_END
     if any(char in gap for char in ':;«“„"'):
         return _GAP_END_IF_CAPITAL
+    if gap.strip() == AMPERSAND and gap[0].isspace() and gap[-1].isspace():
+        return _GAP_AMPERSAND
     if gap.strip().strip("'"):  # a stray apostrophe is no punctuation
         return _GAP_BREAK
     return _GAP_SPACE
@@ -673,9 +695,11 @@ def count_phrases(title: str | None, text: str, data: LanguageData) -> Phrases:
     if title:
         label, headline = _split_label(title)
         headline = truecased(headline, text)
-        label_runs = _runs(label, 0, lexicon, data) if label else []
+        # A headline writes "&" for "and" (Trump & Putin); in the text it is a name's own.
+        ampersands = " & " in text
+        label_runs = _runs(label, 0, lexicon, data, ampersands=ampersands) if label else []
         _count_phrases(found, label_runs, True, data)
-        _count_phrases(found, _runs(headline, 0, lexicon, data), True, data)
+        _count_phrases(found, _runs(headline, 0, lexicon, data, ampersands=ampersands), True, data)
         for _, run in label_runs:
             for word in run:
                 labelled = found.get(word.lower)
@@ -740,6 +764,8 @@ def _count_phrases(
                     if capital == _NAMED and word.written != "d'" and word.capital != _NAMED:
                         capital = _MIXED
                     rest_named = False
+                    if word.written == AMPERSAND:
+                        content -= 1  # two names joined by & are one part of the name: Marks & Spencer
                     continue
                 content += 1
                 if content > MAX_PHRASE_WORDS and (

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from bot.boilerplate import is_boilerplate
 from bot.hashtags.acronyms import introduced_acronyms
 from bot.hashtags.candidates import (
+    AMPERSAND,
     HEAD_LAST,
     PARTICLES,
     SURNAME_PARTICLES,
@@ -391,8 +392,9 @@ def _mark_people(found: Phrases, phrases: list[Candidate]) -> None:
     the article writes. Otherwise it is the full name (#AlanTuring).
     """
     # First and last name, with particles between (Charles de Gaulle); longer runs of names are
-    # usually two names back to back ("Donald Trump Jared Kushner") or a title and a name.
-    names = [c for c in phrases if is_name(c) and c.words - c.particles == 2]
+    # usually two names back to back ("Donald Trump Jared Kushner") or a title and a name. Names
+    # joined by & are two (Marks & Spencer, Sterling & Francine).
+    names = [c for c in phrases if is_name(c) and c.words - c.particles == 2 and AMPERSAND not in c.key]
     in_names: dict[str, int] = {}  # surname → mentions as the end of a name (AI Act, Donald Trump)
     for name in names:
         last = _surname_key(name, found)

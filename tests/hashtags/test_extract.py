@@ -288,6 +288,49 @@ def test_a_lowercase_particle_before_a_name_alone_is_a_preposition() -> None:
     assert "Lagos" in lagos and not {"DeLagos", "IjuDeLagos"} & set(lagos)
 
 
+def test_names_joined_by_an_ampersand_are_one_name() -> None:
+    """Marks & Spencer, Sterling & Francine Clark Art Institute: "&" is a name's own "and"."""
+    shop = _names(
+        Article(
+            text="Marks & Spencer said sales rose in the spring. Shares in Marks & Spencer climbed "
+            "5 percent in London.",
+            lang="en",
+        )
+    )
+    assert "MarksSpencer" in shop and not {"Marks", "Spencer"} & set(shop)
+    museum = _names(
+        Article(
+            title="Québec : les chefs-d'œuvre du Sterling & Francine Clark Art Institute exposés à Montréal",
+            text="Le Musée des beaux-arts de Montréal accueille cet automne les chefs-d'œuvre "
+            "impressionnistes du Sterling & Francine Clark Art Institute.",
+            lang="fr",
+        )
+    )
+    assert "SterlingFrancineClarkArtInstitute" in museum
+    assert not {"Sterling", "FrancineClarkArtInstitute", "FrancineClark"} & set(museum)
+    # Two names joined by & are no first and last name of a person: no #SterlingFrancine.
+    collectors = _names(
+        Article(
+            title="Québec : les chefs-d'œuvre du Sterling & Francine Clark Art Institute exposés à Montréal",
+            text="Le Musée des beaux-arts de Montréal accueille cet automne les chefs-d'œuvre "
+            "impressionnistes du Sterling & Francine Clark Art Institute. Cette collection est le fruit "
+            "de la passion des collectionneurs Sterling et Francine Clark. L'exposition du Clark "
+            "Institute voyage depuis deux ans.",
+            lang="fr",
+        )
+    )
+    assert "SterlingFrancineClarkArtInstitute" in collectors and "SterlingFrancine" not in collectors
+    # A headline writes "&" for "and" when the text has no such name: two people.
+    summit = _names(
+        Article(
+            title="Trump & Putin talks end without a deal",
+            text="The talks in Helsinki ended on Monday without a deal, officials said. Trump left first.",
+            lang="en",
+        )
+    )
+    assert "Trump" in summit and not {"TrumpPutin", "TrumpPutinTalks"} & set(summit)
+
+
 def test_a_particle_written_with_a_capital_leads_the_name() -> None:
     """Le Pen, De Gaulle, Le Monde: the capitalized particle is part of the name, and a surname
     led by one speaks for the full name as a plain surname does (#LePen, not #Pen #Marine)."""
