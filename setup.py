@@ -20,6 +20,7 @@ COMPILED = [
     "bot/hashtags/rank.py",
     "bot/hashtags/tagger.py",
     "bot/hashtags/vocabulary.py",
+    "bot/hashtags/words.py",
 ]
 
 

@@ -34,7 +34,9 @@ settings.register_profile("ci", deadline=None, derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") else "hashbot")
 
 #: The modules setup.py compiles with mypyc.
-COMPILED_MODULES = ("candidates", "extract", "language", "normalize", "rank", "tagger", "vocabulary")
+COMPILED_MODULES = (
+    "candidates", "extract", "language", "normalize", "rank", "tagger", "vocabulary", "words",
+)  # fmt: skip
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

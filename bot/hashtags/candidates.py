@@ -18,18 +18,16 @@ from bot.hashtags.language import LanguageData
 from bot.hashtags.tagger import ADJ, ADP, CCONJ, GAP_PUNCT, GAP_SPACE, NOUN, PROPN, SYM, VERB, PosModel, X
 from bot.hashtags.titles import qualifiers
 from bot.hashtags.truecase import truecased
+from bot.hashtags.words import word_parts
 
 #: Longest phrase counted, in words: news keyphrases are rarely longer than three words.
 MAX_PHRASE_WORDS: Final = 3
 #: Longest name counted: "General Data Protection Regulation", "New York Stock Exchange".
 MAX_NAME_WORDS: Final = 4
 
-# A word: letters or digits, with inside apostrophes and hyphens (cessez-le-feu, O'Brien,
-# l'Ukraine). Splitting on words leaves the gaps between them, which decide where runs and
-# sentences end: any punctuation breaks a run; a full stop, a line break, or a colon or quote
-# before a capital ends a sentence. Nothing follows the word in the pattern, so the regex engine
-# never backtracks into it (a possessive group would change nothing but cost a quarter more).
-_WORDS: Final = re.compile(r"(\w+(?:['\-‐]\w+)*)")
+# Words (bot.hashtags.words: letters or digits, with inside apostrophes and hyphens) leave gaps
+# between them, which decide where runs and sentences end: any punctuation breaks a run; a full
+# stop, a line break, or a colon or quote before a capital ends a sentence.
 _GAP_SPACE: Final = 0
 _GAP_BREAK: Final = 1
 _GAP_END: Final = 2
@@ -311,13 +309,14 @@ def split_words(text: str) -> list[tuple[int, int, str, int]]:
     from the one before, GAP_SPACE otherwise.
     """
     words = []
-    text = text.replace("’", "'").replace("ʼ", "'")
+    parts = word_parts(text.replace("’", "'").replace("ʼ", "'"))
     end = 0
-    for match in _WORDS.finditer(text):
-        gap = text[end : match.start()]
-        end = match.end()
+    for i in range(1, len(parts), 2):
+        gap, word = parts[i - 1], parts[i]
+        start = end + len(gap)
+        end = start + len(word)
         kind = GAP_PUNCT if gap.strip().strip("'") else GAP_SPACE
-        words.append((match.start(), end, base_word(match.group()), kind))
+        words.append((start, end, base_word(word), kind))
     return words
 
 
@@ -366,7 +365,7 @@ def _tokens(text: str, lexicon: _Lexicon) -> tuple[list[_Entry], list[int], list
     known, gap_kinds = lexicon.known, lexicon.gaps
     # Gap, word, gap, word… gap: typed and indexed, the compiled loop compares and looks up
     # strings natively (a zip over the split's items would handle them as objects).
-    parts: list[str] = _WORDS.split(text.replace("’", "'").replace("ʼ", "'"))
+    parts = word_parts(text.replace("’", "'").replace("ʼ", "'"))
     for i in range(1, len(parts), 2):
         gap, token = parts[i - 1], parts[i]
         gap_kind = _GAP_SPACE
