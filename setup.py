@@ -19,6 +19,7 @@ COMPILED = [
     "bot/hashtags/normalize.py",
     "bot/hashtags/rank.py",
     "bot/hashtags/tagger.py",
+    "bot/hashtags/truecase.py",
     "bot/hashtags/vocabulary.py",
     "bot/hashtags/words.py",
 ]

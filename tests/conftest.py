@@ -35,7 +35,7 @@ settings.load_profile("ci" if os.environ.get("CI") else "hashbot")
 
 #: The modules setup.py compiles with mypyc.
 COMPILED_MODULES = (
-    "candidates", "extract", "language", "normalize", "rank", "tagger", "vocabulary", "words",
+    "candidates", "extract", "language", "normalize", "rank", "tagger", "truecase", "vocabulary", "words",
 )  # fmt: skip
 
 
