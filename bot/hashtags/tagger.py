@@ -175,8 +175,8 @@ _TEMPLATES: Final = {
 
 # Keys are found by two 30-bit FNV-1a hashes of their characters (a suffix's read from its last
 # letter back), finished with the kind. Both must match: two texts that share 60 bits of hash
-# would share weights, odds of about 1 in 10^18 per lookup. Thirty bits, because compiled code
-# multiplies machine integers only while both factors stay under 2^30.
+# would share weights, odds of about 1 in 10^18 per lookup. Thirty bits, so that a hash times a
+# prime stays far inside 64 bits: compiled code does the arithmetic on machine integers.
 _MASK: Final = (1 << 30) - 1
 _BASIS1: Final = 2166136261 & _MASK
 _BASIS2: Final = 3141592653 & _MASK
@@ -187,20 +187,25 @@ ENTRY_BYTES: Final = 3  # per weight: its lane, then the weight + 32768 (two byt
 _BIAS: Final = 32768
 
 
-def _finish(h: int, kind: int, prime: int) -> int:
+def _finish(h: i64, kind: i64, prime: i64) -> i64:
     h = ((h ^ (kind + 1)) * prime) & _MASK
     return h ^ (h >> 16)
 
 
-def key_hashes(kind: int, text: str) -> tuple[int, int]:
-    """The two hashes that find (`kind`, `text`) in a weights file."""
-    h1, h2 = _BASIS1, _BASIS2
-    backwards = SUFFIX1 <= kind <= SUFFIX4
-    size = len(text)
-    for i in range(size):
-        c = ord(text[size - 1 - i]) if backwards else ord(text[i])
+def _text_hashes(text: str) -> tuple[i64, i64]:
+    """Both hashes of the characters of `text`, in order, before a kind finishes them."""
+    h1: i64 = _BASIS1
+    h2: i64 = _BASIS2
+    for i in range(len(text)):
+        c: i64 = ord(text[i])
         h1 = ((h1 ^ c) * _PRIME1) & _MASK
         h2 = ((h2 ^ c) * _PRIME2) & _MASK
+    return h1, h2
+
+
+def key_hashes(kind: int, text: str) -> tuple[int, int]:
+    """The two hashes that find (`kind`, `text`) in a weights file."""
+    h1, h2 = _text_hashes(text[::-1] if SUFFIX1 <= kind <= SUFFIX4 else text)
     return _finish(h1, kind, _PRIME1), _finish(h2, kind, _PRIME2)
 
 
@@ -420,11 +425,13 @@ class PosModel:
     def _add_lexical(self, row: int, lower: str, kinds: int) -> None:
         """Add to the record at `row` the weights of the keys of `lower` of `kinds` (a bit each)."""
         table = self._table
-        h1, h2 = _BASIS1, _BASIS2
-        size = len(lower)
+        # Machine integers (the annotations): compiled, the hashing is plain C arithmetic.
+        h1: i64 = _BASIS1
+        h2: i64 = _BASIS2
+        size: i64 = len(lower)
         for letters in range(1, 5):  # the last letter, the last two, three, four
             if letters <= size:
-                c = ord(lower[size - letters])
+                c: i64 = ord(lower[size - letters])
                 h1 = ((h1 ^ c) * _PRIME1) & _MASK
                 h2 = ((h2 ^ c) * _PRIME2) & _MASK
             kind = SUFFIX1 + letters - 1
