@@ -127,16 +127,32 @@ def is_headline_run_on(candidate: Candidate, found: Phrases, data: LanguageData)
     "Pipeline leak spills crude oil" gives "pipeline leak spills"; "Storm surge floods coastal
     towns" gives "surge floods". Where a phrase ends with its noun (English, German, Dutch), a
     headline-only phrase whose last word the text never uses, or uses only as a verb, ran into
-    the headline's verb (or a word the article is not about: "Louisiana coast").
+    the headline's verb (or a word the article is not about: "Louisiana coast"). Elsewhere a
+    phrase may end in an adjective the text leaves unsaid, but a name is followed only by the
+    headline's verb (see :func:`_name_and_predicate`).
     """
-    if candidate.words < 2 or candidate.in_text or candidate.in_label or data.lang not in HEAD_LAST:
+    if candidate.words < 2 or candidate.in_text or candidate.in_label or candidate.title_named:
         return False
-    if candidate.title_named:
-        return False
+    if data.lang not in HEAD_LAST:
+        return _name_and_predicate(candidate, found)
     last = found.get(candidate.key.rsplit(" ", 1)[1])
     if last is None or not last.in_text:
         return True
     return any(_inflected_alike(last.key, verb) for verb in found.verbs) and 2 * last.nominal <= last.count
+
+
+def _name_and_predicate(candidate: Candidate, found: Phrases) -> bool:
+    """Whether a headline phrase is a name the text says and lowercase words after it.
+
+    Where adjectives follow the noun, a headline drops the auxiliary of its verb: "Paul Vasseur
+    blessé" (a été blessé), "Mohamed Morsi élu". The words after the name are its predicate.
+    """
+    written = candidate.surface.split(" ")
+    named = next((i for i, word in enumerate(written) if not word[:1].isupper()), len(written))
+    if not named or named == len(written):
+        return False
+    name = found.get(" ".join(candidate.key.split(" ")[:named]))
+    return name is not None and name.in_text > 0 and is_name(name)
 
 
 def _inflected_alike(headline: str, verb: str) -> bool:

@@ -546,6 +546,20 @@ def test_a_name_after_a_channel_number_is_no_amount() -> None:
     assert "PaulVasseur" in names
 
 
+def test_a_headline_word_after_a_name_is_its_predicate() -> None:
+    """Headlines drop the auxiliary: "Paul Vasseur blessé" is Paul Vasseur, who was wounded."""
+    names = _names(
+        Article(
+            title="Syrie : le photographe Paul Vasseur blessé près d'Alep",
+            text="Le photographe de France 3 Paul Vasseur a été blessé mardi près d'Alep. Paul Vasseur "
+            "a été évacué vers Beyrouth.",
+            lang="fr",
+        )
+    )
+    assert "PaulVasseur" in names
+    assert not {"VasseurBlesse", "PaulVasseurBlesse", "Blesse"} & set(names)
+
+
 def test_an_institution_capitalized_on_its_first_word_is_one_tag() -> None:
     court = _names(
         Article(
