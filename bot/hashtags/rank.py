@@ -198,6 +198,8 @@ def _inner_phrases(key: str) -> tuple[str, str]:
     return " ".join(head), " ".join(tail)
 
 
+#: The Spanish "and", a particle of double surnames (Ramón y Cajal) but mostly a conjunction.
+CONJUNCTION = "y"
 #: Words that grade the adjective after them (plus grande, muito grande, most powerful).
 DEGREE_WORDS = {
     "en": ("most", "more", "least", "less", "very"),
@@ -368,8 +370,10 @@ def _institution(phrase: Candidate, found: Phrases, data: LanguageData) -> bool:
     if head is None or head.lowercase or not head.capitalized:
         return False
     rest = [found.get(word) for word in words[1:]]
-    if len(words) < phrase.words:  # a particle between
-        return all(part is not None and is_name(part) and part.count <= phrase.count for part in rest)
+    if len(words) < phrase.words:  # a particle between; not "y", which joins two: Madrid y Barcelona
+        return CONJUNCTION not in phrase.key.split(" ") and all(
+            part is not None and is_name(part) and part.count <= phrase.count for part in rest
+        )
     return (
         data.lang not in HEAD_LAST
         and data.commonness(head.key) > 0

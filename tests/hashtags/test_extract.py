@@ -331,6 +331,18 @@ def test_names_joined_by_an_ampersand_are_one_name() -> None:
     assert "Trump" in summit and not {"TrumpPutin", "TrumpPutinTalks"} & set(summit)
 
 
+def test_names_joined_by_y_said_once_are_two_places() -> None:
+    """The Spanish "y" joins double surnames (Ramón y Cajal), but between places it is "and"."""
+    names = _names(
+        Article(
+            text="Los sindicatos convocaron una huelga general para el jueves. La huelga paralizó "
+            "Madrid y Barcelona.",
+            lang="es",
+        )
+    )
+    assert {"Madrid", "Barcelona"} <= set(names) and "MadridYBarcelona" not in names
+
+
 def test_a_particle_written_with_a_capital_leads_the_name() -> None:
     """Le Pen, De Gaulle, Le Monde: the capitalized particle is part of the name, and a surname
     led by one speaks for the full name as a plain surname does (#LePen, not #Pen #Marine)."""
