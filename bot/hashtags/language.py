@@ -98,6 +98,14 @@ CONTENT_WORDS_IN_STOPLISTS: Mapping[str, frozenset[str]] = {
     # Conselho de Ministros, greve geral, conta corrente, extrema direita. Not meio (por meio de),
     # grande, novo, maior: quantifiers and qualifiers, as in English.
     "pt": frozenset({"conselho", "corrente", "direita", "geral"}),
+    # huelga general, creación de empleo, los estados del norte (listed as forms of emplear and
+    # estar). Not gran, mayor, medio (medio ambiente: as pt meio), mismo, nuevo: qualifiers.
+    "es": frozenset({"general", "empleo", "estados"}),
+    # Tag der Deutschen Einheit, Tag der Arbeit (alone a measure of time: no tag). Not Sache,
+    # Ordnung, Beispiel (in Sachen, in Ordnung, zum Beispiel), nor Recht and Mittel, which make
+    # no phrase here (German compounds: Asylrecht) and weak tags alone; nor the adjectives.
+    "de": frozenset({"tag"}),
+    # Dutch: its list holds no content word news phrases are made of (vrij, eigen, recent qualify).
 }
 
 #: How infinitives end, in languages whose inflected verbs a lemma dictionary reveals:

@@ -856,6 +856,25 @@ def test_french_and_portuguese_content_words_of_stopword_lists_make_phrases() ->
     assert "ConselhoDeMinistros" in budget and "Ministros" not in budget
 
 
+def test_spanish_and_german_content_words_of_stopword_lists_make_phrases() -> None:
+    strike = _names(
+        Article(
+            text="Los sindicatos convocaron una huelga general para el jueves. La huelga general "
+            "paralizó el transporte en Madrid. La creación de empleo se frenó.",
+            lang="es",
+        )
+    )
+    assert {"HuelgaGeneral", "Empleo"} <= set(strike) and "Huelga" not in strike
+    holiday = _names(
+        Article(
+            text="Am Tag der Deutschen Einheit feierten Tausende in Berlin. Der Tag der Deutschen "
+            "Einheit ist ein Feiertag.",
+            lang="de",
+        )
+    )
+    assert "TagDerDeutschenEinheit" in holiday and "DeutschenEinheit" not in holiday
+
+
 def test_content_nouns_of_stopword_lists_can_be_tags_again() -> None:
     article = Article(
         title="Research group tests a new water system",
