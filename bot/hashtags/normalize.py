@@ -27,9 +27,8 @@ _LEADING_ELISION: Final = re.compile(
 _ASCII_WORD: Final = re.compile(r"[A-Za-z0-9]+")
 _TAG_CHARS: Final = re.compile(r"\S+")
 _NOT_KEY_CHAR: Final = re.compile(r"[^a-z0-9]+")
-_ASCII_LETTER: Final = re.compile(r"[A-Za-z]")
 _INNER_APOSTROPHE: Final = re.compile(r"(?<=\w)['’ʼ`´](?=\w)")
-_APOSTROPHE: Final = re.compile(r"['’ʼ`´]")
+_APOSTROPHES: Final = "'’ʼ`´"
 
 
 class _Transliteration(dict[int, str]):
@@ -52,15 +51,25 @@ def transliterate(text: str) -> str:
     return text if text.isascii() else text.translate(_TRANSLITERATION)
 
 
+def _has_apostrophe(text: str) -> bool:
+    """Whether `text` has any of the apostrophes (five substring searches beat a regex's call)."""
+    return any(apostrophe in text for apostrophe in _APOSTROPHES)
+
+
 def _words(phrase: str, script: TagScript) -> list[str]:
+    """The phrase's words: in ASCII script only ASCII letters and digits, else letters, marks
+    and digits of any script."""
     text = phrase if phrase.isascii() else unicodedata.normalize("NFKC", phrase)
-    if _APOSTROPHE.search(text):  # most phrases have none: skip both substitutions
+    if _has_apostrophe(text):  # most phrases have none: skip both substitutions
         text = _LEADING_ELISION.sub("", text.strip().lstrip("#＃"))
         # Apostrophes inside a word join it (O'Brien → OBrien) instead of splitting it in two.
         if "'" in text or not text.isascii():
             text = _INNER_APOSTROPHE.sub("", text)
     if script == "ascii":
-        return _ASCII_WORD.findall(transliterate(text))
+        ascii_text = transliterate(text)
+        if ascii_text.isascii() and ascii_text.replace(" ", "").isalnum():  # "Banco Central"
+            return ascii_text.split()
+        return _ASCII_WORD.findall(ascii_text)
     # Letters of any script keep their combining marks (Devanagari vowel signs, for one).
     return _TAG_CHARS.findall("".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in text))
 
@@ -81,11 +90,14 @@ def normalize(phrase: str, *, case: TagCase = "camel", script: TagScript = "asci
     :data:`MAX_TAG_LENGTH` characters, and ``normalize(normalize(x)) == normalize(x)``.
     """
     words = _cased(_words(phrase, script), case)
-    while words and sum(map(len, words)) > MAX_TAG_LENGTH:
-        words.pop()
+    size = 0
+    for word in words:
+        size += len(word)
+    while words and size > MAX_TAG_LENGTH:
+        size -= len(words.pop())
     name = "".join(words)
-    if name.isascii():
-        return name if _ASCII_LETTER.search(name) else None
+    if name.isascii():  # then only ASCII letters and digits (see _words): digits alone are no tag
+        return name if name and not name.isdigit() else None
     name = unicodedata.normalize("NFKC", name)  # casing and joining can leave marks to compose
     return name if any(char.isalpha() for char in name) else None
 
