@@ -33,3 +33,19 @@ def test_scores_keep_the_first_k_distinct_predictions(bench: ModuleType) -> None
     precision, recall, f1 = bench.scores_at(predicted, gold, 10)
     assert (precision, recall) == (0.5, 0.5) and f1 == pytest.approx(0.5)
     assert bench.scores_at([], gold, 5) == (0.0, 0.0, 0.0)
+
+
+def test_each_cold_pass_starts_afresh_and_warm_ones_only_forget_the_memo(bench: ModuleType) -> None:
+    calls: list[str] = []
+    docs = [{"text": "Paix", "keyphrases": ["paix"]}, {"text": "Guerre", "keyphrases": ["guerre"]}]
+    result = bench.evaluate(
+        "x",
+        lambda doc: ["#" + doc["text"]],
+        docs,
+        2,
+        forget_memo=lambda: calls.append("memo"),
+        forget_all=lambda: calls.append("all"),
+        cold_passes=3,
+    )
+    assert calls == ["all", "all", "all", "memo", "memo"]
+    assert result.at[5][2] == 100.0 and len(result.passes) == 2
