@@ -316,6 +316,7 @@ class PosModel:
         #: what :meth:`_find` returned for it.
         self._no_affixes = vec[i64]([0] * (2 * _AFFIX_SLOTS))
         self._affixes = self._no_affixes[:]
+        self._found = vec[i64]([-1] * (PREFIX3 + 1))  # what a word's searches found, one per kind
         #: Per token, one score per tag: by (shape, sentence start, gap), the word's spelling and
         #: the gap before it; by (shape of the word before, tag before, tag before that). Kept
         #: in `_fixed` from their first use (-1 until then); they are few, and never forgotten.
@@ -423,8 +424,13 @@ class PosModel:
         return row
 
     def _add_lexical(self, row: int, lower: str, kinds: int) -> None:
-        """Add to the record at `row` the weights of the keys of `lower` of `kinds` (a bit each)."""
-        table = self._table
+        """Add to the record at `row` the weights of the keys of `lower` of `kinds` (a bit each).
+
+        All the searches first, then all the additions: a search waits on reads from memory far
+        apart, and with nothing between them the processor overlaps the searches' waits.
+        """
+        found = self._found
+        searches: i64 = 0
         # Machine integers (the annotations): compiled, the hashing is plain C arithmetic.
         h1: i64 = _BASIS1
         h2: i64 = _BASIS2
@@ -436,8 +442,7 @@ class PosModel:
                 h2 = ((h2 ^ c) * _PRIME2) & _MASK
             kind = SUFFIX1 + letters - 1
             if kinds >> kind & 1:
-                found = self._find_affix(_finish(h1, kind, _PRIME1), _finish(h2, kind, _PRIME2))
-                self._add_weights(table, row, found)
+                searches = self._search_affix(searches, h1, h2, kind)
         h1, h2 = _BASIS1, _BASIS2
         two, three = min(2, size), min(3, size)
         for i in range(size):
@@ -445,13 +450,20 @@ class PosModel:
             h1 = ((h1 ^ c) * _PRIME1) & _MASK
             h2 = ((h2 ^ c) * _PRIME2) & _MASK
             if i + 1 == two and kinds >> PREFIX2 & 1:
-                found = self._find_affix(_finish(h1, PREFIX2, _PRIME1), _finish(h2, PREFIX2, _PRIME2))
-                self._add_weights(table, row, found)
+                searches = self._search_affix(searches, h1, h2, PREFIX2)
             if i + 1 == three and kinds >> PREFIX3 & 1:
-                found = self._find_affix(_finish(h1, PREFIX3, _PRIME1), _finish(h2, PREFIX3, _PRIME2))
-                self._add_weights(table, row, found)
+                searches = self._search_affix(searches, h1, h2, PREFIX3)
         if kinds >> WORD & 1:
-            self._add_weights(table, row, self._find(_finish(h1, WORD, _PRIME1), _finish(h2, WORD, _PRIME2)))
+            found[searches] = self._find(_finish(h1, WORD, _PRIME1), _finish(h2, WORD, _PRIME2))
+            searches += 1
+        table = self._table
+        for search in range(searches):
+            self._add_weights(table, row, found[search])
+
+    def _search_affix(self, searches: i64, h1: i64, h2: i64, kind: i64) -> i64:
+        """Search the affix of `kind` whose hashes, unfinished, are (h1, h2), into `_found`."""
+        self._found[searches] = self._find_affix(_finish(h1, kind, _PRIME1), _finish(h2, kind, _PRIME2))
+        return searches + 1
 
     def _code(self, word: str) -> int:
         code = self._codes.get(word, -1)
