@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import re
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
 from bot.hashtags.truecase import is_headline_cased, truecased
 
 TEXT = (
@@ -43,3 +48,20 @@ def test_a_sentence_case_headline_full_of_names_is_left_alone() -> None:
     text = "Il était l'avocat de Yvan Colonna. Un avocat de Corse."
     assert is_headline_cased(headline)
     assert truecased(headline, text) is headline
+
+
+def _headline_cased_by_regex(headline: str) -> bool:
+    """The definition that is_headline_cased scans for: its words as the regex finds them."""
+    words = [word for word in re.findall(r"[^\W\d_][\w-]*", headline) if len(word) >= 4]
+    if len(words) < 2:
+        return False
+    return headline.isupper() or sum(word[0].isupper() for word in words) >= 0.8 * len(words)
+
+
+@given(st.text(alphabet=st.sampled_from("Aa Ée_-9٣²Ⅻ'’ßİǅ北.") | st.characters(), max_size=40))
+@example("Drought Cuts Wheat Harvest In Argentina")
+@example("Drought cuts wheat harvest in Argentina")
+@example("DROUGHT IN 2024 -- ARGENTINA")
+@example("_Abcd 9Efgh ²Ijkl Ⅻmnop ǅqrs-tu Ωmega Éclair")
+def test_headline_case_is_what_the_regex_words_say(headline: str) -> None:
+    assert is_headline_cased(headline) == _headline_cased_by_regex(headline)
