@@ -80,7 +80,7 @@ def _with_hints(ranked: list[Ranked], article: Article, data: LanguageData) -> l
 
 
 def _content_words(key: str) -> set[str]:
-    return set(key.replace("-", " ").split()).difference(PARTICLES)
+    return {word for word in key.replace("-", " ").split() if word not in PARTICLES}
 
 
 def _same_stem(one: str, other: str) -> bool:
