@@ -50,6 +50,9 @@ _AFTER_NUMBER: Final = re.compile(
     r"[\d.,]*(?:[h:]\d\d)?[ \u00a0]+([^\W\d_][\w'’-]*)"  # 7h44 UTC, 13:02 GMT: times too
 )
 _POSSESSIVE: Final = re.compile(r"['’ʼ]s$", re.IGNORECASE)
+# An ordinal written in figures: 42e, 1er, 3ème, or a century in Roman numerals (XIXe, Xe; not
+# the Ier of François Ier, which is part of the name). A function word, as premier or deuxième.
+_ORDINAL: Final = re.compile(r"(?:\d+(?:e|es|er|ère|re|ème|èmes|eme)|[IVXLC]+(?:e|es|ème|èmes))")
 #: Lowercase words that may sit inside a name: Charles de Gaulle, Ursula von der Leyen.
 NAME_PARTICLES: Final = frozenset(
     {"de", "du", "des", "del", "della", "da", "das", "do", "dos", "di", "van", "von", "der", "den", "ter"}
@@ -230,6 +233,7 @@ _AND: Final = _Word(AMPERSAND, AMPERSAND, _NAMED, CCONJ)  # inside a name: it le
 _Entry = tuple[str, str, int, int, bool, bool]  # what the lexicon knows of a token; see _Lexicon.learn
 #: How a token is elided: not, by an article or pronoun (l', qu'), or by "de" (d'), which
 #: joins a compound as "de" does: taux d'intérêt, Côte d'Ivoire.
+_ORDINAL_OPENERS: Final = frozenset("0123456789IVXLC")
 _ELISION_OTHER: Final = 1
 _ELISION_OF: Final = 2
 
@@ -270,7 +274,12 @@ class _Lexicon:
             elided = _ELISION_OF if token[:2].lower() == "d'" else _ELISION_OTHER
         lower = word.lower()
         stop = self.stop
-        if (lower in stop or len(lower) < 2 or ("-" in lower and _all_stop(lower, stop))) and not (
+        if (
+            lower in stop
+            or len(lower) < 2
+            or ("-" in lower and _all_stop(lower, stop))
+            or (word[0] in _ORDINAL_OPENERS and _ORDINAL.fullmatch(word) is not None)
+        ) and not (
             len(word) > 1 and word.isupper()  # acronyms (AI, US, UK, WHO) are never stopwords
         ):
             kind = _STOP

@@ -558,6 +558,34 @@ def test_a_name_after_a_channel_number_is_no_amount() -> None:
     assert "PaulVasseur" in names
 
 
+def test_an_ordinal_is_no_part_of_a_name() -> None:
+    """42e, Xe: ordinals are function words, as premier and deuxième; François Ier keeps his Ier."""
+    etruscans = _names(
+        Article(
+            text="Le peuple étrusque vivait sur le territoire de l'actuelle Toscane du Xe au premier "
+            "siècle avant notre ère. La Toscane garde ses tombes.",
+            lang="fr",
+        )
+    )
+    assert "Toscane" in etruscans and "ToscaneDuXe" not in etruscans
+    festival = _names(
+        Article(
+            text="Le 42e Festival interceltique de Lorient a débuté vendredi. Le festival attend "
+            "700 000 visiteurs à Lorient.",
+            lang="fr",
+        )
+    )
+    assert "Lorient" in festival and not any(name.startswith("42") for name in festival)
+    kings = _names(
+        Article(
+            text="Le château de Chambord fut bâti pour François Ier. Louis XIV y séjourna. François Ier "
+            "aimait la chasse à Chambord.",
+            lang="fr",
+        )
+    )
+    assert {"FrancoisIer", "LouisXIV"} <= set(kings)
+
+
 def test_a_headline_word_after_a_name_is_its_predicate() -> None:
     """Headlines drop the auxiliary: "Paul Vasseur blessé" is Paul Vasseur, who was wounded."""
     names = _names(
