@@ -762,6 +762,7 @@ def _count_phrases(
             content = 0 if leading else 1
             # A headline's opening word has a forced capital: "Îles Baléares" is a name all the same.
             rest_named = is_title and capital == _FORCED
+            paired = False  # two names joined by & count as one part, once in a phrase
             for end in range(start + 1, size):
                 word = run[end]
                 written, key = f"{written} {word.written}", f"{key} {word.lower}"
@@ -772,8 +773,9 @@ def _count_phrases(
                     if capital == _NAMED and word.written != "d'" and word.capital != _NAMED:
                         capital = _MIXED
                     rest_named = False
-                    if word.written == AMPERSAND:
-                        content -= 1  # two names joined by & are one part of the name: Marks & Spencer
+                    if word.written == AMPERSAND and not paired:
+                        content -= 1  # Marks & Spencer: one part of the name
+                        paired = True
                     continue
                 content += 1
                 if content > MAX_PHRASE_WORDS and (

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.hashtags.candidates import Candidate, count_phrases
+from bot.hashtags.candidates import MAX_NAME_WORDS, PARTICLES, Candidate, count_phrases
 from bot.hashtags.language import LanguageData
 
 FR = LanguageData.known("fr")
@@ -37,6 +37,15 @@ def test_a_surname_led_by_a_lowercase_particle_is_counted_with_it() -> None:
     assert found["de paris"].opening == 1 and not found["de paris"].capitalized
     leyen = collect_candidates(None, "Ursula von der Leyen came. Von der Leyen spoke.", EN)
     assert leyen["von der leyen"].count == 2 and "der leyen" not in leyen
+
+
+def test_names_joined_by_ampersands_stay_as_short_as_other_names() -> None:
+    """Only one "&" of a phrase counts its two names as one: a chain of them is no longer name."""
+    chain = " & ".join(f"Nom{letter}" for letter in "abcdefghijklmnopqrstuvwxyz")
+    found = collect_candidates(None, f"Le groupe {chain} a parlé. Marks & Spencer aussi.", FR)
+    assert "marks & spencer" in found
+    longest = max(len(set(key.split(" ")) - PARTICLES) for key in found)
+    assert longest <= MAX_NAME_WORDS + 1
 
 
 def test_capitals_count_as_names_mid_sentence_or_when_tagged_as_names() -> None:
