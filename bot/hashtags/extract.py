@@ -97,6 +97,21 @@ def _near_duplicate(words: list[str], chosen: Iterable[list[str]]) -> bool:
     return any(len(words) == len(other) and all(map(_same_stem, words, other)) for other in chosen)
 
 
+def _overlapping_window(words: list[str], chosen: Iterable[list[str]]) -> bool:
+    """Whether a phrase and a chosen one are two windows onto one longer name.
+
+    The counter's phrases hold at most three content words, so "Forum mondial de la langue
+    française" gives "forum mondial … langue" and "mondial … langue française": one ends with
+    two or more words that the other opens with, neither holds the other. Only the first is a tag.
+    """
+    for other in chosen:
+        shorter = min(len(words), len(other))
+        for size in range(2, shorter):
+            if words[-size:] == other[:size] or other[-size:] == words[:size]:
+                return True
+    return False
+
+
 def _stem_shelf(words: list[str]) -> tuple[int, str]:
     """What a phrase shares with all its near-duplicates: how many words, and the first's stem.
 
@@ -194,6 +209,7 @@ def extract_tags(
     stems: dict[tuple[int, str], list[list[str]]] = {}  # chosen phrases' words, by _stem_shelf
     names: dict[str, Ranked] = {}  # chosen phrases by key
     keys: dict[str, str] = {}  # chosen phrases: key → tag key
+    windows: list[list[str]] = []  # chosen phrases of three content words or more, those words
     ranked = _with_hints(rank(article, data, enough=options.limit), article, data)
     if vocabulary is not None:
         ranked = vocabulary.prefer(ranked, choice.aliased, limit=options.limit)
@@ -206,6 +222,9 @@ def extract_tags(
         stem = transliterate(item.key).split()
         if _near_duplicate(stem, stems.get(_stem_shelf(stem), ())):
             continue
+        inner = [word for word in item.key.split(" ") if word not in PARTICLES]
+        if len(inner) > 2 and _overlapping_window(inner, windows):
+            continue
         if len(words) > 1:
             _drop_parts(chosen, item, names, keys)
         key = choice.offer(item.surface, item.score, item.reason)
@@ -214,4 +233,6 @@ def extract_tags(
             stems.setdefault(_stem_shelf(stem), []).append(stem)
             names[item.key] = item
             keys[item.key] = key
+            if len(inner) > 2:
+                windows.append(inner)
     return list(chosen.values())[: options.limit]

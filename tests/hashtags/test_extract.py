@@ -393,6 +393,20 @@ def test_a_month_written_with_a_capital_is_part_of_a_name_where_months_are_lower
     assert "Recife" in _names(recife) and "Janeiro" not in _names(recife)
 
 
+def test_two_windows_onto_one_long_name_are_one_tag() -> None:
+    # Four content words: the counter's three-word phrases see it through two overlapping windows.
+    names = _names(
+        Article(
+            title="Première journée du Forum mondial de la langue française",
+            text="Le tout premier Forum mondial de la langue française s'ouvre ce lundi soir à Québec "
+            "au Canada.",
+            lang="fr",
+        )
+    )
+    assert "ForumMondialDeLaLangue" in names and "Quebec" in names
+    assert "MondialDeLaLangueFrancaise" not in names
+
+
 def test_a_name_only_the_headline_says_is_one_tag_not_its_words() -> None:
     names = _names(
         Article(
