@@ -662,6 +662,11 @@ def _all_stop(lower: str, stop: frozenset[str]) -> bool:
     return all(part in stop or len(part) < 2 for part in lower.split("-"))
 
 
+def words_of(key: str) -> list[str]:
+    """A phrase key's words without its particles: "gulf of mexico" → gulf, mexico."""
+    return [word for word in key.split(" ") if word not in PARTICLES]
+
+
 def unproven_surname(candidate: Candidate) -> bool:
     """Whether the phrase is only ever a lowercase particle and a name ("de Paris", "de Gaulle")
     that no rule has made a name: a preposition as often as a surname, so no candidate."""

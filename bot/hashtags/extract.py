@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
-from bot.hashtags.candidates import PARTICLES, tag_memo
+from bot.hashtags.candidates import PARTICLES, tag_memo, words_of
 from bot.hashtags.language import LanguageData, detect_language
 from bot.hashtags.normalize import TagCase, TagScript, normalize, tag_key, transliterate
 from bot.hashtags.rank import Ranked, rank, sort_best_first
@@ -222,7 +222,7 @@ def extract_tags(
         stem = transliterate(item.key).split()
         if _near_duplicate(stem, stems.get(_stem_shelf(stem), ())):
             continue
-        inner = [word for word in item.key.split(" ") if word not in PARTICLES]
+        inner = words_of(item.key)
         if len(inner) > 2 and _overlapping_window(inner, windows):
             continue
         if len(words) > 1:

@@ -24,6 +24,7 @@ from bot.hashtags.candidates import (
     Phrases,
     count_phrases,
     unproven_surname,
+    words_of,
 )
 from bot.hashtags.language import LanguageData
 from bot.hashtags.measures import counting_nouns, measures
@@ -365,7 +366,7 @@ def _institution(phrase: Candidate, found: Phrases, data: LanguageData) -> bool:
     """
     if data.capitalizes_nouns:
         return False
-    words = [word for word in phrase.key.split(" ") if word not in PARTICLES]
+    words = words_of(phrase.key)
     head = found.get(words[0])
     if head is None or head.lowercase or not head.capitalized:
         return False
@@ -561,7 +562,7 @@ def _mark_support(found: Phrases, phrases: list[Candidate]) -> frozenset[str]:
             stem = _stem(word.key)
             mentions[stem] = mentions.get(stem, 0) + word.in_text
     for phrase in phrases:
-        words = [word for word in phrase.key.split(" ") if word not in PARTICLES]
+        words = words_of(phrase.key)
         backing = [mentions.get(_stem(word), 0) for word in words]
         phrase.support = min(backing)
         if phrase.in_title and not phrase.in_text and not any(backing) and _headline_topic(phrase, found):
@@ -607,7 +608,7 @@ def _expands(acronym: Candidate, phrase: Candidate) -> bool:
     pattern: list[str] = []
     for word in acronym.surface.split(" "):
         pattern.extend(word.lower() if len(word) > 1 and word.isupper() else [word.lower()])
-    words = [word for word in phrase.key.split(" ") if word not in PARTICLES]
+    words = words_of(phrase.key)
     if len(words) != len(pattern) or len(words) < 2:
         return False
     return all(
@@ -658,7 +659,7 @@ def _merge_introduced(found: Phrases, text: str, data: LanguageData) -> None:
             continue
         name = introduced.words
         for phrase in found.every():
-            words = [word for word in phrase.key.split(" ") if word not in PARTICLES]
+            words = words_of(phrase.key)
             if phrase is not acronym and _within(words, name):
                 phrase.covered = min(phrase.count, phrase.covered + 1)
         acronym.count += 1
