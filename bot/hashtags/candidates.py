@@ -429,6 +429,7 @@ def _runs(
     lexicon.forget_if_full()
     entries, gaps, starts = _tokens(text, lexicon)
     tags = _tags(data.tagger, entries, gaps, starts)
+    surnames = _time_surnames(entries, gaps, data) if data.capitalized_times and data.tagger else _NONE
     runs: list[tuple[int, list[_Word]]] = []
     run: list[_Word] = []
     joint: list[_Word] = []  # connectors waiting for the word after them; empty while run is
@@ -439,6 +440,8 @@ def _runs(
     for i in range(len(entries)):
         word, lower, kind, elided, initial, possessive = entries[i]
         tag = tags[i]
+        if surnames and i in surnames:
+            kind, tag = _CONTENT, PROPN  # Theresa May: a first name and a surname
         at_start = starts[i]
         before, opener = opener, None
         particles, waiting = waiting, ()
@@ -538,6 +541,43 @@ def _runs(
         for named in _with_places(run, data)
         for words in _without_titles(named, data)
     ]
+
+
+_NONE: Final[frozenset[int]] = frozenset()
+
+
+def _time_surnames(entries: list[_Entry], gaps: list[int], data: LanguageData) -> frozenset[int]:
+    """Where a month or weekday the language writes with a capital is a name: Theresa May.
+
+    Such a word right after a first name (a capitalized word the language never uses as a
+    common noun) is a surname, and so is that surname said again on its own after a pause
+    ("…. May said"). Returns the positions of those first names and surnames. A number after
+    the word makes it a date (May 5, May 2019); anywhere else it is the month.
+    """
+    times = data.capitalized_times
+    size = len(entries)
+    mentions: list[int] = []
+    for i in range(size):
+        entry = entries[i]
+        if entry[2] == _STOP and entry[4] and entry[1] in times:
+            after = entries[i + 1] if i + 1 < size else None
+            if after is None or after[2] != _NUMBER or gaps[i + 1] != _GAP_SPACE:
+                mentions.append(i)
+    named: set[int] = set()
+    surnames: set[str] = set()
+    for i in mentions:
+        given = entries[i - 1] if i and gaps[i] == _GAP_SPACE else None
+        if (
+            given is not None
+            and given[2] == _CONTENT
+            and given[4]
+            and not given[0].isupper()
+            and not data.commonness(given[1])
+        ):
+            named.update((i - 1, i))
+            surnames.add(entries[i][1])
+    named.update(i for i in mentions if entries[i][1] in surnames and (not i or gaps[i] != _GAP_SPACE))
+    return frozenset(named)
 
 
 def _ending_in_its_noun(run: list[_Word]) -> list[_Word]:

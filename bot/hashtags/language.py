@@ -168,6 +168,9 @@ class LanguageData:
     #: Stopwords that are parts of names when written with a capital: months and weekdays, in a
     #: language that writes them in lowercase (Rio de Janeiro, Plaza de Mayo). Never a tag alone.
     capitalized_names: frozenset[str] = frozenset()
+    #: Months and weekdays where the language writes them with a capital (English, German): a
+    #: capital says nothing there, but one after a first name is a surname (Theresa May).
+    capitalized_times: frozenset[str] = frozenset()
 
     @classmethod
     def known(cls, lang: str | None) -> LanguageData:
@@ -211,6 +214,7 @@ def _language_data(code: str | None) -> LanguageData:
         offices=titles(code, trades=False),
         demonyms=places,
         capitalized_names=times & stop if code in _TIMES_IN_LOWERCASE else frozenset(),
+        capitalized_times=frozenset() if code in _TIMES_IN_LOWERCASE else times & stop,
     )
 
 

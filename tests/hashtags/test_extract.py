@@ -393,6 +393,25 @@ def test_a_month_written_with_a_capital_is_part_of_a_name_where_months_are_lower
     assert "Recife" in _names(recife) and "Janeiro" not in _names(recife)
 
 
+def test_a_month_after_a_first_name_is_a_surname_where_months_have_capitals() -> None:
+    may = Article(
+        title="Theresa May seeks Brexit delay",
+        text="Theresa May met European leaders in Brussels on Tuesday. May said the deal was the best "
+        "on offer.",
+        lang="en",
+    )
+    assert "TheresaMay" in _names(may)
+    brian = Article(text="Brian May played in London. The concert in May was sold out.", lang="en")
+    assert "BrianMay" in _names(brian) and "May" not in _names(brian)
+    # A month after a common word, a preposition or before a number stays a month.
+    months = Article(
+        text="In May, the parliament met in Vienna. Parliament May 5 vote. Last May the city of Vienna "
+        "voted. Since May, prices rose in Vienna.",
+        lang="en",
+    )
+    assert not {"May", "ParliamentMay", "LastMay"} & set(_names(months))
+
+
 def test_two_windows_onto_one_long_name_are_one_tag() -> None:
     # Four content words: the counter's three-word phrases see it through two overlapping windows.
     names = _names(

@@ -91,6 +91,8 @@ def test_months_are_parts_of_names_only_where_the_language_writes_them_in_lowerc
     assert "mayo" in LanguageData.known("es").capitalized_names
     assert LanguageData.known("pt").capitalized_names <= LanguageData.known("pt").stopwords
     assert not LanguageData.known("en").capitalized_names and not LanguageData.known("de").capitalized_names
+    assert {"may", "june", "friday"} <= LanguageData.known("en").capitalized_times
+    assert not LanguageData.known("pt").capitalized_times
 
 
 @pytest.mark.parametrize(
