@@ -11,6 +11,11 @@ The weights file (`models/*.pos`, written by :mod:`bot.hashtags.training`) is us
 never unpacked: a hash table keyed by text (a word, its last letters, its first letters, a
 feature's name) points to each key's weights. Loading a model is one file read, and tagging reads
 only the weights of the words it meets. Models load lazily, once per language.
+
+The table is open addressing over the keys sorted by hash, a key in the first free slot from
+its home, the home rising with the hash (``h1 * slots >> 30``). A search reads from its home on
+while the slots hold smaller hashes and stops at the first larger one (an empty slot holds the
+largest): a few contiguous slots, one read from memory, found or not.
 """
 
 from __future__ import annotations
@@ -59,7 +64,7 @@ GAP_PUNCT: Final = 1
 
 _START, _END = "<s>", "</s>"  # the words beyond a sentence's edges
 _DIGIT = re.compile(r"\d")
-FORMAT: Final = 3  # version of the weights file layout, checked on load
+FORMAT: Final = 4  # version of the weights file layout, checked on load
 
 #: The spellings :func:`word_shape` tells apart, by the index it returns.
 SHAPES: Final = ("9", "9a", "AA", "A", "Aa-", "Aa", "a-", "a")
@@ -182,7 +187,11 @@ _BASIS1: Final = 2166136261 & _MASK
 _BASIS2: Final = 3141592653 & _MASK
 _PRIME1: Final = 16777619
 _PRIME2: Final = 1000003
-KEY_BYTES: Final = 12  # per key: both hashes, then its value, 4 bytes each (little end first)
+KEY_BYTES: Final = 12  # per slot: a key's hashes, then its value, 4 bytes each (little end first)
+_EMPTY: Final = (1 << 32) - 1  # the hashes and value of an empty slot: above every hash
+#: Keys per slot of the table: a search reads 2.5 slots on average (hit or miss), and the table
+#: is the size of format 3's (four bytes of bucket per key), without its second read.
+_LOAD: Final = 0.75
 ENTRY_BYTES: Final = 3  # per weight: its lane, then the weight + 32768 (two bytes, little end first)
 _BIAS: Final = 32768
 
@@ -207,6 +216,25 @@ def key_hashes(kind: int, text: str) -> tuple[int, int]:
     """The two hashes that find (`kind`, `text`) in a weights file."""
     h1, h2 = _text_hashes(text[::-1] if SUFFIX1 <= kind <= SUFFIX4 else text)
     return _finish(h1, kind, _PRIME1), _finish(h2, kind, _PRIME2)
+
+
+def _home(h1: i64, slots: i64) -> i64:
+    """The first slot a key of hash `h1` may sit in: rising with the hash, so the table is sorted."""
+    return (h1 * slots) >> 30
+
+
+def _slot_table(keys: list[tuple[int, int, int]]) -> tuple[int, bytes]:
+    """The table of `keys` (hashes and value, sorted), and the slots their homes span.
+
+    Each key goes to the first free slot from its home; an empty slot after the last key ends
+    every search that runs past the last home."""
+    slots = max(1, round(len(keys) / _LOAD))
+    rows: list[tuple[int, int, int]] = []
+    for key in keys:
+        rows.extend([(_EMPTY, _EMPTY, _EMPTY)] * (_home(key[0], slots) - len(rows)))
+        rows.append(key)
+    rows.append((_EMPTY, _EMPTY, _EMPTY))
+    return slots, b"".join(n.to_bytes(4, "little") for row in rows for n in row)
 
 
 def _u32(data: bytes, at: i64) -> i64:
@@ -276,21 +304,19 @@ class PosModel:
         *,
         lang: str,
         data: bytes,
-        buckets_at: int,
-        buckets: int,
-        keys_at: int,
+        table_at: int,
+        slots: int,
         entries_at: int,
         words: int,
         content_stopwords: frozenset[str],
         time_words: frozenset[str] = frozenset(),
     ) -> None:
         self.lang = lang
-        #: The file: where each of `buckets` buckets starts among the keys (from `buckets_at`),
-        #: the keys in bucket order (from `keys_at`), then each key's weights (from `entries_at`).
+        #: The file: the table of keys (from `table_at`, homes in `slots` slots; see the module's
+        #: docstring), then each key's weights (from `entries_at`).
         self.data = data
-        self.buckets_at = buckets_at
-        self.buckets = buckets
-        self.keys_at = keys_at
+        self.table_at = table_at
+        self.slots = slots
         self.entries_at = entries_at
         #: Words in the training treebank: common-noun counts are per 10,000 of them.
         self.words = words
@@ -329,13 +355,16 @@ class PosModel:
         data = self.data
         first: i64 = h1
         second: i64 = h2
-        bucket: i64 = self.buckets_at + 4 * (first % self.buckets)
-        key: i64 = self.keys_at + KEY_BYTES * _u32(data, bucket)
-        end: i64 = self.keys_at + KEY_BYTES * _u32(data, bucket + 4)
-        while key < end:
-            if _u32(data, key) == first and _u32(data, key + 4) == second:
-                return _u32(data, key + 8)
-            key += KEY_BYTES
+        slot: i64 = self.table_at + KEY_BYTES * _home(first, self.slots)
+        stored: i64 = _u32(data, slot)
+        while stored < first:  # keys from homes before this one
+            slot += KEY_BYTES
+            stored = _u32(data, slot)
+        while stored == first:
+            if _u32(data, slot + 4) == second:
+                return _u32(data, slot + 8)
+            slot += KEY_BYTES
+            stored = _u32(data, slot)
         return -1
 
     def _find_affix(self, h1: i64, h2: i64) -> i64:
@@ -585,31 +614,24 @@ def encode_model(
     values.update({(SURE, word): tag for word, tag in sure_tags.items()})
     values.update({(COMMON, word): count for word, count in common_nouns.items()})
     values.update({(ALLOWED, word): mask for word, mask in (allowed_tags or {}).items()})
-    buckets = max(1, len(values))  # one key per bucket on average: a search reads few
     placed = sorted((*key_hashes(kind, text), value) for (kind, text), value in values.items())
     if len({(h1, h2) for h1, h2, _ in placed}) < len(placed):
         raise ValueError(f"two keys share a hash in the {lang} model")
-    placed.sort(key=lambda key: key[0] % buckets)  # stable: within a bucket, by hash
-    starts = [0] * (buckets + 1)
-    for h1, _, _ in placed:
-        starts[h1 % buckets + 1] += 1
-    for bucket in range(buckets):
-        starts[bucket + 1] += starts[bucket]
-    table = b"".join(n.to_bytes(4, "little") for n in starts)
-    table += b"".join(n.to_bytes(4, "little") for key in placed for n in key)
+    slots, table = _slot_table(placed)
     header = {
         "format": FORMAT,
         "lang": lang,
         "tags": list(UPOS),
         "scale": scale,
-        "buckets": buckets,
+        "slots": slots,
+        "table_bytes": len(table),
         "keys": len(placed),
         "entries_bytes": len(entries),
         "content_stopwords": sorted(content_stopwords),
         "time_words": sorted(time_words),
         **about,
     }
-    return json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + bytes(table) + bytes(entries)
+    return json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + table + bytes(entries)
 
 
 def decode_model(data: bytes) -> PosModel:
@@ -621,17 +643,20 @@ def decode_model(data: bytes) -> PosModel:
         header = {}
     if header.get("format") != FORMAT or tuple(header.get("tags", ())) != UPOS:
         raise ValueError(f"unsupported part-of-speech model format {header.get('format')}")
-    buckets, keys = int(header["buckets"]), int(header["keys"])
-    keys_at = line_end + 1 + 4 * (buckets + 1)
-    entries_at = keys_at + KEY_BYTES * keys
-    if buckets < 1 or len(data) != entries_at + int(header["entries_bytes"]):
+    slots, table_bytes = int(header["slots"]), int(header["table_bytes"])
+    entries_at = line_end + 1 + table_bytes
+    if (
+        slots < 1
+        or table_bytes % KEY_BYTES
+        or len(data) != entries_at + int(header["entries_bytes"])
+        or data[entries_at - KEY_BYTES : entries_at] != _EMPTY.to_bytes(4, "little") * 3
+    ):  # without the empty slot at its end, a search could run past the table
         raise ValueError("truncated part-of-speech model")
     return PosModel(
         lang=str(header["lang"]),
         data=data,
-        buckets_at=line_end + 1,
-        buckets=buckets,
-        keys_at=keys_at,
+        table_at=line_end + 1,
+        slots=slots,
         entries_at=entries_at,
         words=int(header.get("words", 0)),
         content_stopwords=frozenset(header["content_stopwords"]),

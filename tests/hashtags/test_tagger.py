@@ -46,7 +46,7 @@ def test_every_language_ships_a_compact_model(lang: str) -> None:
     assert resource.is_file()
     assert len(resource.read_bytes()) < 1_500_000  # a few MB for all six
     model = load_model(lang)
-    assert model is not None and model.lang == lang and model.keys_at > model.buckets_at
+    assert model is not None and model.lang == lang and model.entries_at > model.table_at
 
 
 def test_a_language_without_a_model_has_none() -> None:
@@ -124,11 +124,23 @@ def test_every_key_kind_hashes_apart() -> None:
 def test_a_foreign_or_truncated_weights_file_is_refused() -> None:
     data = _bare_model({})
     with pytest.raises(ValueError, match="format 99"):
-        decode_model(data.replace(b'"format": 3', b'"format": 99', 1))
+        decode_model(data.replace(b'"format": 4', b'"format": 99', 1))
     with pytest.raises(ValueError, match="format None"):
         decode_model(b"not a model")
     with pytest.raises(ValueError, match="truncated"):
         decode_model(data[:-1])
+    with pytest.raises(ValueError, match="truncated"):  # no empty slot to end a search
+        decode_model(data[:-4] + bytes(4))
+
+
+def test_every_key_is_found_past_its_neighbours_and_no_other() -> None:
+    """Keys share home slots and push each other on: a search reads past the smaller hashes."""
+    sure = {f"w{i}": i % len(UPOS) for i in range(5000)}
+    model = decode_model(
+        encode_model(lang="xx", weights={}, sure_tags=sure, content_stopwords=[], common_nouns={}, about={})
+    )
+    assert [model.sure_tag(word) for word in sure] == list(sure.values())
+    assert {model.sure_tag(f"x{i}") for i in range(5000)} == {-1}
 
 
 def test_tagging_nothing_and_odd_words() -> None:
