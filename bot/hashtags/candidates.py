@@ -736,6 +736,10 @@ class Phrases:
         """The candidate for the phrase `key`, or None when the article never says it."""
         return self._found.get(key)
 
+    def add(self, candidate: Candidate) -> None:
+        """Add a phrase the ranker found beyond the counter's runs: a name with "and" inside."""
+        self._found[candidate.key] = candidate
+
     def every(self) -> list[Candidate]:
         """All the phrases, in the order they first occur."""
         return list(self._found.values())

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from bot.hashtags.candidates import PARTICLES, tag_memo, words_of
+from bot.hashtags.conjoined import CONJUNCTIONS
 from bot.hashtags.language import LanguageData, detect_language
 from bot.hashtags.normalize import TagCase, TagScript, normalize, tag_key, transliterate
 from bot.hashtags.rank import Ranked, rank, sort_best_first
@@ -26,6 +27,7 @@ TEASER_HINT_WEIGHT: Final = 4.0
 TEASER_HINT_SHARE: Final = 0.5  # of the best phrase's score, for a hint the teaser never mentions
 _SENTENCE_END: Final = re.compile(r"[.!?…](?:\s|$)")
 
+_AND: Final = frozenset(CONJUNCTIONS.values())
 _NOT_ALNUM: Final = re.compile(r"[\W_]+")
 _MIN_STEM: Final = 4  # near-duplicates share 4+ letters
 _MAX_ENDING: Final = 4  # and differ in 4 at most
@@ -121,8 +123,9 @@ def _stem_shelf(words: list[str]) -> tuple[int, str]:
 
 
 def _capitalized(surface: str) -> bool:
-    """Every word but the particles starts with a capital: Rio Grande do Sul."""
-    words = [word for word in surface.split() if word.lower() not in PARTICLES]
+    """Every word but the particles and an "and" starts with a capital: Rio Grande do Sul,
+    Ministério da Ciência e Tecnologia."""
+    words = [word for word in surface.split() if word.lower() not in PARTICLES and word not in _AND]
     return len(words) > 1 and all(word[:1].isupper() for word in words)
 
 

@@ -22,12 +22,16 @@ from bot.hashtags.candidates import (
     SURNAME_PARTICLES,
     Candidate,
     Phrases,
+    base_word,
     count_phrases,
     unproven_surname,
     words_of,
 )
+from bot.hashtags.conjoined import CONJUNCTIONS, Conjoined, conjoined_names
 from bot.hashtags.language import LanguageData
 from bot.hashtags.measures import counting_nouns, measures
+from bot.hashtags.normalize import MAX_TAG_LENGTH, transliterate
+from bot.hashtags.tagger import ADJ, EVERY_TAG, NOUN, PROPN, PosModel
 from bot.models import Article, TagReason
 
 TITLE_WEIGHT = 2.0  # a title mention counts as this many text mentions
@@ -667,6 +671,124 @@ def _merge_introduced(found: Phrases, text: str, data: LanguageData) -> None:
         acronym.capitalized += 1
 
 
+#: Lowercase words inside a name: the particles, and English "for" (Centers for Disease Control).
+_NAME_JOINERS = PARTICLES | frozenset({"for"})
+_COMMON_TAGS = 1 << NOUN | 1 << ADJ
+
+
+def _merge_conjoined(found: Phrases, text: str, data: LanguageData) -> list[Candidate]:
+    """A name with an "and" inside is one tag, or its acronym's, never its pieces.
+
+    "Centers for Disease Control and Prevention" is #CentersForDiseaseControlAndPrevention, or
+    #CDC where the text says CDC; not #DiseaseControl #Centers #Prevention. (Which "and"s join
+    one name: see :func:`_one_name`.) A name too long for a tag is its first part:
+    #SwedishNuclearFuel, no #WasteManagementCompany. Returns the new names.
+    """
+    tagger = data.tagger
+    if tagger is None or data.capitalizes_nouns:
+        return []
+    conjunction = CONJUNCTIONS[data.lang or ""] if data.lang in CONJUNCTIONS else ""
+    spans: dict[str, tuple[Conjoined, int]] = {}  # the name's key → the name, how often said
+    for joined in conjoined_names(text, data.lang, _NAME_JOINERS, data.stopwords):
+        key = " ".join(word.lower() for word in (*joined.before, conjunction, *joined.after))
+        times = spans[key][1] + 1 if key in spans else 1
+        spans[key] = (joined, times)
+    places = {place.lower() for place in data.demonyms.values()} if spans else set()
+    named: list[Candidate] = []
+    for key, (joined, times) in spans.items():
+        before, after = _content_of(joined.before, data), _content_of(joined.after, data)
+        if not _one_name(joined, times, before, after, found, tagger, places):
+            continue
+        whole = len(transliterate(key).replace(" ", "")) <= MAX_TAG_LENGTH
+        pieces = [
+            phrase
+            for phrase in found.every()
+            if (whole and _within(words_of(phrase.key), before)) or _within(words_of(phrase.key), after)
+        ]
+        for piece in pieces:
+            piece.covered = min(piece.count, piece.covered + times)
+        first = min((piece.first for piece in pieces), default=1)
+        acronym = found.get("".join(word[0] for word in before)) or found.get(
+            "".join(word[0] for word in (*before, *after))
+        )
+        if acronym is not None and acronym.words == 1 and acronym.surface.isupper():
+            acronym.count += times
+            acronym.nominal += times
+            acronym.capitalized += times
+            acronym.first = min(acronym.first, first)
+        elif whole:
+            name = Candidate(
+                key, " ".join((*joined.before, conjunction, *joined.after)), key.count(" ") + 1, first
+            )
+            name.count = name.capitalized = name.nominal = times
+            name.surface_known = True
+            found.add(name)
+            named.append(name)
+    return named
+
+
+def _one_name(
+    joined: Conjoined,
+    times: int,
+    before: tuple[str, ...],
+    after: tuple[str, ...],
+    found: Phrases,
+    tagger: PosModel,
+    places: set[str],
+) -> bool:
+    """Whether the capitalized words around an "and" are one name, said `times`.
+
+    Most are two names: "Vienna and Paris", "New Mexico and Oklahoma". One name holds three
+    content words or more (`before` and `after` the "and"), a definite article introduces it
+    ("the Centers…"; places and people go without: "in Key West and Marathon"), a word next to
+    the "and" is a common word of the language (Control, Fuel, Tecnologia), no word after it
+    names something of its own (Paris, or a word the text capitalizes elsewhere), and neither
+    side is a country or said apart from it.
+    """
+    return (
+        joined.introduced
+        and len(before) + len(after) >= 3
+        and bool(before)
+        and bool(after)
+        and (_common_word(before[-1], found, tagger) or _common_word(after[0], found, tagger))
+        and not any(_named_apart(word, times, found, tagger) for word in after)
+        and not _said_apart(joined.before, times, found, places)
+        and not _said_apart(joined.after, times, found, places)
+    )
+
+
+def _content_of(side: tuple[str, ...], data: LanguageData) -> tuple[str, ...]:
+    """A side's words without its joiners and stopwords, lowercase."""
+    words = (base_word(word).lower() for word in side)
+    return tuple(word for word in words if word not in _NAME_JOINERS and word not in data.stopwords)
+
+
+def _common_word(word: str, found: Phrases, tagger: PosModel) -> bool:
+    """Whether the language uses `word` as a common noun or adjective: the text writes it in
+    lowercase, or the treebank has it in lowercase as one."""
+    said = found.get(word)
+    if said is not None and said.lowercase:
+        return True
+    allowed = tagger.allowed_tags(word)
+    return allowed != EVERY_TAG and allowed & _COMMON_TAGS != 0
+
+
+def _named_apart(word: str, times: int, found: Phrases, tagger: PosModel) -> bool:
+    """Whether a word after a name's "and" names something of its own: only ever a proper noun
+    (Paris), or written with a capital outside the name (Komeito)."""
+    said = found.get(word)
+    if tagger.allowed_tags(word) == 1 << PROPN:
+        return True
+    return said is not None and said.in_text - said.lowercase + said.title_named > times
+
+
+def _said_apart(side: tuple[str, ...], times: int, found: Phrases, places: set[str]) -> bool:
+    """Whether a side of a name with "and" inside is a country, or is said more often than the name."""
+    key = " ".join(base_word(word).lower() for word in side)
+    phrase = found.get(key)
+    return key in places or (phrase is not None and phrase.count > times)
+
+
 def _within(words: list[str], name: tuple[str, ...]) -> bool:
     """Whether `words` are a run of the words of `name`."""
     size = len(words)
@@ -725,8 +847,8 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     """The article's candidates, best first; `enough` is how many the caller will take."""
     text = without_boilerplate(article.text)
     found = count_phrases(article.title, text, data)
-    pool = found.likely + _mark_institutions(found, data)
-    if len(pool) < enough:
+    pool = found.likely + _merge_conjoined(found, text, data) + _mark_institutions(found, data)
+    if sum(candidate.alone > 0 for candidate in pool) < enough:  # the pieces of a name are none
         pool = [candidate for candidate in found.every() if not unproven_surname(candidate)]
     phrases = [c for c in pool if c.words > 1]
     headline_own = _mark_support(found, phrases)

@@ -412,6 +412,52 @@ def test_a_month_after_a_first_name_is_a_surname_where_months_have_capitals() ->
     assert not {"May", "ParliamentMay", "LastMay"} & set(_names(months))
 
 
+def test_a_name_with_and_inside_is_one_tag_or_its_acronym() -> None:
+    pieces = {"DiseaseControl", "Centers", "Prevention"}
+    full = _names(
+        Article(
+            text="The Centers for Disease Control and Prevention sent a team to Texas. Cases were also "
+            "found in New Mexico and Oklahoma.",
+            lang="en",
+        )
+    )
+    assert "CentersForDiseaseControlAndPrevention" in full and not pieces & set(full)
+    assert {"NewMexico", "Oklahoma"} <= set(full)  # two places: no article introduces them
+    cdc = _names(
+        Article(
+            text="The Centers for Disease Control and Prevention said measles cases rose in Texas. "
+            "The CDC urged parents to vaccinate their children.",
+            lang="en",
+        )
+    )
+    assert "CDC" in cdc and not pieces & set(cdc)
+    # Too long for a tag: the name is its first part.
+    swedish = _names(
+        Article(
+            text="The repository, to be built by the industry-owned Swedish Nuclear Fuel and Waste "
+            "Management Company, will hold spent fuel near Forsmark.",
+            lang="en",
+        )
+    )
+    assert "SwedishNuclearFuel" in swedish and "WasteManagementCompany" not in swedish
+    places = _names(
+        Article(
+            text="Managers ordered the evacuation of homes in Key West and Marathon in Florida.", lang="en"
+        )
+    )
+    assert "KeyWest" in places and "KeyWestAndMarathon" not in places
+    ministry = _names(
+        Article(
+            text="O Ministério da Ciência e Tecnologia anunciou um novo programa de bolsas. Segundo o "
+            "ministério, o programa começa em março.",
+            lang="pt",
+        )
+    )
+    assert "MinisterioDaCienciaETecnologia" in ministry and not {"Ciencia", "Tecnologia", "Ministerio"} & set(
+        ministry
+    )
+
+
 def test_two_windows_onto_one_long_name_are_one_tag() -> None:
     # Four content words: the counter's three-word phrases see it through two overlapping windows.
     names = _names(
@@ -956,6 +1002,7 @@ def test_content_nouns_of_stopword_lists_can_be_tags_again() -> None:
         "x" * 100_000,
         "-" * 10_000 + "'" * 10_000,
         "Alpha & " * 3000,  # names joined by & without end
+        "the Alpha and " * 3000 + "the Control and Prevention",  # names joined by "and" without end
     ],
 )
 def test_bad_input_gives_tags_or_none_never_an_exception(text: str) -> None:
