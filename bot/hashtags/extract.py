@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
-from bot.hashtags.candidates import PARTICLES, tag_memo, words_of
+from bot.hashtags.candidates import HEAD_LAST, PARTICLES, tag_memo, words_of
 from bot.hashtags.conjoined import CONJUNCTIONS
 from bot.hashtags.language import LanguageData, detect_language
 from bot.hashtags.normalize import TagCase, TagScript, normalize, tag_key, transliterate
@@ -114,6 +114,20 @@ def _overlapping_window(words: list[str], chosen: Iterable[list[str]]) -> bool:
     return False
 
 
+def _extends(words: list[str], terms: Iterable[list[str]]) -> bool:
+    """Whether a common phrase is a chosen one with words added: "US trade deficit" after "trade
+    deficit", "single-use plastic bags" after "plastic bags". Where modifiers come first, the
+    term is the topic; what the longer phrase adds narrows it, and is a tag of its own if it is
+    a topic (#US). (In French "suite d'Envoyé spécial" has a head of its own: not there.)"""
+    for term in terms:
+        size = len(term)
+        if size < len(words) and any(
+            words[start : start + size] == term for start in range(len(words) - size + 1)
+        ):
+            return True
+    return False
+
+
 def _stem_shelf(words: list[str]) -> tuple[int, str]:
     """What a phrase shares with all its near-duplicates: how many words, and the first's stem.
 
@@ -213,6 +227,8 @@ def extract_tags(
     names: dict[str, Ranked] = {}  # chosen phrases by key
     keys: dict[str, str] = {}  # chosen phrases: key → tag key
     windows: list[list[str]] = []  # chosen phrases of three content words or more, those words
+    terms: list[list[str]] = []  # chosen common phrases of two content words or more, those words
+    head_last = data.lang in HEAD_LAST  # where a phrase's added words are modifiers (see _extends)
     ranked = _with_hints(rank(article, data, enough=options.limit), article, data)
     if vocabulary is not None:
         ranked = vocabulary.prefer(ranked, choice.aliased, limit=options.limit)
@@ -228,6 +244,9 @@ def extract_tags(
         inner = words_of(item.key)
         if len(inner) > 2 and _overlapping_window(inner, windows):
             continue
+        common = head_last and item.reason is not TagReason.ENTITY
+        if common and _extends(inner, terms):
+            continue
         if len(words) > 1:
             _drop_parts(chosen, item, names, keys)
         key = choice.offer(item.surface, item.score, item.reason)
@@ -238,4 +257,6 @@ def extract_tags(
             keys[item.key] = key
             if len(inner) > 2:
                 windows.append(inner)
+            if common and len(inner) > 1:
+                terms.append(inner)
     return list(chosen.values())[: options.limit]

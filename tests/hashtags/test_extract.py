@@ -458,6 +458,30 @@ def test_a_name_with_and_inside_is_one_tag_or_its_acronym() -> None:
     )
 
 
+def test_a_term_with_words_added_is_no_second_tag_where_modifiers_come_first() -> None:
+    deficit = _names(
+        Article(
+            title="US trade deficit widens as imports surge",
+            text="The US trade deficit widened to 98 billion dollars in January as companies rushed to "
+            "bring in goods before new tariffs. Economists said the trade deficit would shrink once the "
+            "tariffs were in place. The trade deficit with Mexico reached a record.",
+            lang="en",
+        )
+    )
+    assert "TradeDeficit" in deficit and "USTradeDeficit" not in deficit
+    # A Romance phrase with "de" has a head of its own: "la suite d'Envoyé spécial".
+    french = _names(
+        Article(
+            title="Le reportage d'Envoyé spécial sur Wikipédia",
+            text="L'émission Envoyé spécial a diffusé un reportage sur Wikipédia. La suite d'Envoyé "
+            "spécial sera diffusée jeudi. Les journalistes d'Envoyé spécial ont interrogé des "
+            "contributeurs. La suite d'Envoyé spécial portera sur Linux.",
+            lang="fr",
+        )
+    )
+    assert {"EnvoyeSpecial", "SuiteDEnvoyeSpecial"} <= set(french)
+
+
 def test_two_windows_onto_one_long_name_are_one_tag() -> None:
     # Four content words: the counter's three-word phrases see it through two overlapping windows.
     names = _names(
