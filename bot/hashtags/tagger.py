@@ -27,6 +27,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import ClassVar, Final
 
+from librt.strings import read_i16_le, read_i32_le
 from librt.vecs import append, extend, vec
 from mypy_extensions import i32, i64
 
@@ -238,12 +239,8 @@ def _slot_table(keys: list[tuple[int, int, int]]) -> tuple[int, bytes]:
 
 
 def _u32(data: bytes, at: i64) -> i64:
-    # Machine integers (the annotations): compiled, Python ints cost a tag check per index and shift.
-    b0: i64 = data[at]
-    b1: i64 = data[at + 1]
-    b2: i64 = data[at + 2]
-    b3: i64 = data[at + 3]
-    return b0 | b1 << 8 | b2 << 16 | b3 << 24
+    # One load compiled (librt's primitive), where four byte reads cost four index checks.
+    return i64(read_i32_le(data, at)) & 0xFFFFFFFF
 
 
 #: A word as the tagger keeps it is one integer: where its record starts in the model's table,
@@ -254,23 +251,23 @@ _SURE_BITS: Final = 5
 EVERY_TAG: Final = (1 << TAGS) - 1
 
 
-def _word_code(row: int, shape: int, allowed: int, sure: int) -> int:
+def _word_code(row: i64, shape: i64, allowed: i64, sure: i64) -> i64:
     return (((row << _SHAPE_BITS | shape) << TAGS | allowed) << _SURE_BITS) | (sure + 1)
 
 
-def _row_of(code: int) -> int:
+def _row_of(code: i64) -> i64:
     return code >> (_SHAPE_BITS + TAGS + _SURE_BITS)
 
 
-def _shape_of(code: int) -> int:
+def _shape_of(code: i64) -> i64:
     return (code >> (TAGS + _SURE_BITS)) & ((1 << _SHAPE_BITS) - 1)
 
 
-def _allowed_of(code: int) -> int:
+def _allowed_of(code: i64) -> i64:
     return (code >> _SURE_BITS) & EVERY_TAG
 
 
-def _sure_of(code: int) -> int:
+def _sure_of(code: i64) -> i64:
     return (code & ((1 << _SURE_BITS) - 1)) - 1
 
 
@@ -331,8 +328,8 @@ class PosModel:
             self._add(self._table, GIVEN * TAGS, NAMED, feature)
         for feature in after_features(_END):
             self._add(self._table, _RECORD + TAKEN * TAGS, NAMED, feature)
-        self._start = _word_code(0, _EDGE_SHAPE, EVERY_TAG, -1)
-        self._end = _word_code(_RECORD, _EDGE_SHAPE, EVERY_TAG, -1)
+        self._start: i64 = _word_code(0, _EDGE_SHAPE, EVERY_TAG, -1)
+        self._end: i64 = _word_code(_RECORD, _EDGE_SHAPE, EVERY_TAG, -1)
         self._blank = vec[i32]([0] * _RECORD)  # a new word's record, before its weights
         #: Word as written → its code; lowercase word → where its record starts in the table,
         #: shifted left by one, the low bit set once the record has the word's own scores.
@@ -350,18 +347,16 @@ class PosModel:
         self._spellings = [-1] * ((_EDGE_SHAPE + 1) * 4)
         self._contexts = [-1] * ((_EDGE_SHAPE + 1) * (TAGS + 1) ** 2)
 
-    def _find(self, h1: int, h2: int) -> int:
+    def _find(self, h1: i64, h2: i64) -> i64:
         """The value stored for the key with hashes (h1, h2), or -1 if the file has none."""
         data = self.data
-        first: i64 = h1
-        second: i64 = h2
-        slot: i64 = self.table_at + KEY_BYTES * _home(first, self.slots)
+        slot: i64 = self.table_at + KEY_BYTES * _home(h1, self.slots)
         stored: i64 = _u32(data, slot)
-        while stored < first:  # keys from homes before this one
+        while stored < h1:  # keys from homes before this one
             slot += KEY_BYTES
             stored = _u32(data, slot)
-        while stored == first:
-            if _u32(data, slot + 4) == second:
+        while stored == h1:
+            if _u32(data, slot + 4) == h2:
                 return _u32(data, slot + 8)
             slot += KEY_BYTES
             stored = _u32(data, slot)
@@ -383,7 +378,11 @@ class PosModel:
         affixes[slot + 1] = found
         return found
 
-    def _add_weights(self, table: vec[i32], base: int, found: int) -> None:
+    def _find_key(self, kind: i64, hashes: tuple[i64, i64]) -> i64:
+        """:meth:`_find` for a key of `kind` whose text has `hashes` (of :func:`_text_hashes`)."""
+        return self._find(_finish(hashes[0], kind, _PRIME1), _finish(hashes[1], kind, _PRIME2))
+
+    def _add_weights(self, table: vec[i32], base: i64, found: i64) -> None:
         """Add the weights stored at `found` (a key's value; none if -1) to `table` from `base`."""
         if found < 0:
             return
@@ -391,12 +390,11 @@ class PosModel:
         # Machine integers again (i32 for the weights): ten times faster compiled than Python ints.
         entry: i64 = self.entries_at + found + 1
         count: i64 = data[entry - 1]
-        end = entry + ENTRY_BYTES * count
+        end: i64 = entry + ENTRY_BYTES * count
         while entry < end:
             lane: i64 = data[entry]
-            low: i32 = data[entry + 1]
-            high: i32 = data[entry + 2]
-            table[base + lane] = table[base + lane] + (low | high << 8) - _BIAS
+            weight: i32 = (i32(read_i16_le(data, entry + 1)) & 0xFFFF) - _BIAS
+            table[base + lane] = table[base + lane] + weight
             entry += ENTRY_BYTES
 
     def _add(self, table: vec[i32], base: int, kind: int, text: str) -> None:
@@ -405,14 +403,15 @@ class PosModel:
 
     def sure_tag(self, word: str) -> int:
         """The tag of `word` (as written) when the dictionary of sure tags has it, else -1."""
-        h1, h2 = key_hashes(SURE, word)
-        return self._find(h1, h2)
+        return self._find_key(SURE, _text_hashes(word))
 
     def allowed_tags(self, word: str) -> int:
         """The tags `word` (as written) may take, a bit per tag: those the treebank gave it, or
         every tag for a word it lacks."""
-        h1, h2 = key_hashes(ALLOWED, word)
-        found = self._find(h1, h2)
+        return self._allowed(_text_hashes(word))
+
+    def _allowed(self, hashes: tuple[i64, i64]) -> i64:
+        found = self._find_key(ALLOWED, hashes)
         return EVERY_TAG if found < 0 else found
 
     def commonness(self, word: str) -> float:
@@ -432,13 +431,14 @@ class PosModel:
         if len(self._codes) > self._LIMIT:
             self.forget()
 
-    def _row(self, lower: str, own: bool) -> int:
+    def _row(self, lower: str, own: bool) -> i64:
         """The record of a lowercase word: what itself, its endings and its opening give it.
 
         Without `own` (a spelling whose tag is sure), only the keys its neighbours read: the
         rest, which weigh on its own tag alone, come when a spelling that needs them does.
         """
-        found = self._rows.get(lower, -1)
+        found: i64 = self._rows.get(lower, -1)
+        row: i64
         if found >= 0:
             row = found >> 1
             if own and not found & 1:
@@ -452,7 +452,7 @@ class PosModel:
         self._rows[lower] = row << 1 | own
         return row
 
-    def _add_lexical(self, row: int, lower: str, kinds: int) -> None:
+    def _add_lexical(self, row: i64, lower: str, kinds: i64) -> None:
         """Add to the record at `row` the weights of the keys of `lower` of `kinds` (a bit each).
 
         All the searches first, then all the additions: a search waits on reads from memory far
@@ -464,6 +464,7 @@ class PosModel:
         h1: i64 = _BASIS1
         h2: i64 = _BASIS2
         size: i64 = len(lower)
+        letters: i64 = 0
         for letters in range(1, 5):  # the last letter, the last two, three, four
             if letters <= size:
                 c: i64 = ord(lower[size - letters])
@@ -473,7 +474,9 @@ class PosModel:
             if kinds >> kind & 1:
                 searches = self._search_affix(searches, h1, h2, kind)
         h1, h2 = _BASIS1, _BASIS2
-        two, three = min(2, size), min(3, size)
+        two: i64 = min(2, size)
+        three: i64 = min(3, size)
+        i: i64 = 0
         for i in range(size):
             c = ord(lower[i])
             h1 = ((h1 ^ c) * _PRIME1) & _MASK
@@ -486,6 +489,7 @@ class PosModel:
             found[searches] = self._find(_finish(h1, WORD, _PRIME1), _finish(h2, WORD, _PRIME2))
             searches += 1
         table = self._table
+        search: i64 = 0
         for search in range(searches):
             self._add_weights(table, row, found[search])
 
@@ -494,14 +498,16 @@ class PosModel:
         self._found[searches] = self._find_affix(_finish(h1, kind, _PRIME1), _finish(h2, kind, _PRIME2))
         return searches + 1
 
-    def _code(self, word: str) -> int:
-        code = self._codes.get(word, -1)
+    def _code(self, word: str) -> i64:
+        code: i64 = self._codes.get(word, -1)
         if code < 0:
-            sure = self.sure_tag(word)
+            hashes = _text_hashes(word)  # the word as written keys its sure tag and its tag set
+            sure = self._find_key(SURE, hashes)
             # A sure tag is the tag: the word's own scores and its tag set are never read.
-            allowed = self.allowed_tags(word) if sure < 0 else 1 << sure
+            allowed = self._allowed(hashes) if sure < 0 else 1 << sure
             row = self._row(word.lower(), sure < 0)
-            code = self._codes[word] = _word_code(row, word_shape(word), allowed, sure)
+            code = _word_code(row, word_shape(word), allowed, sure)
+            self._codes[word] = code
         return code
 
     def _fixed_row(self, features: list[str]) -> int:
@@ -515,7 +521,7 @@ class PosModel:
         self._fixed = fixed
         return row
 
-    def _spelling(self, shape: int, at_start: bool, gap: int) -> int:
+    def _spelling(self, shape: i64, at_start: bool, gap: i64) -> i64:
         key = (2 * shape + at_start) * 2 + gap
         row = self._spellings[key]
         if row < 0:
@@ -523,7 +529,7 @@ class PosModel:
             row = self._spellings[key] = self._fixed_row(features)
         return row
 
-    def _context(self, shape_before: int, previous: int, before_previous: int) -> int:
+    def _context(self, shape_before: i64, previous: i64, before_previous: i64) -> i64:
         key = (shape_before * (TAGS + 1) + previous + 1) * (TAGS + 1) + before_previous + 1
         row = self._contexts[key]
         if row < 0:
@@ -536,26 +542,32 @@ class PosModel:
     def tag(self, words: list[str], gaps: list[int]) -> list[int]:
         """The tag of each word of one sentence; `gaps[i]` is what comes before `words[i]`."""
         self._forget_if_full()
-        codes = vec[i64](capacity=len(words) + 1)
+        # Machine integers throughout (the annotations): compiled, no tag check per index.
+        size: i64 = len(words)
+        codes = vec[i64](capacity=size + 1)
         for word in words:
             codes = append(codes, self._code(word))
         codes = append(codes, self._end)
         table = self._table
         tags: list[int] = []
-        previous, before_previous = -1, -1
-        before = self._start
-        for i in range(len(words)):
+        previous: i64 = -1
+        before_previous: i64 = -1
+        before: i64 = self._start
+        i: i64 = 0
+        tag: i64 = 0
+        for i in range(size):
             code = codes[i]
             best = _sure_of(code)
-            allowed = _allowed_of(code)
             if best < 0:
+                allowed = _allowed_of(code)
                 own = _row_of(code)
                 given = _row_of(before) + TAGS
                 taken = _row_of(codes[i + 1]) + 2 * TAGS
-                spelling = self._spelling(_shape_of(code), i == 0, gaps[i] if i else GAP_PUNCT)
+                gap: i64 = gaps[i] if i else GAP_PUNCT
+                spelling = self._spelling(_shape_of(code), i == 0, gap)
                 context = self._context(_shape_of(before), previous, before_previous)
                 fixed = self._fixed
-                best_score = _LOWEST
+                best_score: i32 = _LOWEST
                 for tag in range(TAGS):
                     if not allowed >> tag & 1:
                         continue
