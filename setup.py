@@ -14,6 +14,7 @@ from setuptools import Extension, setup
 
 COMPILED = [
     "bot/hashtags/candidates.py",
+    "bot/hashtags/conjoined.py",
     "bot/hashtags/extract.py",
     "bot/hashtags/language.py",
     "bot/hashtags/normalize.py",

@@ -35,7 +35,8 @@ settings.load_profile("ci" if os.environ.get("CI") else "hashbot")
 
 #: The modules setup.py compiles with mypyc.
 COMPILED_MODULES = (
-    "candidates", "extract", "language", "normalize", "rank", "tagger", "truecase", "vocabulary", "words",
+    "candidates", "conjoined", "extract", "language", "normalize", "rank", "tagger", "truecase", "vocabulary",
+    "words",
 )  # fmt: skip
 
 
