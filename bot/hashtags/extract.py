@@ -201,7 +201,9 @@ class _Choice:
         name, key = tag
         if key in self.blocked or key in self.chosen:
             return None
-        self.chosen[key] = Tag(name=name, score=score, reason=reason)
+        # Positional: a dataclass called with keywords costs twice as much (the arguments go
+        # through a dict), and a teaser makes a Tag for every phrase it keeps.
+        self.chosen[key] = Tag(name, score, reason)
         return key
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from math import log1p
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from bot.boilerplate import is_boilerplate
 from bot.hashtags.acronyms import introduced_acronyms
@@ -535,13 +535,22 @@ def _score(candidate: Candidate, named: bool, data: LanguageData) -> float:
     return score
 
 
+# Compiled code reads a Final constant directly, where `TagReason.ENTITY` is an attribute
+# look-up on the class for every candidate.
+_ENTITY: Final = TagReason.ENTITY
+_TITLE: Final = TagReason.TITLE
+_PHRASE: Final = TagReason.PHRASE
+
+
 def _ranked(candidate: Candidate, data: LanguageData) -> Ranked:
     named = is_name(candidate)
     if candidate.person or named:
-        reason = TagReason.ENTITY
+        reason = _ENTITY
     else:
-        reason = TagReason.TITLE if candidate.in_title else TagReason.PHRASE
-    return Ranked(candidate.key, candidate.surface, _score(candidate, named, data), candidate.first, reason)
+        reason = _TITLE if candidate.in_title else _PHRASE
+    score = _score(candidate, named, data)
+    # What Ranked(...) does, without its __new__, which runs as interpreted Python.
+    return tuple.__new__(Ranked, (candidate.key, candidate.surface, score, candidate.first, reason))
 
 
 def _stem(word: str) -> str:
