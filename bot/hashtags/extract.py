@@ -89,8 +89,10 @@ def _same_stem(one: str, other: str) -> bool:
     """Whether two words differ only in an ending: Ukraine/Ukrainien, Deutsche/Deutschen."""
     if one[:_MIN_STEM] != other[:_MIN_STEM] or abs(len(one) - len(other)) > _MAX_ENDING:
         return False
-    pairs = zip(one, other, strict=False)
-    shared = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(one), len(other)))
+    shorter = min(len(one), len(other))
+    shared = min(_MIN_STEM, shorter)  # these letters are equal (above); a loop counts the rest
+    while shared < shorter and one[shared] == other[shared]:
+        shared += 1
     return shared >= _MIN_STEM and len(one) - shared <= _MAX_ENDING and len(other) - shared <= _MAX_ENDING
 
 

@@ -168,7 +168,9 @@ def _inflected_alike(headline: str, verb: str) -> bool:
     has more (abolition of abolit) and stays.
     """
     shorter = min(len(headline), len(verb))
-    shared = next((i for i, (a, b) in enumerate(zip(headline, verb, strict=False)) if a != b), shorter)
+    shared = 0  # an indexed loop: most pairs differ in the first letter, and it stops there
+    while shared < shorter and headline[shared] == verb[shared]:
+        shared += 1
     return shared >= 3 and len(headline) - shared <= 2 and len(verb) - shared <= 3
 
 
@@ -478,6 +480,18 @@ def _outrun_by_a_part(candidate: Candidate, parts: list[Candidate]) -> bool:
     return any(part.words > 1 and part.support > candidate.support for part in parts)
 
 
+_WORDS = attrgetter("words")
+
+
+def _holds(candidates: list[Candidate], candidate: Candidate) -> bool:
+    """`candidate in candidates`, by identity: an article has one candidate per key, so two
+    equal candidates are one, and the dataclass's field-by-field equality is the slow way to say it."""
+    for other in candidates:
+        if other is candidate:
+            return True
+    return False
+
+
 def _mark_covered(
     found: Phrases, phrases: list[Candidate], data: LanguageData, headline_own: frozenset[str]
 ) -> None:
@@ -487,12 +501,17 @@ def _mark_covered(
     besides "crise financière" still is, with less weight. A title before a person's name
     ("Minister Dick Schoof") is no tag either: the person is.
     """
-    for candidate in sorted(phrases, key=lambda c: -c.words):
+    # Longest first; a stable sort in reverse keeps equals in order, as sorting by -words does.
+    for candidate in sorted(phrases, key=_WORDS, reverse=True):
         if candidate.merged or not _eligible(candidate, data, headline_own):
             continue
-        parts = [part for part in map(found.get, _inner_phrases(candidate.key)) if part is not None]
+        parts: list[Candidate] = []
+        for inner in _inner_phrases(candidate.key):
+            part = found.get(inner)
+            if part is not None:
+                parts.append(part)
         surname = found.get(candidate.key.split(" ", 1)[1]) if candidate.words > 2 else None
-        if surname is not None and surname not in parts:
+        if surname is not None and not _holds(parts, surname):
             parts.append(surname)  # Le Pen of Marine Le Pen: a surname led by a particle
         if _outrun_by_a_part(candidate, parts):
             candidate.merged = True
@@ -503,7 +522,7 @@ def _mark_covered(
         if people:
             candidate.merged = True
         for part in parts:
-            if part not in people:
+            if not _holds(people, part):
                 part.covered = min(part.count, part.covered + candidate.count)
 
 
@@ -576,9 +595,15 @@ def _mark_support(found: Phrases, phrases: list[Candidate]) -> frozenset[str]:
             mentions[stem] = mentions.get(stem, 0) + word.in_text
     for phrase in phrases:
         words = words_of(phrase.key)
-        backing = [mentions.get(_stem(word), 0) for word in words]
-        phrase.support = min(backing)
-        if phrase.in_title and not phrase.in_text and not any(backing) and _headline_topic(phrase, found):
+        support = mentions.get(_stem(words[0]), 0)  # the fewest mentions, and whether any has one
+        backed = support > 0
+        for other in words[1:]:
+            backing = mentions.get(_stem(other), 0)
+            if backing < support:
+                support = backing
+            backed = backed or backing > 0
+        phrase.support = support
+        if phrase.in_title and not phrase.in_text and not backed and _headline_topic(phrase, found):
             headline_own.append(phrase.key)
     return frozenset(headline_own)
 
@@ -616,12 +641,18 @@ def _mark_headline_overlaps(phrases: list[Candidate]) -> None:
         )
 
 
-def _expands(acronym: Candidate, phrase: Candidate) -> bool:
-    """Whether `phrase` spells out `acronym`: Artificial Intelligence Act for AI Act, NATO's name."""
+def _spelled(acronym: Candidate) -> list[str]:
+    """What an acronym says word by word: each letter of a word in capitals, other words whole
+    (AI Act: a, i, act)."""
     pattern: list[str] = []
     for word in acronym.surface.split(" "):
         pattern.extend(word.lower() if len(word) > 1 and word.isupper() else [word.lower()])
-    words = words_of(phrase.key)
+    return pattern
+
+
+def _expands(pattern: list[str], words: list[str]) -> bool:
+    """Whether a phrase's `words` spell out an acronym's `pattern` (see :func:`_spelled`):
+    Artificial Intelligence Act for AI Act, NATO's name."""
     if len(words) != len(pattern) or len(words) < 2:
         return False
     return all(
@@ -640,13 +671,15 @@ def _merge_expansions(found: Phrases, pool: list[Candidate]) -> None:
     if not acronyms:
         return
     initials = {acronym.key[:1] for acronym in acronyms}
+    spelled = [(acronym, _spelled(acronym)) for acronym in acronyms]  # once, not once per phrase
     for phrase in found.every():
         if phrase.words < 2 or phrase.merged or phrase.key[:1] not in initials:
             continue
         if not (is_name(phrase) or _opens_capitalized(phrase, found)):
             continue
-        for acronym in acronyms:
-            if acronym is not phrase and _expands(acronym, phrase):
+        words = words_of(phrase.key)
+        for acronym, pattern in spelled:
+            if acronym is not phrase and _expands(pattern, words):
                 acronym.count += phrase.count
                 acronym.nominal += phrase.nominal
                 acronym.in_title += phrase.in_title
@@ -666,13 +699,16 @@ def _merge_introduced(found: Phrases, text: str, data: LanguageData) -> None:
     beside #PesquisasEspaciais: the counter's phrases are too short for such a name, so each of
     its pieces is spoken for, once per time the name is said.
     """
-    for introduced in introduced_acronyms(text, data.stopwords):
+    introduced_names = introduced_acronyms(text, data.stopwords)
+    if not introduced_names:
+        return
+    phrases = [(phrase, words_of(phrase.key)) for phrase in found.every()]  # once for all names
+    for introduced in introduced_names:
         acronym = found.get(introduced.acronym)
         if acronym is None:
             continue
         name = introduced.words
-        for phrase in found.every():
-            words = words_of(phrase.key)
+        for phrase, words in phrases:
             if phrase is not acronym and _within(words, name):
                 phrase.covered = min(phrase.count, phrase.covered + 1)
         acronym.count += 1
