@@ -486,10 +486,7 @@ _WORDS = attrgetter("words")
 def _holds(candidates: list[Candidate], candidate: Candidate) -> bool:
     """`candidate in candidates`, by identity: an article has one candidate per key, so two
     equal candidates are one, and the dataclass's field-by-field equality is the slow way to say it."""
-    for other in candidates:
-        if other is candidate:
-            return True
-    return False
+    return any(other is candidate for other in candidates)
 
 
 def _mark_covered(
@@ -563,10 +560,7 @@ _PHRASE: Final = TagReason.PHRASE
 
 def _ranked(candidate: Candidate, data: LanguageData) -> Ranked:
     named = is_name(candidate)
-    if candidate.person or named:
-        reason = _ENTITY
-    else:
-        reason = _TITLE if candidate.in_title else _PHRASE
+    reason = _ENTITY if candidate.person or named else _TITLE if candidate.in_title else _PHRASE
     score = _score(candidate, named, data)
     # What Ranked(...) does, without its __new__, which runs as interpreted Python.
     return tuple.__new__(Ranked, (candidate.key, candidate.surface, score, candidate.first, reason))
