@@ -705,9 +705,14 @@ def _merge_introduced(found: Phrases, text: str, data: LanguageData) -> None:
         for phrase, words in phrases:
             if phrase is not acronym and _within(words, name):
                 phrase.covered = min(phrase.count, phrase.covered + 1)
-        acronym.count += 1
-        acronym.nominal += 1
-        acronym.capitalized += 1
+        _credit(acronym, 1)
+
+
+def _credit(acronym: Candidate, times: int) -> None:
+    """Count `times` sayings of an acronym's name as the acronym's own, each a capitalized noun."""
+    acronym.count += times
+    acronym.nominal += times
+    acronym.capitalized += times
 
 
 #: Lowercase words inside a name: the particles, and English "for" (Centers for Disease Control).
@@ -726,7 +731,7 @@ def _merge_conjoined(found: Phrases, text: str, data: LanguageData) -> list[Cand
     tagger = data.tagger
     if tagger is None or data.capitalizes_nouns:
         return []
-    conjunction = CONJUNCTIONS[data.lang or ""] if data.lang in CONJUNCTIONS else ""
+    conjunction = CONJUNCTIONS.get(data.lang or "", "")
     spans: dict[str, tuple[Conjoined, int]] = {}  # the name's key → the name, how often said
     for joined in conjoined_names(text, data.lang, _NAME_JOINERS, data.stopwords):
         key = " ".join(word.lower() for word in (*joined.before, conjunction, *joined.after))
@@ -751,9 +756,7 @@ def _merge_conjoined(found: Phrases, text: str, data: LanguageData) -> list[Cand
             "".join(word[0] for word in (*before, *after))
         )
         if acronym is not None and acronym.words == 1 and acronym.surface.isupper():
-            acronym.count += times
-            acronym.nominal += times
-            acronym.capitalized += times
+            _credit(acronym, times)
             acronym.first = min(acronym.first, first)
         elif whole:
             name = Candidate(
@@ -815,9 +818,9 @@ def _common_word(word: str, found: Phrases, tagger: PosModel) -> bool:
 def _named_apart(word: str, times: int, found: Phrases, tagger: PosModel) -> bool:
     """Whether a word after a name's "and" names something of its own: only ever a proper noun
     (Paris), or written with a capital outside the name (Komeito)."""
-    said = found.get(word)
     if tagger.allowed_tags(word) == 1 << PROPN:
         return True
+    said = found.get(word)
     return said is not None and said.in_text - said.lowercase + said.title_named > times
 
 
