@@ -416,6 +416,7 @@ def _runs(
     verbs: set[str] | None = None,
     *,
     ampersands: bool = True,
+    text_verbs: set[str] | None = None,
 ) -> list[tuple[int, list[_Word]]]:
     """(sentence index, run of content words) for every run in `text`.
 
@@ -424,11 +425,14 @@ def _runs(
     and with `ampersands`, "&" between names (Marks & Spencer).
     With a tagger, a word whose part of speech cannot stand in a noun phrase (a verb, an
     adverb, a pronoun) ends the run, and a proper noun that opens a sentence is a name. The
-    lowercase verbs go into `verbs` when given (for the text, not a headline).
+    lowercase verbs go into `verbs` when given (for the text, not a headline); a headline's
+    are given the text's as `text_verbs` (see :func:`_opens_with_subject`).
     """
     lexicon.forget_if_full()
     entries, gaps, starts = _tokens(text, lexicon)
     tags = _tags(data.tagger, entries, gaps, starts)
+    if text_verbs is not None and _opens_with_subject(entries, gaps, tags, text_verbs):
+        tags[0] = NOUN
     surnames = _time_surnames(entries, gaps, data) if data.capitalized_times and data.tagger else _NONE
     runs: list[tuple[int, list[_Word]]] = []
     run: list[_Word] = []
@@ -544,6 +548,24 @@ def _runs(
 
 
 _NONE: Final[frozenset[int]] = frozenset()
+
+
+def _opens_with_subject(entries: list[_Entry], gaps: list[int], tags: list[int], text_verbs: set[str]) -> bool:
+    """Whether a headline's first word, read as a verb before a noun phrase, is a noun.
+
+    A news headline states; it opens with its subject, not an imperative: "Train drivers strike
+    halts…", "Flood warnings issued…". The tagger, trained on web text full of imperatives, reads
+    the capitalized first word as a verb. Unless the text uses that word as a verb, it is a noun.
+    """
+    return (
+        len(tags) > 1
+        and tags[0] == VERB
+        and entries[0][2] == _CONTENT
+        and gaps[1] == _GAP_SPACE
+        and tags[1] in _PHRASE_TAGS
+        and entries[1][2] == _CONTENT
+        and entries[0][1] not in text_verbs
+    )
 
 
 def _time_surnames(entries: list[_Entry], gaps: list[int], data: LanguageData) -> frozenset[int]:
@@ -749,6 +771,8 @@ def count_phrases(title: str | None, text: str, data: LanguageData) -> Phrases:
     """Count every phrase of up to :data:`MAX_PHRASE_WORDS` content words in the title and text."""
     found: dict[str, Candidate] = {}
     lexicon = _lexicon(data)
+    verbs: set[str] = set()
+    text_runs = _runs(text, 1, lexicon, data, verbs)  # first: the headline's reading needs its verbs
     if title:
         label, headline = _split_label(title)
         headline = truecased(headline, text)
@@ -756,14 +780,14 @@ def count_phrases(title: str | None, text: str, data: LanguageData) -> Phrases:
         ampersands = " & " in text
         label_runs = _runs(label, 0, lexicon, data, ampersands=ampersands) if label else []
         _count_phrases(found, label_runs, True, data)
-        _count_phrases(found, _runs(headline, 0, lexicon, data, ampersands=ampersands), True, data)
+        headline_runs = _runs(headline, 0, lexicon, data, ampersands=ampersands, text_verbs=verbs)
+        _count_phrases(found, headline_runs, True, data)
         for _, run in label_runs:
             for word in run:
                 labelled = found.get(word.lower)
                 if labelled is not None:
                     labelled.in_label = True
-    verbs: set[str] = set()
-    _count_phrases(found, _runs(text, 1, lexicon, data, verbs), False, data)
+    _count_phrases(found, text_runs, False, data)
     for unit_word in _AFTER_NUMBER.findall(text):
         unit = found.get(unit_word.lower())
         if unit is not None:

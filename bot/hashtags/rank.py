@@ -140,10 +140,28 @@ def is_headline_run_on(candidate: Candidate, found: Phrases, data: LanguageData)
         return False
     if data.lang not in HEAD_LAST:
         return _name_and_predicate(candidate, found)
+    if data.lang == "en" and _subject_and_verb(candidate.key):
+        return True
     last = found.get(candidate.key.rsplit(" ", 1)[1])
     if last is None or not last.in_text:
         return True
     return any(_inflected_alike(last.key, verb) for verb in found.verbs) and 2 * last.nominal <= last.count
+
+
+def _subject_and_verb(key: str) -> bool:
+    """Whether an English headline phrase holds a plural noun and a word after it that is no
+    plural: "imports surge", "train drivers strike". That is a subject and its verb, not a
+    compound: English modifier nouns are singular (in UD English-EWT 3,766 of the 3,846 nouns
+    right before the noun they modify; import surge, price rise), and after a lowercase plural
+    noun a verb comes six times as often as a noun (602 to 105).
+    """
+    words = key.split(" ")
+    return any(_plural(word) and not _plural(after) for word, after in zip(words, words[1:], strict=False))
+
+
+def _plural(word: str) -> bool:
+    """Whether an English word has a plural's ending: trains, imports, not bus, glass, crisis."""
+    return len(word) > 3 and word[-1] == "s" and word[-2] not in "siu"
 
 
 def _name_and_predicate(candidate: Candidate, found: Phrases) -> bool:

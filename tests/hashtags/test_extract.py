@@ -935,6 +935,48 @@ def test_a_headline_word_the_text_uses_as_a_verb_is_no_tag() -> None:
     assert "Cuts" not in names
 
 
+def test_an_english_headline_plural_and_the_word_after_it_are_subject_and_verb() -> None:
+    """Modifier nouns are singular in English: "exports surge" is a clause, not a compound."""
+    names = _names(
+        Article(
+            title="Oil prices climb as exports surge ahead of sanctions",
+            text="Oil prices climbed on Monday. Traders said the surge in exports came before the "
+            "sanctions took effect.",
+            lang="en",
+        )
+    )
+    assert "OilPrices" in names and "Exports" in names
+    assert "ExportsSurge" not in names
+    names = _names(
+        Article(
+            title="Bus drivers strike shuts city routes",
+            text="A strike by bus drivers shut most routes in the city on Monday, the operator said.",
+            lang="en",
+        )
+    )
+    assert "BusDrivers" in names and "DriversStrike" not in names
+
+
+def test_a_headline_opens_with_its_subject_not_a_verb() -> None:
+    """The tagger reads a headline's capitalized first word as an imperative: "Drought cuts…"."""
+    names = _names(
+        Article(
+            title="Drought cuts wheat harvest in Argentina",
+            text="A severe drought has cut the wheat harvest in Argentina by a third, officials said.",
+            lang="en",
+        )
+    )
+    assert "Drought" in names
+    names = _names(
+        Article(
+            title="Train drivers strike halts rail traffic",
+            text="A strike by train drivers halted rail traffic on Tuesday, the operator said.",
+            lang="en",
+        )
+    )
+    assert "TrainDrivers" in names
+
+
 @pytest.mark.parametrize(
     "title",
     [
