@@ -672,18 +672,21 @@ def _expands(pattern: list[str], words: list[str]) -> bool:
     )
 
 
-def _merge_expansions(found: Phrases, pool: list[Candidate]) -> None:
+def _merge_expansions(found: Phrases, pool: list[Candidate]) -> list[Candidate]:
     """An acronym and its expansion in one article are one tag, written as the acronym (#NATO).
 
     The expansion's own parts ("Intelligence Act") are spoken for by it, as by any phrase. An
     expansion capitalized on its first word only is one too: "la Confédération générale du
-    travail (CGT)" gives #CGT, not #CGT beside #Confederation and #Travail.
+    travail (CGT)" gives #CGT, not #CGT beside #Confederation and #Travail. A name that opens
+    with an expansion goes by the acronym too (see :func:`_abbreviated_names`); returns the
+    names so made.
     """
     acronyms = [c for c in pool if any(len(w) > 1 and w.isupper() for w in c.surface.split(" "))]
     if not acronyms:
-        return
+        return []
     initials = {acronym.key[:1] for acronym in acronyms}
     spelled = [(acronym, _spelled(acronym)) for acronym in acronyms]  # once, not once per phrase
+    expanded: list[tuple[Candidate, Candidate]] = []  # (expansion, its acronym)
     for phrase in found.every():
         if phrase.words < 2 or phrase.merged or phrase.key[:1] not in initials:
             continue
@@ -692,16 +695,49 @@ def _merge_expansions(found: Phrases, pool: list[Candidate]) -> None:
         words = words_of(phrase.key)
         for acronym, pattern in spelled:
             if acronym is not phrase and _expands(pattern, words):
-                acronym.count += phrase.count
-                acronym.nominal += phrase.nominal
-                acronym.in_title += phrase.in_title
-                acronym.capitalized += phrase.capitalized
-                acronym.first = min(acronym.first, phrase.first)
-                phrase.merged = True
-                for part in map(found.get, (*_inner_phrases(phrase.key), *phrase.key.split(" "))):
-                    if part is not None:
-                        part.covered = min(part.count, part.covered + phrase.count)
+                _merge_into(acronym, phrase, found)
+                expanded.append((phrase, acronym))
                 break
+    return _abbreviated_names(found, expanded) if expanded else []
+
+
+def _merge_into(target: Candidate, phrase: Candidate, found: Phrases) -> None:
+    """Count the mentions of `phrase` as the `target`'s, which speaks for it and its parts."""
+    target.count += phrase.count
+    target.nominal += phrase.nominal
+    target.in_title += phrase.in_title
+    target.capitalized += phrase.capitalized
+    target.first = min(target.first, phrase.first)
+    phrase.merged = True
+    for part in map(found.get, (*_inner_phrases(phrase.key), *phrase.key.split(" "))):
+        if part is not None:
+            part.covered = min(part.count, part.covered + phrase.count)
+
+
+def _abbreviated_names(found: Phrases, expanded: list[tuple[Candidate, Candidate]]) -> list[Candidate]:
+    """Names that open with an expanded acronym, written with the acronym: #AIAct.
+
+    Once a text says AI for artificial intelligence, a name built on it goes by it too: the
+    Artificial Intelligence Act is the AI Act (so are the NATO summit, the EU Commission), and
+    the name in full is no second tag beside it. Returns the names the text never wrote short.
+    """
+    made: list[Candidate] = []
+    for expansion, acronym in expanded:
+        size = expansion.words
+        opening = f"{expansion.key} "
+        for name in found.every():
+            if name.merged or name.words <= size or not name.key.startswith(opening) or not is_name(name):
+                continue
+            key = f"{acronym.key} {name.key[len(opening) :]}"
+            short = found.get(key)
+            if short is None:
+                surface = f"{acronym.surface} {name.surface.split(' ', size)[size]}"
+                short = Candidate(key, surface, name.words - size + 1, name.first)
+                short.surface_known = True
+                found.add(short)
+                made.append(short)
+            _merge_into(short, name, found)
+    return made
 
 
 def _merge_introduced(found: Phrases, text: str, data: LanguageData) -> None:
@@ -917,7 +953,7 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     _mark_counted(found, phrases, data.lang)
     _mark_described_names(found, phrases, data)
     _merge_introduced(found, text, data)
-    _merge_expansions(found, pool)
+    pool += _merge_expansions(found, pool)
     _mark_people(found, phrases)
     if data.tagger is not None:
         _mark_heads(found, phrases, data, graded)

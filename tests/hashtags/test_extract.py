@@ -849,6 +849,20 @@ def test_an_acronym_and_its_expansion_are_one_tag() -> None:
     assert not {"ArtificialIntelligenceAct", "IntelligenceAct"} & set(names)
 
 
+def test_a_name_opening_with_an_expansion_goes_by_the_acronym() -> None:
+    """Once the text says AI for artificial intelligence, the Artificial Intelligence Act is the AI Act."""
+    names = _names(
+        Article(
+            title="Lawmakers back new rules for artificial intelligence",
+            text="Lawmakers in Brussels backed rules for artificial intelligence on Tuesday. The "
+            "Artificial Intelligence Act bans some uses of AI in hiring.",
+            lang="en",
+        )
+    )
+    assert "AIAct" in names
+    assert not {"ArtificialIntelligenceAct", "IntelligenceAct"} & set(names)
+
+
 def test_a_long_name_before_its_acronym_in_parentheses_is_the_acronym() -> None:
     # Longer than the counter's phrases: its pieces were tags of their own.
     text = (
