@@ -550,7 +550,9 @@ def _runs(
 _NONE: Final[frozenset[int]] = frozenset()
 
 
-def _opens_with_subject(entries: list[_Entry], gaps: list[int], tags: list[int], text_verbs: set[str]) -> bool:
+def _opens_with_subject(
+    entries: list[_Entry], gaps: list[int], tags: list[int], text_verbs: set[str]
+) -> bool:
     """Whether a headline's first word, read as a verb before a noun phrase, is a noun.
 
     A news headline states; it opens with its subject, not an imperative: "Train drivers strike

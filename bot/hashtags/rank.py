@@ -156,7 +156,7 @@ def _subject_and_verb(key: str) -> bool:
     noun a verb comes six times as often as a noun (602 to 105).
     """
     words = key.split(" ")
-    return any(_plural(word) and not _plural(after) for word, after in zip(words, words[1:], strict=False))
+    return any(_plural(words[i]) and not _plural(words[i + 1]) for i in range(len(words) - 1))
 
 
 def _plural(word: str) -> bool:
