@@ -46,6 +46,9 @@ COMMON_WEIGHT = 0.6  # a single common word outside the title: a topic, less tel
 VERB_WEIGHT = 0.3  # an inflected verb ("déclaré", "proposed") is rarely what an article is about
 ADJECTIVE_WEIGHT = 0.5  # capitalized, but mostly before a noun: "European" in "European start-ups"
 EVERYDAY_WEIGHT = 0.5  # divides a common word's score by 1 + this × ln(1 + its uses per 10,000 words)
+#: Uses per 10,000 treebank words as a common noun from which a noun is an everyday one (state,
+#: company, personnes, governo): said in the text alone, never in the headline, it is no tag.
+EVERYDAY_NOUN = 2.0
 COVERED_WEIGHT = 0.5  # a mention inside a longer candidate counts this much for the shorter one
 SURNAME_RATIO = 2  # surname alone at least this many times as often as the full name: #Macron
 FLOOR = 0.05  # a candidate scoring under this share of the best one is no tag
@@ -108,6 +111,8 @@ def _eligible(candidate: Candidate, data: LanguageData, headline_own: frozenset[
     key = candidate.key
     if key in data.offices or key in measures(data.lang) or key in data.capitalized_names:
         return False  # a month is a part of a name (Rio de Janeiro), no name alone
+    if not candidate.in_title and not candidate.capitalized and data.commonness(key) >= EVERYDAY_NOUN:
+        return False  # an everyday noun names no topic unless the headline makes it one: "the state"
     if candidate.before_noun >= candidate.count and not candidate.capitalized and data.lang in HEAD_LAST:
         return False  # a common noun only ever a modifier: "pine" of "pine forests", "wage" of "wage growth"
     return len(word) > 2 or (len(word) == 2 and word.isupper())
