@@ -125,4 +125,4 @@ async def test_tags_of_a_link_are_the_pages_tags(
     async with running(settings, sleep, retry):
         [answer] = await reply_after(world, world.admin_id, f"/tags {article_url}")
     assert [request.path for request in web.requests] == ["/news/harbour"]
-    assert "#Harbour" in answer.split() and "#Article" not in answer
+    assert "#HarbourWall" in answer.split() and "#Article" not in answer  # the headline's topic
