@@ -672,15 +672,24 @@ def _without_titles(run: list[_Word], data: LanguageData) -> list[list[_Word]]:
     The title and the words before it stay a run of their own ("the Prime Minister" alone);
     a capitalized word that opens the title is part of it ("Environment Minister Lena Gruber").
     A qualifier alone is no title: "New York", "Foreign Office" (but "Secretary General Guterres").
+    Where adjectives follow the noun, those after a title are the title's ("le président
+    algérien Abdelaziz Bouteflika", "o presidente brasileiro Lula"), and a title with adjectives
+    only is a role, no phrase ("le président algérien a dit").
     """
     titles = data.titles
-    if not titles or len(run) < 2:
+    size = len(run)
+    if not titles or size < 2:
         return [run]
-    for i in range(len(run) - 1):
-        if (
-            run[i].lower in titles
-            and run[i + 1].capital == _NAMED
-            and run[i + 1].lower not in titles
+    head_first = data.lang not in HEAD_LAST
+    for i in range(size - 1):
+        if run[i].lower not in titles:
+            continue
+        name = i + 1
+        while head_first and name < size and run[name].capital == _LOWER and run[name].tag == ADJ:
+            name += 1
+        if name == size or (
+            run[name].capital == _NAMED
+            and run[name].lower not in titles
             and (run[i].lower not in qualifiers(data.lang) or (i > 0 and run[i - 1].lower in titles))
         ):
             start = i
@@ -689,7 +698,7 @@ def _without_titles(run: list[_Word], data: LanguageData) -> list[list[_Word]]:
             while start > 0 and _opens_title(run[start - 1], run[start], data):
                 start -= 1
             before = [run[:start]] if start else []
-            return [*before, *_without_titles(run[i + 1 :], data)]
+            return [*before, *_without_titles(run[name:], data)] if name < size else before
     return [run]
 
 

@@ -221,6 +221,29 @@ def test_a_title_before_a_name_is_never_part_of_the_tag() -> None:
     assert not {"Prime", "PrimeMinister", "Minister", "MinisterKeirStarmer", "Monday"} & set(names)
 
 
+def test_an_adjective_after_a_title_is_the_titles_where_adjectives_follow_the_noun() -> None:
+    """A title's adjectives go with it: the person is tagged, the president alone is a role."""
+    names = _names(
+        Article(
+            title="Cinquante ans d'indépendance",
+            text="Dans le public, le président algérien Abdelaziz Bouteflika a félicité les artistes. "
+            "Le président algérien a reçu une cape.",
+            lang="fr",
+        )
+    )
+    assert "AbdelazizBouteflika" in names
+    assert not {"PresidentAlgerien", "AlgerienAbdelazizBouteflika"} & set(names)
+    names = _names(
+        Article(
+            title="Visita oficial a Portugal",
+            text="O presidente brasileiro Lula chegou neste sábado a Lisboa. O presidente brasileiro "
+            "encontrou o primeiro-ministro.",
+            lang="pt",
+        )
+    )
+    assert "Lula" in names and "PresidenteBrasileiro" not in names
+
+
 def test_a_qualifier_alone_is_no_title_and_a_capitalized_stopword_opens_a_name() -> None:
     names = _names(
         Article(
