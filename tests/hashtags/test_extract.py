@@ -727,6 +727,27 @@ def test_a_headline_word_after_a_name_is_its_predicate() -> None:
     assert not {"VasseurBlesse", "PaulVasseurBlesse", "Blesse"} & set(names)
 
 
+def test_a_word_guessed_a_noun_after_a_noun_and_its_adjective_is_the_verb() -> None:
+    """Where adjectives follow the noun, no second noun comes without a connector: "sanctionne"."""
+    names = _names(
+        Article(
+            title="Bruxelles : l'Union européenne sanctionne l'Iran",
+            text="Les Vingt-Sept ont décidé lundi de geler les avoirs de quinze responsables iraniens.",
+            lang="fr",
+        )
+    )
+    assert "UnionEuropeenne" in names and "Iran" in names
+    assert not any("Sanctionne" in name for name in names)
+    names = _names(
+        Article(
+            title="L'Union européenne sanctionne Moscou",
+            text="Les ministres de l'UE ont adopté lundi de nouvelles sanctions contre la Russie.",
+            lang="fr",
+        )
+    )
+    assert not any("Sanctionne" in name for name in names)
+
+
 def test_an_institution_capitalized_on_its_first_word_is_one_tag() -> None:
     court = _names(
         Article(
@@ -1035,6 +1056,15 @@ def test_a_headline_opens_with_its_subject_not_a_verb() -> None:
         )
     )
     assert "Drought" in names
+    # Where the noun comes first, a first word before a noun is the verb or participle it seems.
+    names = _names(
+        Article(
+            title="Eleito presidente, Lula promete unir o país",
+            text="Luiz Inácio Lula da Silva venceu neste domingo a eleição presidencial.",
+            lang="pt",
+        )
+    )
+    assert "Eleito" not in names
     names = _names(
         Article(
             title="Train drivers strike halts rail traffic",
