@@ -10,7 +10,7 @@ the title, and how early it first appears.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import ClassVar, Final
 
@@ -144,6 +144,8 @@ class Candidate:
     led: int
     #: Of those, the mentions opening a run: said without a first name ("…, de Gaulle a dit").
     opening: int
+    #: Its words without particles, once asked for (see :meth:`content_words`).
+    _content: list[str] | None = field(default=None, compare=False, repr=False)
 
     def __init__(self, key: str, surface: str, words: int, first: int) -> None:
         self.key = key
@@ -168,6 +170,7 @@ class Candidate:
         self.merged = False
         self.led = 0
         self.opening = 0
+        self._content = None
 
     @property
     def length(self) -> int:
@@ -178,6 +181,13 @@ class Candidate:
     def particles(self) -> int:
         """How many of its words are particles or connectors (de, von, da)."""
         return sum(word in PARTICLES for word in self.key.split(" ")) if self.words > 2 else 0
+
+    def content_words(self) -> list[str]:
+        """:func:`words_of` its key, split once: several rules of the ranker read them."""
+        content = self._content
+        if content is None:
+            content = self._content = words_of(self.key)
+        return content
 
     @property
     def in_text(self) -> int:

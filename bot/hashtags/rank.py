@@ -25,7 +25,6 @@ from bot.hashtags.candidates import (
     base_word,
     count_phrases,
     unproven_surname,
-    words_of,
 )
 from bot.hashtags.conjoined import CONJUNCTIONS, Conjoined, conjoined_names
 from bot.hashtags.language import LanguageData
@@ -395,7 +394,7 @@ def _institution(phrase: Candidate, found: Phrases, data: LanguageData) -> bool:
     """
     if data.capitalizes_nouns:
         return False
-    words = words_of(phrase.key)
+    words = phrase.content_words()
     head = found.get(words[0])
     if head is None or head.lowercase or not head.capitalized:
         return False
@@ -611,7 +610,7 @@ def _mark_support(found: Phrases, phrases: list[Candidate]) -> frozenset[str]:
             stem = _stem(word.key)
             mentions[stem] = mentions.get(stem, 0) + word.in_text
     for phrase in phrases:
-        words = words_of(phrase.key)
+        words = phrase.content_words()
         support = mentions.get(_stem(words[0]), 0)  # the fewest mentions, and whether any has one
         backed = support > 0
         for other in words[1:]:
@@ -697,7 +696,7 @@ def _merge_expansions(found: Phrases, pool: list[Candidate]) -> list[Candidate]:
             continue
         if not (is_name(phrase) or _opens_capitalized(phrase, found)):
             continue
-        words = words_of(phrase.key)
+        words = phrase.content_words()
         for acronym, pattern in spelled:
             if acronym is not phrase and _expands(pattern, words):
                 _merge_into(acronym, phrase, found)
@@ -755,14 +754,14 @@ def _merge_introduced(found: Phrases, text: str, data: LanguageData) -> None:
     introduced_names = introduced_acronyms(text, data.stopwords)
     if not introduced_names:
         return
-    phrases = [(phrase, words_of(phrase.key)) for phrase in found.every()]  # once for all names
+    phrases = found.every()
     for introduced in introduced_names:
         acronym = found.get(introduced.acronym)
         if acronym is None:
             continue
         name = introduced.words
-        for phrase, words in phrases:
-            if phrase is not acronym and _within(words, name):
+        for phrase in phrases:
+            if phrase is not acronym and _within(phrase.content_words(), name):
                 phrase.covered = min(phrase.count, phrase.covered + 1)
         _credit(acronym, 1)
 
@@ -806,7 +805,7 @@ def _merge_conjoined(found: Phrases, text: str, data: LanguageData) -> list[Cand
         pieces = [
             phrase
             for phrase in found.every()
-            if (whole and _within(words_of(phrase.key), before)) or _within(words_of(phrase.key), after)
+            if (whole and _within(phrase.content_words(), before)) or _within(phrase.content_words(), after)
         ]
         for piece in pieces:
             piece.covered = min(piece.count, piece.covered + times)

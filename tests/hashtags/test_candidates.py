@@ -91,3 +91,11 @@ def test_the_ranker_sees_the_same_phrases_as_the_full_count() -> None:
         key for key, c in every.items() if c.count > 1 or c.in_title or c.capitalized
     }
     assert phrases.get("caire") == every["caire"] and phrases.get("nulle part") is None
+
+
+def test_a_candidate_keeps_its_content_words_and_compares_without_them() -> None:
+    gulf = Candidate("gulf of mexico", "Gulf of Mexico", 3, 1)
+    same = Candidate("gulf of mexico", "Gulf of Mexico", 3, 1)
+    assert gulf.content_words() == ["gulf", "mexico"]
+    assert gulf.content_words() is gulf.content_words()  # split once
+    assert gulf == same  # whether the words were asked for is no part of the evidence
