@@ -31,7 +31,7 @@ from bot.hashtags.tagger import (
 )
 from bot.hashtags.titles import qualifiers
 from bot.hashtags.truecase import truecased
-from bot.hashtags.words import word_parts
+from bot.hashtags.words import is_upper, word_parts
 
 #: Longest phrase counted, in words: news keyphrases are rarely longer than three words.
 MAX_PHRASE_WORDS: Final = 3
@@ -208,7 +208,7 @@ class Candidate:
             self.lowercase += 1
         # A name in capitals (a dateline's "BRUSSELS —") gives way to how the text spells it.
         if capital != _FORCED and (
-            not self.surface_known or (self.surface.isupper() and not written.isupper())
+            not self.surface_known or (is_upper(self.surface) and not is_upper(written))
         ):
             self.surface, self.surface_known = written, True
 
@@ -303,7 +303,7 @@ class _Lexicon:
             or ("-" in lower and _all_stop(lower, stop))
             or (word[0] in _ORDINAL_OPENERS and _ORDINAL.fullmatch(word) is not None)
         ) and not (
-            len(word) > 1 and word.isupper()  # acronyms (AI, US, UK, WHO) are never stopwords
+            len(word) > 1 and is_upper(word)  # acronyms (AI, US, UK, WHO) are never stopwords
         ):
             kind = _STOP
         elif word.isdigit():
@@ -408,7 +408,7 @@ def _tokens(text: str, lexicon: _Lexicon) -> tuple[list[_Entry], list[int], list
         entries.append(lexicon.learn(token) if entry is None else entry)
         gaps.append(gap_kind)
         starts.append(
-            i == 1 or gap_kind == _GAP_END or (gap_kind == _GAP_END_IF_CAPITAL and token[0].isupper())
+            i == 1 or gap_kind == _GAP_END or (gap_kind == _GAP_END_IF_CAPITAL and is_upper(token[0]))
         )
     return entries, gaps, starts
 
@@ -652,7 +652,7 @@ def _time_surnames(entries: list[_Entry], gaps: list[int], data: LanguageData) -
             given is not None
             and given[2] == _CONTENT
             and given[4]
-            and not given[0].isupper()
+            and not is_upper(given[0])
             and not data.commonness(given[1])
         ):
             named.update((i - 1, i))
@@ -694,7 +694,7 @@ def _may_lead_surname(lower: str, capital: int, before: tuple[_Word, ...]) -> bo
 
 def _is_acronym(word: str) -> bool:
     """NATO, AI, US: never a stopword, whatever its letters spell."""
-    return len(word) > 1 and word.isupper()
+    return len(word) > 1 and is_upper(word)
 
 
 def _with_places(run: list[_Word], data: LanguageData) -> list[list[_Word]]:

@@ -14,6 +14,7 @@ from typing import Final, NamedTuple
 
 from bot.hashtags.candidates import base_word, split_words
 from bot.hashtags.tagger import GAP_PUNCT
+from bot.hashtags.words import is_upper
 
 #: The "and" of each language that writes institutions' names with capitals.
 CONJUNCTIONS: Final = {"en": "and", "fr": "et", "pt": "e", "es": "y", "it": "e", "nl": "en", "ca": "i"}
@@ -107,7 +108,7 @@ def _between_capitals(text: str, needle: str, joiners: frozenset[str]) -> Iterat
     while at >= 0:
         word_start = text.rfind(" ", 0, at) + 1
         after_at = at + len(needle)
-        capital_before = text[at - 1 : at].isalnum() and base_word(text[word_start:at])[:1].isupper()
+        capital_before = text[at - 1 : at].isalnum() and is_upper(base_word(text[word_start:at])[:1])
         if capital_before and _opens_capitalized(text, after_at, joiners):
             yield at
         at = text.find(needle, after_at)
@@ -118,8 +119,8 @@ def _opens_capitalized(text: str, at: int, joiners: frozenset[str]) -> bool:
     end = text.find(" ", at)
     word = text[at : end if end >= 0 else len(text)]
     if word in joiners and end >= 0:
-        return text[end + 1 : end + 2].isupper()
-    return base_word(word)[:1].isupper()
+        return is_upper(text[end + 1 : end + 2])
+    return is_upper(base_word(word)[:1])
 
 
 def _side(
@@ -140,7 +141,7 @@ def _side(
         start, end, word, gap = words[index]
         if not backwards and index and gap == GAP_PUNCT:
             break
-        if not (word[:1].isupper() or ((side or not backwards) and word in joiners)):
+        if not (is_upper(word[:1]) or ((side or not backwards) and word in joiners)):
             break
         side.append(window[start:end].replace("’", "'"))
         if len(side) > _LONGEST_SIDE or (cut and index == edge):

@@ -16,6 +16,7 @@ from bot.hashtags.language import LanguageData, detect_language
 from bot.hashtags.normalize import TagCase, TagScript, normalize, tag_key, transliterate
 from bot.hashtags.rank import Ranked, rank, sort_best_first
 from bot.hashtags.vocabulary import Vocabulary
+from bot.hashtags.words import is_upper
 from bot.models import Article, Tag, TagReason
 
 HINT_WEIGHT: Final = 2.0  # a phrase the source itself tagged (or filed under) weighs this much more
@@ -142,7 +143,7 @@ def _capitalized(surface: str) -> bool:
     """Every word but the particles and an "and" starts with a capital: Rio Grande do Sul,
     Ministério da Ciência e Tecnologia."""
     words = [word for word in surface.split() if word.lower() not in PARTICLES and word not in _AND]
-    return len(words) > 1 and all(word[:1].isupper() for word in words)
+    return len(words) > 1 and all(is_upper(word[:1]) for word in words)
 
 
 def _drop_parts(chosen: dict[str, Tag], item: Ranked, names: dict[str, Ranked], keys: dict[str, str]) -> None:

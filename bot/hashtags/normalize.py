@@ -12,6 +12,8 @@ from typing import Final, Literal
 
 from unidecode import unidecode
 
+from bot.hashtags.words import is_upper
+
 TagCase = Literal["camel", "lower", "asis"]
 TagScript = Literal["ascii", "unicode"]
 
@@ -80,7 +82,7 @@ def _cased(words: list[str], case: TagCase) -> list[str]:
     if case == "asis":
         return words
     # Acronyms (NATO, OTAN, USA) keep their capitals.
-    return [word if word.isupper() else word[0].upper() + word[1:] for word in words]
+    return [word if is_upper(word) else word[0].upper() + word[1:] for word in words]
 
 
 def normalize(phrase: str, *, case: TagCase = "camel", script: TagScript = "ascii") -> str | None:

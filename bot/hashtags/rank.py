@@ -31,6 +31,7 @@ from bot.hashtags.language import LanguageData
 from bot.hashtags.measures import counting_nouns, measures
 from bot.hashtags.normalize import MAX_TAG_LENGTH, transliterate
 from bot.hashtags.tagger import ADJ, EVERY_TAG, NOUN, PROPN, PosModel
+from bot.hashtags.words import is_upper
 from bot.models import Article, TagReason
 
 TITLE_WEIGHT = 2.0  # a title mention counts as this many text mentions
@@ -114,7 +115,7 @@ def _eligible(candidate: Candidate, data: LanguageData, headline_own: frozenset[
         return False  # an everyday noun names no topic unless the headline makes it one: "the state"
     if candidate.before_noun >= candidate.count and not candidate.capitalized and data.lang in HEAD_LAST:
         return False  # a common noun only ever a modifier: "pine" of "pine forests", "wage" of "wage growth"
-    return len(word) > 2 or (len(word) == 2 and word.isupper())
+    return len(word) > 2 or (len(word) == 2 and is_upper(word))
 
 
 def is_headline_verb(candidate: Candidate, found: Phrases) -> bool:
@@ -175,7 +176,7 @@ def _name_and_predicate(candidate: Candidate, found: Phrases) -> bool:
     blessé" (a été blessé), "Mohamed Morsi élu". The words after the name are its predicate.
     """
     written = candidate.surface.split(" ")
-    named = next((i for i, word in enumerate(written) if not word[:1].isupper()), len(written))
+    named = next((i for i, word in enumerate(written) if not is_upper(word[:1])), len(written))
     if not named or named == len(written):
         return False
     name = found.get(" ".join(candidate.key.split(" ")[:named]))
@@ -205,7 +206,7 @@ def is_quantity(candidate: Candidate, found: Phrases) -> bool:
     """
     if candidate.words < 2:
         surface = candidate.surface
-        return len(surface) > 1 and surface.isupper() and candidate.after_number >= candidate.in_text > 0
+        return len(surface) > 1 and is_upper(surface) and candidate.after_number >= candidate.in_text > 0
     head = found.get(candidate.key.split(" ", 1)[0])
     if head is None or 2 * head.after_number < head.count or not head.count:
         return False
@@ -662,7 +663,7 @@ def _spelled(acronym: Candidate) -> list[str]:
     (AI Act: a, i, act)."""
     pattern: list[str] = []
     for word in acronym.surface.split(" "):
-        pattern.extend(word.lower() if len(word) > 1 and word.isupper() else [word.lower()])
+        pattern.extend(word.lower() if len(word) > 1 and is_upper(word) else [word.lower()])
     return pattern
 
 
@@ -685,7 +686,7 @@ def _merge_expansions(found: Phrases, pool: list[Candidate]) -> list[Candidate]:
     with an expansion goes by the acronym too (see :func:`_abbreviated_names`); returns the
     names so made.
     """
-    acronyms = [c for c in pool if any(len(w) > 1 and w.isupper() for w in c.surface.split(" "))]
+    acronyms = [c for c in pool if any(len(w) > 1 and is_upper(w) for w in c.surface.split(" "))]
     if not acronyms:
         return []
     initials = {acronym.key[:1] for acronym in acronyms}
@@ -813,7 +814,7 @@ def _merge_conjoined(found: Phrases, text: str, data: LanguageData) -> list[Cand
         acronym = found.get("".join(word[0] for word in before)) or found.get(
             "".join(word[0] for word in (*before, *after))
         )
-        if acronym is not None and acronym.words == 1 and acronym.surface.isupper():
+        if acronym is not None and acronym.words == 1 and is_upper(acronym.surface):
             _credit(acronym, times)
             acronym.first = min(acronym.first, first)
         elif whole:

@@ -31,6 +31,8 @@ from librt.strings import read_i16_le, read_i32_le
 from librt.vecs import append, extend, vec
 from mypy_extensions import i32, i64
 
+from bot.hashtags.words import is_alpha, is_upper
+
 #: The Universal Dependencies part-of-speech tags, in the order the weights use.
 UPOS: Final = (
     "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM",
@@ -76,11 +78,11 @@ def word_shape(word: str) -> int:
     """A coarse spelling class (an index of SHAPES): digits, capitals, initial capital, hyphen."""
     if word.isdigit():
         return 0
-    if not word.isalpha() and _DIGIT.search(word):
+    if not is_alpha(word) and _DIGIT.search(word):
         return 1
-    if word.isupper():
+    if is_upper(word):
         return 2 if len(word) > 1 else 3
-    if word[:1].isupper():
+    if is_upper(word[:1]):
         return 4 if "-" in word else 5
     return 6 if "-" in word else 7
 

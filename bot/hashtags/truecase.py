@@ -14,7 +14,7 @@ from typing import Final
 
 from mypy_extensions import i32, i64
 
-from bot.hashtags.words import is_word_char
+from bot.hashtags.words import is_upper, is_word_char
 
 _WORD = re.compile(r"[^\W\d_][\w-]*")  # apostrophes split: l'avocat is avocat
 _UNDERSCORE: Final = 0x5F
@@ -31,7 +31,7 @@ def is_headline_cased(headline: str) -> bool:
     words, capitalized = _long_words(headline)
     if words < 2:
         return False
-    if headline.isupper():
+    if is_upper(headline):
         return True
     return capitalized >= TITLE_CASE_SHARE * words
 
@@ -75,7 +75,7 @@ def truecased(headline: str, text: str) -> str:
     if not is_headline_cased(headline):
         return headline
     forms = _case_in_text(text[:_TEXT_CHARS])
-    in_capitals = headline.isupper()
+    in_capitals = is_upper(headline)
     if not in_capitals and _names_in_sentence_case(headline, forms):
         return headline
 
@@ -84,7 +84,7 @@ def truecased(headline: str, text: str) -> str:
         form = forms.get(word.lower())
         if form is not None:
             return form
-        if not in_capitals and len(word) > 1 and word.isupper():
+        if not in_capitals and len(word) > 1 and is_upper(word):
             return word
         return word.lower()
 
@@ -102,7 +102,7 @@ def _names_in_sentence_case(headline: str, forms: dict[str, str]) -> bool:
         for word in _WORD.findall(headline)
         if len(word) >= _LONG and forms.get(word.lower()) == word.lower()
     ]
-    return bool(common) and sum(word[0].isupper() for word in common) < TITLE_CASE_SHARE * len(common)
+    return bool(common) and sum(is_upper(word[0]) for word in common) < TITLE_CASE_SHARE * len(common)
 
 
 def _case_in_text(text: str) -> dict[str, str]:

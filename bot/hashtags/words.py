@@ -12,13 +12,40 @@ from __future__ import annotations
 
 from typing import Final
 
-from librt.strings import isalnum
+from librt.strings import isalnum, isalpha
 from mypy_extensions import i32, i64
 
 _APOSTROPHE: Final = 0x27
 _HYPHEN: Final = 0x2D
 _UNICODE_HYPHEN: Final = 0x2010
 _UNDERSCORE: Final = 0x5F
+_ASCII_END: Final = 0x80
+
+
+def is_upper(text: str) -> bool:
+    """``text.isupper()``: a cased character and none in lowercase (NATO, US, but not "9").
+
+    ASCII text is decided by a compiled scan of its code points: compiled code calls a ``str``
+    method it has no primitive for through Python's method protocol, several times the cost of
+    the scan of a word. Other text asks the method.
+    """
+    cased = False
+    for i in range(len(text)):
+        c: i32 = ord(text[i])
+        if c >= _ASCII_END:
+            return text.isupper()
+        if 0x61 <= c <= 0x7A:
+            return False
+        cased = cased or 0x41 <= c <= 0x5A
+    return cased
+
+
+def is_alpha(text: str) -> bool:
+    """``text.isalpha()`` by a compiled scan (see :func:`is_upper`): letters only, at least one."""
+    for i in range(len(text)):
+        if not isalpha(ord(text[i])):
+            return False
+    return len(text) > 0
 
 
 def is_word_char(c: i32) -> bool:

@@ -7,7 +7,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.hashtags.candidates import split_words
-from bot.hashtags.words import is_word_char, word_parts
+from bot.hashtags.words import is_alpha, is_upper, is_word_char, word_parts
 
 #: The definition the scan implements (and the engine used before it): splitting on it must agree.
 WORDS = re.compile(r"(\w+(?:['\-‐]\w+)*)")
@@ -42,3 +42,17 @@ def test_words_and_their_places_are_what_the_regex_finds(text: str) -> None:
 def test_a_long_text_of_every_letter_splits_alike() -> None:
     text = "".join(chr(c) + (" -'"[c % 3] if c % 7 else "") for c in range(0x20, 0x3000))
     assert word_parts(text) == WORDS.split(text)
+
+
+@given(edgy_text | st.text(alphabet="AZaz@[`{09 ÉéǅⒶªΣ", max_size=8))
+@example("")
+@example("NATO")
+@example("Aª")
+@example("ǅ")
+@example("Ⓐ")
+@example("A9")
+@example("9")
+@example("@[`{")
+def test_the_compiled_case_and_letter_tests_agree_with_the_string_methods(text: str) -> None:
+    assert is_upper(text) == text.isupper()
+    assert is_alpha(text) == text.isalpha()
