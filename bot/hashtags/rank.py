@@ -153,6 +153,29 @@ def is_headline_run_on(candidate: Candidate, found: Phrases, data: LanguageData)
     return any(_inflected_alike(last.key, verb) for verb in found.verbs) and 2 * last.nominal <= last.count
 
 
+def _mark_named_modifiers(found: Phrases, phrases: list[Candidate], data: LanguageData) -> None:
+    """A name before common nouns is their modifier: "NATO allies", "the Louisiana coast", "US
+    trade deficit" are no tags, and leave their words to be.
+
+    Where modifiers come first and only names take a capital (English, Dutch), a name before
+    lowercase nouns says whose or where they are: the topics are the name (#NATO, #Louisiana)
+    and the common phrase (#TradeDeficit), each a candidate of its own.
+    """
+    if data.lang not in HEAD_LAST or data.capitalizes_nouns:
+        return
+    for phrase in phrases:
+        first, _, rest = phrase.key.partition(" ")
+        if first in PARTICLES or rest.split(" ", 1)[0] in PARTICLES:
+            continue
+        if not phrase.surface.rsplit(" ", 1)[-1][:1].islower():
+            continue
+        name = found.get(first)
+        written = phrase.surface.split(" ", 1)[0]
+        acronym = len(written) > 1 and written.isupper()
+        if name is not None and (acronym or name.capitalized) and not name.lowercase:
+            phrase.merged = True
+
+
 def _subject_and_verb(key: str) -> bool:
     """Whether an English headline phrase holds a plural noun and a word after it that is no
     plural: "imports surge", "train drivers strike". That is a subject and its verb, not a
@@ -962,6 +985,7 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     _mark_people(found, phrases)
     if data.tagger is not None:
         _mark_heads(found, phrases, data, graded)
+    _mark_named_modifiers(found, phrases, data)
     _mark_covered(found, phrases, data, headline_own)
     ranked = [
         _ranked(c, data)

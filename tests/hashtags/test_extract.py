@@ -1046,6 +1046,26 @@ def test_an_everyday_noun_the_headline_does_not_say_is_no_tag() -> None:
     assert "Government" in names  # the headline makes it a topic
 
 
+def test_a_name_before_common_nouns_is_their_modifier_in_english() -> None:
+    """A name's phrase is about its nouns and the name: the trade deficit, Canada; Brittany."""
+    names = _names(
+        Article(
+            title="Canada trade deficit widens",
+            text="The Canada trade deficit widened in March as imports rose, official figures showed.",
+            lang="en",
+        )
+    )
+    assert {"TradeDeficit", "Canada"} <= set(names) and "CanadaTradeDeficit" not in names
+    names = _names(
+        Article(
+            title="Oil slick reaches Brittany coast",
+            text="An oil slick from a damaged tanker reached the Brittany coast on Sunday.",
+            lang="en",
+        )
+    )
+    assert "Brittany" in names and "BrittanyCoast" not in names
+
+
 def test_a_headline_opens_with_its_subject_not_a_verb() -> None:
     """The tagger reads a headline's capitalized first word as an imperative: "Drought cuts…"."""
     names = _names(
