@@ -171,7 +171,7 @@ def _mark_named_modifiers(found: Phrases, phrases: list[Candidate], data: Langua
             continue
         name = found.get(first)
         written = phrase.surface.split(" ", 1)[0]
-        acronym = len(written) > 1 and written.isupper()
+        acronym = len(written) > 1 and is_upper(written)
         if name is not None and (acronym or name.capitalized) and not name.lowercase:
             phrase.merged = True
 
