@@ -30,7 +30,7 @@ from bot.hashtags.conjoined import CONJUNCTIONS, Conjoined, conjoined_names
 from bot.hashtags.language import LanguageData
 from bot.hashtags.measures import counting_nouns, measures
 from bot.hashtags.normalize import MAX_TAG_LENGTH, transliterate
-from bot.hashtags.tagger import ADJ, EVERY_TAG, NOUN, PROPN, PosModel
+from bot.hashtags.tagger import ADJ, EVERY_TAG, NOUN, PROPN, VERB, PosModel
 from bot.hashtags.words import is_upper
 from bot.models import Article, TagReason
 
@@ -115,7 +115,20 @@ def _eligible(candidate: Candidate, data: LanguageData, headline_own: frozenset[
         return False  # an everyday noun names no topic unless the headline makes it one: "the state"
     if candidate.before_noun >= candidate.count and not candidate.capitalized and data.lang in HEAD_LAST:
         return False  # a common noun only ever a modifier: "pine" of "pine forests", "wage" of "wage growth"
+    if "-" in key and data.lang == "en" and _participle_compound(key, data):
+        return False  # an adjective: "French-speaking cantons", "a state-owned operator"
     return len(word) > 2 or (len(word) == 2 and is_upper(word))
+
+
+def _participle_compound(key: str, data: LanguageData) -> bool:
+    """Whether a hyphenated English word ends in a word the treebank knows only as a verb:
+    French-speaking, state-owned, London-based. Such a compound is a participle, an adjective.
+
+    UD English-EWT writes hyphenated words in parts, so the tagger never saw one whole and
+    guesses it a noun from its letters.
+    """
+    tagger = data.tagger
+    return tagger is not None and tagger.allowed_tags(key.rsplit("-", 1)[1]) == 1 << VERB
 
 
 def is_headline_verb(candidate: Candidate, found: Phrases) -> bool:

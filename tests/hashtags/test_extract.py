@@ -1066,6 +1066,19 @@ def test_a_name_before_common_nouns_is_their_modifier_in_english() -> None:
     assert "Brittany" in names and "BrittanyCoast" not in names
 
 
+def test_an_english_compound_ending_in_a_participle_is_an_adjective() -> None:
+    names = _names(
+        Article(
+            title="Voters reject pension reform",
+            text="Voters rejected the pension reform, with strong opposition in the French-speaking "
+            "cantons of Geneva and Vaud and in the state-owned companies.",
+            lang="en",
+        )
+    )
+    assert "Geneva" in names
+    assert not {"FrenchSpeaking", "StateOwned"} & set(names)
+
+
 def test_a_headline_opens_with_its_subject_not_a_verb() -> None:
     """The tagger reads a headline's capitalized first word as an imperative: "Drought cuts…"."""
     names = _names(
