@@ -956,6 +956,30 @@ def _head(phrase: Candidate) -> str:
     return words[before_connector - 1]
 
 
+def _mark_never_bare(found: Phrases, pool: list[Candidate], data: LanguageData) -> None:
+    """A common noun the text says only as the head of two-word phrases is theirs, no tag alone.
+
+    "industrial parts … car parts", "freight trains … regional trains": where modifiers come
+    first, each phrase names a kind, and the bare head, never said on its own, names none. (A
+    headline word stays: the headline made it a topic.)
+    """
+    if data.lang not in HEAD_LAST or data.capitalizes_nouns:
+        return
+    heads: dict[str, int] = {}  # a word → its text mentions as the last of a two-word phrase
+    for phrase in found.every():
+        if phrase.words == 2 and phrase.in_text:
+            last = phrase.key.rsplit(" ", 1)[1]
+            heads[last] = heads.get(last, 0) + phrase.in_text
+    for word in pool:
+        if (
+            word.words == 1
+            and not word.in_title
+            and not word.capitalized
+            and word.in_text <= heads.get(word.key, 0)
+        ):
+            word.merged = True
+
+
 def _mark_heads(found: Phrases, phrases: list[Candidate], data: LanguageData, graded: frozenset[str]) -> None:
     """A common noun first said as the head of a longer phrase is that phrase's, not a tag.
 
@@ -999,6 +1023,7 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     if data.tagger is not None:
         _mark_heads(found, phrases, data, graded)
     _mark_named_modifiers(found, phrases, data)
+    _mark_never_bare(found, pool, data)
     _mark_covered(found, phrases, data, headline_own)
     ranked = [
         _ranked(c, data)

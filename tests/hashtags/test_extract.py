@@ -1079,6 +1079,18 @@ def test_an_english_compound_ending_in_a_participle_is_an_adjective() -> None:
     assert not {"FrenchSpeaking", "StateOwned"} & set(names)
 
 
+def test_an_english_noun_said_only_as_the_head_of_phrases_is_no_tag_alone() -> None:
+    names = _names(
+        Article(
+            title="Trade deficit widens as companies stock up",
+            text="The trade deficit widened in May as companies bought spare parts abroad before the "
+            "tariffs. Shipments of engine parts doubled.",
+            lang="en",
+        )
+    )
+    assert "TradeDeficit" in names and "Parts" not in names
+
+
 def test_a_headline_opens_with_its_subject_not_a_verb() -> None:
     """The tagger reads a headline's capitalized first word as an imperative: "Drought cuts…"."""
     names = _names(
