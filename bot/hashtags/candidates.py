@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import ClassVar, Final
 
+from bot.hashtags.first_names import is_first_name
 from bot.hashtags.language import LanguageData
 from bot.hashtags.tagger import (
     ADJ,
@@ -579,7 +580,8 @@ def _runs(
         (index, words)
         for index, run in runs
         for named in _with_places(run, data)
-        for words in _without_titles(named, data)
+        for untitled in _without_titles(named, data)
+        for words in _apart_at_first_names(untitled, data)
     ]
 
 
@@ -756,6 +758,38 @@ def _without_titles(run: list[_Word], data: LanguageData) -> list[list[_Word]]:
                 start -= 1
             before = [run[:start]] if start else []
             return [*before, *_without_titles(run[name:], data)] if name < size else before
+    return [run]
+
+
+def _apart_at_first_names(run: list[_Word], data: LanguageData) -> list[list[_Word]]:
+    """The run cut before a person who follows another name: "le préfet de Corse Claude
+    Érignac" → "Corse", "Claude Érignac"; "à l'AFP Jean-Philippe Magnen" → "AFP", "Jean-Philippe
+    Magnen".
+
+    News sets a person beside the place or body they stand for with no comma between, so the
+    capitals run on. A first name (see :mod:`bot.hashtags.first_names`) with a capitalized word
+    after it starts a person there when the word before is a proper noun or an acronym that is
+    no first name itself (Mary Jo Foley stays whole), nor a common noun with a capital
+    (Lycée Victor Hugo, Bahnhof Otto Braun: a person's name in an institution's).
+    """
+    names = data.first_names
+    if not names or len(run) < 3:
+        return [run]
+    for i in range(1, len(run) - 1):
+        word, before, after = run[i], run[i - 1], run[i + 1]
+        if (
+            word.capital == _NAMED
+            and after.capital == _NAMED
+            and not _is_acronym(after.written)
+            and not after.written.isdigit()
+            and after.lower not in PARTICLES
+            and before.capital != _LOWER
+            and (before.tag == PROPN or _is_acronym(before.written))
+            and before.lower not in PARTICLES
+            and is_first_name(word.written, names)
+            and not is_first_name(before.written, names)
+        ):
+            return [run[:i], *_apart_at_first_names(run[i:], data)]
     return [run]
 
 

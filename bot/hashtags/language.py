@@ -21,6 +21,7 @@ from typing import Any, Final
 import stopwordsiso
 
 from bot.hashtags.demonyms import demonyms
+from bot.hashtags.first_names import load_first_names
 from bot.hashtags.tagger import PosModel, load_model
 from bot.hashtags.titles import titles
 
@@ -171,6 +172,8 @@ class LanguageData:
     #: Months and weekdays where the language writes them with a capital (English, German): a
     #: capital says nothing there, but one after a first name is a surname (Theresa May).
     capitalized_times: frozenset[str] = frozenset()
+    #: Words that open people's names, as :func:`bot.hashtags.first_names.name_key` writes them.
+    first_names: frozenset[str] = frozenset()
 
     @classmethod
     def known(cls, lang: str | None) -> LanguageData:
@@ -215,6 +218,7 @@ def _language_data(code: str | None) -> LanguageData:
         demonyms=places,
         capitalized_names=times & stop if code in _TIMES_IN_LOWERCASE else frozenset(),
         capitalized_times=frozenset() if code in _TIMES_IN_LOWERCASE else times & stop,
+        first_names=load_first_names(code) if model is not None else frozenset(),
     )
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 import stopwordsiso
 
 from bot.hashtags.candidates import split_words
+from bot.hashtags.first_names import name_key
 from bot.hashtags.language import time_words
 from bot.hashtags.tagger import (
     ADJ,
@@ -48,6 +49,11 @@ from bot.hashtags.tagger import (
 )
 
 MODELS = Path(__file__).with_name("models")
+NAME_OPENINGS = 2  # times, with as many surnames, a word opens people's names to be a first name
+NAME_SHARE = 0.25  # of its uses as a proper noun
+#: A word whose names go on with a first name more often than this opens places: San Francisco,
+#: San José, Santa Maria (a person's surname is seldom a first name).
+SAINT_SHARE = 2 / 3
 ITERATIONS = 8
 SURE_COUNT, SURE_SHARE = 20, 0.97  # a word seen this often with one tag this often skips the model
 #: At run time the dictionary holds rarer words too (seen 5 times or more): they are right more
@@ -88,18 +94,23 @@ class Sentence:
 
 def read_conllu(path: Path) -> Iterator[Sentence]:
     """Every sentence of a gzipped CoNLL-U file, in the engine's view of words."""
+    return map(_sentence, conllu_rows(path))
+
+
+def conllu_rows(path: Path) -> Iterator[list[list[str]]]:
+    """Every sentence of a gzipped CoNLL-U file, as its rows of fields."""
     with gzip.open(path, "rt", encoding="utf-8") as lines:
         block: list[list[str]] = []
         for line in lines:
             line = line.rstrip("\n")
             if not line:
                 if block:
-                    yield _sentence(block)
+                    yield block
                 block = []
             elif not line.startswith("#"):
                 block.append(line.split("\t"))
         if block:
-            yield _sentence(block)
+            yield block
 
 
 def _sentence(rows: list[list[str]]) -> Sentence:
@@ -334,9 +345,108 @@ def baseline_accuracy(train_on: list[Sentence], test_on: list[Sentence], *, toke
     return right / total if total else 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class NameEvidence:
+    """How the treebanks use the words that open people's names (keys as :func:`name_key` writes)."""
+
+    #: Word → the surnames it opens a name with, one per opening: "Claude" → guéant, érignac…
+    surnames: dict[str, list[str]]
+    #: Word → its uses as a proper noun, in all the treebanks.
+    proper: Counter[str]
+    #: Language → word → its uses written in lowercase (a common word there: mark, bill, ben).
+    lowercase: dict[str, Counter[str]]
+
+
+def name_evidence(treebanks: dict[str, list[list[list[str]]]]) -> NameEvidence:
+    """What all the treebanks (language → sentences as CoNLL-U rows) tell of first names.
+
+    A person's name is a proper noun followed by its ``flat`` (``flat:name``) dependents, all
+    proper nouns (Claude Guéant, Mary Jo Foley); its first word opens it, its last is the
+    surname. A run whose last word the treebanks also write in lowercase is an institution
+    (Conselho Nacional, Europese Unie), not a person. Names cross languages in the news, so the
+    evidence is pooled; only what a language writes in lowercase is its own.
+    """
+    openings: list[tuple[str, str]] = []
+    proper: Counter[str] = Counter()
+    lowercase: dict[str, Counter[str]] = {}
+    for lang, sentences in treebanks.items():
+        lower = lowercase.setdefault(lang, Counter())
+        for rows in sentences:
+            words = [row for row in rows if row[0].isdigit()]
+            flats: dict[str, list[list[str]]] = defaultdict(list)
+            for row in words:
+                if row[7].split(":")[0] == "flat":
+                    flats[row[6]].append(row)
+            for row in words:
+                form, key = row[1], name_key(row[1])
+                if row[3] == "PROPN":
+                    proper[key] += 1
+                elif form[:1].islower():
+                    lower[key] += 1
+                named = flats.get(row[0])
+                if (
+                    named
+                    and row[3] == "PROPN"
+                    and form[:1].isupper()
+                    and not form.isupper()
+                    and int(named[0][0]) == int(row[0]) + 1
+                    and all(part[3] == "PROPN" for part in named)
+                ):
+                    openings.append((key, name_key(named[-1][1])))
+    written_lower: Counter[str] = sum(lowercase.values(), Counter())
+    surnames: dict[str, list[str]] = defaultdict(list)
+    for key, surname in openings:
+        if not written_lower[surname]:
+            surnames[key].append(surname)
+    return NameEvidence(dict(surnames), proper, lowercase)
+
+
+def first_names(evidence: NameEvidence, lang: str) -> list[str]:
+    """The words that open people's names, for `lang`: sorted keys.
+
+    A first name opens names :data:`NAME_OPENINGS` times or more, with as many surnames, in at
+    least :data:`NAME_SHARE` of its uses as a proper noun (Paris opens "Paris Hilton" once in
+    65), not mostly before other first names (:data:`SAINT_SHARE`), and `lang` never writes it in
+    lowercase, nor the others as often (il, bureau, super).
+    """
+    lower = evidence.lowercase.get(lang, Counter())
+    written_lower = sum(evidence.lowercase.values(), Counter())
+    return sorted(
+        key
+        for key, surnames in evidence.surnames.items()
+        if len(surnames) >= NAME_OPENINGS
+        and len(set(surnames)) >= NAME_OPENINGS
+        and len(surnames) >= NAME_SHARE * evidence.proper[key]
+        and not lower[key]
+        and written_lower[key] < len(surnames)
+        and sum(surname in evidence.surnames for surname in surnames) <= SAINT_SHARE * len(surnames)
+    )
+
+
 def treebank_split(folder: Path, lang: str, split: str) -> list[Sentence]:
     path = folder / f"{TREEBANKS[lang]}-ud-{split}.conllu.gz"
     return list(read_conllu(path)) if path.exists() else []
+
+
+def write_first_names(folder: Path, out: Path, languages: Sequence[str]) -> dict[str, int]:
+    """Write ``<lang>.names`` for `languages`, from every split of every treebank in `folder`
+    (a lexicon, not a model: no split is held out); returns how many names each has."""
+    treebanks = {
+        lang: [rows for split in ("train", "dev", "test") for rows in _split_rows(folder, lang, split)]
+        for lang in TREEBANKS
+    }
+    evidence = name_evidence(treebanks)
+    written = {}
+    for lang in languages:
+        names = first_names(evidence, lang)
+        (out / f"{lang}.names").write_text("".join(f"{name}\n" for name in names), encoding="utf-8")
+        written[lang] = len(names)
+    return written
+
+
+def _split_rows(folder: Path, lang: str, split: str) -> Iterator[list[list[str]]]:
+    path = folder / f"{TREEBANKS[lang]}-ud-{split}.conllu.gz"
+    return conllu_rows(path) if path.exists() else iter(())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -344,9 +454,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--treebanks", type=Path, required=True, help="folder of *-ud-*.conllu.gz files")
     parser.add_argument("--out", type=Path, default=MODELS, help="where to write <lang>.pos")
     parser.add_argument("--iterations", type=int, default=ITERATIONS)
+    parser.add_argument("--names-only", action="store_true", help="write only <lang>.names")
     parser.add_argument("languages", nargs="*", default=list(TREEBANKS), help="default: all six")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    names = write_first_names(args.treebanks, args.out, args.languages)
+    print("First names:", ", ".join(f"{lang} {count}" for lang, count in names.items()))
+    if args.names_only:
+        return 0
     print("| language | treebank (trained on) | words tested | most frequent tag | hashbot tagger |")
     print("|---|---|---:|---:|---:|")
     for lang in args.languages:

@@ -99,3 +99,16 @@ def test_a_candidate_keeps_its_content_words_and_compares_without_them() -> None
     assert gulf.content_words() == ["gulf", "mexico"]
     assert gulf.content_words() is gulf.content_words()  # split once
     assert gulf == same  # whether the words were asked for is no part of the evidence
+
+
+def test_a_person_after_a_name_in_apposition_is_a_name_of_their_own() -> None:
+    """A first name after a place or an acronym starts the person: no #BretagneJeanMartin."""
+    found = collect_candidates(
+        None, "Le préfet de Bretagne Jean Martin a parlé. Il a déclaré à l'AFP Pierre Durand.", FR
+    )
+    assert "jean martin" in found and "bretagne" in found and "bretagne jean" not in found
+    assert "pierre durand" in found and "afp pierre" not in found
+    # A first name after a first name (Mary Jo), or in an institution's name, stays inside it.
+    found = collect_candidates(None, "Then Mary Jo Foley spoke at Lycée Jean Moulin.", EN)
+    assert "mary jo foley" in found
+    assert "lycée jean moulin" in collect_candidates(None, "Il enseigne au Lycée Jean Moulin.", FR)

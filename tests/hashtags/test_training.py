@@ -54,6 +54,46 @@ def test_words_are_read_as_the_engine_splits_them(tmp_path: Path) -> None:
     assert [form for form, _ in first.tokens] == ["L'", "Ukraine", "signe", "de", "le", "papier", "."]
 
 
+def _name_rows(*names: str) -> list[list[str]]:
+    """A sentence of proper-noun names, each a head and its flat dependents, as CoNLL-U rows."""
+    rows: list[list[str]] = []
+    for name in names:
+        head = str(len(rows) + 1)
+        for i, word in enumerate(name.split(" ")):
+            link = (head, "flat:name") if i else ("0", "nsubj")
+            rows.append([str(len(rows) + 1), word, word, "PROPN", "_", "_", *link, "_", "_"])
+    return rows
+
+
+def test_first_names_are_the_words_that_open_several_peoples_names() -> None:
+    """Claude opens two people's names; Paris two, but is a place more often; San
+    opens places (its names go on with first names); Conselho an institution (its "surname" is
+    written in lowercase); Mark is a first name where the language never writes "mark"."""
+    french = [
+        _name_rows("Claude Guéant", "Claude Érignac", "Paris Hilton", "San Claude", "San Jérôme"),
+        _name_rows("Conselho Nacional", "Conselho Federal", "Mark Faber", "Mark Foster"),
+        _name_rows("Jérôme Cahuzac", "Jerome Powell", "Paris Jackson", *["Paris"] * 8),
+        [["1", "nacional", "nacional", "ADJ", "_", "_", "0", "root", "_", "_"]],
+    ]
+    english = [[["1", "mark", "mark", "NOUN", "_", "_", "0", "root", "_", "_"]]]
+    evidence = training.name_evidence({"fr": french, "en": english})
+    assert training.first_names(evidence, "fr") == ["claude", "jerome", "mark"]
+    assert training.first_names(evidence, "en") == ["claude", "jerome"]
+
+
+def test_the_script_writes_first_names_beside_the_models(tmp_path: Path) -> None:
+    conllu = "".join(
+        "\n".join("\t".join(row) for row in _name_rows(*names)) + "\n\n"
+        for names in (("Claude Guéant", "Claude Érignac"), ("Karl Marx", "Karl Lagerfeld"))
+    )
+    _write(tmp_path, "de_gsd-ud-test.conllu.gz", conllu)
+    arguments = ["--treebanks", str(tmp_path), "--out", str(tmp_path), "--names-only", "de", "nl"]
+    assert training.main(arguments) == 0
+    assert (tmp_path / "de.names").read_text(encoding="utf-8") == "claude\nkarl\n"
+    assert (tmp_path / "nl.names").read_text(encoding="utf-8") == "claude\nkarl\n"
+    assert not (tmp_path / "de.pos").exists()
+
+
 def test_tag_sets_are_the_tags_each_word_as_written_carries(tmp_path: Path) -> None:
     sentences = list(training.read_conllu(_write(tmp_path, "x.conllu.gz", _CONLLU)))
     sets = training.tag_sets(sentences)

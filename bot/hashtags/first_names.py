@@ -1,0 +1,44 @@
+"""First names, learned from the treebanks: where a person's name starts inside a run of names.
+
+News sets a person right after the place or body they stand for, with no comma: "le préfet de
+Corse Claude Érignac", "à l'AFP Jean-Philippe Magnen". Capitals alone cannot tell where one name
+ends and the next begins; a first name can. ``models/<lang>.names`` lists, one a line, the
+words the Universal Dependencies treebanks open people's names with (written by
+:mod:`bot.hashtags.training`), as transliterated lowercase keys: Érignac and Erignac, Jérôme and
+Jerome are one word to it. Read on the first article of each language.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+
+from bot.hashtags.normalize import transliterate
+
+
+def name_key(word: str) -> str:
+    """How the lexicon writes `word`: lowercase, transliterated (Jérôme → jerome)."""
+    return transliterate(word.lower())
+
+
+def is_first_name(word: str, names: frozenset[str]) -> bool:
+    """Whether `word` opens people's names: Claude, Jean-Claude, and Jean-Philippe, each of whose
+    parts does."""
+    key = name_key(word)
+    return key in names or ("-" in key and all(part in names for part in key.split("-")))
+
+
+def names_resource(lang: str) -> Traversable:
+    return resources.files("bot.hashtags").joinpath("models", f"{lang}.names")
+
+
+@cache
+def load_first_names(lang: str | None) -> frozenset[str]:
+    """The shipped first names of `lang`; none for a language without a list."""
+    if lang is None:
+        return frozenset()
+    resource = names_resource(lang)
+    if not resource.is_file():
+        return frozenset()
+    return frozenset(resource.read_text(encoding="utf-8").split())
