@@ -497,7 +497,10 @@ def _runs(
             if at_start and i:
                 sentence += 1
         if kind == _CONTENT and tag >= 0 and tag not in _PHRASE_TAGS and not _is_acronym(word):
-            kind = _STOP  # a verb, an adverb, a pronoun: never inside a noun phrase
+            if initial and _opens_person(entries, gaps, i, data):
+                tag = PROPN  # "Ursula von der Leyen sagte": a name, whatever the tagger said
+            else:
+                kind = _STOP  # a verb, an adverb, a pronoun: never inside a noun phrase
             if verbs is not None and tag == VERB:
                 verbs.add(lower)
         elif (
@@ -627,6 +630,31 @@ def _opens_with_subject(
         and entries[1][2] == _CONTENT
         and entries[0][1] not in text_verbs
     )
+
+
+def _opens_person(entries: list[_Entry], gaps: list[int], i: int, data: LanguageData) -> bool:
+    """Whether the capitalized word at `i`, which the tagger read as no noun, opens a person's name.
+
+    A first name before a capitalized word (see :mod:`bot.hashtags.first_names`) does, and so
+    does a word the treebank never saw before a surname particle and a name ("Ursula von der
+    Leyen", "Vincent van Gogh"): the tagger guesses an unknown word that opens a sentence from
+    its letters, and an adverb is a poor guess before "von der".
+    """
+    size = len(entries)
+    if i + 1 >= size or gaps[i + 1] != _GAP_SPACE:
+        return False
+    after = entries[i + 1]
+    if after[2] == _CONTENT and after[4] and not after[0].isupper():
+        return is_first_name(entries[i][0], data.first_names)
+    tagger = data.tagger
+    if after[1] not in SURNAME_PARTICLES or after[4] or tagger is None:
+        return False
+    if tagger.allowed_tags(entries[i][0]) != EVERY_TAG:
+        return False
+    name = i + 2
+    if name < size and entries[name][1] in SECOND_CONNECTORS and not entries[name][4]:
+        name += 1  # von der Leyen
+    return name < size and entries[name][2] == _CONTENT and entries[name][4] and gaps[name] == _GAP_SPACE
 
 
 def _time_surnames(entries: list[_Entry], gaps: list[int], data: LanguageData) -> frozenset[int]:

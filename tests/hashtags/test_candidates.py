@@ -5,6 +5,7 @@ from bot.hashtags.language import LanguageData
 
 FR = LanguageData.known("fr")
 EN = LanguageData.known("en")
+DE = LanguageData.known("de")
 
 
 def collect_candidates(title: str | None, text: str, data: LanguageData) -> dict[str, Candidate]:
@@ -112,3 +113,12 @@ def test_a_person_after_a_name_in_apposition_is_a_name_of_their_own() -> None:
     found = collect_candidates(None, "Then Mary Jo Foley spoke at Lycée Jean Moulin.", EN)
     assert "mary jo foley" in found
     assert "lycée jean moulin" in collect_candidates(None, "Il enseigne au Lycée Jean Moulin.", FR)
+
+
+def test_a_first_name_opening_a_sentence_is_a_name_whatever_the_tagger_says() -> None:
+    """The German tagger reads an unknown "Ursula" opening a sentence as an adverb; before a
+    surname particle and a name it opens the person."""
+    found = collect_candidates(
+        None, "Ursula von der Leyen sagte am Montag, die Kommission werde handeln.", DE
+    )
+    assert found["ursula von der leyen"].count == found["ursula"].count == 1

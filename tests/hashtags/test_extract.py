@@ -280,6 +280,14 @@ def test_a_surname_led_by_a_lowercase_particle_makes_one_tag_for_the_person() ->
         )
     )
     assert "VonDerLeyen" in leyen and not {"Ursula", "Leyen", "UrsulaVonDerLeyen"} & set(leyen)
+    # In German too, where the tagger reads the unknown "Ursula" opening a sentence as an adverb.
+    leyen = _names(
+        Article(
+            text="Ursula von der Leyen besuchte am Montag Kiew. Von der Leyen sagte, die EU werde helfen.",
+            lang="de",
+        )
+    )
+    assert "UrsulaVonDerLeyen" in leyen and not {"Ursula", "Leyen"} & set(leyen)
     gogh = _names(
         Article(
             text="Vincent van Gogh painted in Arles. Van Gogh sold one painting. "
