@@ -872,10 +872,13 @@ class Phrases:
     :attr:`likely` ones, and the words and parts of those that it looks up with :meth:`get`.
     """
 
-    def __init__(self, found: dict[str, Candidate], verbs: set[str]) -> None:
+    def __init__(self, found: dict[str, Candidate], verbs: set[str], long_names: list[Candidate]) -> None:
         self._found = found
         #: The words the text uses as verbs, lowercase: "cut" of "the drought has cut".
         self.verbs = verbs
+        #: Names longer than the counted phrases, from their capitalized first word to the end
+        #: of their run: "Laboratório de Aplicações de Satélites Ambientais" (see _count_long_name).
+        self.long_names = long_names
         #: The phrases said more than once, in the title, or capitalized mid-sentence. A phrase
         #: said once in passing, not in the title and not a name, never outranks those.
         self.likely = [
@@ -900,6 +903,7 @@ class Phrases:
 def count_phrases(title: str | None, text: str, data: LanguageData) -> Phrases:
     """Count every phrase of up to :data:`MAX_PHRASE_WORDS` content words in the title and text."""
     found: dict[str, Candidate] = {}
+    long_names: dict[str, Candidate] = {}
     lexicon = _lexicon(data)
     verbs: set[str] = set()
     text_runs = _runs(text, 1, lexicon, data, verbs)  # first: the headline's reading needs its verbs
@@ -909,20 +913,20 @@ def count_phrases(title: str | None, text: str, data: LanguageData) -> Phrases:
         # A headline writes "&" for "and" (Trump & Putin); in the text it is a name's own.
         ampersands = " & " in text
         label_runs = _runs(label, 0, lexicon, data, ampersands=ampersands) if label else []
-        _count_phrases(found, label_runs, True, data)
+        _count_phrases(found, long_names, label_runs, True, data)
         headline_runs = _runs(headline, 0, lexicon, data, ampersands=ampersands, text_verbs=verbs)
-        _count_phrases(found, headline_runs, True, data)
+        _count_phrases(found, long_names, headline_runs, True, data)
         for _, run in label_runs:
             for word in run:
                 labelled = found.get(word.lower)
                 if labelled is not None:
                     labelled.in_label = True
-    _count_phrases(found, text_runs, False, data)
+    _count_phrases(found, long_names, text_runs, False, data)
     for unit_word in _AFTER_NUMBER.findall(text):
         unit = found.get(unit_word.lower())
         if unit is not None:
             unit.after_number += 1
-    return Phrases(found, verbs)
+    return Phrases(found, verbs, list(long_names.values()))
 
 
 def _split_label(title: str) -> tuple[str, str]:
@@ -941,15 +945,23 @@ def _leads_name(run: list[_Word], at: int) -> bool:
 
 
 def _count_phrases(
-    found: dict[str, Candidate], runs: list[tuple[int, list[_Word]]], is_title: bool, data: LanguageData
+    found: dict[str, Candidate],
+    long_names: dict[str, Candidate],
+    runs: list[tuple[int, list[_Word]]],
+    is_title: bool,
+    data: LanguageData,
 ) -> None:
     """Count every phrase of one to :data:`MAX_PHRASE_WORDS` content words of every run.
 
-    A phrase neither starts nor ends with a particle or a number.
+    A phrase neither starts nor ends with a particle or a number. A name longer than that goes
+    into `long_names` (where the noun comes first, with a tagger: see :func:`_count_long_name`).
     """
     head_last = data.lang in HEAD_LAST
+    # One long name per run; none where modifiers come first, nor where no tagger ends runs.
+    no_long_names = head_last or data.tagger is None
     for sentence, run in runs:
         size = len(run)
+        long_named = no_long_names
         for start in range(size):
             first = run[start]
             written, key, capital = first.written, first.lower, first.capital
@@ -984,6 +996,9 @@ def _count_phrases(
                 if content > MAX_PHRASE_WORDS and (
                     content > MAX_NAME_WORDS or capital != _NAMED or word.capital != _NAMED
                 ):
+                    # An acronym before a name is apposition: "l'ONG Human Rights Watch".
+                    if not (long_named or leading or first.capital == _LOWER or _is_acronym(first.written)):
+                        long_named = _count_long_name(long_names, run, start, sentence, is_title)
                     break
                 if word.capital != capital:
                     capital = _FORCED if capital == _FORCED or word.capital == _FORCED else _MIXED
@@ -995,6 +1010,36 @@ def _count_phrases(
                 _count(
                     found, found.get(key), key, written, end - start + 1, sentence, shape, is_title, nominal
                 )
+
+
+def _count_long_name(
+    long_names: dict[str, Candidate], run: list[_Word], start: int, sentence: int, is_title: bool
+) -> bool:
+    """Count the name that opens at `start` and runs on past the counted phrases; whether one did.
+
+    Where the noun comes first, an institution's name runs from its capitalized head to the end
+    of its run: "Forum mondial de la langue française", "Laboratório de Aplicações de Satélites
+    Ambientais". A capitalized word right after a lowercase one starts another name ("Parti
+    socialiste Jean Dupont"), and an acronym after a connector at the end is its owner's name
+    ("… Ambientais da UFRJ").
+    """
+    end = start + 1
+    while end < len(run) and not (
+        run[end].capital == _NAMED and run[end - 1].capital == _LOWER and run[end - 1].lower not in PARTICLES
+    ):
+        end += 1
+    if end - start > 2 and _is_acronym(run[end - 1].written) and run[end - 2].lower in PARTICLES:
+        end -= 1
+    while run[end - 1].lower in PARTICLES:
+        end -= 1
+    words = run[start:end]
+    if sum(word.lower not in PARTICLES for word in words) <= MAX_PHRASE_WORDS:
+        return False
+    key = " ".join(word.lower for word in words)
+    shape = _FORCED if words[0].capital == _FORCED else _NAMED
+    written = " ".join(word.written for word in words)
+    _count(long_names, long_names.get(key), key, written, len(words), sentence, shape, is_title, True)
+    return True
 
 
 def _count_surname(

@@ -383,6 +383,79 @@ def _mark_institutions(found: Phrases, data: LanguageData) -> list[Candidate]:
     return unlikely
 
 
+def _merge_long_names(found: Phrases, data: LanguageData, pool: list[Candidate]) -> list[Candidate]:
+    """A name longer than the counter's phrases is one tag, never its pieces; returns those tags
+    not in `pool` yet.
+
+    "Forum mondial de la langue française" is #ForumMondialDeLaLangueFrancaise, not
+    #ForumMondialDeLaLangue beside #LangueFrancaise. A name too long for a tag is its head: the
+    longest part that ends before a connector and fits (Laboratório de Aplicações de Satélites
+    Ambientais → #LaboratorioDeAplicacoes), as an editor shortens it; with none, the name stays
+    as the counter found it. The text must say it (a headline runs into its verb: "Senado aprova
+    regulamentação da reforma"), its head must be a word the text never writes in lowercase,
+    and not in German, where every noun has a capital.
+    """
+    if not found.long_names or data.capitalizes_nouns:
+        return []
+    named: list[Candidate] = []
+    phrases = [(phrase, phrase.key.split(" ")) for phrase in found.every()]
+    for name in found.long_names:
+        if not name.in_text:
+            continue
+        words = name.key.split(" ")
+        head = found.get(words[0])
+        if head is None or head.lowercase or not (head.capitalized or head.in_title):
+            continue
+        owner = _owner(words, name.count, found)
+        kept = _fitting_head(words)
+        if kept is None:
+            continue
+        key = " ".join(kept)
+        tag = found.get(key)
+        inside = tuple(words)
+        for phrase, phrase_words in phrases:
+            if phrase is not tag and _within(phrase_words, inside) and not _within(phrase_words, owner):
+                phrase.covered = min(phrase.count, phrase.covered + name.count)
+        if tag is None:
+            surface = " ".join(name.surface.split(" ")[: len(kept)])
+            tag = Candidate(key, surface, len(kept), name.first)
+            tag.surface_known = name.surface_known
+            found.add(tag)
+            named.append(tag)
+        elif not _holds(pool, tag) and not _holds(named, tag):
+            named.append(tag)  # a window the counter found unlikely: said once, mixed
+        tag.count = max(tag.count, name.count)
+        tag.in_title = max(tag.in_title, name.in_title)
+        tag.title_named = max(tag.title_named, name.title_named)
+        tag.nominal = tag.count
+        tag.capitalized = tag.in_text
+        tag.first = min(tag.first, name.first)
+    return named
+
+
+def _owner(words: list[str], times: int, found: Phrases) -> tuple[str, ...]:
+    """The name after a long name's last connector when the text says it more often on its own:
+    a name of its own, which the long one does not speak for ("… de Russie", "… de la
+    Pointe-au-Père"); empty without one."""
+    last = max((i for i, word in enumerate(words) if word in PARTICLES), default=0)
+    owner = found.get(" ".join(words[last + 1 :])) if last else None
+    if owner is None or owner.count <= times or not is_name(owner):
+        return ()
+    return tuple(words[last + 1 :])
+
+
+def _fitting_head(words: list[str]) -> list[str] | None:
+    """The name's words if its tag fits :data:`MAX_TAG_LENGTH`, else its longest opening part
+    that ends before a connector and fits, of two content words or more; None without one."""
+    size = len(words)
+    while size > 1:
+        fits = len(transliterate("".join(words[:size]))) <= MAX_TAG_LENGTH
+        if fits and (size == len(words) or words[size] in PARTICLES) and words[size - 1] not in PARTICLES:
+            return words[:size] if len(words_of(" ".join(words[:size]))) > 1 else None
+        size -= 1
+    return None
+
+
 def _particle_surname(phrase: Candidate, found: Phrases, data: LanguageData) -> Candidate | None:
     """The surname of a first name and a surname led by a lowercase particle: de Gaulle of
     Charles de Gaulle, von der Leyen of Ursula von der Leyen; None if the phrase is no such name.
@@ -1011,6 +1084,7 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     pool = found.likely + _merge_conjoined(found, text, data) + _mark_institutions(found, data)
     if sum(candidate.alone > 0 for candidate in pool) < enough:  # the pieces of a name are none
         pool = [candidate for candidate in found.every() if not unproven_surname(candidate)]
+    pool += _merge_long_names(found, data, pool)
     phrases = [c for c in pool if c.words > 1]
     headline_own = _mark_support(found, phrases)
     _mark_headline_overlaps(phrases)

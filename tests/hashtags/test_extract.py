@@ -513,8 +513,9 @@ def test_a_term_with_words_added_is_no_second_tag_where_modifiers_come_first() -
     assert {"EnvoyeSpecial", "SuiteDEnvoyeSpecial"} <= set(french)
 
 
-def test_two_windows_onto_one_long_name_are_one_tag() -> None:
-    # Four content words: the counter's three-word phrases see it through two overlapping windows.
+def test_a_name_longer_than_the_counted_phrases_is_one_tag() -> None:
+    # Four content words: the counter's three-word phrases see it through two overlapping
+    # windows; the name is whole when its tag fits, never two windows of it.
     names = _names(
         Article(
             title="Première journée du Forum mondial de la langue française",
@@ -523,8 +524,28 @@ def test_two_windows_onto_one_long_name_are_one_tag() -> None:
             lang="fr",
         )
     )
-    assert "ForumMondialDeLaLangue" in names and "Quebec" in names
-    assert "MondialDeLaLangueFrancaise" not in names
+    assert "ForumMondialDeLaLangueFrancaise" in names and "Quebec" in names
+    assert not {"ForumMondialDeLaLangue", "MondialDeLaLangueFrancaise", "LangueFrancaise"} & set(names)
+    # Too long for a tag, it is its longest opening part that ends before a connector.
+    names = _names(
+        Article(
+            text="Segundo o Instituto de Estudos Avançados de Engenharia Espacial da USP, a seca "
+            "piorou. A USP publicou os dados.",
+            lang="pt",
+        )
+    )
+    assert "InstitutoDeEstudosAvancados" in names and "USP" in names
+    assert not {"Instituto", "EngenhariaEspacial", "EstudosAvancados"} & set(names)
+    # A name after its last connector that the text says on its own is a tag of its own.
+    names = _names(
+        Article(
+            text="Une étude de l'Institut national de recherche agronomique de Bretagne est parue. La "
+            "Bretagne perd ses haies. En Bretagne, les agriculteurs replantent.",
+            lang="fr",
+        )
+    )
+    assert {"InstitutNationalDeRechercheAgronomique", "Bretagne"} <= set(names)
+    assert not {"Institut", "RechercheAgronomique"} & set(names)
 
 
 def test_a_name_only_the_headline_says_is_one_tag_not_its_words() -> None:
