@@ -584,7 +584,7 @@ def _runs(
         for index, run in runs
         for named in _with_places(run, data)
         for untitled in _without_titles(named, data)
-        for words in _apart_at_first_names(untitled, data)
+        for words in (_apart_at_first_names(untitled, data) if len(untitled) > 2 else (untitled,))
     ]
 
 
@@ -801,13 +801,15 @@ def _apart_at_first_names(run: list[_Word], data: LanguageData) -> list[list[_Wo
     (Lycée Victor Hugo, Bahnhof Otto Braun: a person's name in an institution's).
     """
     names = data.first_names
-    if not names or len(run) < 3:
+    if not names:
         return [run]
     for i in range(1, len(run) - 1):
-        word, before, after = run[i], run[i - 1], run[i + 1]
+        word = run[i]
+        if word.capital != _NAMED:
+            continue
+        before, after = run[i - 1], run[i + 1]
         if (
-            word.capital == _NAMED
-            and after.capital == _NAMED
+            after.capital == _NAMED
             and not _is_acronym(after.written)
             and not after.written.isdigit()
             and after.lower not in PARTICLES
@@ -996,9 +998,12 @@ def _count_phrases(
                 if content > MAX_PHRASE_WORDS and (
                     content > MAX_NAME_WORDS or capital != _NAMED or word.capital != _NAMED
                 ):
-                    # An acronym before a name is apposition: "l'ONG Human Rights Watch".
-                    if not (long_named or leading or first.capital == _LOWER or _is_acronym(first.written)):
-                        long_named = _count_long_name(long_names, run, start, sentence, is_title)
+                    # Tried once per run, at its first name this long. An acronym before a
+                    # name is apposition: "l'ONG Human Rights Watch".
+                    if not (long_named or leading or first.capital == _LOWER):
+                        long_named = True
+                        if not _is_acronym(first.written):
+                            _count_long_name(long_names, run, start, sentence, is_title)
                     break
                 if word.capital != capital:
                     capital = _FORCED if capital == _FORCED or word.capital == _FORCED else _MIXED
@@ -1014,8 +1019,8 @@ def _count_phrases(
 
 def _count_long_name(
     long_names: dict[str, Candidate], run: list[_Word], start: int, sentence: int, is_title: bool
-) -> bool:
-    """Count the name that opens at `start` and runs on past the counted phrases; whether one did.
+) -> None:
+    """Count the name that opens at `start` and runs on past the counted phrases, if one does.
 
     Where the noun comes first, an institution's name runs from its capitalized head to the end
     of its run: "Forum mondial de la langue française", "Laboratório de Aplicações de Satélites
@@ -1033,13 +1038,15 @@ def _count_long_name(
     while run[end - 1].lower in PARTICLES:
         end -= 1
     words = run[start:end]
-    if sum(word.lower not in PARTICLES for word in words) <= MAX_PHRASE_WORDS:
-        return False
+    content = 0
+    for word in words:
+        content += word.lower not in PARTICLES
+    if content <= MAX_PHRASE_WORDS:
+        return
     key = " ".join(word.lower for word in words)
     shape = _FORCED if words[0].capital == _FORCED else _NAMED
     written = " ".join(word.written for word in words)
     _count(long_names, long_names.get(key), key, written, len(words), sentence, shape, is_title, True)
-    return True
 
 
 def _count_surname(

@@ -398,7 +398,6 @@ def _merge_long_names(found: Phrases, data: LanguageData, pool: list[Candidate])
     if not found.long_names or data.capitalizes_nouns:
         return []
     named: list[Candidate] = []
-    phrases = [(phrase, phrase.key.split(" ")) for phrase in found.every()]
     for name in found.long_names:
         if not name.in_text:
             continue
@@ -406,16 +405,23 @@ def _merge_long_names(found: Phrases, data: LanguageData, pool: list[Candidate])
         head = found.get(words[0])
         if head is None or head.lowercase or not (head.capitalized or head.in_title):
             continue
-        owner = _owner(words, name.count, found)
         kept = _fitting_head(words)
         if kept is None:
             continue
         key = " ".join(kept)
         tag = found.get(key)
-        inside = tuple(words)
-        for phrase, phrase_words in phrases:
-            if phrase is not tag and _within(phrase_words, inside) and not _within(phrase_words, owner):
-                phrase.covered = min(phrase.count, phrase.covered + name.count)
+        # Its windows and words, looked up (a name has a few dozen), not searched for among
+        # the article's phrases; not those of the name after its last connector. A counted
+        # phrase opens and ends with a content word.
+        for start in range(_owner_at(words, name.count, found)):
+            if words[start] in PARTICLES:
+                continue
+            for end in range(start + 1, len(words) + 1):
+                if words[end - 1] in PARTICLES:
+                    continue
+                piece = found.get(" ".join(words[start:end]))
+                if piece is not None and piece is not tag:
+                    piece.covered = min(piece.count, piece.covered + name.count)
         if tag is None:
             surface = " ".join(name.surface.split(" ")[: len(kept)])
             tag = Candidate(key, surface, len(kept), name.first)
@@ -433,27 +439,32 @@ def _merge_long_names(found: Phrases, data: LanguageData, pool: list[Candidate])
     return named
 
 
-def _owner(words: list[str], times: int, found: Phrases) -> tuple[str, ...]:
-    """The name after a long name's last connector when the text says it more often on its own:
-    a name of its own, which the long one does not speak for ("… de Russie", "… de la
-    Pointe-au-Père"); empty without one."""
-    last = max((i for i, word in enumerate(words) if word in PARTICLES), default=0)
+def _owner_at(words: list[str], times: int, found: Phrases) -> int:
+    """Where the name after a long name's last connector starts when the text says it more often
+    on its own: a name of its own, which the long one does not speak for ("… de Russie", "… de
+    la Pointe-au-Père"); the name's length without one."""
+    last = len(words) - 1
+    while last > 0 and words[last] not in PARTICLES:  # a loop: a generator would hold `found`
+        last -= 1
     owner = found.get(" ".join(words[last + 1 :])) if last else None
     if owner is None or owner.count <= times or not is_name(owner):
-        return ()
-    return tuple(words[last + 1 :])
+        return len(words)
+    return last + 1
 
 
 def _fitting_head(words: list[str]) -> list[str] | None:
     """The name's words if its tag fits :data:`MAX_TAG_LENGTH`, else its longest opening part
     that ends before a connector and fits, of two content words or more; None without one."""
-    size = len(words)
-    while size > 1:
-        fits = len(transliterate("".join(words[:size]))) <= MAX_TAG_LENGTH
-        if fits and (size == len(words) or words[size] in PARTICLES) and words[size - 1] not in PARTICLES:
-            return words[:size] if len(words_of(" ".join(words[:size]))) > 1 else None
-        size -= 1
-    return None
+    length, content, best = 0, 0, 0
+    for size, word in enumerate(words, 1):
+        length += len(transliterate(word))
+        if length > MAX_TAG_LENGTH:
+            break
+        if word not in PARTICLES:
+            content += 1
+            if content > 1 and (size == len(words) or words[size] in PARTICLES):
+                best = size
+    return words[:best] if best else None
 
 
 def _particle_surname(phrase: Candidate, found: Phrases, data: LanguageData) -> Candidate | None:
