@@ -899,26 +899,28 @@ _NAME_JOINERS = PARTICLES | frozenset({"for"})
 _COMMON_TAGS = 1 << NOUN | 1 << ADJ
 
 
-def _merge_conjoined(found: Phrases, text: str, data: LanguageData) -> list[Candidate]:
+def _merge_conjoined(found: Phrases, title: str, text: str, data: LanguageData) -> list[Candidate]:
     """A name with an "and" inside is one tag, or its acronym's, never its pieces.
 
     "Centers for Disease Control and Prevention" is #CentersForDiseaseControlAndPrevention, or
     #CDC where the text says CDC; not #DiseaseControl #Centers #Prevention. (Which "and"s join
     one name: see :func:`_one_name`.) A name too long for a tag is its first part:
-    #SwedishNuclearFuel, no #WasteManagementCompany. Returns the new names.
+    #SwedishNuclearFuel, no #WasteManagementCompany. The headline's sayings of a name the text
+    makes one count too (a headline has no article to introduce it). Returns the new names.
     """
     tagger = data.tagger
     if tagger is None or data.capitalizes_nouns:
         return []
     conjunction = CONJUNCTIONS.get(data.lang or "", "")
-    spans: dict[str, tuple[Conjoined, int]] = {}  # the name's key → the name, how often said
-    for joined in conjoined_names(text, data.lang, _NAME_JOINERS, data.stopwords):
-        key = " ".join(word.lower() for word in (*joined.before, conjunction, *joined.after))
-        times = spans[key][1] + 1 if key in spans else 1
-        spans[key] = (joined, times)
-    places = {place.lower() for place in data.demonyms.values()} if spans else set()
+    spans = _conjoined_spans(text, conjunction, data)
+    if not spans:
+        return []
+    in_title = _conjoined_spans(title, conjunction, data) if title else {}
+    places = {place.lower() for place in data.demonyms.values()}
     named: list[Candidate] = []
-    for key, (joined, times) in spans.items():
+    for key, (joined, in_text) in spans.items():
+        headline = in_title[key][1] if key in in_title else 0
+        times = in_text + headline
         before, after = _content_of(joined.before, data), _content_of(joined.after, data)
         if not _one_name(joined, times, before, after, found, tagger, places):
             continue
@@ -936,16 +938,28 @@ def _merge_conjoined(found: Phrases, text: str, data: LanguageData) -> list[Cand
         )
         if acronym is not None and acronym.words == 1 and is_upper(acronym.surface):
             _credit(acronym, times)
+            acronym.in_title += headline
             acronym.first = min(acronym.first, first)
         elif whole:
             name = Candidate(
                 key, " ".join((*joined.before, conjunction, *joined.after)), key.count(" ") + 1, first
             )
             name.count = name.capitalized = name.nominal = times
+            name.in_title = headline
             name.surface_known = True
             found.add(name)
             named.append(name)
     return named
+
+
+def _conjoined_spans(text: str, conjunction: str, data: LanguageData) -> dict[str, tuple[Conjoined, int]]:
+    """The names with an "and" inside that `text` may hold: key → the name, how often said."""
+    spans: dict[str, tuple[Conjoined, int]] = {}
+    for joined in conjoined_names(text, data.lang, _NAME_JOINERS, data.stopwords):
+        key = " ".join(word.lower() for word in (*joined.before, conjunction, *joined.after))
+        times = spans[key][1] + 1 if key in spans else 1
+        spans[key] = (joined, times)
+    return spans
 
 
 def _one_name(
@@ -1092,7 +1106,8 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     """The article's candidates, best first; `enough` is how many the caller will take."""
     text = without_boilerplate(article.text)
     found = count_phrases(article.title, text, data)
-    pool = found.likely + _merge_conjoined(found, text, data) + _mark_institutions(found, data)
+    named = _merge_conjoined(found, article.title or "", text, data)
+    pool = found.likely + named + _mark_institutions(found, data)
     if sum(candidate.alone > 0 for candidate in pool) < enough:  # the pieces of a name are none
         pool = [candidate for candidate in found.every() if not unproven_surname(candidate)]
     pool += _merge_long_names(found, data, pool)

@@ -443,6 +443,27 @@ def test_a_month_after_a_first_name_is_a_surname_where_months_have_capitals() ->
     assert not {"May", "ParliamentMay", "LastMay"} & set(_names(months))
 
 
+def test_a_name_with_and_inside_is_one_tag_in_the_headline_too() -> None:
+    names = _names(
+        Article(
+            title="Centers for Disease Control and Prevention warns of measles",
+            text="The Centers for Disease Control and Prevention warned on Friday that measles cases "
+            "were rising in Texas.",
+            lang="en",
+        )
+    )
+    assert "CentersForDiseaseControlAndPrevention" in names
+    assert not {"DiseaseControl", "Centers", "Prevention"} & set(names)
+    names = _names(
+        Article(
+            title="Ministério da Ciência e Tecnologia anuncia bolsas",
+            text="O Ministério da Ciência e Tecnologia anunciou nesta segunda-feira novas bolsas.",
+            lang="pt",
+        )
+    )
+    assert "MinisterioDaCienciaETecnologia" in names and "Tecnologia" not in names
+
+
 def test_a_name_with_and_inside_is_one_tag_or_its_acronym() -> None:
     pieces = {"DiseaseControl", "Centers", "Prevention"}
     full = _names(
