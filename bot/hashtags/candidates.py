@@ -254,12 +254,33 @@ class _Word:
 
 _ELIDED_DE: Final = _Word("d'", "d", _LOWER, ADP)  # the "de" of "taux d'intérêt", a connector in the run
 _AND: Final = _Word(AMPERSAND, AMPERSAND, _NAMED, CCONJ)  # inside a name: it leaves it a name
-_Entry = tuple[str, str, int, int, bool, bool]  # what the lexicon knows of a token; see _Lexicon.learn
 #: How a token is elided: not, by an article or pronoun (l', qu'), or by "de" (d'), which
 #: joins a compound as "de" does: taux d'intérêt, Côte d'Ivoire.
 _ORDINAL_OPENERS: Final = frozenset("0123456789IVXLC")
 _ELISION_OTHER: Final = 1
 _ELISION_OF: Final = 2
+
+
+class _Token:
+    """What the lexicon knows of a token: the word without its elision or possessive, lowercase,
+    its kind (_STOP, _NUMBER, _CONTENT), how it is elided, whether it has an initial capital, and
+    whether it has a possessive 's.
+
+    A class, not a tuple: compiled, a tuple read from the lexicon's dict is unpacked into native
+    values, and packed into a new tuple again when it goes into a list.
+    """
+
+    __slots__ = ("elided", "initial", "kind", "lower", "possessive", "word")
+
+    def __init__(
+        self, word: str, lower: str, kind: int, elided: int, initial: bool, possessive: bool
+    ) -> None:
+        self.word = word
+        self.lower = lower
+        self.kind = kind
+        self.elided = elided
+        self.initial = initial
+        self.possessive = possessive
 
 
 class _Lexicon:
@@ -290,8 +311,8 @@ class _Lexicon:
         if len(self.gaps) > self._LIMIT:
             self.gaps = {" ": _GAP_SPACE}
 
-    def learn(self, token: str) -> _Entry:
-        """(word, lowercase, kind, elision, initial capital, possessive) for a token not in :attr:`known`."""
+    def learn(self, token: str) -> _Token:
+        """What `token` is, for a token not in :attr:`known`."""
         word = base_word(token, possessive=self.possessives)
         elided = 0
         if len(word) < len(token) - 2 or word[:1] != token[:1]:
@@ -312,7 +333,7 @@ class _Lexicon:
         else:
             kind = _CONTENT
         possessive = len(word) < len(token) and token[-2:].lower() == "'s"
-        found = self.known[token] = (word, lower, kind, elided, word[0] != lower[0], possessive)
+        found = self.known[token] = _Token(word, lower, kind, elided, word[0] != lower[0], possessive)
         return found
 
 
@@ -354,7 +375,7 @@ def split_words(text: str) -> list[tuple[int, int, str, int]]:
 
 
 @cache
-def _stopword_forms(stop: frozenset[str], capitalized_names: frozenset[str]) -> dict[str, _Entry]:
+def _stopword_forms(stop: frozenset[str], capitalized_names: frozenset[str]) -> dict[str, _Token]:
     """The lexicon's entries for every stopword as news writes it: le, Le, LE.
 
     One of `capitalized_names` written with a capital is a word like any other (Janeiro).
@@ -363,7 +384,7 @@ def _stopword_forms(stop: frozenset[str], capitalized_names: frozenset[str]) -> 
     for word in stop:
         for form in (word, word.capitalize()):
             kind = _CONTENT if form[0] != word[0] and word in capitalized_names else _STOP
-            forms[form] = (form, word, kind, 0, form[0] != word[0], False)
+            forms[form] = _Token(form, word, kind, 0, form[0] != word[0], False)
     return forms
 
 
@@ -387,12 +408,12 @@ def tag_memo(data: LanguageData, case: str, script: str) -> dict[str, tuple[str,
     return memo
 
 
-def _tokens(text: str, lexicon: _Lexicon) -> tuple[list[_Entry], list[int], list[bool]]:
+def _tokens(text: str, lexicon: _Lexicon) -> tuple[list[_Token], list[int], list[bool]]:
     """What the lexicon knows of each token of `text`, the gap before it, and sentence starts.
 
     A full stop, a line break, or a colon or quote before a capital ends a sentence.
     """
-    entries: list[_Entry] = []
+    entries: list[_Token] = []
     gaps: list[int] = []
     starts: list[bool] = []
     known, gap_kinds = lexicon.known, lexicon.gaps
@@ -414,7 +435,7 @@ def _tokens(text: str, lexicon: _Lexicon) -> tuple[list[_Entry], list[int], list
     return entries, gaps, starts
 
 
-def _tags(model: PosModel | None, entries: list[_Entry], gaps: list[int], starts: list[bool]) -> list[int]:
+def _tags(model: PosModel | None, entries: list[_Token], gaps: list[int], starts: list[bool]) -> list[int]:
     """The part of speech of every token, sentence by sentence; all untagged without a model."""
     if model is None:
         return [_UNTAGGED] * len(entries)
@@ -425,7 +446,7 @@ def _tags(model: PosModel | None, entries: list[_Entry], gaps: list[int], starts
         end = start + 1
         while end < size and not starts[end]:
             end += 1
-        words = [entry[0] for entry in entries[start:end]]
+        words = [entry.word for entry in entries[start:end]]
         tag_gaps = [GAP_SPACE if gap == _GAP_SPACE else GAP_PUNCT for gap in gaps[start:end]]
         tags.extend(model.tag(words, tag_gaps))
         start = end
@@ -471,7 +492,8 @@ def _runs(
     waiting: tuple[_Word, ...] = ()
     owner = False  # the word before is a capitalized common noun's possessive: People's, Moon's
     for i in range(len(entries)):
-        word, lower, kind, elided, initial, possessive = entries[i]
+        entry = entries[i]
+        word, lower, kind, elided, initial = entry.word, entry.lower, entry.kind, entry.elided, entry.initial
         tag = tags[i]
         if surnames and i in surnames:
             kind, tag = _CONTENT, PROPN  # Theresa May: a first name and a surname
@@ -566,7 +588,7 @@ def _runs(
             runs.append((sentence, run))
             run = []
         run.append(_Word(word, lower, capital, tag))
-        if possessive:
+        if entry.possessive:
             # "Iceland's capital", "the country's farm exports": the owner and what it owns
             # are two phrases. A common noun written as a name owns inside names (People's
             # Party), not before a common noun (the Moon's south pole).
@@ -611,7 +633,7 @@ def _guessed_after_adjective(run: list[_Word], word: str, data: LanguageData) ->
 
 
 def _opens_with_subject(
-    entries: list[_Entry], gaps: list[int], tags: list[int], text_verbs: set[str]
+    entries: list[_Token], gaps: list[int], tags: list[int], text_verbs: set[str]
 ) -> bool:
     """Whether a headline's first word, read as a verb before a noun phrase, is a noun.
 
@@ -624,15 +646,15 @@ def _opens_with_subject(
     return (
         len(tags) > 1
         and tags[0] == VERB
-        and entries[0][2] == _CONTENT
+        and entries[0].kind == _CONTENT
         and gaps[1] == _GAP_SPACE
         and tags[1] in _PHRASE_TAGS
-        and entries[1][2] == _CONTENT
-        and entries[0][1] not in text_verbs
+        and entries[1].kind == _CONTENT
+        and entries[0].lower not in text_verbs
     )
 
 
-def _opens_person(entries: list[_Entry], gaps: list[int], i: int, data: LanguageData) -> bool:
+def _opens_person(entries: list[_Token], gaps: list[int], i: int, data: LanguageData) -> bool:
     """Whether the capitalized word at `i`, which the tagger read as no noun, opens a person's name.
 
     A first name before a capitalized word (see :mod:`bot.hashtags.first_names`) does, and so
@@ -644,20 +666,23 @@ def _opens_person(entries: list[_Entry], gaps: list[int], i: int, data: Language
     if i + 1 >= size or gaps[i + 1] != _GAP_SPACE:
         return False
     after = entries[i + 1]
-    if after[2] == _CONTENT and after[4] and not after[0].isupper():
-        return is_first_name(entries[i][0], data.first_names)
+    if after.kind == _CONTENT and after.initial and not is_upper(after.word):
+        return is_first_name(entries[i].word, data.first_names)
     tagger = data.tagger
-    if after[1] not in SURNAME_PARTICLES or after[4] or tagger is None:
+    if after.lower not in SURNAME_PARTICLES or after.initial or tagger is None:
         return False
-    if tagger.allowed_tags(entries[i][0]) != EVERY_TAG:
+    if tagger.allowed_tags(entries[i].word) != EVERY_TAG:
         return False
     name = i + 2
-    if name < size and entries[name][1] in SECOND_CONNECTORS and not entries[name][4]:
+    if name < size and entries[name].lower in SECOND_CONNECTORS and not entries[name].initial:
         name += 1  # von der Leyen
-    return name < size and entries[name][2] == _CONTENT and entries[name][4] and gaps[name] == _GAP_SPACE
+    if name >= size:
+        return False
+    surname = entries[name]
+    return surname.kind == _CONTENT and surname.initial and gaps[name] == _GAP_SPACE
 
 
-def _time_surnames(entries: list[_Entry], gaps: list[int], data: LanguageData) -> frozenset[int]:
+def _time_surnames(entries: list[_Token], gaps: list[int], data: LanguageData) -> frozenset[int]:
     """Where a month or weekday the language writes with a capital is a name: Theresa May.
 
     Such a word right after a first name (a capitalized word the language never uses as a
@@ -670,9 +695,9 @@ def _time_surnames(entries: list[_Entry], gaps: list[int], data: LanguageData) -
     mentions: list[int] = []
     for i in range(size):
         entry = entries[i]
-        if entry[2] == _STOP and entry[4] and entry[1] in times:
+        if entry.kind == _STOP and entry.initial and entry.lower in times:
             after = entries[i + 1] if i + 1 < size else None
-            if after is None or after[2] != _NUMBER or gaps[i + 1] != _GAP_SPACE:
+            if after is None or after.kind != _NUMBER or gaps[i + 1] != _GAP_SPACE:
                 mentions.append(i)
     named: set[int] = set()
     surnames: set[str] = set()
@@ -680,14 +705,14 @@ def _time_surnames(entries: list[_Entry], gaps: list[int], data: LanguageData) -
         given = entries[i - 1] if i and gaps[i] == _GAP_SPACE else None
         if (
             given is not None
-            and given[2] == _CONTENT
-            and given[4]
-            and not is_upper(given[0])
-            and not data.commonness(given[1])
+            and given.kind == _CONTENT
+            and given.initial
+            and not is_upper(given.word)
+            and not data.commonness(given.lower)
         ):
             named.update((i - 1, i))
-            surnames.add(entries[i][1])
-    named.update(i for i in mentions if entries[i][1] in surnames and (not i or gaps[i] != _GAP_SPACE))
+            surnames.add(entries[i].lower)
+    named.update(i for i in mentions if entries[i].lower in surnames and (not i or gaps[i] != _GAP_SPACE))
     return frozenset(named)
 
 
