@@ -16,6 +16,7 @@ COMPILED = [
     "bot/hashtags/candidates.py",
     "bot/hashtags/conjoined.py",
     "bot/hashtags/extract.py",
+    "bot/hashtags/first_names.py",
     "bot/hashtags/language.py",
     "bot/hashtags/normalize.py",
     "bot/hashtags/rank.py",

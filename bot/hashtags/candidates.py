@@ -601,13 +601,16 @@ def _runs(
         runs.append((sentence, run))
     if data.lang in HEAD_LAST and verbs is not None:  # the text: headlines drop verbs ("France ready")
         runs = [(index, _ending_in_its_noun(run)) for index, run in runs]
-    return [
-        (index, words)
-        for index, run in runs
-        for named in _with_places(run, data)
-        for untitled in _without_titles(named, data)
-        for words in (_apart_at_first_names(untitled, data) if len(untitled) > 2 else (untitled,))
-    ]
+    parts: list[tuple[int, list[_Word]]] = []
+    first_names = data.first_names
+    for index, run in runs:
+        for named in _with_places(run, data):
+            for untitled in _without_titles(named, data):
+                if len(untitled) > 2 and first_names:
+                    _add_apart_at_first_names(parts, index, untitled, first_names)
+                else:
+                    parts.append((index, untitled))
+    return parts
 
 
 _NONE: Final[frozenset[int]] = frozenset()
@@ -814,10 +817,12 @@ def _without_titles(run: list[_Word], data: LanguageData) -> list[list[_Word]]:
     return [run]
 
 
-def _apart_at_first_names(run: list[_Word], data: LanguageData) -> list[list[_Word]]:
-    """The run cut before a person who follows another name: "le préfet de Corse Claude
-    Érignac" → "Corse", "Claude Érignac"; "à l'AFP Jean-Philippe Magnen" → "AFP", "Jean-Philippe
-    Magnen".
+def _add_apart_at_first_names(
+    parts: list[tuple[int, list[_Word]]], sentence: int, run: list[_Word], names: frozenset[str]
+) -> None:
+    """Add the run to `parts`, cut before a person who follows another name: "le préfet de
+    Corse Claude Érignac" → "Corse", "Claude Érignac"; "à l'AFP Jean-Philippe Magnen" → "AFP",
+    "Jean-Philippe Magnen".
 
     News sets a person beside the place or body they stand for with no comma between, so the
     capitals run on. A first name (see :mod:`bot.hashtags.first_names`) with a capitalized word
@@ -825,12 +830,10 @@ def _apart_at_first_names(run: list[_Word], data: LanguageData) -> list[list[_Wo
     no first name itself (Mary Jo Foley stays whole), nor a common noun with a capital
     (Lycée Victor Hugo, Bahnhof Otto Braun: a person's name in an institution's).
     """
-    names = data.first_names
-    if not names:
-        return [run]
+    start = 0
     for i in range(1, len(run) - 1):
         word = run[i]
-        if word.capital != _NAMED:
+        if word.capital != _NAMED or i == start:
             continue
         before, after = run[i - 1], run[i + 1]
         if (
@@ -844,8 +847,9 @@ def _apart_at_first_names(run: list[_Word], data: LanguageData) -> list[list[_Wo
             and is_first_name(word.written, names)
             and not is_first_name(before.written, names)
         ):
-            return [run[:i], *_apart_at_first_names(run[i:], data)]
-    return [run]
+            parts.append((sentence, run[start:i]))
+            start = i
+    parts.append((sentence, run[start:] if start else run))
 
 
 def _opens_title(word: _Word, title: _Word, data: LanguageData) -> bool:

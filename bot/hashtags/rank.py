@@ -18,6 +18,7 @@ from bot.hashtags.acronyms import introduced_acronyms
 from bot.hashtags.candidates import (
     AMPERSAND,
     HEAD_LAST,
+    MAX_NAME_WORDS,
     PARTICLES,
     SURNAME_PARTICLES,
     Candidate,
@@ -416,9 +417,13 @@ def _merge_long_names(found: Phrases, data: LanguageData, pool: list[Candidate])
         for start in range(_owner_at(words, name.count, found)):
             if words[start] in PARTICLES:
                 continue
+            content = 0
             for end in range(start + 1, len(words) + 1):
                 if words[end - 1] in PARTICLES:
                     continue
+                content += 1
+                if content > MAX_NAME_WORDS:
+                    break  # longer than any counted phrase
                 piece = found.get(" ".join(words[start:end]))
                 if piece is not None and piece is not tag:
                     piece.covered = min(piece.count, piece.covered + name.count)
