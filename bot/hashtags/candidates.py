@@ -19,12 +19,17 @@ from bot.hashtags.language import LanguageData
 from bot.hashtags.tagger import (
     ADJ,
     ADP,
+    AUX,
     CCONJ,
+    DET,
     EVERY_TAG,
     GAP_PUNCT,
     GAP_SPACE,
     NOUN,
+    PART,
+    PRON,
     PROPN,
+    SCONJ,
     SYM,
     VERB,
     PosModel,
@@ -519,7 +524,7 @@ def _runs(
             if at_start and i:
                 sentence += 1
         if kind == _CONTENT and tag >= 0 and tag not in _PHRASE_TAGS and not _is_acronym(word):
-            if initial and _opens_person(entries, gaps, i, data):
+            if initial and (_opens_person(entries, gaps, i, data) or _closed_class_guess(word, tag, data)):
                 tag = PROPN  # "Ursula von der Leyen sagte": a name, whatever the tagger said
             else:
                 kind = _STOP  # a verb, an adverb, a pronoun: never inside a noun phrase
@@ -614,6 +619,18 @@ def _runs(
 
 
 _NONE: Final[frozenset[int]] = frozenset()
+
+
+#: Closed word classes: a treebank holds their words, so a word it lacks belongs to none of them.
+_CLOSED_TAGS: Final = frozenset({ADP, AUX, CCONJ, DET, PART, PRON, SCONJ})
+
+
+def _closed_class_guess(word: str, tag: int, data: LanguageData) -> bool:
+    """Whether the tagger put a capitalized word the treebank lacks in a closed class: then it
+    guessed from the letters ("Serena Williams sacrée" read Serena as an auxiliary, for its
+    "-era"), and the word is a name."""
+    tagger = data.tagger
+    return tag in _CLOSED_TAGS and tagger is not None and tagger.allowed_tags(word) == EVERY_TAG
 
 
 def _guessed_after_adjective(run: list[_Word], word: str, data: LanguageData) -> bool:

@@ -763,6 +763,19 @@ def test_an_ordinal_is_no_part_of_a_name() -> None:
     assert {"FrancoisIer", "LouisXIV"} <= set(kings)
 
 
+def test_a_word_the_treebank_lacks_is_no_function_word() -> None:
+    """Closed classes are all in the treebank: "Serena", read as an auxiliary, opens a name."""
+    names = _names(
+        Article(
+            title="Serena Williams sacrée à Wimbledon",
+            text="Williams a remporté samedi son cinquième titre à Wimbledon en battant la Polonaise "
+            "Agnieszka Radwanska en trois sets.",
+            lang="fr",
+        )
+    )
+    assert "SerenaWilliams" in names
+
+
 def test_a_headline_word_after_a_name_is_its_predicate() -> None:
     """Headlines drop the auxiliary: "Paul Vasseur blessé" is Paul Vasseur, who was wounded."""
     names = _names(
