@@ -14,8 +14,8 @@ first k distinct predictions are kept; P@k, R@k and F1@k are macro-averaged over
 Speed is documents per second over the whole file, in this one process, after one warm-up
 document each (imports excluded): ``docs/s`` is the best of ``--repeat`` passes with the language
 data loaded (each hashbot pass forgets its memo of words), ``with start-up`` one pass that starts
-without any language data, so it loads hashbot's stopwords, month names and part-of-speech model
-(or an older engine's lemma dictionaries), and builds YAKE's extractors, afresh. With ``--cold
+without any language data, so it loads hashbot's stopwords, month names, first names and part-of-speech
+model (or an older engine's lemma dictionaries), and builds YAKE's extractors, afresh. With ``--cold
 N`` each system makes N such passes and the median counts: one pass swings widely on a shared
 machine. Times are the
 process's CPU time, not the wall clock: on a shared machine other work would skew the ratio.
@@ -121,6 +121,7 @@ _LANGUAGE_CACHES = (
     ("language", "stopwords"),
     ("language", "time_words"),
     ("language", "_lemmas"),
+    ("first_names", "load_first_names"),
 )
 
 
