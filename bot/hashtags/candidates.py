@@ -303,7 +303,8 @@ class _Lexicon:
         #: Whether the language writes possessives with 's (Iceland's); elsewhere 's is part of a
         #: name (l'agence Moody's).
         self.possessives = possessives
-        self.known = dict(_stopword_forms(stop, capitalized_names))
+        #: Token as written → what it is, learned the first time a text has it.
+        self.known: dict[str, _Token] = {}
         #: The characters between two words → what they do to a run (see _gap_kind).
         self.gaps = {" ": _GAP_SPACE}
         #: (case, script) → phrase → (tag, tag key), or None when the phrase makes no tag.
@@ -312,12 +313,16 @@ class _Lexicon:
     def forget_if_full(self) -> None:
         """Start afresh once too much is remembered: bounds memory in a long-running bot."""
         if len(self.known) > self._LIMIT:
-            self.known = dict(_stopword_forms(self.stop, self.capitalized_names))
+            self.known = {}
         if len(self.gaps) > self._LIMIT:
             self.gaps = {" ": _GAP_SPACE}
 
     def learn(self, token: str) -> _Token:
         """What `token` is, for a token not in :attr:`known`."""
+        lower = token.lower()
+        if lower in self.stop and (token == lower or token == lower.capitalize()):
+            found = self.known[token] = self._stopword(token, lower)
+            return found
         word = base_word(token, possessive=self.possessives)
         elided = 0
         if len(word) < len(token) - 2 or word[:1] != token[:1]:
@@ -340,6 +345,18 @@ class _Lexicon:
         possessive = len(word) < len(token) and token[-2:].lower() == "'s"
         found = self.known[token] = _Token(word, lower, kind, elided, word[0] != lower[0], possessive)
         return found
+
+    def _stopword(self, form: str, word: str) -> _Token:
+        """A stopword as news writes it, whole (le, Le; it's, It's): never cut at an apostrophe.
+
+        Written with a capital, one of the capitalized names is a word like any other (Janeiro).
+        Found on first sight rather than listed up front: a teaser meets a few dozen of the
+        language's thousand stopwords, and listing both forms of each cost a tenth of a language's
+        start-up.
+        """
+        initial = form[0] != word[0]
+        kind = _CONTENT if initial and word in self.capitalized_names else _STOP
+        return _Token(form, word, kind, 0, initial, False)
 
 
 def base_word(token: str, *, possessive: bool = True) -> str:
@@ -377,20 +394,6 @@ def split_words(text: str) -> list[tuple[int, int, str, int]]:
         kind = GAP_PUNCT if gap.strip().strip("'") else GAP_SPACE
         words.append((start, end, base_word(word), kind))
     return words
-
-
-@cache
-def _stopword_forms(stop: frozenset[str], capitalized_names: frozenset[str]) -> dict[str, _Token]:
-    """The lexicon's entries for every stopword as news writes it: le, Le, LE.
-
-    One of `capitalized_names` written with a capital is a word like any other (Janeiro).
-    """
-    forms = {}
-    for word in stop:
-        for form in (word, word.capitalize()):
-            kind = _CONTENT if form[0] != word[0] and word in capitalized_names else _STOP
-            forms[form] = _Token(form, word, kind, 0, form[0] != word[0], False)
-    return forms
 
 
 #: Languages whose 's is a possessive (Iceland's) or a plural (Dutch auto's), not part of a name.
