@@ -49,10 +49,14 @@ def language_code(lang: str | None) -> str | None:
 @cache
 def stopwords(lang: str | None) -> frozenset[str]:
     """Lowercase stopwords of `lang`; empty for an unknown or missing language."""
-    code = language_code(lang)
+    return frozenset(_stopword_list(language_code(lang)))
+
+
+def _stopword_list(code: str | None) -> set[str]:
+    """A new set of stopwords-iso's words for `code`, for the caller to change at will."""
     if code is None or not stopwordsiso.has_lang(code):
-        return frozenset()
-    return frozenset(stopwordsiso.stopwords(code))
+        return set()
+    return stopwordsiso.stopwords(code)
 
 
 @cache
@@ -205,9 +209,13 @@ def _language_data(code: str | None) -> LanguageData:
     model = load_model(code)
     # A model carries its language's month and weekday names: Babel's locale data stays unread.
     times = model.time_words if model is not None and model.time_words else time_words(code)
-    stop = (stopwords(code) | times) - CONTENT_WORDS_IN_STOPLISTS.get(code or "", frozenset())
+    # One set, changed in place: each new set of a thousand words is a tenth of a start-up.
+    words = _stopword_list(code)
+    words |= times
+    words -= CONTENT_WORDS_IN_STOPLISTS.get(code or "", frozenset())
     if model is not None:
-        stop -= model.content_stopwords
+        words -= model.content_stopwords
+    stop = frozenset(words)
     places = demonyms(code) if model is not None else {}
     return LanguageData(
         lang=code,
