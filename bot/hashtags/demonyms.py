@@ -44,5 +44,5 @@ _BY_LANGUAGE = {"en": _ENGLISH}
 
 def demonyms(lang: str | None) -> dict[str, str]:
     """Lowercase nationality adjective → the place it names, as written; empty for other languages."""
-    pairs = _BY_LANGUAGE.get(lang or "", "").split()
-    return {adjective: place.replace("_", " ") for adjective, place in (pair.split(":") for pair in pairs)}
+    words = _BY_LANGUAGE.get(lang or "", "").replace(":", " ").split()  # adjective, place, …
+    return dict(zip(words[::2], [place.replace("_", " ") for place in words[1::2]], strict=True))

@@ -11,10 +11,10 @@ Jerome are one word to it. Read on the first article of each language.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from importlib.resources.abc import Traversable
 
 from bot.hashtags.normalize import transliterate
+from bot.hashtags.tagger import MODELS
 
 
 def name_key(word: str) -> str:
@@ -30,7 +30,7 @@ def is_first_name(word: str, names: frozenset[str]) -> bool:
 
 
 def names_resource(lang: str) -> Traversable:
-    return resources.files("bot.hashtags").joinpath("models", f"{lang}.names")
+    return MODELS.joinpath(f"{lang}.names")
 
 
 @cache

@@ -678,8 +678,12 @@ def decode_model(data: bytes) -> PosModel:
     )
 
 
+#: Where the trained files ship, looked up once: a language's files are read on its first article.
+MODELS: Final[Traversable] = resources.files("bot.hashtags").joinpath("models")
+
+
 def model_resource(lang: str) -> Traversable:
-    return resources.files("bot.hashtags").joinpath("models", f"{lang}.pos")
+    return MODELS.joinpath(f"{lang}.pos")
 
 
 @cache
