@@ -17,6 +17,7 @@ COMPILED = [
     "bot/hashtags/conjoined.py",
     "bot/hashtags/extract.py",
     "bot/hashtags/first_names.py",
+    "bot/hashtags/glottonyms.py",
     "bot/hashtags/language.py",
     "bot/hashtags/normalize.py",
     "bot/hashtags/rank.py",

@@ -122,6 +122,7 @@ _LANGUAGE_CACHES = (
     ("language", "time_words"),
     ("language", "_lemmas"),
     ("first_names", "load_first_names"),
+    ("glottonyms", "load_language_names"),
 )
 
 

@@ -22,6 +22,7 @@ import stopwordsiso
 
 from bot.hashtags.demonyms import demonyms
 from bot.hashtags.first_names import load_first_names
+from bot.hashtags.glottonyms import load_language_names
 from bot.hashtags.tagger import PosModel, load_model
 from bot.hashtags.titles import titles
 
@@ -178,6 +179,9 @@ class LanguageData:
     capitalized_times: frozenset[str] = frozenset()
     #: Words that open people's names, as :func:`bot.hashtags.first_names.name_key` writes them.
     first_names: frozenset[str] = frozenset()
+    #: Names of languages, as the language writes them (English, français): see
+    #: :mod:`bot.hashtags.glottonyms`.
+    language_names: frozenset[str] = frozenset()
 
     @classmethod
     def known(cls, lang: str | None) -> LanguageData:
@@ -227,6 +231,7 @@ def _language_data(code: str | None) -> LanguageData:
         capitalized_names=times & stop if code in _TIMES_IN_LOWERCASE else frozenset(),
         capitalized_times=frozenset() if code in _TIMES_IN_LOWERCASE else times & stop,
         first_names=load_first_names(code) if model is not None else frozenset(),
+        language_names=load_language_names(code) if model is not None else frozenset(),
     )
 
 

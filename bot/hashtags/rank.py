@@ -28,6 +28,7 @@ from bot.hashtags.candidates import (
     unproven_surname,
 )
 from bot.hashtags.conjoined import CONJUNCTIONS, Conjoined, conjoined_names
+from bot.hashtags.glottonyms import names_a_language
 from bot.hashtags.language import LanguageData
 from bot.hashtags.measures import counting_nouns, measures
 from bot.hashtags.normalize import MAX_TAG_LENGTH, transliterate
@@ -119,6 +120,25 @@ def _eligible(candidate: Candidate, data: LanguageData, headline_own: frozenset[
     if "-" in key and data.lang == "en" and _participle_compound(key, data):
         return False  # an adjective: "French-speaking cantons", "a state-owned operator"
     return len(word) > 2 or (len(word) == 2 and is_upper(word))
+
+
+_TITLE_WORD: Final = re.compile(r"\w+")
+
+
+def _language_aside(candidate: Candidate, data: LanguageData, title: str) -> bool:
+    """Whether a word is a language named in passing: "a service in English and Swahili" names
+    no topic. `title` is the headline, lowercase.
+
+    A headline that names the language in any form of its word (la langue catalane, la langue
+    française: catalan, français) makes it the article's topic.
+    """
+    key = candidate.key
+    if candidate.words > 1 or candidate.in_title or not data.language_names:
+        return False
+    if not names_a_language(key, is_name(candidate), data.language_names):
+        return False
+    stem = key[:-1]
+    return not any(word.startswith(stem) for word in _TITLE_WORD.findall(title))
 
 
 def _participle_compound(key: str, data: LanguageData) -> bool:
@@ -1130,12 +1150,14 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     _mark_named_modifiers(found, phrases, data)
     _mark_never_bare(found, pool, data)
     _mark_covered(found, phrases, data, headline_own)
+    title = (article.title or "").lower()
     ranked = [
         _ranked(c, data)
         for c in pool
         if c.alone > 0
         and not c.merged
         and _eligible(c, data, headline_own)
+        and not _language_aside(c, data, title)
         and not is_quantity(c, found)
         and not is_headline_verb(c, found)
         and not is_headline_run_on(c, found, data)

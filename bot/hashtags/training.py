@@ -444,6 +444,30 @@ def write_first_names(folder: Path, out: Path, languages: Sequence[str]) -> dict
     return written
 
 
+def language_names(lang: str) -> list[str]:
+    """The names the CLDR gives in `lang` to the languages with a two-letter code, as written
+    there, sorted: those of one word, less those that also name a country (see
+    :mod:`bot.hashtags.glottonyms`)."""
+    from babel import Locale
+
+    locale = Locale.parse(lang)
+    places = {place.casefold() for place in locale.territories.values()}
+    return sorted(
+        {
+            name
+            for code, name in locale.languages.items()
+            if len(code) == 2 and " " not in name and "-" not in name and name.casefold() not in places
+        }
+    )
+
+
+def write_language_names(out: Path, languages: Sequence[str]) -> None:
+    """Write ``<lang>.languages`` for `languages` (CLDR data, through Babel)."""
+    for lang in languages:
+        names = language_names(lang)
+        (out / f"{lang}.languages").write_text("".join(f"{name}\n" for name in names), encoding="utf-8")
+
+
 def _split_rows(folder: Path, lang: str, split: str) -> Iterator[list[list[str]]]:
     path = folder / f"{TREEBANKS[lang]}-ud-{split}.conllu.gz"
     return conllu_rows(path) if path.exists() else iter(())
@@ -454,12 +478,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--treebanks", type=Path, required=True, help="folder of *-ud-*.conllu.gz files")
     parser.add_argument("--out", type=Path, default=MODELS, help="where to write <lang>.pos")
     parser.add_argument("--iterations", type=int, default=ITERATIONS)
-    parser.add_argument("--names-only", action="store_true", help="write only <lang>.names")
+    parser.add_argument(
+        "--names-only", action="store_true", help="write only the lexicons, <lang>.names and <lang>.languages"
+    )
     parser.add_argument("languages", nargs="*", default=list(TREEBANKS), help="default: all six")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     names = write_first_names(args.treebanks, args.out, args.languages)
     print("First names:", ", ".join(f"{lang} {count}" for lang, count in names.items()))
+    write_language_names(args.out, args.languages)
     if args.names_only:
         return 0
     print("| language | treebank (trained on) | words tested | most frequent tag | hashbot tagger |")

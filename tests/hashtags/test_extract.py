@@ -1281,3 +1281,30 @@ def test_bad_input_gives_tags_or_none_never_an_exception(text: str) -> None:
     for lang in ("en", "fr", None):
         tags = extract_tags(Article(text=text, lang=lang), TagOptions(limit=8))
         assert len(tags) <= 8 and len({tag_key(tag.name) for tag in tags}) == len(tags)
+
+
+def test_a_language_named_in_passing_is_no_tag_unless_the_headline_names_it() -> None:
+    kenya = _names(
+        Article(
+            title="Kenyan farmers get rainfall alerts by text message",
+            text="Farmers in Kenya are receiving rainfall alerts by text message. The service sends "
+            "forecasts in Swahili and English to farmers in Nakuru. Farmers say the alerts in Swahili help.",
+            lang="en",
+        )
+    )
+    assert {"Kenya", "RainfallAlerts", "Nakuru"} <= set(kenya) and not {"Swahili", "English"} & set(kenya)
+    # The headline's adjective names the language the article is about: "la langue catalane".
+    catalan = _names(
+        Article(
+            title="Le Parti populaire exclut un député pour avoir défendu la langue catalane",
+            text="Antoni Pastor voulait que les habitants s'adressent à l'administration en catalan. "
+            "Pour lui, le catalan est notre langue. Pastor a été exclu.",
+            lang="fr",
+        )
+    )
+    assert "Catalan" in catalan
+    # Written with a capital where languages take none, it is the place: Corse, not corse.
+    corse = _names(
+        Article(text="Les habitants de la Corse votent dimanche. On y parle corse et français.", lang="fr")
+    )
+    assert "Corse" in corse and "Francais" not in corse

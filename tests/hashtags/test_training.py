@@ -91,6 +91,7 @@ def test_the_script_writes_first_names_beside_the_models(tmp_path: Path) -> None
     assert training.main(arguments) == 0
     assert (tmp_path / "de.names").read_text(encoding="utf-8") == "claude\nkarl\n"
     assert (tmp_path / "nl.names").read_text(encoding="utf-8") == "claude\nkarl\n"
+    assert "Deutsch\n" in (tmp_path / "de.languages").read_text(encoding="utf-8")
     assert not (tmp_path / "de.pos").exists()
 
 

@@ -1,0 +1,43 @@
+"""Language names, from the Unicode CLDR: "in English and Swahili" names no topic.
+
+News says which languages a service, a document or a speech is in; an editor tags a language only
+when the article is about it, and then its headline names it. ``models/<lang>.languages`` lists,
+one a line and as the CLDR writes them in `lang`, the names of the languages with a two-letter
+ISO 639-1 code: those of one word, less those that also name a country there (Nauru, Tuvalu).
+They are written by :mod:`bot.hashtags.training` through Babel, which the engine leaves unread,
+and read on the first article of each language.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+
+
+def languages_resource(lang: str) -> Traversable:
+    return resources.files("bot.hashtags").joinpath("models", f"{lang}.languages")
+
+
+@cache
+def load_language_names(lang: str | None) -> frozenset[str]:
+    """The shipped language names of `lang`, as written there; none for a language without a list."""
+    if lang is None:
+        return frozenset()
+    resource = languages_resource(lang)
+    if not resource.is_file():
+        return frozenset()
+    return frozenset(resource.read_text(encoding="utf-8").split())
+
+
+def names_a_language(key: str, named: bool, names: frozenset[str]) -> bool:
+    """Whether the lowercase word `key`, capitalized mid-sentence mostly if `named`, is one of
+    the language names `names`.
+
+    Where the language writes them in lowercase (français, inglês), a capital makes the word a
+    place or a people: `Corse` is the island, `corse` its language, `les Anglais` the people.
+    Where it capitalizes them (English, Deutsch), the capital tells nothing.
+    """
+    if key in names:
+        return not named
+    return key.capitalize() in names
