@@ -11,12 +11,13 @@ and read on the first article of each language.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from importlib.resources.abc import Traversable
+
+from bot.hashtags.tagger import MODELS
 
 
 def languages_resource(lang: str) -> Traversable:
-    return resources.files("bot.hashtags").joinpath("models", f"{lang}.languages")
+    return MODELS.joinpath(f"{lang}.languages")
 
 
 @cache
