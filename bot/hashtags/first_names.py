@@ -11,10 +11,9 @@ Jerome are one word to it. Read on the first article of each language.
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources.abc import Traversable
 
 from bot.hashtags.normalize import transliterate
-from bot.hashtags.tagger import MODELS
+from bot.hashtags.tagger import shipped_words
 
 
 def name_key(word: str) -> str:
@@ -29,16 +28,7 @@ def is_first_name(word: str, names: frozenset[str]) -> bool:
     return key in names or ("-" in key and all(part in names for part in key.split("-")))
 
 
-def names_resource(lang: str) -> Traversable:
-    return MODELS.joinpath(f"{lang}.names")
-
-
 @cache
 def load_first_names(lang: str | None) -> frozenset[str]:
     """The shipped first names of `lang`; none for a language without a list."""
-    if lang is None:
-        return frozenset()
-    resource = names_resource(lang)
-    if not resource.is_file():
-        return frozenset()
-    return frozenset(resource.read_text(encoding="utf-8").split())
+    return shipped_words(f"{lang}.names") if lang else frozenset()

@@ -11,24 +11,14 @@ and read on the first article of each language.
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources.abc import Traversable
 
-from bot.hashtags.tagger import MODELS
-
-
-def languages_resource(lang: str) -> Traversable:
-    return MODELS.joinpath(f"{lang}.languages")
+from bot.hashtags.tagger import shipped_words
 
 
 @cache
 def load_language_names(lang: str | None) -> frozenset[str]:
     """The shipped language names of `lang`, as written there; none for a language without a list."""
-    if lang is None:
-        return frozenset()
-    resource = languages_resource(lang)
-    if not resource.is_file():
-        return frozenset()
-    return frozenset(resource.read_text(encoding="utf-8").split())
+    return shipped_words(f"{lang}.languages") if lang else frozenset()
 
 
 def names_a_language(key: str, named: bool, names: frozenset[str]) -> bool:

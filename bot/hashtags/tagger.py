@@ -686,6 +686,15 @@ def model_resource(lang: str) -> Traversable:
     return MODELS.joinpath(f"{lang}.pos")
 
 
+def shipped_words(file_name: str) -> frozenset[str]:
+    """The words of a list in the models folder, one a line (first names, language names); none
+    when the package has no such file."""
+    resource = MODELS.joinpath(file_name)
+    if not resource.is_file():
+        return frozenset()
+    return frozenset(resource.read_text(encoding="utf-8").split())
+
+
 @cache
 def load_model(lang: str | None) -> PosModel | None:
     """The shipped model of `lang`, read on first use; None for a language without one."""
