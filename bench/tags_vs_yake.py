@@ -112,8 +112,9 @@ def channel_vocabulary(docs: list[dict], size: int) -> Vocabulary:
     return Vocabulary(TagUse(name, uses) for name, uses in list(names.items())[:size])
 
 
-#: What hashbot loads or learns per language, as (module, cached function); an older engine
-#: lacks some of them, so that the same bench measures it before a change and after.
+#: What hashbot loads or learns per language, as (module, cached function); engines of other
+#: versions lack some of them (the first names and language names had files of their own before
+#: they rode in the model), so that the same bench measures a tree before a change and after.
 _LANGUAGE_CACHES = (
     ("candidates", "_lexicon"),
     ("tagger", "load_model"),

@@ -2,18 +2,15 @@
 
 News sets a person right after the place or body they stand for, with no comma: "le préfet de
 Corse Claude Érignac", "à l'AFP Jean-Philippe Magnen". Capitals alone cannot tell where one name
-ends and the next begins; a first name can. ``models/<lang>.names`` lists, one a line, the
-words the Universal Dependencies treebanks open people's names with (written by
+ends and the next begins; a first name can. Each language's model (``models/<lang>.pos``)
+ships the words the Universal Dependencies treebanks open people's names with (learned by
 :mod:`bot.hashtags.training`), as transliterated lowercase keys: Érignac and Erignac, Jérôme and
-Jerome are one word to it. Read on the first article of each language.
+Jerome are one word to it (:attr:`bot.hashtags.tagger.PosModel.first_names`).
 """
 
 from __future__ import annotations
 
-from functools import cache
-
 from bot.hashtags.normalize import transliterate
-from bot.hashtags.tagger import shipped_words
 
 
 def name_key(word: str) -> str:
@@ -26,9 +23,3 @@ def is_first_name(word: str, names: frozenset[str]) -> bool:
     parts does."""
     key = name_key(word)
     return key in names or ("-" in key and all(part in names for part in key.split("-")))
-
-
-@cache
-def load_first_names(lang: str | None) -> frozenset[str]:
-    """The shipped first names of `lang`; none for a language without a list."""
-    return shipped_words(f"{lang}.names") if lang else frozenset()

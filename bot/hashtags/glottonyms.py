@@ -1,24 +1,14 @@
 """Language names, from the Unicode CLDR: "in English and Swahili" names no topic.
 
 News says which languages a service, a document or a speech is in; an editor tags a language only
-when the article is about it, and then its headline names it. ``models/<lang>.languages`` lists,
-one a line and as the CLDR writes them in `lang`, the names of the languages with a two-letter
-ISO 639-1 code: those of one word, less those that also name a country there (Nauru, Tuvalu).
-They are written by :mod:`bot.hashtags.training` through Babel, which the engine leaves unread,
-and read on the first article of each language.
+when the article is about it, and then its headline names it. Each language's model ships, as
+the CLDR writes them in that language, the names of the languages with a two-letter ISO 639-1
+code: those of one word, less those that also name a country there (Nauru, Tuvalu). They are
+written by :mod:`bot.hashtags.training` through Babel, which the engine leaves unread
+(:attr:`bot.hashtags.tagger.PosModel.language_names`).
 """
 
 from __future__ import annotations
-
-from functools import cache
-
-from bot.hashtags.tagger import shipped_words
-
-
-@cache
-def load_language_names(lang: str | None) -> frozenset[str]:
-    """The shipped language names of `lang`, as written there; none for a language without a list."""
-    return shipped_words(f"{lang}.languages") if lang else frozenset()
 
 
 def names_a_language(key: str, named: bool, names: frozenset[str]) -> bool:

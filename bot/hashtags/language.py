@@ -21,8 +21,6 @@ from typing import Any, Final
 import stopwordsiso
 
 from bot.hashtags.demonyms import demonyms
-from bot.hashtags.first_names import load_first_names
-from bot.hashtags.glottonyms import load_language_names
 from bot.hashtags.tagger import PosModel, load_model
 from bot.hashtags.titles import titles
 
@@ -230,8 +228,8 @@ def _language_data(code: str | None) -> LanguageData:
         demonyms=places,
         capitalized_names=times & stop if code in _TIMES_IN_LOWERCASE else frozenset(),
         capitalized_times=frozenset() if code in _TIMES_IN_LOWERCASE else times & stop,
-        first_names=load_first_names(code) if model is not None else frozenset(),
-        language_names=load_language_names(code) if model is not None else frozenset(),
+        first_names=model.first_names if model is not None else frozenset(),
+        language_names=model.language_names if model is not None else frozenset(),
     )
 
 

@@ -9,8 +9,10 @@ words that nearly always carry one tag skip the sum (the dictionary of sure tags
 
 The weights file (`models/*.pos`, written by :mod:`bot.hashtags.training`) is used as it is read,
 never unpacked: a hash table keyed by text (a word, its last letters, its first letters, a
-feature's name) points to each key's weights. Loading a model is one file read, and tagging reads
-only the weights of the words it meets. Models load lazily, once per language.
+feature's name) points to each key's weights. Its header carries the language's word lists too
+(first names, language names, months and weekdays), so that starting a language is one file
+read, and tagging reads only the weights of the words it meets. Models load lazily, once per
+language.
 
 The table is open addressing over the keys sorted by hash, a key in the first free slot from
 its home, the home rising with the hash (``h1 * slots >> 30``). A search reads from its home on
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -67,7 +70,7 @@ GAP_PUNCT: Final = 1
 
 _START, _END = "<s>", "</s>"  # the words beyond a sentence's edges
 _DIGIT = re.compile(r"\d")
-FORMAT: Final = 4  # version of the weights file layout, checked on load
+FORMAT: Final = 5  # version of the weights file layout, checked on load
 
 #: The spellings :func:`word_shape` tells apart, by the index it returns.
 SHAPES: Final = ("9", "9a", "AA", "A", "Aa-", "Aa", "a-", "a")
@@ -149,8 +152,9 @@ def tag_features(previous: int, before_previous: int) -> list[str]:
 
 # What the weights file keys its entries by. A word's features are keyed by its text and a kind:
 # the lowercase word, its last 1 to 4 letters, its first 2 or 3 letters; the word as written for
-# its sure tag and for its tag set; the lowercase word for the counts of common nouns; and every
-# other feature (spelling, gap, tag history, the sentence's edges) by its name.
+# its tag set and sure tag (one key: a new word is one search); the lowercase word for the counts
+# of common nouns; and every other feature (spelling, gap, tag history, the sentence's edges) by
+# its name.
 WORD: Final = 0
 SUFFIX1: Final = 1  # SUFFIX1 + n - 1: the last n letters
 SUFFIX3: Final = 3
@@ -158,9 +162,8 @@ SUFFIX4: Final = 4
 PREFIX2: Final = 5
 PREFIX3: Final = 6
 NAMED: Final = 7
-SURE: Final = 8
+WRITTEN: Final = 8
 COMMON: Final = 9
-ALLOWED: Final = 10
 
 #: Where a key's weights go in a word's record: its own scores, what it gives the word after
 #: it, what it gives the word before it; TAGS lanes each.
@@ -182,16 +185,23 @@ _TEMPLATES: Final = {
 }
 
 # Keys are found by two 30-bit FNV-1a hashes of their characters (a suffix's read from its last
-# letter back), finished with the kind. Both must match: two texts that share 60 bits of hash
-# would share weights, odds of about 1 in 10^18 per lookup. Thirty bits, so that a hash times a
-# prime stays far inside 64 bits: compiled code does the arithmetic on machine integers.
+# letter back), finished with the kind; the table keeps the first whole and 16 bits of the second
+# (its check). A text the file lacks matches a key's 46 bits about once in 10^9 searches of the
+# English model (its 47,000 keys): a word would borrow another's weights once in some 400,000
+# articles. Thirty bits, so that a hash times a prime stays far inside 64 bits: compiled code
+# does the arithmetic on machine integers.
 _MASK: Final = (1 << 30) - 1
 _BASIS1: Final = 2166136261 & _MASK
 _BASIS2: Final = 3141592653 & _MASK
 _PRIME1: Final = 16777619
 _PRIME2: Final = 1000003
-KEY_BYTES: Final = 12  # per slot: a key's hashes, then its value, 4 bytes each (little end first)
-_EMPTY: Final = (1 << 32) - 1  # the hashes and value of an empty slot: above every hash
+#: Per slot, little end first: the first hash (4 bytes), the key's value (3), the check (2).
+KEY_BYTES: Final = 9
+_VALUE_AT: Final = 4
+_CHECK_AT: Final = 7
+_VALUE_MASK: Final = (1 << 24) - 1
+_CHECK_MASK: Final = (1 << 16) - 1
+_EMPTY_SLOT: Final = b"\xff" * KEY_BYTES  # an empty slot's first hash is above every hash
 #: Keys per slot of the table: a search reads 2.5 slots on average (hit or miss), and the table
 #: is the size of format 3's (four bytes of bucket per key), without its second read.
 _LOAD: Final = 0.75
@@ -232,17 +242,22 @@ def _slot_table(keys: list[tuple[int, int, int]]) -> tuple[int, bytes]:
     Each key goes to the first free slot from its home; an empty slot after the last key ends
     every search that runs past the last home."""
     slots = max(1, round(len(keys) / _LOAD))
-    rows: list[tuple[int, int, int]] = []
-    for key in keys:
-        rows.extend([(_EMPTY, _EMPTY, _EMPTY)] * (_home(key[0], slots) - len(rows)))
-        rows.append(key)
-    rows.append((_EMPTY, _EMPTY, _EMPTY))
-    return slots, b"".join(n.to_bytes(4, "little") for row in rows for n in row)
+    rows: list[bytes] = []
+    for h1, h2, value in keys:
+        rows.extend([_EMPTY_SLOT] * (_home(h1, slots) - len(rows)))
+        check = h2 & _CHECK_MASK
+        rows.append(h1.to_bytes(4, "little") + value.to_bytes(3, "little") + check.to_bytes(2, "little"))
+    rows.append(_EMPTY_SLOT)
+    return slots, b"".join(rows)
 
 
 def _u32(data: bytes, at: i64) -> i64:
     # One load compiled (librt's primitive), where four byte reads cost four index checks.
     return i64(read_i32_le(data, at)) & 0xFFFFFFFF
+
+
+def _u16(data: bytes, at: i64) -> i64:
+    return i64(read_i16_le(data, at)) & 0xFFFF
 
 
 #: A word as the tagger keeps it is one integer: where its record starts in the model's table,
@@ -283,6 +298,13 @@ _AFFIX_SLOTS: Final = 1 << 12
 _RECORD: Final = 3 * TAGS  # a word's vectors: its own scores, what it gives the next, the previous
 #: Below every score: a token's score sums at most 15 weights of 16 bits, far inside 32 bits.
 _LOWEST: Final = -(1 << 30)
+#: The memo of affix searches of a model that has searched none.
+_NO_AFFIXES: Final = vec[i64]([0] * (2 * _AFFIX_SLOTS))
+
+
+def _written_value(allowed: int, sure: int) -> int:
+    """The value the file keeps for a word as written: its tag set, and its sure tag + 1 above."""
+    return (sure + 1) << TAGS | allowed
 
 
 class PosModel:
@@ -309,6 +331,8 @@ class PosModel:
         words: int,
         content_stopwords: frozenset[str],
         time_words: frozenset[str] = frozenset(),
+        first_names: frozenset[str] = frozenset(),
+        language_names: frozenset[str] = frozenset(),
     ) -> None:
         self.lang = lang
         #: The file: the table of keys (from `table_at`, homes in `slots` slots; see the module's
@@ -324,6 +348,10 @@ class PosModel:
         #: Names of months and weekdays (CLDR, through Babel at training): never a tag. Shipped
         #: here so that tagging an article does not load Babel's locale data.
         self.time_words = time_words
+        #: Words that open people's names (:mod:`bot.hashtags.first_names`) and the names of
+        #: languages (:mod:`bot.hashtags.glottonyms`): shipped here, read with the weights.
+        self.first_names = first_names
+        self.language_names = language_names
         #: The words' records; the first two are the words beyond a sentence's start and end.
         self._table = vec[i32]([0] * (2 * _RECORD))
         for feature in before_features(_START):
@@ -339,8 +367,7 @@ class PosModel:
         self._rows: dict[str, int] = {}
         #: The memo of affix searches: per slot, a key's hashes (+ 1, so that 0 is empty) and
         #: what :meth:`_find` returned for it.
-        self._no_affixes = vec[i64]([0] * (2 * _AFFIX_SLOTS))
-        self._affixes = self._no_affixes[:]
+        self._affixes = _NO_AFFIXES[:]
         self._found = vec[i64]([-1] * (PREFIX3 + 1))  # what a word's searches found, one per kind
         #: Per token, one score per tag: by (shape, sentence start, gap), the word's spelling and
         #: the gap before it; by (shape of the word before, tag before, tag before that). Kept
@@ -357,9 +384,10 @@ class PosModel:
         while stored < h1:  # keys from homes before this one
             slot += KEY_BYTES
             stored = _u32(data, slot)
+        check = h2 & _CHECK_MASK
         while stored == h1:
-            if _u32(data, slot + 4) == h2:
-                return _u32(data, slot + 8)
+            if _u16(data, slot + _CHECK_AT) == check:
+                return _u32(data, slot + _VALUE_AT) & _VALUE_MASK
             slot += KEY_BYTES
             stored = _u32(data, slot)
         return -1
@@ -405,16 +433,14 @@ class PosModel:
 
     def sure_tag(self, word: str) -> int:
         """The tag of `word` (as written) when the dictionary of sure tags has it, else -1."""
-        return self._find_key(SURE, _text_hashes(word))
+        found = self._find_key(WRITTEN, _text_hashes(word))
+        return -1 if found < 0 else (found >> TAGS) - 1
 
     def allowed_tags(self, word: str) -> int:
         """The tags `word` (as written) may take, a bit per tag: those the treebank gave it, or
         every tag for a word it lacks."""
-        return self._allowed(_text_hashes(word))
-
-    def _allowed(self, hashes: tuple[i64, i64]) -> i64:
-        found = self._find_key(ALLOWED, hashes)
-        return EVERY_TAG if found < 0 else found
+        found = self._find_key(WRITTEN, _text_hashes(word))
+        return EVERY_TAG if found < 0 else found & EVERY_TAG
 
     def commonness(self, word: str) -> float:
         """How often the treebank uses lowercase `word` as a common noun, per 10,000 words."""
@@ -427,7 +453,7 @@ class PosModel:
         self._codes.clear()
         self._rows.clear()
         self._table = self._table[: 2 * _RECORD]
-        self._affixes = self._no_affixes[:]
+        self._affixes = _NO_AFFIXES[:]
 
     def _forget_if_full(self) -> None:
         if len(self._codes) > self._LIMIT:
@@ -503,10 +529,13 @@ class PosModel:
     def _code(self, word: str) -> i64:
         code: i64 = self._codes.get(word, -1)
         if code < 0:
-            hashes = _text_hashes(word)  # the word as written keys its sure tag and its tag set
-            sure = self._find_key(SURE, hashes)
-            # A sure tag is the tag: the word's own scores and its tag set are never read.
-            allowed = self._allowed(hashes) if sure < 0 else 1 << sure
+            written = self._find_key(WRITTEN, _text_hashes(word))  # its tag set and sure tag
+            sure: i64 = -1
+            allowed: i64 = EVERY_TAG
+            if written >= 0:
+                sure = (written >> TAGS) - 1
+                # A sure tag is the tag: the word's own scores and its tag set are never read.
+                allowed = written & EVERY_TAG if sure < 0 else 1 << sure
             row = self._row(word.lower(), sure < 0)
             code = _word_code(row, word_shape(word), allowed, sure)
             self._codes[word] = code
@@ -602,12 +631,14 @@ def encode_model(
     about: dict[str, object],
     time_words: frozenset[str] = frozenset(),
     allowed_tags: dict[str, int] | None = None,
+    first_names: Sequence[str] = (),
+    language_names: Sequence[str] = (),
 ) -> bytes:
     """The weights file: a JSON header line, a hash table of keys, then each key's weights.
 
     Weights are scaled to 16-bit integers; a key's weights are (lane, weight) pairs, its lane
-    being the part (own, given, taken) times the tags plus the tag. Sure tags, tag sets (a bit
-    per tag) and noun counts are keys whose value is the tag, the set or the count."""
+    being the part (own, given, taken) times the tags plus the tag. A word as written has one
+    key for its tag set and sure tag (:func:`_written_value`), a noun one for its count."""
     largest = max((abs(w) for row in weights.values() for w in row.values()), default=1.0)
     scale = 32767 / largest
     keyed: dict[tuple[int, str], list[tuple[int, int]]] = {}
@@ -625,12 +656,15 @@ def encode_model(
         entries.append(len(pairs))
         for lane, units in pairs:
             entries.extend((lane, *(units + _BIAS).to_bytes(2, "little")))
-    values.update({(SURE, word): tag for word, tag in sure_tags.items()})
+    sets = allowed_tags or {}
+    for word in sets.keys() | sure_tags.keys():
+        values[WRITTEN, word] = _written_value(sets.get(word, EVERY_TAG), sure_tags.get(word, -1))
     values.update({(COMMON, word): count for word, count in common_nouns.items()})
-    values.update({(ALLOWED, word): mask for word, mask in (allowed_tags or {}).items()})
     placed = sorted((*key_hashes(kind, text), value) for (kind, text), value in values.items())
-    if len({(h1, h2) for h1, h2, _ in placed}) < len(placed):
+    if len({(h1, h2 & _CHECK_MASK) for h1, h2, _ in placed}) < len(placed):
         raise ValueError(f"two keys share a hash in the {lang} model")
+    if any(value > _VALUE_MASK for _, _, value in placed):
+        raise ValueError(f"a value of the {lang} model is past three bytes")
     slots, table = _slot_table(placed)
     header = {
         "format": FORMAT,
@@ -643,9 +677,23 @@ def encode_model(
         "entries_bytes": len(entries),
         "content_stopwords": sorted(content_stopwords),
         "time_words": sorted(time_words),
+        "first_names": sorted(first_names),
+        "language_names": sorted(language_names),
         **about,
     }
-    return json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + table + bytes(entries)
+    return _header_line(header) + table + bytes(entries)
+
+
+def _header_line(header: dict[str, object]) -> bytes:
+    return json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def with_word_lists(data: bytes, *, first_names: Sequence[str], language_names: Sequence[str]) -> bytes:
+    """The weights file `data` with new first names and language names (the weights unchanged)."""
+    line_end = data.find(b"\n")
+    header = json.loads(data[:line_end])
+    header |= {"first_names": sorted(first_names), "language_names": sorted(language_names)}
+    return _header_line(header) + data[line_end + 1 :]
 
 
 def decode_model(data: bytes) -> PosModel:
@@ -663,7 +711,7 @@ def decode_model(data: bytes) -> PosModel:
         slots < 1
         or table_bytes % KEY_BYTES
         or len(data) != entries_at + int(header["entries_bytes"])
-        or data[entries_at - KEY_BYTES : entries_at] != _EMPTY.to_bytes(4, "little") * 3
+        or data[entries_at - KEY_BYTES : entries_at] != _EMPTY_SLOT
     ):  # without the empty slot at its end, a search could run past the table
         raise ValueError("truncated part-of-speech model")
     return PosModel(
@@ -675,6 +723,8 @@ def decode_model(data: bytes) -> PosModel:
         words=int(header.get("words", 0)),
         content_stopwords=frozenset(header["content_stopwords"]),
         time_words=frozenset(header.get("time_words", ())),
+        first_names=frozenset(header.get("first_names", ())),
+        language_names=frozenset(header.get("language_names", ())),
     )
 
 
@@ -684,15 +734,6 @@ MODELS: Final[Traversable] = resources.files("bot.hashtags").joinpath("models")
 
 def model_resource(lang: str) -> Traversable:
     return MODELS.joinpath(f"{lang}.pos")
-
-
-def shipped_words(file_name: str) -> frozenset[str]:
-    """The words of a list in the models folder, one a line (first names, language names); none
-    when the package has no such file."""
-    resource = MODELS.joinpath(file_name)
-    if not resource.is_file():
-        return frozenset()
-    return frozenset(resource.read_text(encoding="utf-8").split())
 
 
 @cache

@@ -46,6 +46,7 @@ from bot.hashtags.tagger import (
     gap_features,
     own_features,
     tag_features,
+    with_word_lists,
 )
 
 MODELS = Path(__file__).with_name("models")
@@ -428,20 +429,15 @@ def treebank_split(folder: Path, lang: str, split: str) -> list[Sentence]:
     return list(read_conllu(path)) if path.exists() else []
 
 
-def write_first_names(folder: Path, out: Path, languages: Sequence[str]) -> dict[str, int]:
-    """Write ``<lang>.names`` for `languages`, from every split of every treebank in `folder`
-    (a lexicon, not a model: no split is held out); returns how many names each has."""
+def every_first_name(folder: Path, languages: Sequence[str]) -> dict[str, list[str]]:
+    """The first names of each of `languages`, from every split of every treebank in `folder`
+    (a lexicon, not a model: no split is held out)."""
     treebanks = {
         lang: [rows for split in ("train", "dev", "test") for rows in _split_rows(folder, lang, split)]
         for lang in TREEBANKS
     }
     evidence = name_evidence(treebanks)
-    written = {}
-    for lang in languages:
-        names = first_names(evidence, lang)
-        (out / f"{lang}.names").write_text("".join(f"{name}\n" for name in names), encoding="utf-8")
-        written[lang] = len(names)
-    return written
+    return {lang: first_names(evidence, lang) for lang in languages}
 
 
 def language_names(lang: str) -> list[str]:
@@ -461,13 +457,6 @@ def language_names(lang: str) -> list[str]:
     )
 
 
-def write_language_names(out: Path, languages: Sequence[str]) -> None:
-    """Write ``<lang>.languages`` for `languages` (CLDR data, through Babel)."""
-    for lang in languages:
-        names = language_names(lang)
-        (out / f"{lang}.languages").write_text("".join(f"{name}\n" for name in names), encoding="utf-8")
-
-
 def _split_rows(folder: Path, lang: str, split: str) -> Iterator[list[list[str]]]:
     path = folder / f"{TREEBANKS[lang]}-ud-{split}.conllu.gz"
     return conllu_rows(path) if path.exists() else iter(())
@@ -479,16 +468,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=MODELS, help="where to write <lang>.pos")
     parser.add_argument("--iterations", type=int, default=ITERATIONS)
     parser.add_argument(
-        "--names-only", action="store_true", help="write only the lexicons, <lang>.names and <lang>.languages"
+        "--names-only",
+        action="store_true",
+        help="only renew the first names and language names in the models already in --out",
     )
     parser.add_argument("languages", nargs="*", default=list(TREEBANKS), help="default: all six")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    names = write_first_names(args.treebanks, args.out, args.languages)
-    print("First names:", ", ".join(f"{lang} {count}" for lang, count in names.items()))
-    write_language_names(args.out, args.languages)
+    names = every_first_name(args.treebanks, args.languages)
+    print("First names:", ", ".join(f"{lang} {len(words)}" for lang, words in names.items()))
     if args.names_only:
-        return 0
+        return _renew_word_lists(args.out, names)
     print("| language | treebank (trained on) | words tested | most frequent tag | hashbot tagger |")
     print("|---|---|---:|---:|---:|")
     for lang in args.languages:
@@ -508,6 +498,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             common_nouns=nouns,
             time_words=time_words(lang),
             allowed_tags=tag_sets(training),
+            first_names=names[lang],
+            language_names=language_names(lang),
             about={
                 "treebank": NAMES[lang],
                 "trained_on": train_split,
@@ -525,6 +517,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"| {lang} | {NAMES[lang]} ({train_split}) | {words:,} | {100 * base:.1f}% "
             f"({100 * base_tokens:.1f}% on all tokens) | {100 * ours:.1f}% |",
             flush=True,
+        )
+    return 0
+
+
+def _renew_word_lists(folder: Path, names: dict[str, list[str]]) -> int:
+    """Rewrite the word lists of the models in `folder`, keeping their weights: seconds, where
+    training takes minutes."""
+    for lang, first in names.items():
+        path = folder / f"{lang}.pos"
+        if not path.is_file():
+            print(f"{lang}: no model at {path} to renew (train it first)", file=sys.stderr)
+            return 1
+        path.write_bytes(
+            with_word_lists(path.read_bytes(), first_names=first, language_names=language_names(lang))
         )
     return 0
 

@@ -1,8 +1,9 @@
-"""The first-name lexicon: keys that ignore accents, hyphenated names, lazy per-language files."""
+"""The first-name lexicon: keys that ignore accents, hyphenated names, shipped in each language's model."""
 
 from __future__ import annotations
 
-from bot.hashtags.first_names import is_first_name, load_first_names, name_key
+from bot.hashtags.first_names import is_first_name, name_key
+from bot.hashtags.language import LanguageData
 
 
 def test_first_names_compare_by_their_transliterated_key() -> None:
@@ -15,7 +16,7 @@ def test_first_names_compare_by_their_transliterated_key() -> None:
 
 def test_each_tagged_language_ships_its_first_names_and_others_have_none() -> None:
     for lang in ("en", "fr", "de", "es", "pt", "nl"):
-        names = load_first_names(lang)
+        names = LanguageData.known(lang).first_names
         assert "john" in names or "jean" in names or "jose" in names, lang
         assert "paris" not in names and "san" not in names, lang
-    assert load_first_names("ro") == frozenset() and load_first_names(None) == frozenset()
+    assert LanguageData.known("ro").first_names == LanguageData.known(None).first_names == frozenset()

@@ -7,6 +7,7 @@ import pytest
 from bot.hashtags.tagger import (
     ADJ,
     ADV,
+    COMMON,
     DET,
     EVERY_TAG,
     GAP_PUNCT,
@@ -23,6 +24,7 @@ from bot.hashtags.tagger import (
     key_hashes,
     load_model,
     model_resource,
+    with_word_lists,
 )
 
 
@@ -35,9 +37,8 @@ def _tags(lang: str, sentence: str) -> list[str]:
 
 def _bare_model(weights: dict[str, dict[int, float]], **extra: Any) -> bytes:
     """A model file of these weights alone: no sure tags, stopwords or nouns."""
-    return encode_model(
-        lang="xx", weights=weights, sure_tags={}, content_stopwords=[], common_nouns={}, about={}, **extra
-    )
+    fields: dict[str, Any] = {"sure_tags": {}, "content_stopwords": [], "common_nouns": {}, "about": {}}
+    return encode_model(lang="xx", weights=weights, **(fields | extra))
 
 
 @pytest.mark.parametrize("lang", TAGGED_LANGUAGES)
@@ -85,6 +86,7 @@ def test_the_weights_file_round_trips() -> None:
     assert model.content_stopwords == frozenset({"monde"})
     assert model.commonness("chat") == 1.0 and model.commonness("mange") == 0.0
     assert model.sure_tag("le") == 5 and model.sure_tag("Le") == -1
+    assert model.allowed_tags("le") == EVERY_TAG  # no tag set given: any, though its tag is sure
 
 
 def test_endings_openings_and_neighbours_are_found_as_training_named_them() -> None:
@@ -116,15 +118,39 @@ def test_a_word_chooses_among_the_tags_the_treebank_gave_it() -> None:
     assert model.tag(["porte", "Porte"], [GAP_SPACE, GAP_PUNCT]) == [VERB, NOUN]
 
 
+def test_a_word_keeps_its_tag_set_and_its_sure_tag_in_one_key() -> None:
+    weights = {"w porte": {NOUN: 2.0}}
+    data = _bare_model(weights, sure_tags={"porte": VERB}, allowed_tags={"porte": 1 << VERB | 1 << NOUN})
+    model = decode_model(data)
+    assert model.sure_tag("porte") == VERB and model.allowed_tags("porte") == 1 << VERB | 1 << NOUN
+    assert model.tag(["porte"], [GAP_PUNCT]) == [VERB]  # sure: its weights are never read
+
+
+def test_the_word_lists_ride_in_the_header_and_are_renewed_without_the_weights() -> None:
+    data = _bare_model({"w chat": {NOUN: 1.0}}, first_names=["jean"], language_names=["anglais"])
+    model = decode_model(data)
+    assert model.first_names == {"jean"} and model.language_names == {"anglais"}
+    renewed = with_word_lists(data, first_names=["marie", "jean"], language_names=[])
+    assert renewed.endswith(data[data.index(b"\n") :])  # the same table and weights
+    model = decode_model(renewed)
+    assert model.first_names == {"jean", "marie"} and model.language_names == frozenset()
+    assert model.tag(["chat"], [GAP_PUNCT]) == [NOUN]
+
+
+def test_a_value_past_three_bytes_is_refused() -> None:
+    with pytest.raises(ValueError, match="three bytes"):
+        _bare_model({}, common_nouns={"chat": 1 << 24})
+
+
 def test_every_key_kind_hashes_apart() -> None:
-    assert len({key_hashes(kind, "ab") for kind in range(11)}) == 11
+    assert len({key_hashes(kind, "ab") for kind in range(COMMON + 1)}) == COMMON + 1
     assert key_hashes(SUFFIX3, "abc") != key_hashes(SUFFIX3, "cba")
 
 
 def test_a_foreign_or_truncated_weights_file_is_refused() -> None:
     data = _bare_model({})
     with pytest.raises(ValueError, match="format 99"):
-        decode_model(data.replace(b'"format": 4', b'"format": 99', 1))
+        decode_model(data.replace(b'"format": 5', b'"format": 99', 1))
     with pytest.raises(ValueError, match="format None"):
         decode_model(b"not a model")
     with pytest.raises(ValueError, match="truncated"):

@@ -81,18 +81,25 @@ def test_first_names_are_the_words_that_open_several_peoples_names() -> None:
     assert training.first_names(evidence, "en") == ["claude", "jerome"]
 
 
-def test_the_script_writes_first_names_beside_the_models(tmp_path: Path) -> None:
+def test_the_script_renews_the_word_lists_of_its_models_and_keeps_their_weights(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     conllu = "".join(
         "\n".join("\t".join(row) for row in _name_rows(*names)) + "\n\n"
         for names in (("Claude Guéant", "Claude Érignac"), ("Karl Marx", "Karl Lagerfeld"))
     )
     _write(tmp_path, "de_gsd-ud-test.conllu.gz", conllu)
-    arguments = ["--treebanks", str(tmp_path), "--out", str(tmp_path), "--names-only", "de", "nl"]
+    shipped = load_model("de")
+    assert shipped is not None
+    (tmp_path / "de.pos").write_bytes(shipped.data)
+    arguments = ["--treebanks", str(tmp_path), "--out", str(tmp_path), "--names-only", "de"]
     assert training.main(arguments) == 0
-    assert (tmp_path / "de.names").read_text(encoding="utf-8") == "claude\nkarl\n"
-    assert (tmp_path / "nl.names").read_text(encoding="utf-8") == "claude\nkarl\n"
-    assert "Deutsch\n" in (tmp_path / "de.languages").read_text(encoding="utf-8")
-    assert not (tmp_path / "de.pos").exists()
+    renewed = decode_model((tmp_path / "de.pos").read_bytes())
+    assert renewed.first_names == {"claude", "karl"} and "Deutsch" in renewed.language_names
+    words = ["Die", "Regierung", "kündigt", "ein", "Programm", "an"]
+    assert renewed.tag(words, [0] * 6) == shipped.tag(words, [0] * 6)
+    assert training.main([*arguments[:-1], "nl"]) == 1  # no Dutch model there to renew
+    assert "no model" in capsys.readouterr().err
 
 
 def test_tag_sets_are_the_tags_each_word_as_written_carries(tmp_path: Path) -> None:
@@ -123,7 +130,9 @@ def test_the_script_writes_a_model_and_prints_its_accuracy(
         _write(tmp_path, f"fr_gsd-ud-{split}.conllu.gz", _CONLLU)
     arguments = ["--treebanks", str(tmp_path), "--out", str(tmp_path), "--iterations", "3", "fr"]
     assert training.main(arguments) == 0
-    assert decode_model((tmp_path / "fr.pos").read_bytes()).lang == "fr"
+    model = decode_model((tmp_path / "fr.pos").read_bytes())
+    assert model.lang == "fr" and model.first_names == frozenset()  # no two people share a first name
+    assert "français" in model.language_names
     table = capsys.readouterr().out
     assert "| fr | UD French-GSD (dev) | 7 |" in table
 
