@@ -524,11 +524,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _renew_word_lists(folder: Path, names: dict[str, list[str]]) -> int:
     """Rewrite the word lists of the models in `folder`, keeping their weights: seconds, where
     training takes minutes."""
+    missing = [lang for lang in names if not (folder / f"{lang}.pos").is_file()]
+    if missing:  # before writing any: a language renewed and the next not would mislead
+        print(f"no model of {', '.join(missing)} in {folder} to renew (train it first)", file=sys.stderr)
+        return 1
     for lang, first in names.items():
         path = folder / f"{lang}.pos"
-        if not path.is_file():
-            print(f"{lang}: no model at {path} to renew (train it first)", file=sys.stderr)
-            return 1
         path.write_bytes(
             with_word_lists(path.read_bytes(), first_names=first, language_names=language_names(lang))
         )

@@ -98,8 +98,10 @@ def test_the_script_renews_the_word_lists_of_its_models_and_keeps_their_weights(
     assert renewed.first_names == {"claude", "karl"} and "Deutsch" in renewed.language_names
     words = ["Die", "Regierung", "kündigt", "ein", "Programm", "an"]
     assert renewed.tag(words, [0] * 6) == shipped.tag(words, [0] * 6)
-    assert training.main([*arguments[:-1], "nl"]) == 1  # no Dutch model there to renew
-    assert "no model" in capsys.readouterr().err
+    before = (tmp_path / "de.pos").read_bytes()
+    assert training.main([*arguments, "nl"]) == 1  # no Dutch model there to renew
+    assert "no model of nl" in capsys.readouterr().err
+    assert (tmp_path / "de.pos").read_bytes() == before  # nothing renewed
 
 
 def test_tag_sets_are_the_tags_each_word_as_written_carries(tmp_path: Path) -> None:
