@@ -1103,7 +1103,13 @@ def _mark_never_bare(found: Phrases, pool: list[Candidate], data: LanguageData) 
             word.merged = True
 
 
-def _mark_heads(found: Phrases, phrases: list[Candidate], data: LanguageData, graded: frozenset[str]) -> None:
+def _mark_heads(
+    found: Phrases,
+    phrases: list[Candidate],
+    data: LanguageData,
+    graded: frozenset[str],
+    headline_own: frozenset[str],
+) -> None:
     """A common noun first said as the head of a longer phrase is that phrase's, not a tag.
 
     "the Hellisheiði geothermal plant … the plant would" is about the plant of that phrase;
@@ -1111,7 +1117,10 @@ def _mark_heads(found: Phrases, phrases: list[Candidate], data: LanguageData, gr
     Only where modifiers come before the noun (English, German, Dutch): the head that opens a
     Romance phrase ("crise" of "crise financière") is more often a topic of its own, and on
     French Wikinews keyphrases this rule cost 0.8 F1@5 and 1.6 F1@10. A `graded` phrase
-    ("most powerful typhoon") leaves its noun to stand alone.
+    ("most powerful typhoon") leaves its noun to stand alone. A word the text writes only with
+    its capital (an acronym, a name) stays a word of its own unless the phrase can be a tag
+    (:func:`_eligible`): "Merz urges NATO", a headline read across its verb, leaves #NATO, where
+    "Inflation eases" still takes its verb. `headline_own` is :func:`_mark_support`'s.
     """
     if data.lang not in HEAD_LAST:
         return
@@ -1123,6 +1132,7 @@ def _mark_heads(found: Phrases, phrases: list[Candidate], data: LanguageData, gr
             and head.first == phrase.first
             and head.count <= phrase.count + 1
             and (head.lowercase > 0 or not is_name(head))  # "the department" after its name
+            and (head.lowercase > 0 or not head.capitalized or _eligible(phrase, data, headline_own))
         ):
             head.merged = True
 
@@ -1146,7 +1156,7 @@ def rank(article: Article, data: LanguageData, *, enough: int) -> list[Ranked]:
     pool += _merge_expansions(found, pool)
     _mark_people(found, phrases)
     if data.tagger is not None:
-        _mark_heads(found, phrases, data, graded)
+        _mark_heads(found, phrases, data, graded, headline_own)
     _mark_named_modifiers(found, phrases, data)
     _mark_never_bare(found, pool, data)
     _mark_covered(found, phrases, data, headline_own)

@@ -903,6 +903,20 @@ def test_a_name_opening_a_sentence_is_a_name_and_its_first_name_no_tag() -> None
     assert "Friedrich" not in names
 
 
+def test_a_headline_read_across_its_verb_leaves_the_acronym_after_it() -> None:
+    """"Merz urges NATO" is no phrase to tag; NATO, written so in the text too, is a tag of its own."""
+    names = _names(
+        Article(
+            title="Chancellor Friedrich Merz urges NATO allies to raise defence spending",
+            text="German Chancellor Friedrich Merz on Monday urged NATO allies to raise their defence "
+            "spending, saying Europe could no longer rely on the United States alone for its security.",
+            lang="en",
+        )
+    )
+    assert "NATO" in names and "FriedrichMerz" in names
+    assert not {"MerzUrgesNATO", "UrgesNATO", "Urges"} & set(names)
+
+
 def test_a_nationality_adjective_tags_its_country() -> None:
     names = _names(
         Article(
