@@ -904,7 +904,8 @@ def test_a_name_opening_a_sentence_is_a_name_and_its_first_name_no_tag() -> None
 
 
 def test_a_headline_read_across_its_verb_leaves_the_acronym_after_it() -> None:
-    """ "Merz urges NATO" is no phrase to tag; NATO, written so in the text too, is a tag of its own."""
+    """A headline read across its verb ("Merz urges NATO") is no tag; NATO, so written in the
+    text too, is a tag of its own."""
     names = _names(
         Article(
             title="Chancellor Friedrich Merz urges NATO allies to raise defence spending",
