@@ -1132,6 +1132,7 @@ def _mark_heads(
             and head.first == phrase.first
             and head.count <= phrase.count + 1
             and (head.lowercase > 0 or not is_name(head))  # "the department" after its name
+            # "Merz urges NATO": a name keeps its capital's word unless the phrase can be a tag.
             and (head.lowercase > 0 or not head.capitalized or _eligible(phrase, data, headline_own))
         ):
             head.merged = True

@@ -433,14 +433,20 @@ class PosModel:
 
     def sure_tag(self, word: str) -> int:
         """The tag of `word` (as written) when the dictionary of sure tags has it, else -1."""
-        found = self._find_key(WRITTEN, _text_hashes(word))
-        return -1 if found < 0 else (found >> TAGS) - 1
+        return self._written(word)[1]
 
     def allowed_tags(self, word: str) -> int:
         """The tags `word` (as written) may take, a bit per tag: those the treebank gave it, or
         every tag for a word it lacks."""
+        return self._written(word)[0]
+
+    def _written(self, word: str) -> tuple[i64, i64]:
+        """The tag set and the sure tag (-1: none) of `word` as written, from its one key
+        (:func:`_written_value`); every tag and none for a word the file lacks."""
         found = self._find_key(WRITTEN, _text_hashes(word))
-        return EVERY_TAG if found < 0 else found & EVERY_TAG
+        if found < 0:
+            return EVERY_TAG, -1
+        return found & EVERY_TAG, (found >> TAGS) - 1
 
     def commonness(self, word: str) -> float:
         """How often the treebank uses lowercase `word` as a common noun, per 10,000 words."""
@@ -529,13 +535,9 @@ class PosModel:
     def _code(self, word: str) -> i64:
         code: i64 = self._codes.get(word, -1)
         if code < 0:
-            written = self._find_key(WRITTEN, _text_hashes(word))  # its tag set and sure tag
-            sure: i64 = -1
-            allowed: i64 = EVERY_TAG
-            if written >= 0:
-                sure = (written >> TAGS) - 1
-                # A sure tag is the tag: the word's own scores and its tag set are never read.
-                allowed = written & EVERY_TAG if sure < 0 else 1 << sure
+            allowed, sure = self._written(word)
+            if sure >= 0:  # a sure tag is the tag: the word's own scores and its tag set are never read
+                allowed = 1 << sure
             row = self._row(word.lower(), sure < 0)
             code = _word_code(row, word_shape(word), allowed, sure)
             self._codes[word] = code
